@@ -1,0 +1,373 @@
+//! How the two pools are configured: from URLs, the environment, or CloudStack's db.properties.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::{ConnectionTarget, DbProperties, SessionSettings};
+use crate::{Error, Result};
+
+/// The `cloud` database URL when `CLOUD_DATABASE_URL` is not set: CloudStack's default user on
+/// the local server.
+pub const DEFAULT_CLOUD_URL: &str = "mysql://cloud:cloud@127.0.0.1:3306/cloud";
+/// The `cloud_usage` database URL when `USAGE_DATABASE_URL` is not set.
+pub const DEFAULT_USAGE_URL: &str = "mysql://cloud:cloud@127.0.0.1:3306/cloud_usage";
+
+/// Pool sizing and connection health settings.
+///
+/// The pool never runs a test query on checkout (r2d2's `test_on_check_out` would add a
+/// `SELECT 1` round trip to every call and double the cost of a point read). Instead a
+/// connection is validated *on error*: when a call through [`crate::db::DbPool`] fails with
+/// [`Error::ConnectionLost`], that connection is discarded instead of going back to the pool.
+/// Idle connections are closed after `idle_timeout` and every connection is replaced after
+/// `max_lifetime`, both well below the server's default `wait_timeout` of 8 hours, so the pool
+/// rarely hands out a connection the server has already closed.
+///
+/// ```
+/// let p = cloudstack_db::db::PoolSettings::default();
+/// assert_eq!(p.max_size, 10);
+/// assert_eq!(p.min_idle, Some(1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most connections open at once (`db.cloud.maxActive`).
+    pub max_size: u32,
+    /// Idle connections kept open (`db.cloud.minIdleConnections`); `None` keeps `max_size`.
+    pub min_idle: Option<u32>,
+    /// How long a caller waits for a free connection before [`Error::PoolTimeout`]
+    /// (`db.cloud.maxWait`).
+    pub connection_timeout: Duration,
+    /// Close connections idle for longer than this (`db.cloud.minEvictableIdleTimeMillis`).
+    pub idle_timeout: Option<Duration>,
+    /// Replace connections older than this.
+    pub max_lifetime: Option<Duration>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_size: 10,
+            min_idle: Some(1),
+            connection_timeout: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(600)),
+            max_lifetime: Some(Duration::from_secs(1800)),
+        }
+    }
+}
+
+/// Everything needed to open one pool: where, how many, and with which session settings.
+///
+/// ```
+/// use cloudstack_db::db::PoolConfig;
+/// let c = PoolConfig::from_url("mysql://root@127.0.0.1/cloud").unwrap();
+/// assert_eq!(c.target.database, "cloud");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolConfig {
+    /// Server, credentials and database.
+    pub target: ConnectionTarget,
+    /// Pool sizes and timeouts.
+    pub pool: PoolSettings,
+    /// Session settings applied to every new connection.
+    pub session: SessionSettings,
+}
+
+impl PoolConfig {
+    /// A pool for `url` with default pool and CloudStack session settings.
+    pub fn from_url(url: &str) -> Result<Self> {
+        Ok(Self::new(ConnectionTarget::from_url(url)?))
+    }
+
+    /// A pool for `target` with default pool and CloudStack session settings.
+    ///
+    /// ```
+    /// use cloudstack_db::db::{ConnectionTarget, PoolConfig};
+    /// let c = PoolConfig::new(ConnectionTarget::new("h", 3306, "u", "", "cloud"));
+    /// assert_eq!(c.pool.max_size, 10);
+    /// ```
+    pub fn new(target: ConnectionTarget) -> Self {
+        Self {
+            target,
+            pool: PoolSettings::default(),
+            session: SessionSettings::default(),
+        }
+    }
+}
+
+/// Configuration of both databases.
+///
+/// ```
+/// use cloudstack_db::db::{DatabaseConfig, DbProperties};
+///
+/// let props = DbProperties::parse(
+///     "db.cloud.host=10.0.0.5\ndb.cloud.port=3306\ndb.cloud.username=cloud\n\
+///      db.cloud.password=cloud\ndb.cloud.name=cloud\ndb.cloud.maxActive=250\n\
+///      db.cloud.maxWait=600000\ndb.usage.host=10.0.0.5\ndb.usage.port=3306\n\
+///      db.usage.username=cloud\ndb.usage.password=cloud\ndb.usage.name=cloud_usage\n",
+/// );
+/// let config = DatabaseConfig::from_db_properties(&props).unwrap();
+/// assert_eq!(config.cloud.target.host, "10.0.0.5");
+/// assert_eq!(config.cloud.pool.max_size, 250);
+/// assert_eq!(config.usage.target.database, "cloud_usage");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseConfig {
+    /// The `cloud` database.
+    pub cloud: PoolConfig,
+    /// The `cloud_usage` database.
+    pub usage: PoolConfig,
+}
+
+impl DatabaseConfig {
+    /// From two URLs.
+    ///
+    /// ```
+    /// let c = cloudstack_db::db::DatabaseConfig::from_urls(
+    ///     "mysql://root@localhost/cloud", "mysql://root@localhost/cloud_usage").unwrap();
+    /// assert_eq!(c.usage.target.database, "cloud_usage");
+    /// ```
+    pub fn from_urls(cloud_url: &str, usage_url: &str) -> Result<Self> {
+        Ok(Self {
+            cloud: PoolConfig::from_url(cloud_url)?,
+            usage: PoolConfig::from_url(usage_url)?,
+        })
+    }
+
+    /// From `CLOUD_DATABASE_URL` and `USAGE_DATABASE_URL`, defaulting to
+    /// [`DEFAULT_CLOUD_URL`] and [`DEFAULT_USAGE_URL`].
+    ///
+    /// ```no_run
+    /// let config = cloudstack_db::db::DatabaseConfig::from_env()?;
+    /// # Ok::<(), cloudstack_db::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self> {
+        let var = |name: &str, default: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let cloud = var("CLOUD_DATABASE_URL", DEFAULT_CLOUD_URL);
+        let usage = var("USAGE_DATABASE_URL", DEFAULT_USAGE_URL);
+        Self::from_urls(&cloud, &usage)
+            .map_err(|e| Error::Config(format!("CLOUD_DATABASE_URL / USAGE_DATABASE_URL: {e}")))
+    }
+
+    /// From a db.properties file on disk.
+    ///
+    /// ```no_run
+    /// let c = cloudstack_db::db::DatabaseConfig::from_db_properties_file(
+    ///     "/etc/cloudstack/management/db.properties")?;
+    /// # Ok::<(), cloudstack_db::Error>(())
+    /// ```
+    pub fn from_db_properties_file(path: impl AsRef<Path>) -> Result<Self> {
+        Self::from_db_properties(&DbProperties::read(path)?)
+    }
+
+    /// From parsed db.properties: keys `db.cloud.*` and `db.usage.*` (host, port, username,
+    /// password, name, maxActive, minIdleConnections, maxWait, minEvictableIdleTimeMillis,
+    /// url.params).
+    ///
+    /// Values of the form `ENC(...)` are refused with [`Error::Config`] until the key to decrypt
+    /// them is available (the setup tool's encryptor).
+    pub fn from_db_properties(props: &DbProperties) -> Result<Self> {
+        Ok(Self {
+            cloud: pool_from_properties(props, "db.cloud", "cloud")?,
+            usage: pool_from_properties(props, "db.usage", "cloud_usage")?,
+        })
+    }
+}
+
+fn pool_from_properties(props: &DbProperties, prefix: &str, default_db: &str) -> Result<PoolConfig> {
+    let key = |name: &str| format!("{prefix}.{name}");
+    let plain = |name: &str| -> Result<Option<String>> {
+        match props.get(&key(name)) {
+            Some(v) if is_encrypted(v) => Err(Error::Config(format!(
+                "`{}` is encrypted (ENC(...)); decrypting needs the management server key",
+                key(name)
+            ))),
+            Some(v) => Ok(Some(v.trim().to_owned())),
+            None => Ok(None),
+        }
+    };
+    let host = plain("host")?.filter(|h| !h.is_empty()).unwrap_or_else(|| "localhost".into());
+    let port = props.number::<u16>(&key("port"))?.unwrap_or(3306);
+    let user = plain("username")?.ok_or_else(|| {
+        Error::Config(format!("db.properties has no `{}`", key("username")))
+    })?;
+    let password = match props.get(&key("password")) {
+        Some(v) if is_encrypted(v) => {
+            return Err(Error::Config(format!(
+                "`{}` is encrypted (ENC(...)); decrypting needs the management server key",
+                key("password")
+            )));
+        }
+        Some(v) => v.to_owned(),
+        None => String::new(),
+    };
+    let database = plain("name")?.filter(|n| !n.is_empty()).unwrap_or_else(|| default_db.into());
+    let mut config = PoolConfig::new(ConnectionTarget::new(host, port, user, password, database));
+
+    if let Some(max) = props.number::<u32>(&key("maxActive"))? {
+        if max == 0 {
+            return Err(Error::Config(format!("`{}` must be at least 1", key("maxActive"))));
+        }
+        config.pool.max_size = max;
+    }
+    if let Some(min) = props.number::<u32>(&key("minIdleConnections"))? {
+        config.pool.min_idle = Some(min.min(config.pool.max_size));
+    }
+    if let Some(ms) = props.number::<u64>(&key("maxWait"))? {
+        config.pool.connection_timeout = Duration::from_millis(ms.max(1));
+    }
+    if let Some(ms) = props.number::<u64>(&key("minEvictableIdleTimeMillis"))? {
+        config.pool.idle_timeout = (ms > 0).then(|| Duration::from_millis(ms));
+    }
+    if let Some(params) = props.get(&key("url.params")) {
+        apply_url_params(&mut config, params)?;
+    }
+    Ok(config)
+}
+
+fn is_encrypted(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("ENC(") && v.ends_with(')')
+}
+
+/// Applies the JDBC URL parameters CloudStack keeps in `db.cloud.url.params`:
+/// `sessionVariables` (sql_mode and friends) and `serverTimezone`. JDBC-only parameters such as
+/// `prepStmtCacheSize` have no meaning here and are ignored.
+fn apply_url_params(config: &mut PoolConfig, params: &str) -> Result<()> {
+    for pair in params.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match name {
+            "sessionVariables" => {
+                for (var, val) in session_variables(value) {
+                    if var.eq_ignore_ascii_case("sql_mode") {
+                        config.session.sql_mode = val;
+                    } else if var.eq_ignore_ascii_case("time_zone") {
+                        config.session.time_zone = val;
+                    } else {
+                        config.session.extra_variables.push((var, val));
+                    }
+                }
+            }
+            "serverTimezone" => {
+                if !matches!(value, "UTC" | "GMT" | "Etc/UTC" | "+00:00" | "Z") {
+                    return Err(Error::Config(format!(
+                        "serverTimezone={value}: CloudStack stores datetimes as UTC; only UTC is supported"
+                    )));
+                }
+            }
+            other => tracing::debug!(parameter = other, "JDBC URL parameter ignored"),
+        }
+    }
+    Ok(())
+}
+
+/// Splits Connector/J's `sessionVariables` (`a='x,y',b=2` — commas inside quotes kept).
+fn session_variables(text: &str) -> Vec<(String, String)> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut in_quotes = false;
+    for c in text.chars() {
+        match c {
+            '\'' | '"' => {
+                in_quotes = !in_quotes;
+                current.push(c);
+            }
+            ',' | ';' if !in_quotes => items.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .filter_map(|item| {
+            let (k, v) = item.split_once('=')?;
+            let v = v.trim().trim_matches(|c| c == '\'' || c == '"');
+            Some((k.trim().to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLOUDSTACK_TEMPLATE: &str = r"
+# CloudStack database settings
+db.cloud.username=cloud
+db.cloud.password=cloud
+db.cloud.host=localhost
+db.cloud.port=3306
+db.cloud.name=cloud
+db.cloud.maxActive=250
+db.cloud.maxIdle=30
+db.cloud.maxWait=600000
+db.cloud.minIdleConnections=5
+db.cloud.minEvictableIdleTimeMillis=240000
+db.cloud.url.params=prepStmtCacheSize=517&cachePrepStmts=true&sessionVariables=sql_mode='STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'&serverTimezone=UTC
+db.usage.username=cloud
+db.usage.password=cloud
+db.usage.host=localhost
+db.usage.port=3306
+db.usage.name=cloud_usage
+db.usage.maxActive=100
+db.usage.maxWait=600000
+db.usage.url.params=serverTimezone=UTC
+";
+
+    #[test]
+    fn cloudstack_default_template() {
+        let c = DatabaseConfig::from_db_properties(&DbProperties::parse(CLOUDSTACK_TEMPLATE)).unwrap();
+        assert_eq!(c.cloud.target.to_string(), "mysql://cloud:***@localhost:3306/cloud");
+        assert_eq!(c.cloud.pool.max_size, 250);
+        assert_eq!(c.cloud.pool.min_idle, Some(5));
+        assert_eq!(c.cloud.pool.connection_timeout, Duration::from_secs(600));
+        assert_eq!(c.cloud.pool.idle_timeout, Some(Duration::from_secs(240)));
+        assert_eq!(c.cloud.session.sql_mode, crate::db::CLOUDSTACK_SQL_MODE);
+        assert!(c.cloud.session.extra_variables.is_empty());
+        assert_eq!(c.usage.pool.max_size, 100);
+        assert_eq!(c.usage.target.database, "cloud_usage");
+        assert_eq!(c.usage.target.password.expose(), "cloud");
+    }
+
+    #[test]
+    fn encrypted_values_are_refused_without_leaking() {
+        let text = CLOUDSTACK_TEMPLATE.replace("db.cloud.password=cloud", "db.cloud.password=ENC(abcdef==)");
+        let err = DatabaseConfig::from_db_properties(&DbProperties::parse(&text)).unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        assert!(err.to_string().contains("db.cloud.password"));
+        assert!(!err.to_string().contains("abcdef"));
+    }
+
+    #[test]
+    fn missing_username_and_bad_numbers_are_config_errors() {
+        let no_user = DbProperties::parse("db.cloud.host=h\ndb.usage.username=u");
+        let err = DatabaseConfig::from_db_properties(&no_user).unwrap_err();
+        assert!(err.to_string().contains("db.cloud.username"), "{err}");
+        let bad_port = DbProperties::parse("db.cloud.username=u\ndb.cloud.port=x\ndb.usage.username=u");
+        let err = DatabaseConfig::from_db_properties(&bad_port).unwrap_err();
+        assert!(err.to_string().contains("db.cloud.port"), "{err}");
+        let zero = DbProperties::parse("db.cloud.username=u\ndb.cloud.maxActive=0\ndb.usage.username=u");
+        assert!(DatabaseConfig::from_db_properties(&zero).is_err());
+    }
+
+    #[test]
+    fn session_variables_keep_quoted_commas_and_extra_variables() {
+        let vars = session_variables("sql_mode='A,B',wait_timeout=100;foo=\"x\"");
+        assert_eq!(
+            vars,
+            vec![
+                ("sql_mode".to_owned(), "A,B".to_owned()),
+                ("wait_timeout".to_owned(), "100".to_owned()),
+                ("foo".to_owned(), "x".to_owned())
+            ]
+        );
+        let mut c = PoolConfig::from_url("mysql://u@h/cloud").unwrap();
+        assert!(apply_url_params(&mut c, "serverTimezone=America/New_York").is_err());
+        apply_url_params(&mut c, "sessionVariables=sql_mode='A',wait_timeout=100").unwrap();
+        assert_eq!(c.session.sql_mode, "A");
+        assert_eq!(c.session.extra_variables, vec![("wait_timeout".into(), "100".into())]);
+    }
+}

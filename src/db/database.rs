@@ -1,0 +1,81 @@
+//! [`Database`]: the two pools a CloudStack management server needs.
+
+use std::path::Path;
+
+use super::{DatabaseConfig, DbPool};
+use crate::migrations::{self, MigrationReport, Schema};
+use crate::Result;
+
+/// Both CloudStack databases: a pool for `cloud` and one for `cloud_usage`. Cheap to clone.
+///
+/// ```no_run
+/// use cloudstack_db::Database;
+/// use diesel::RunQueryDsl;
+///
+/// let db = Database::from_env()?;       // CLOUD_DATABASE_URL / USAGE_DATABASE_URL
+/// db.cloud().transaction(|conn| {
+///     diesel::sql_query("UPDATE sequence SET value = value + 1 WHERE name = 'volume_seq'")
+///         .execute(conn)?;
+///     Ok(())
+/// })?;
+/// # Ok::<(), cloudstack_db::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Database {
+    cloud: DbPool,
+    usage: DbPool,
+}
+
+impl Database {
+    /// Opens both pools (each checks its address and credentials with one connection first).
+    pub fn connect(config: &DatabaseConfig) -> Result<Self> {
+        Ok(Self {
+            cloud: DbPool::connect(&config.cloud)?,
+            usage: DbPool::connect(&config.usage)?,
+        })
+    }
+
+    /// Opens both pools from `CLOUD_DATABASE_URL` and `USAGE_DATABASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        Self::connect(&DatabaseConfig::from_env()?)
+    }
+
+    /// Opens both pools as CloudStack's `db.properties` describes them.
+    ///
+    /// ```no_run
+    /// let db = cloudstack_db::Database::from_db_properties_file(
+    ///     "/etc/cloudstack/management/db.properties")?;
+    /// # Ok::<(), cloudstack_db::Error>(())
+    /// ```
+    pub fn from_db_properties_file(path: impl AsRef<Path>) -> Result<Self> {
+        Self::connect(&DatabaseConfig::from_db_properties_file(path)?)
+    }
+
+    /// The `cloud` database pool.
+    pub fn cloud(&self) -> &DbPool {
+        &self.cloud
+    }
+
+    /// The `cloud_usage` database pool.
+    pub fn usage(&self) -> &DbPool {
+        &self.usage
+    }
+
+    /// Applies the pending migrations of both databases and says which ran.
+    ///
+    /// ```no_run
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// let report = db.run_migrations()?;
+    /// println!("applied {} migrations", report.cloud.len() + report.usage.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn run_migrations(&self) -> Result<MigrationReport> {
+        let cloud = self
+            .cloud
+            .run(|conn| migrations::run_pending(conn, Schema::Cloud))?;
+        let usage = self
+            .usage
+            .run(|conn| migrations::run_pending(conn, Schema::Usage))?;
+        Ok(MigrationReport { cloud, usage })
+    }
+}

@@ -1,0 +1,21 @@
+//! The connection layer: configuration, the two pools, session settings and transactions.
+
+mod config;
+mod database;
+mod manager;
+mod pool;
+mod properties;
+mod retry;
+mod server;
+mod session;
+mod target;
+
+pub use config::{DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig, PoolSettings};
+pub use database::Database;
+pub use manager::{ManagedConnection, MysqlManager};
+pub use pool::{DbPool, PooledConnection};
+pub use properties::DbProperties;
+pub use retry::{RetryPolicy, in_transaction, transaction, transaction_with_retry};
+pub use server::{ServerFlavor, ServerInfo};
+pub use session::{CLOUDSTACK_SQL_MODE, IsolationLevel, SessionSettings, SessionSnapshot};
+pub use target::ConnectionTarget;

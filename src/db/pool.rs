@@ -1,0 +1,208 @@
+//! One r2d2 pool for one database, with helpers that run work on a pooled connection.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use diesel::MysqlConnection;
+use r2d2::ManageConnection;
+use scheduled_thread_pool::ScheduledThreadPool;
+
+use super::manager::TracingErrorHandler;
+use super::{ConnectionTarget, MysqlManager, PoolConfig, RetryPolicy};
+use crate::{Error, Result};
+
+/// A pool of connections to one database (`cloud` or `cloud_usage`). Cheap to clone.
+///
+/// ```no_run
+/// use cloudstack_db::db::{DbPool, PoolConfig};
+/// use diesel::RunQueryDsl;
+///
+/// let pool = DbPool::connect(&PoolConfig::from_url("mysql://root@127.0.0.1/cloud")?)?;
+/// let n = pool.transaction(|conn| Ok(diesel::sql_query("DO 1").execute(conn)?))?;
+/// # Ok::<(), cloudstack_db::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct DbPool {
+    pool: r2d2::Pool<MysqlManager>,
+    target: Arc<ConnectionTarget>,
+}
+
+impl std::fmt::Debug for DbPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbPool")
+            .field("target", &self.target)
+            .field("state", &self.pool.state())
+            .finish()
+    }
+}
+
+/// One scheduler thread for every pool's housekeeping (r2d2 starts three per pool by default).
+fn housekeeping_threads() -> Arc<ScheduledThreadPool> {
+    static THREADS: OnceLock<Arc<ScheduledThreadPool>> = OnceLock::new();
+    THREADS
+        .get_or_init(|| {
+            Arc::new(
+                ScheduledThreadPool::builder()
+                    .num_threads(1)
+                    .thread_name_pattern("cloudstack-db-pool-{}")
+                    .build(),
+            )
+        })
+        .clone()
+}
+
+impl DbPool {
+    /// Opens one connection to check the address and credentials (so a wrong password fails
+    /// here, with [`Error::Connect`]), then builds the pool; it fills up to `min_idle` in the
+    /// background.
+    pub fn connect(config: &PoolConfig) -> Result<Self> {
+        let manager = MysqlManager::new(config)?;
+        drop(manager.connect()?);
+        let settings = &config.pool;
+        let pool = r2d2::Pool::builder()
+            .max_size(settings.max_size.max(1))
+            .min_idle(settings.min_idle.map(|m| m.min(settings.max_size)))
+            .connection_timeout(settings.connection_timeout)
+            .idle_timeout(settings.idle_timeout)
+            .max_lifetime(settings.max_lifetime)
+            .test_on_check_out(false)
+            .thread_pool(housekeeping_threads())
+            .error_handler(Box::new(TracingErrorHandler))
+            .build_unchecked(manager);
+        Ok(Self {
+            pool,
+            target: Arc::new(config.target.clone()),
+        })
+    }
+
+    /// Where this pool connects to (prints without the password).
+    pub fn target(&self) -> &ConnectionTarget {
+        &self.target
+    }
+
+    /// Checks out a connection, waiting at most the configured connection timeout
+    /// ([`Error::PoolTimeout`] after that). No query is sent on checkout.
+    ///
+    /// ```no_run
+    /// # fn demo(pool: &cloudstack_db::db::DbPool) -> cloudstack_db::Result<()> {
+    /// let mut conn = pool.get()?;
+    /// let info = cloudstack_db::db::ServerInfo::query(&mut conn)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get(&self) -> Result<PooledConnection> {
+        self.get_timeout(self.pool.connection_timeout())
+    }
+
+    /// Like [`DbPool::get`] with another wait.
+    pub fn get_timeout(&self, wait: Duration) -> Result<PooledConnection> {
+        self.pool
+            .get_timeout(wait)
+            .map(PooledConnection)
+            .map_err(|e| pool_error(e, wait))
+    }
+
+    /// Runs `f` on a pooled connection, outside any transaction (each statement autocommits).
+    /// If `f` fails with [`Error::ConnectionLost`], the connection is discarded.
+    pub fn run<T>(&self, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
+        let mut conn = self.get()?;
+        conn.run(f)
+    }
+
+    /// Runs `f` in a transaction on a pooled connection (see [`super::transaction`]).
+    ///
+    /// ```no_run
+    /// # use diesel::RunQueryDsl;
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// db.cloud().transaction(|conn| {
+    ///     diesel::sql_query("UPDATE sequence SET value = value + 1 WHERE name = 'volume_seq'")
+    ///         .execute(conn)?;
+    ///     Ok(())
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transaction<T>(&self, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
+        self.run(|conn| super::transaction(conn, f))
+    }
+
+    /// Runs `f` in a transaction and retries the whole transaction on deadlocks and the other
+    /// retryable aborts (see [`super::transaction_with_retry`]).
+    pub fn transaction_with_retry<T>(
+        &self,
+        policy: &RetryPolicy,
+        f: impl FnMut(&mut MysqlConnection) -> Result<T>,
+    ) -> Result<T> {
+        self.run(|conn| super::transaction_with_retry(conn, policy, f))
+    }
+
+    /// The most connections this pool opens.
+    ///
+    /// ```no_run
+    /// # fn demo(pool: &cloudstack_db::db::DbPool) {
+    /// assert!(pool.max_size() >= 1);
+    /// # }
+    /// ```
+    pub fn max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
+    /// Connections open and idle right now.
+    ///
+    /// ```no_run
+    /// # fn demo(pool: &cloudstack_db::db::DbPool) {
+    /// let (open, idle) = pool.state();
+    /// assert!(idle <= open);
+    /// # }
+    /// ```
+    pub fn state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+}
+
+fn pool_error(err: r2d2::Error, waited: Duration) -> Error {
+    match err.to_string().split_once(": ") {
+        // r2d2 appends the last connection error when it could not open a connection.
+        Some((_, last_error)) if !last_error.is_empty() => Error::Connect(last_error.to_owned()),
+        _ => Error::PoolTimeout { waited },
+    }
+}
+
+/// A connection checked out of a [`DbPool`]; it goes back when dropped.
+///
+/// It dereferences to Diesel's `MysqlConnection`, so it can be passed to every function of the
+/// crate that takes `&mut MysqlConnection`.
+pub struct PooledConnection(r2d2::PooledConnection<MysqlManager>);
+
+impl PooledConnection {
+    /// Runs `f`; a [`Error::ConnectionLost`] result marks this connection dead so the pool
+    /// replaces it.
+    pub fn run<T>(&mut self, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
+        let result = f(&mut self.0);
+        if let Err(err) = &result {
+            if err.is_connection_lost() {
+                tracing::warn!(%err, "discarding a dead database connection");
+                self.0.mark_lost();
+            }
+        }
+        result
+    }
+
+    /// Tells the pool not to reuse this connection.
+    pub fn mark_lost(&mut self) {
+        self.0.mark_lost();
+    }
+}
+
+impl Deref for PooledConnection {
+    type Target = MysqlConnection;
+    fn deref(&self) -> &MysqlConnection {
+        &self.0
+    }
+}
+
+impl DerefMut for PooledConnection {
+    fn deref_mut(&mut self) -> &mut MysqlConnection {
+        &mut self.0
+    }
+}

@@ -1,0 +1,154 @@
+//! Transactions, savepoints and whole-transaction retry.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+use rand::Rng;
+
+use crate::Result;
+
+/// How [`transaction_with_retry`] retries: capped exponential backoff with full jitter.
+///
+/// ```
+/// use std::time::Duration;
+/// let p = cloudstack_db::db::RetryPolicy::default();
+/// assert_eq!(p.max_attempts, 5);
+/// assert!(p.delay_before(3) <= Duration::from_millis(40));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (at least 1).
+    pub max_attempts: u32,
+    /// The delay cap of the first retry; doubled for each further one.
+    pub base_delay: Duration,
+    /// The largest delay between two attempts.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy with `max_attempts` attempts and the default delays.
+    ///
+    /// ```
+    /// assert_eq!(cloudstack_db::db::RetryPolicy::attempts(3).max_attempts, 3);
+    /// ```
+    pub fn attempts(max_attempts: u32) -> Self {
+        Self {
+            max_attempts: max_attempts.max(1),
+            ..Self::default()
+        }
+    }
+
+    /// A random delay in `[0, min(max_delay, base_delay * 2^(retry-1))]` before retry number
+    /// `retry` (1 = the first retry).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let p = cloudstack_db::db::RetryPolicy::default();
+    /// assert!(p.delay_before(1) <= Duration::from_millis(10));
+    /// assert!(p.delay_before(30) <= Duration::from_secs(1));
+    /// ```
+    pub fn delay_before(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(20);
+        let cap = self
+            .base_delay
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_delay);
+        let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(rand::rng().random_range(0..=nanos))
+    }
+}
+
+/// Runs `f` in a transaction: BEGIN, then COMMIT if it returns `Ok`, ROLLBACK if it returns
+/// `Err`. Called inside another transaction it uses a savepoint, so an inner failure rolls back
+/// only the inner work.
+///
+/// ```no_run
+/// use cloudstack_db::db::transaction;
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// transaction(conn, |conn| {
+///     diesel::sql_query("UPDATE sequence SET value = value + 1 WHERE name = 'volume_seq'")
+///         .execute(conn)?;
+///     Ok(())
+/// })
+/// # }
+/// # use diesel::RunQueryDsl;
+/// ```
+pub fn transaction<T, F>(conn: &mut MysqlConnection, f: F) -> Result<T>
+where
+    F: FnOnce(&mut MysqlConnection) -> Result<T>,
+{
+    conn.transaction(f)
+}
+
+/// Whether `conn` is inside a transaction (so a new one would be a savepoint).
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// assert!(!cloudstack_db::db::in_transaction(conn));
+/// # Ok(()) }
+/// ```
+pub fn in_transaction(conn: &mut MysqlConnection) -> bool {
+    AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// Runs `f` in a transaction and, when the server aborts it for a retryable reason (deadlock
+/// 1213, lock wait timeout 1205, MariaDB 1020, Galera conflicts — see [`crate::Error::is_retryable`]),
+/// rolls back and runs the **whole** closure again after a backoff, up to
+/// `policy.max_attempts` times. A single statement is never retried on its own.
+///
+/// Inside a caller's transaction there is nothing that can be retried safely — the server has
+/// already rolled back the caller's work — so the closure runs once (in a savepoint) and a
+/// retryable error is returned for the caller's own retry loop to handle.
+///
+/// ```no_run
+/// use cloudstack_db::db::{transaction_with_retry, RetryPolicy};
+/// # use diesel::RunQueryDsl;
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// let moved = transaction_with_retry(conn, &RetryPolicy::default(), |conn| {
+///     Ok(diesel::sql_query("UPDATE account SET state = 'enabled' WHERE id = 2").execute(conn)?)
+/// })?;
+/// # Ok(()) }
+/// ```
+pub fn transaction_with_retry<T, F>(
+    conn: &mut MysqlConnection,
+    policy: &RetryPolicy,
+    mut f: F,
+) -> Result<T>
+where
+    F: FnMut(&mut MysqlConnection) -> Result<T>,
+{
+    if in_transaction(conn) {
+        return transaction(conn, f);
+    }
+    let mut attempt = 1;
+    loop {
+        match conn.transaction(&mut f) {
+            Err(err) if err.is_retryable() && attempt < policy.max_attempts.max(1) => {
+                let delay = policy.delay_before(attempt);
+                tracing::debug!(%err, attempt, ?delay, "retrying the whole transaction");
+                std::thread::sleep(delay);
+                attempt += 1;
+            }
+            Err(err) if err.is_retryable() => {
+                tracing::warn!(%err, attempt, "transaction still aborted after the last attempt");
+                return Err(err);
+            }
+            other => return other,
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The crate's one error type and how MySQL / MariaDB errors are sorted into it.
+
+mod classify;
+
+use std::time::Duration;
+
+pub use classify::classify_server_message;
+
+/// Why a transaction may be retried as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RetryReason {
+    /// Error 1213: InnoDB chose this transaction as a deadlock victim and rolled it back.
+    /// Galera reports a lost certification the same way.
+    Deadlock,
+    /// Error 1205: `innodb_lock_wait_timeout` ran out while waiting for a row lock.
+    LockWaitTimeout,
+    /// Error 1020 (MariaDB): the row changed since this transaction's snapshot read it.
+    RecordChanged,
+    /// Galera aborted the transaction in a conflict with a write set from another node.
+    GaleraConflict,
+    /// Error 1047 (Galera): the node is not ready for application use (not synced / not primary).
+    NodeNotReady,
+}
+
+/// The crate's error type: every public function returns it.
+///
+/// The variants name what went wrong in the terms a caller acts on; MySQL error numbers that
+/// Diesel leaves as "unknown" are classified from the server's message (the pool sets
+/// `lc_messages=en_US` on each connection so those messages are stable).
+///
+/// ```
+/// use cloudstack_db::Error;
+///
+/// let err = Error::Duplicate { key: "uc_vm_instance_uuid".into() };
+/// assert_eq!(err.to_string(), "duplicate value for unique key `uc_vm_instance_uuid`");
+/// assert!(!err.is_retryable());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The row asked for does not exist (or is soft-deleted, for finders that hide removed rows).
+    #[error("not found")]
+    NotFound,
+
+    /// An INSERT or UPDATE collided with a unique key (error 1062); `key` is the index name.
+    #[error("duplicate value for unique key `{key}`")]
+    Duplicate {
+        /// The unique index that was violated, without the table prefix MySQL 8 adds.
+        key: String,
+    },
+
+    /// A foreign key constraint refused the write (errors 1216, 1217, 1451, 1452).
+    #[error("foreign key constraint `{constraint}` failed")]
+    ForeignKey {
+        /// The constraint name, or `unknown` when the server did not say.
+        constraint: String,
+    },
+
+    /// An optimistic state change lost its race: the row's version or state was no longer the
+    /// one the caller read.
+    #[error("{entity} {id} changed concurrently: {detail}")]
+    StaleState {
+        /// The kind of row, e.g. `vm_instance`.
+        entity: &'static str,
+        /// The row id.
+        id: u64,
+        /// What did not match.
+        detail: String,
+    },
+
+    /// The server aborted the transaction for a reason that goes away when the whole
+    /// transaction is run again (deadlock, lock wait timeout, Galera conflict, ...).
+    #[error("transaction aborted ({reason:?}), it may be retried as a whole: {message}")]
+    Retryable {
+        /// Which retryable condition it was.
+        reason: RetryReason,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The connection to the server broke (errors 2006, 2013, 1927, 4031, 1053). Whether an
+    /// in-flight COMMIT took effect is unknown.
+    #[error("connection to the database server lost: {message}")]
+    ConnectionLost {
+        /// The client's or server's message.
+        message: String,
+    },
+
+    /// The server or transaction is read-only (errors 1290 and 1792).
+    #[error("the server refused a write because it is read-only: {message}")]
+    ReadOnly {
+        /// The server's message.
+        message: String,
+    },
+
+    /// No pooled connection became free within the pool's configured wait.
+    #[error("no database connection available within {waited:?}")]
+    PoolTimeout {
+        /// The pool's configured connection timeout.
+        waited: Duration,
+    },
+
+    /// A value could not be stored or read: too long for its column, out of range, an unknown
+    /// enum string in a row, NULL where a value is required.
+    #[error("invalid value for `{column}`: {reason}{}", value_suffix(.value))]
+    InvalidValue {
+        /// The column (or field) the value belongs to.
+        column: String,
+        /// The offending value, when it is known and not secret.
+        value: Option<String>,
+        /// Why it is invalid.
+        reason: String,
+    },
+
+    /// The configuration is unusable: a bad URL, a missing db.properties key, a bad number.
+    #[error("configuration error: {0}")]
+    Config(String),
+
+    /// A new connection could not be established (wrong host, refused, access denied).
+    #[error("cannot connect to the database server: {0}")]
+    Connect(String),
+
+    /// Applying or reverting migrations failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+
+    /// Any other error the server reported, with its message.
+    #[error("database error: {0}")]
+    Database(String),
+
+    /// A Diesel error that is not a server error (serialization, a broken transaction manager, ...).
+    #[error("diesel error: {0}")]
+    Diesel(diesel::result::Error),
+}
+
+fn value_suffix(value: &Option<String>) -> String {
+    match value {
+        Some(v) => format!(" (value `{v}`)"),
+        None => String::new(),
+    }
+}
+
+/// Shorthand for `Result<T, cloudstack_db::Error>`.
+///
+/// ```
+/// fn find() -> cloudstack_db::Result<u64> { Err(cloudstack_db::Error::NotFound) }
+/// assert!(find().is_err());
+/// ```
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Whether running the *whole* transaction again may succeed (see [`RetryReason`]).
+    ///
+    /// ```
+    /// use cloudstack_db::{Error, RetryReason};
+    /// let e = Error::Retryable { reason: RetryReason::Deadlock, message: String::new() };
+    /// assert!(e.is_retryable());
+    /// assert!(!Error::NotFound.is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Retryable { .. })
+    }
+
+    /// Whether the connection this error came from is dead and must not go back to the pool.
+    ///
+    /// ```
+    /// use cloudstack_db::Error;
+    /// assert!(Error::ConnectionLost { message: "gone".into() }.is_connection_lost());
+    /// ```
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, Error::ConnectionLost { .. })
+    }
+
+    /// An [`Error::InvalidValue`] for a value read from or meant for `column`.
+    ///
+    /// ```
+    /// let e = cloudstack_db::Error::invalid_value("vm_instance.state", "Flying", "unknown enum value");
+    /// assert_eq!(e.to_string(), "invalid value for `vm_instance.state`: unknown enum value (value `Flying`)");
+    /// ```
+    pub fn invalid_value(
+        column: impl Into<String>,
+        value: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::InvalidValue {
+            column: column.into(),
+            value: Some(value.into()),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for Error {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error as D};
+        match err {
+            D::NotFound => Error::NotFound,
+            D::DatabaseError(kind, info) => {
+                let message = info.message().to_owned();
+                match kind {
+                    Kind::SerializationFailure => Error::Retryable {
+                        reason: classify::retry_reason_of_1213(&message),
+                        message,
+                    },
+                    Kind::ReadOnlyTransaction => Error::ReadOnly { message },
+                    Kind::ClosedConnection => Error::ConnectionLost { message },
+                    _ => classify_server_message(&message),
+                }
+            }
+            D::BrokenTransactionManager => Error::ConnectionLost {
+                message: "the connection's transaction state is broken".into(),
+            },
+            other => Error::Diesel(other),
+        }
+    }
+}
+
+impl From<diesel::ConnectionError> for Error {
+    fn from(err: diesel::ConnectionError) -> Self {
+        match err {
+            diesel::ConnectionError::InvalidConnectionUrl(m) => {
+                Error::Config(format!("invalid database URL: {m}"))
+            }
+            diesel::ConnectionError::CouldntSetupConfiguration(e) => Error::from(e),
+            other => Error::Connect(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel_migrations::MigrationError> for Error {
+    fn from(err: diesel_migrations::MigrationError) -> Self {
+        Error::Migration(err.to_string())
+    }
+}

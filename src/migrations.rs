@@ -1,0 +1,78 @@
+//! The embedded migrations of both databases and functions to apply or revert them.
+
+use diesel::MysqlConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::{Error, Result};
+
+/// Migrations of the `cloud` database (`migrations/cloud/`).
+pub const CLOUD_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/cloud");
+/// Migrations of the `cloud_usage` database (`migrations/cloud_usage/`).
+pub const USAGE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/cloud_usage");
+
+/// Which of the two databases a migration set belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Schema {
+    /// The `cloud` database.
+    Cloud,
+    /// The `cloud_usage` database.
+    Usage,
+}
+
+impl Schema {
+    /// The embedded migrations of this database.
+    ///
+    /// ```
+    /// use cloudstack_db::migrations::Schema;
+    /// use diesel::migration::MigrationSource;
+    /// use diesel::mysql::Mysql;
+    /// let n = MigrationSource::<Mysql>::migrations(&Schema::Cloud.migrations()).unwrap().len();
+    /// assert!(n > 0);
+    /// ```
+    pub fn migrations(self) -> EmbeddedMigrations {
+        match self {
+            Schema::Cloud => CLOUD_MIGRATIONS,
+            Schema::Usage => USAGE_MIGRATIONS,
+        }
+    }
+}
+
+/// What [`crate::Database::run_migrations`] applied, by version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Versions applied to `cloud`.
+    pub cloud: Vec<String>,
+    /// Versions applied to `cloud_usage`.
+    pub usage: Vec<String>,
+}
+
+/// Applies every pending migration of `schema` on `conn`; returns the versions applied.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::migrations::{run_pending, Schema};
+/// let applied = run_pending(conn, Schema::Cloud)?;
+/// # Ok(()) }
+/// ```
+pub fn run_pending(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>> {
+    let applied = conn
+        .run_pending_migrations(schema.migrations())
+        .map_err(|e| Error::Migration(e.to_string()))?;
+    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+}
+
+/// Reverts every applied migration of `schema`, newest first; returns the versions reverted.
+pub fn revert_all(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>> {
+    let reverted = conn
+        .revert_all_migrations(schema.migrations())
+        .map_err(|e| Error::Migration(e.to_string()))?;
+    Ok(reverted.into_iter().map(|v| v.to_string()).collect())
+}
+
+/// The versions of `schema` not yet applied on `conn`.
+pub fn pending(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>> {
+    let pending = conn
+        .pending_migrations(schema.migrations())
+        .map_err(|e| Error::Migration(e.to_string()))?;
+    Ok(pending.iter().map(|m| m.name().version().to_string()).collect())
+}
