@@ -74,5 +74,8 @@ pub fn pending(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>
     let pending = conn
         .pending_migrations(schema.migrations())
         .map_err(|e| Error::Migration(e.to_string()))?;
-    Ok(pending.iter().map(|m| m.name().version().to_string()).collect())
+    Ok(pending
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect())
 }

@@ -59,7 +59,9 @@ pub fn admin_target() -> Result<ConnectionTarget> {
 
 /// A new, unpooled connection as the test admin (no session settings beyond Diesel's).
 pub fn admin_connection() -> Result<MysqlConnection> {
-    Ok(MysqlConnection::establish(admin_target()?.diesel_url().expose())?)
+    Ok(MysqlConnection::establish(
+        admin_target()?.diesel_url().expose(),
+    )?)
 }
 
 #[derive(QueryableByName)]
@@ -128,7 +130,10 @@ impl TestDatabases {
         let mut test = Self::allocate()?;
         let mut admin = admin_connection()?;
         let mut batch = String::new();
-        for (schema, name) in [(Schema::Cloud, &test.cloud_name), (Schema::Usage, &test.usage_name)] {
+        for (schema, name) in [
+            (Schema::Cloud, &test.cloud_name),
+            (Schema::Usage, &test.usage_name),
+        ] {
             batch.push_str(&template.clone_script(schema, name));
         }
         admin.batch_execute(&batch)?;
@@ -272,10 +277,12 @@ fn build_template() -> Result<Template> {
     let usage = format!("csdb_tpl_{MIGRATIONS_HASH}_usage");
     let mut admin = admin_connection()?;
     let lock = format!("csdb_template_{MIGRATIONS_HASH}");
-    let got: Count =
-        diesel::sql_query(format!("SELECT COALESCE(GET_LOCK('{lock}', 600), 0) AS n")).get_result(&mut admin)?;
+    let got: Count = diesel::sql_query(format!("SELECT COALESCE(GET_LOCK('{lock}', 600), 0) AS n"))
+        .get_result(&mut admin)?;
     if got.n != 1 {
-        return Err(Error::Migration("timed out waiting for the template lock".into()));
+        return Err(Error::Migration(
+            "timed out waiting for the template lock".into(),
+        ));
     }
     let result = (|| {
         sweep_leftovers(&mut admin)?;
@@ -289,7 +296,9 @@ fn build_template() -> Result<Template> {
         if !ready {
             create_template(&mut admin, &cloud, &usage)?;
         }
-        admin.batch_execute(&format!("UPDATE `{usage}`.`{READY_MARKER}` SET last_used = NOW()"))?;
+        admin.batch_execute(&format!(
+            "UPDATE `{usage}`.`{READY_MARKER}` SET last_used = NOW()"
+        ))?;
         Ok(Template {
             cloud: read_schema(&mut admin, &cloud, &[])?,
             usage: read_schema(&mut admin, &usage, &[READY_MARKER])?,
@@ -308,7 +317,8 @@ fn create_template(admin: &mut MysqlConnection, cloud: &str, usage: &str) -> Res
     let admin_target = admin_target()?;
     let session = crate::db::SessionSettings::default();
     for (schema, name) in [(Schema::Cloud, cloud), (Schema::Usage, usage)] {
-        let mut conn = MysqlConnection::establish(admin_target.with_database(name).diesel_url().expose())?;
+        let mut conn =
+            MysqlConnection::establish(admin_target.with_database(name).diesel_url().expose())?;
         session.apply(&mut conn)?;
         migrations::run_pending(&mut conn, schema)?;
     }
@@ -356,9 +366,15 @@ fn sweep_leftovers(admin: &mut MysqlConnection) -> Result<()> {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let local = matches!(admin_target()?.host.as_str(), "127.0.0.1" | "localhost" | "::1");
+    let local = matches!(
+        admin_target()?.host.as_str(),
+        "127.0.0.1" | "localhost" | "::1"
+    );
     let mut drop = Vec::new();
-    for name in names(admin, "SELECT schema_name AS name FROM information_schema.schemata")? {
+    for name in names(
+        admin,
+        "SELECT schema_name AS name FROM information_schema.schemata",
+    )? {
         if let Some(rest) = name.strip_prefix(TEST_PREFIX) {
             let mut parts = rest.split('_');
             let epoch: u64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
@@ -400,8 +416,13 @@ fn sweep_leftovers(admin: &mut MysqlConnection) -> Result<()> {
             "SELECT DISTINCT user AS name FROM mysql.user WHERE user LIKE 'csdbu\\_%'",
         )?;
         for user in users {
-            let pid: u32 = user.split('_').nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
-            if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let pid: u32 = user
+                .split('_')
+                .nth(1)
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+            {
                 let sql: String = USER_HOSTS
                     .iter()
                     .map(|host| format!("DROP USER IF EXISTS '{user}'@'{host}';"))
@@ -424,7 +445,9 @@ pub struct TestUser {
 
 impl std::fmt::Debug for TestUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestUser").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("TestUser")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -434,7 +457,11 @@ impl TestUser {
     /// Creates the user with privileges on `test`'s two databases.
     pub fn create(test: &TestDatabases) -> Result<Self> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let name = format!("csdbu_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "csdbu_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
         let password: String = uuid::Uuid::new_v4().simple().to_string();
         let mut admin = admin_connection()?;
         let mut sql = String::new();
@@ -447,7 +474,10 @@ impl TestUser {
             ));
         }
         admin.batch_execute(&sql)?;
-        Ok(Self { name, password: crate::Secret::new(password) })
+        Ok(Self {
+            name,
+            password: crate::Secret::new(password),
+        })
     }
 
     /// `target` with this user's credentials.
@@ -466,7 +496,9 @@ impl Drop for TestUser {
             .iter()
             .map(|host| format!("DROP USER IF EXISTS '{}'@'{host}';", self.name))
             .collect();
-        if let Err(err) = admin_connection().and_then(|mut c| c.batch_execute(&sql).map_err(Error::from)) {
+        if let Err(err) =
+            admin_connection().and_then(|mut c| c.batch_execute(&sql).map_err(Error::from))
+        {
             eprintln!("could not drop test user {}: {err}", self.name);
         }
     }

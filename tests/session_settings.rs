@@ -2,7 +2,9 @@
 
 mod common;
 
-use cloudstack_db::db::{CLOUDSTACK_SQL_MODE, IsolationLevel, PoolSettings, ServerInfo, SessionSnapshot};
+use cloudstack_db::db::{
+    CLOUDSTACK_SQL_MODE, IsolationLevel, PoolSettings, ServerInfo, SessionSnapshot,
+};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
@@ -20,7 +22,11 @@ fn every_pooled_connection_has_cloudstack_session_settings() {
         let live = SessionSnapshot::read(conn).unwrap();
         assert_eq!(live.sql_mode_flags(), expected);
         assert_eq!(live.time_zone, "+00:00");
-        assert_eq!(live.isolation_level(), Some(IsolationLevel::ReadCommitted), "{live:?}");
+        assert_eq!(
+            live.isolation_level(),
+            Some(IsolationLevel::ReadCommitted),
+            "{live:?}"
+        );
         assert_eq!(live.lc_messages, "en_US");
         assert_eq!(live.autocommit, "1");
     }
@@ -69,7 +75,10 @@ fn questions(conn: &mut MysqlConnection) -> i64 {
 #[test]
 fn checking_out_a_pooled_connection_sends_no_query() {
     let test = common::fresh();
-    let config = test.config_with(PoolSettings { max_size: 1, ..cloudstack_db::testing::test_pool_settings() });
+    let config = test.config_with(PoolSettings {
+        max_size: 1,
+        ..cloudstack_db::testing::test_pool_settings()
+    });
     let db = cloudstack_db::Database::connect(&config).unwrap();
     let pool = db.cloud();
     // Baseline: two reads on one checkout.
@@ -85,7 +94,11 @@ fn checking_out_a_pooled_connection_sends_no_query() {
     let a = questions(&mut conn);
     drop(conn);
     let mut conn = pool.get().unwrap();
-    assert_eq!(common::connection_id(&mut conn).unwrap(), id, "the pool reused its only connection");
+    assert_eq!(
+        common::connection_id(&mut conn).unwrap(),
+        id,
+        "the pool reused its only connection"
+    );
     let b = questions(&mut conn);
     // connection_id() ran once in between, so one more statement than the baseline.
     assert_eq!(b - a, baseline + 1, "checkout must not send a statement");

@@ -177,7 +177,11 @@ impl DatabaseConfig {
     }
 }
 
-fn pool_from_properties(props: &DbProperties, prefix: &str, default_db: &str) -> Result<PoolConfig> {
+fn pool_from_properties(
+    props: &DbProperties,
+    prefix: &str,
+    default_db: &str,
+) -> Result<PoolConfig> {
     let key = |name: &str| format!("{prefix}.{name}");
     let plain = |name: &str| -> Result<Option<String>> {
         match props.get(&key(name)) {
@@ -189,11 +193,12 @@ fn pool_from_properties(props: &DbProperties, prefix: &str, default_db: &str) ->
             None => Ok(None),
         }
     };
-    let host = plain("host")?.filter(|h| !h.is_empty()).unwrap_or_else(|| "localhost".into());
+    let host = plain("host")?
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
     let port = props.number::<u16>(&key("port"))?.unwrap_or(3306);
-    let user = plain("username")?.ok_or_else(|| {
-        Error::Config(format!("db.properties has no `{}`", key("username")))
-    })?;
+    let user = plain("username")?
+        .ok_or_else(|| Error::Config(format!("db.properties has no `{}`", key("username"))))?;
     let password = match props.get(&key("password")) {
         Some(v) if is_encrypted(v) => {
             return Err(Error::Config(format!(
@@ -204,12 +209,17 @@ fn pool_from_properties(props: &DbProperties, prefix: &str, default_db: &str) ->
         Some(v) => v.to_owned(),
         None => String::new(),
     };
-    let database = plain("name")?.filter(|n| !n.is_empty()).unwrap_or_else(|| default_db.into());
+    let database = plain("name")?
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| default_db.into());
     let mut config = PoolConfig::new(ConnectionTarget::new(host, port, user, password, database));
 
     if let Some(max) = props.number::<u32>(&key("maxActive"))? {
         if max == 0 {
-            return Err(Error::Config(format!("`{}` must be at least 1", key("maxActive"))));
+            return Err(Error::Config(format!(
+                "`{}` must be at least 1",
+                key("maxActive")
+            )));
         }
         config.pool.max_size = max;
     }
@@ -319,8 +329,12 @@ db.usage.url.params=serverTimezone=UTC
 
     #[test]
     fn cloudstack_default_template() {
-        let c = DatabaseConfig::from_db_properties(&DbProperties::parse(CLOUDSTACK_TEMPLATE)).unwrap();
-        assert_eq!(c.cloud.target.to_string(), "mysql://cloud:***@localhost:3306/cloud");
+        let c =
+            DatabaseConfig::from_db_properties(&DbProperties::parse(CLOUDSTACK_TEMPLATE)).unwrap();
+        assert_eq!(
+            c.cloud.target.to_string(),
+            "mysql://cloud:***@localhost:3306/cloud"
+        );
         assert_eq!(c.cloud.pool.max_size, 250);
         assert_eq!(c.cloud.pool.min_idle, Some(5));
         assert_eq!(c.cloud.pool.connection_timeout, Duration::from_secs(600));
@@ -334,7 +348,8 @@ db.usage.url.params=serverTimezone=UTC
 
     #[test]
     fn encrypted_values_are_refused_without_leaking() {
-        let text = CLOUDSTACK_TEMPLATE.replace("db.cloud.password=cloud", "db.cloud.password=ENC(abcdef==)");
+        let text = CLOUDSTACK_TEMPLATE
+            .replace("db.cloud.password=cloud", "db.cloud.password=ENC(abcdef==)");
         let err = DatabaseConfig::from_db_properties(&DbProperties::parse(&text)).unwrap_err();
         assert!(matches!(err, Error::Config(_)));
         assert!(err.to_string().contains("db.cloud.password"));
@@ -346,10 +361,12 @@ db.usage.url.params=serverTimezone=UTC
         let no_user = DbProperties::parse("db.cloud.host=h\ndb.usage.username=u");
         let err = DatabaseConfig::from_db_properties(&no_user).unwrap_err();
         assert!(err.to_string().contains("db.cloud.username"), "{err}");
-        let bad_port = DbProperties::parse("db.cloud.username=u\ndb.cloud.port=x\ndb.usage.username=u");
+        let bad_port =
+            DbProperties::parse("db.cloud.username=u\ndb.cloud.port=x\ndb.usage.username=u");
         let err = DatabaseConfig::from_db_properties(&bad_port).unwrap_err();
         assert!(err.to_string().contains("db.cloud.port"), "{err}");
-        let zero = DbProperties::parse("db.cloud.username=u\ndb.cloud.maxActive=0\ndb.usage.username=u");
+        let zero =
+            DbProperties::parse("db.cloud.username=u\ndb.cloud.maxActive=0\ndb.usage.username=u");
         assert!(DatabaseConfig::from_db_properties(&zero).is_err());
     }
 
@@ -368,6 +385,9 @@ db.usage.url.params=serverTimezone=UTC
         assert!(apply_url_params(&mut c, "serverTimezone=America/New_York").is_err());
         apply_url_params(&mut c, "sessionVariables=sql_mode='A',wait_timeout=100").unwrap();
         assert_eq!(c.session.sql_mode, "A");
-        assert_eq!(c.session.extra_variables, vec![("wait_timeout".into(), "100".into())]);
+        assert_eq!(
+            c.session.extra_variables,
+            vec![("wait_timeout".into(), "100".into())]
+        );
     }
 }

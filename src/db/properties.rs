@@ -27,7 +27,10 @@ impl std::fmt::Debug for DbProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Values may be passwords or keys: show the keys only.
         f.debug_struct("DbProperties")
-            .field("keys", &self.entries.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field(
+                "keys",
+                &self.entries.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -129,7 +132,11 @@ fn logical_lines(text: &str) -> Vec<String> {
         }
         let mut piece = current.take().unwrap_or_default();
         let continues = ends_with_odd_backslashes(line);
-        piece.push_str(if continues { &line[..line.len() - 1] } else { line });
+        piece.push_str(if continues {
+            &line[..line.len() - 1]
+        } else {
+            line
+        });
         if continues {
             current = Some(piece);
         } else {

@@ -8,8 +8,7 @@ use super::ServerInfo;
 use crate::{Error, Result};
 
 /// CloudStack's `sql_mode` (db.properties `db.cloud.url.params` sessionVariables).
-pub const CLOUDSTACK_SQL_MODE: &str =
-    "STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
+pub const CLOUDSTACK_SQL_MODE: &str = "STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
 
 /// A transaction isolation level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -47,7 +46,12 @@ impl IsolationLevel {
     /// assert_eq!(IsolationLevel::parse("READ-COMMITTED"), Some(IsolationLevel::ReadCommitted));
     /// ```
     pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_uppercase().replace(['-', '_'], " ").as_str() {
+        match text
+            .trim()
+            .to_ascii_uppercase()
+            .replace(['-', '_'], " ")
+            .as_str()
+        {
             "READ UNCOMMITTED" => Some(Self::ReadUncommitted),
             "READ COMMITTED" => Some(Self::ReadCommitted),
             "REPEATABLE READ" => Some(Self::RepeatableRead),
@@ -112,7 +116,7 @@ impl SessionSettings {
                     "session variable name `{name}` is not a plain identifier"
                 )));
             }
-            assignments.push(format!("{name} = {}", quote(value)));
+            assignments.push(format!("{name} = {}", literal(value)));
         }
         Ok(format!(
             "SET SESSION {}; SET SESSION TRANSACTION ISOLATION LEVEL {}",
@@ -132,6 +136,16 @@ impl SessionSettings {
         conn.batch_execute(&self.statements()?)?;
         Ok(())
     }
+}
+
+/// A number or a bare word (`ON`, `utf8mb4`) as it is, anything else as a quoted string.
+fn literal(value: &str) -> String {
+    let word = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'));
+    let bare = word || value.parse::<f64>().is_ok_and(f64::is_finite);
+    if bare { value.to_owned() } else { quote(value) }
 }
 
 /// Quotes a string literal for MySQL (backslash and quote escaped).
@@ -214,5 +228,36 @@ impl SessionSnapshot {
         let mut flags: Vec<&str> = self.sql_mode.split(',').filter(|f| !f.is_empty()).collect();
         flags.sort_unstable();
         flags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_variables_are_quoted_only_when_needed() {
+        let settings = SessionSettings {
+            extra_variables: vec![
+                ("wait_timeout".into(), "100".into()),
+                ("auto_increment_offset".into(), "-1".into()),
+                ("character_set_client".into(), "utf8mb4".into()),
+                ("init_connect".into(), "x'; DROP TABLE t; --".into()),
+            ],
+            ..SessionSettings::default()
+        };
+        let sql = settings.statements().unwrap();
+        assert!(sql.contains("wait_timeout = 100,"), "{sql}");
+        assert!(sql.contains("auto_increment_offset = -1,"), "{sql}");
+        assert!(sql.contains("character_set_client = utf8mb4,"), "{sql}");
+        assert!(
+            sql.contains("init_connect = 'x''; DROP TABLE t; --'"),
+            "{sql}"
+        );
+        let bad = SessionSettings {
+            extra_variables: vec![("a = 1; DROP TABLE t".into(), "1".into())],
+            ..SessionSettings::default()
+        };
+        assert!(matches!(bad.statements(), Err(Error::Config(_))));
     }
 }

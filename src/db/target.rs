@@ -6,7 +6,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Diesel does not decode the database name, so only characters a URL path cannot hold are
 /// escaped there.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_').remove(b'-').remove(b'.').remove(b'$');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'$');
 
 use crate::{Error, Result, Secret};
 
@@ -102,7 +106,10 @@ impl ConnectionTarget {
                 .map_err(|_| Error::Config("database URL credentials are not UTF-8".into()))
         };
         Ok(Self {
-            host: host.trim_start_matches('[').trim_end_matches(']').to_owned(),
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
             port: parsed.port().unwrap_or(3306),
             user: decode(parsed.username())?,
             password: Secret::new(decode(parsed.password().unwrap_or(""))?),

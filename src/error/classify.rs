@@ -79,13 +79,13 @@ fn retry_reason(message: &str) -> Option<RetryReason> {
 
 fn is_connection_lost(message: &str) -> bool {
     const LOST: &[&str] = &[
-        "MySQL server has gone away",                  // 2006 (libmysqlclient)
-        "Server has gone away",                        // 2006 (libmariadb)
-        "Lost connection to",                          // 2013, 2055
-        "Connection was killed",                       // 1927 (MariaDB ER_CONNECTION_KILLED)
-        "The client was disconnected by the server",   // 4031 (MySQL 8.0.24+)
-        "Server shutdown in progress",                 // 1053
-        "Can't connect to",                            // 2002, 2003 while reconnecting
+        "MySQL server has gone away",                // 2006 (libmysqlclient)
+        "Server has gone away",                      // 2006 (libmariadb)
+        "Lost connection to",                        // 2013, 2055
+        "Connection was killed",                     // 1927 (MariaDB ER_CONNECTION_KILLED)
+        "The client was disconnected by the server", // 4031 (MySQL 8.0.24+)
+        "Server shutdown in progress",               // 1053
+        "Can't connect to",                          // 2002, 2003 while reconnecting
     ];
     LOST.iter().any(|prefix| message.starts_with(prefix))
 }
@@ -120,12 +120,24 @@ fn foreign_key_name(message: &str) -> String {
 fn invalid_value(message: &str) -> Option<Error> {
     // (message prefix, reason, how the column is introduced)
     const RULES: &[(&str, &str, &str)] = &[
-        ("Data too long for column", "too long for the column", "column "), // 1406
-        ("Out of range value for column", "out of range for the column", "column "), // 1264
-        ("Data truncated for column", "truncated to fit the column", "column "), // 1265
-        ("Incorrect ", "not accepted by the column", "for column "),        // 1366, 1292, 1411
-        ("Column '", "cannot be NULL", "Column "),                          // 1048
-        ("Field '", "is required (no default value)", "Field "),           // 1364
+        (
+            "Data too long for column",
+            "too long for the column",
+            "column ",
+        ), // 1406
+        (
+            "Out of range value for column",
+            "out of range for the column",
+            "column ",
+        ), // 1264
+        (
+            "Data truncated for column",
+            "truncated to fit the column",
+            "column ",
+        ), // 1265
+        ("Incorrect ", "not accepted by the column", "for column "), // 1366, 1292, 1411
+        ("Column '", "cannot be NULL", "Column "),                   // 1048
+        ("Field '", "is required (no default value)", "Field "),     // 1364
     ];
     for (prefix, reason, intro) in RULES {
         if !message.starts_with(prefix) {
@@ -166,30 +178,84 @@ mod tests {
     #[test]
     fn messages_of_both_servers_are_classified() {
         let cases: &[(&str, &str)] = &[
-            ("Deadlock found when trying to get lock; try restarting transaction", "Retryable(Deadlock)"),
-            ("Lock wait timeout exceeded; try restarting transaction", "Retryable(LockWaitTimeout)"),
-            ("Record has changed since last read in table 't'", "Retryable(RecordChanged)"),
-            ("WSREP detected deadlock/conflict and aborted the transaction. Try restarting the transaction", "Retryable(GaleraConflict)"),
-            ("WSREP has not yet prepared node for application use", "Retryable(NodeNotReady)"),
+            (
+                "Deadlock found when trying to get lock; try restarting transaction",
+                "Retryable(Deadlock)",
+            ),
+            (
+                "Lock wait timeout exceeded; try restarting transaction",
+                "Retryable(LockWaitTimeout)",
+            ),
+            (
+                "Record has changed since last read in table 't'",
+                "Retryable(RecordChanged)",
+            ),
+            (
+                "WSREP detected deadlock/conflict and aborted the transaction. Try restarting the transaction",
+                "Retryable(GaleraConflict)",
+            ),
+            (
+                "WSREP has not yet prepared node for application use",
+                "Retryable(NodeNotReady)",
+            ),
             ("MySQL server has gone away", "ConnectionLost"),
             ("Server has gone away", "ConnectionLost"),
-            ("Lost connection to MySQL server during query", "ConnectionLost"),
+            (
+                "Lost connection to MySQL server during query",
+                "ConnectionLost",
+            ),
             ("Lost connection to server during query", "ConnectionLost"),
             ("Connection was killed", "ConnectionLost"),
-            ("The client was disconnected by the server because of inactivity. See wait_timeout and interactive_timeout for configuring this behavior.", "ConnectionLost"),
-            ("The MariaDB server is running with the --read-only option so it cannot execute this statement", "ReadOnly"),
-            ("The MySQL server is running with the --super-read-only option so it cannot execute this statement", "ReadOnly"),
-            ("Cannot execute statement in a READ ONLY transaction", "ReadOnly"),
+            (
+                "The client was disconnected by the server because of inactivity. See wait_timeout and interactive_timeout for configuring this behavior.",
+                "ConnectionLost",
+            ),
+            (
+                "The MariaDB server is running with the --read-only option so it cannot execute this statement",
+                "ReadOnly",
+            ),
+            (
+                "The MySQL server is running with the --super-read-only option so it cannot execute this statement",
+                "ReadOnly",
+            ),
+            (
+                "Cannot execute statement in a READ ONLY transaction",
+                "ReadOnly",
+            ),
             ("Duplicate entry 'x' for key 'uuid'", "Duplicate(uuid)"),
-            ("Duplicate entry 'it'' for key ''s' for key 'vm_instance.uc_vm_instance_uuid'", "Duplicate(uc_vm_instance_uuid)"),
-            ("Cannot add or update a child row: a foreign key constraint fails (`db`.`user_vm`, CONSTRAINT `fk_user_vm__id` FOREIGN KEY (`id`) REFERENCES `vm_instance` (`id`) ON DELETE CASCADE)", "ForeignKey(fk_user_vm__id)"),
-            ("Cannot delete or update a parent row: a foreign key constraint fails", "ForeignKey(unknown)"),
-            ("Data too long for column 'name' at row 1", "InvalidValue(name)"),
-            ("Out of range value for column 'size' at row 1", "InvalidValue(size)"),
-            ("Incorrect integer value: 'abc' for column `db`.`t`.`size` at row 1", "InvalidValue(size)"),
-            ("Incorrect string value: '\\xF0\\x9F\\x98\\x80' for column 'name' at row 1", "InvalidValue(name)"),
+            (
+                "Duplicate entry 'it'' for key ''s' for key 'vm_instance.uc_vm_instance_uuid'",
+                "Duplicate(uc_vm_instance_uuid)",
+            ),
+            (
+                "Cannot add or update a child row: a foreign key constraint fails (`db`.`user_vm`, CONSTRAINT `fk_user_vm__id` FOREIGN KEY (`id`) REFERENCES `vm_instance` (`id`) ON DELETE CASCADE)",
+                "ForeignKey(fk_user_vm__id)",
+            ),
+            (
+                "Cannot delete or update a parent row: a foreign key constraint fails",
+                "ForeignKey(unknown)",
+            ),
+            (
+                "Data too long for column 'name' at row 1",
+                "InvalidValue(name)",
+            ),
+            (
+                "Out of range value for column 'size' at row 1",
+                "InvalidValue(size)",
+            ),
+            (
+                "Incorrect integer value: 'abc' for column `db`.`t`.`size` at row 1",
+                "InvalidValue(size)",
+            ),
+            (
+                "Incorrect string value: '\\xF0\\x9F\\x98\\x80' for column 'name' at row 1",
+                "InvalidValue(name)",
+            ),
             ("Column 'name' cannot be null", "InvalidValue(name)"),
-            ("Field 'guest_os_id' doesn't have a default value", "InvalidValue(guest_os_id)"),
+            (
+                "Field 'guest_os_id' doesn't have a default value",
+                "InvalidValue(guest_os_id)",
+            ),
             ("Table 'x.y' doesn't exist", "Database"),
         ];
         for (message, expected) in cases {

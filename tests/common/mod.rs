@@ -20,7 +20,8 @@ struct Id {
 
 /// The server-side id of a connection (`CONNECTION_ID()`).
 pub fn connection_id(conn: &mut MysqlConnection) -> Result<i64> {
-    let row: Id = diesel::sql_query("SELECT CAST(CONNECTION_ID() AS SIGNED) AS id").get_result(conn)?;
+    let row: Id =
+        diesel::sql_query("SELECT CAST(CONNECTION_ID() AS SIGNED) AS id").get_result(conn)?;
     Ok(row.id)
 }
 

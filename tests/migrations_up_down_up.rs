@@ -1,0 +1,111 @@
+//! All migrations up, all down, all up again: the schema comes back identical.
+
+mod common;
+
+use cloudstack_db::migrations::{self, Schema};
+use cloudstack_db::testing::{TestDatabases, count};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+#[derive(QueryableByName, PartialEq, Eq, Debug)]
+struct Line {
+    #[diesel(sql_type = Text)]
+    line: String,
+}
+
+/// Columns, indexes and constraints of `db` as sorted text lines (table names included).
+fn shape(conn: &mut MysqlConnection, db: &str) -> Vec<String> {
+    let sql = format!(
+        "SELECT CONCAT_WS('|', 'col', table_name, column_name, ordinal_position, column_type, is_nullable, \
+                COALESCE(column_default, '<none>'), extra, COALESCE(character_set_name, ''), \
+                COALESCE(collation_name, ''), column_comment) AS line
+           FROM information_schema.columns WHERE table_schema = '{db}'
+         UNION ALL
+         SELECT CONCAT_WS('|', 'idx', table_name, index_name, non_unique, seq_in_index, column_name) AS line
+           FROM information_schema.statistics WHERE table_schema = '{db}'
+         UNION ALL
+         SELECT CONCAT_WS('|', 'fk', k.table_name, k.constraint_name, k.column_name, k.referenced_table_name,
+                k.referenced_column_name, r.update_rule, r.delete_rule) AS line
+           FROM information_schema.key_column_usage k
+           JOIN information_schema.referential_constraints r
+             ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name
+          WHERE k.table_schema = '{db}'
+         UNION ALL
+         SELECT CONCAT_WS('|', 'tbl', table_name, engine, table_collation) AS line
+           FROM information_schema.tables WHERE table_schema = '{db}'
+         ORDER BY line"
+    );
+    diesel::sql_query(sql)
+        .load::<Line>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.line)
+        .collect()
+}
+
+#[test]
+fn up_down_up_restores_the_same_schema() {
+    let test = TestDatabases::empty().unwrap();
+    let db = test.database();
+    for (pool, schema, name) in [
+        (db.cloud(), Schema::Cloud, test.cloud_name()),
+        (db.usage(), Schema::Usage, test.usage_name()),
+    ] {
+        let mut conn = pool.get().unwrap();
+        let applied = migrations::run_pending(&mut conn, schema).unwrap();
+        assert!(!applied.is_empty());
+        assert!(migrations::pending(&mut conn, schema).unwrap().is_empty());
+        let first = shape(&mut conn, name);
+
+        let reverted = migrations::revert_all(&mut conn, schema).unwrap();
+        assert_eq!(reverted.len(), applied.len());
+        let left = count(
+            &mut conn,
+            &format!(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{name}' \
+                 AND table_name <> '__diesel_schema_migrations'"
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            left, 0,
+            "every table of {name} is dropped by the down migrations"
+        );
+        assert_eq!(
+            migrations::pending(&mut conn, schema).unwrap().len(),
+            applied.len()
+        );
+
+        let again = migrations::run_pending(&mut conn, schema).unwrap();
+        assert_eq!(again, applied);
+        let second = shape(&mut conn, name);
+        assert!(first.len() > 5, "{first:?}");
+        assert_eq!(first, second, "{name} differs after up/down/up");
+    }
+}
+
+#[test]
+fn the_template_clone_has_the_migrated_schema() {
+    // A cloned test database looks exactly like one migrated from scratch.
+    let migrated = TestDatabases::empty().unwrap();
+    let cloned = common::fresh();
+    let mut a = migrated.database().cloud().get().unwrap();
+    migrations::run_pending(&mut a, Schema::Cloud).unwrap();
+    let mut b = cloned.database().cloud().get().unwrap();
+    assert!(
+        migrations::pending(&mut b, Schema::Cloud)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        shape(&mut a, migrated.cloud_name()),
+        shape(&mut b, cloned.cloud_name())
+    );
+    let mut a = migrated.database().usage().get().unwrap();
+    migrations::run_pending(&mut a, Schema::Usage).unwrap();
+    let mut b = cloned.database().usage().get().unwrap();
+    assert_eq!(
+        shape(&mut a, migrated.usage_name()),
+        shape(&mut b, cloned.usage_name())
+    );
+}

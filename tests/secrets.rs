@@ -1,0 +1,152 @@
+//! Passwords never show in Debug, Display, errors or logs (tracing at TRACE level).
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use cloudstack_db::db::{DatabaseConfig, DbProperties};
+use cloudstack_db::testing::TestUser;
+use cloudstack_db::{Database, Error, Secret};
+use diesel::connection::SimpleConnection;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every log line of this test binary, from every thread (r2d2's housekeeping included).
+fn logs() -> &'static Captured {
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .init();
+        captured
+    })
+}
+
+fn db_properties(
+    test: &cloudstack_db::testing::TestDatabases,
+    user: &TestUser,
+    extra: &str,
+) -> String {
+    let admin = cloudstack_db::testing::admin_target().unwrap();
+    format!(
+        "db.cloud.username={u}\ndb.cloud.password={p}\ndb.cloud.host={h}\ndb.cloud.port={port}\n\
+         db.cloud.name={c}\ndb.cloud.maxActive=3\ndb.cloud.minIdleConnections=1\ndb.cloud.maxWait=5000\n\
+         db.cloud.url.params=prepStmtCacheSize=517&cachePrepStmts=true&sessionVariables=sql_mode='STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',wait_timeout=4321&serverTimezone=UTC\n\
+         db.usage.username={u}\ndb.usage.password={p}\ndb.usage.host={h}\ndb.usage.port={port}\n\
+         db.usage.name={us}\ndb.usage.maxActive=2\n{extra}",
+        u = user.name,
+        p = user.password.expose(),
+        h = admin.host,
+        port = admin.port,
+        c = test.cloud_name(),
+        us = test.usage_name(),
+    )
+}
+
+#[test]
+fn db_properties_open_both_pools_with_their_settings_and_nothing_leaks() {
+    let captured = logs();
+    let test = common::fresh();
+    let user = TestUser::create(&test).unwrap();
+    let dir = std::env::temp_dir().join(format!("csdb-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("db.properties");
+    std::fs::write(&path, db_properties(&test, &user, "")).unwrap();
+
+    let config = DatabaseConfig::from_db_properties_file(&path).unwrap();
+    let db = Database::connect(&config).unwrap();
+    assert_eq!(db.cloud().max_size(), 3);
+    assert_eq!(db.usage().max_size(), 2);
+    let (wait_timeout, database) = db
+        .cloud()
+        .run(|c| {
+            #[derive(diesel::QueryableByName)]
+            struct Row {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                wait_timeout: i64,
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                db: String,
+            }
+            use diesel::RunQueryDsl;
+            let r: Row = diesel::sql_query(
+                "SELECT CAST(@@session.wait_timeout AS SIGNED) AS wait_timeout, DATABASE() AS db",
+            )
+            .get_result(c)?;
+            Ok((r.wait_timeout, r.db))
+        })
+        .unwrap();
+    assert_eq!(
+        wait_timeout, 4321,
+        "sessionVariables from db.cloud.url.params applied"
+    );
+    assert_eq!(database, test.cloud_name());
+
+    // Provoke errors and warnings that get logged: a dead connection, a failed query.
+    let id = db.cloud().run(common::connection_id).unwrap();
+    common::kill(id).unwrap();
+    let lost = db.cloud().run(common::connection_id).unwrap_err();
+    assert!(lost.is_connection_lost());
+    let bad = db
+        .cloud()
+        .run(|c| Ok(c.batch_execute("SELECT * FROM no_such_table")?))
+        .unwrap_err();
+
+    // And a failed login with a wrong password.
+    let wrong = Secret::new("Leaky-Wrong-Password-42");
+    let mut wrong_config = config.clone();
+    wrong_config.usage.target.password = wrong.clone();
+    let denied = Database::connect(&wrong_config).unwrap_err();
+    assert!(matches!(denied, Error::Connect(_)));
+
+    let password = user.password.expose().to_owned();
+    let props = DbProperties::read(&path).unwrap();
+    let shown = [
+        format!("{config:?}"),
+        format!("{wrong_config:?}"),
+        format!("{db:?}"),
+        format!("{:?}", db.cloud()),
+        config.cloud.target.to_string(),
+        format!("{props:?}"),
+        format!("{user:?}"),
+        format!("{:?}", user.password),
+        lost.to_string(),
+        format!("{lost:?}"),
+        bad.to_string(),
+        denied.to_string(),
+        format!("{denied:?}"),
+    ];
+    for text in &shown {
+        assert!(!text.contains(&password), "password leaked in: {text}");
+        assert!(
+            !text.contains(wrong.expose()),
+            "wrong password leaked in: {text}"
+        );
+    }
+    drop(db);
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("discarding a dead database connection"),
+        "logging is captured: {log}"
+    );
+    assert!(!log.contains(&password), "password leaked in the logs");
+    assert!(
+        !log.contains(wrong.expose()),
+        "wrong password leaked in the logs"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
