@@ -23,6 +23,7 @@
 pub mod db;
 mod error;
 pub mod migrations;
+pub mod schema;
 mod secret;
 pub mod testing;
 

@@ -1,0 +1,1 @@
+ALTER TABLE `usage_volume` DROP COLUMN `vm_id`;
