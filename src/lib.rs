@@ -20,12 +20,21 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod compute;
 pub mod db;
 mod error;
+pub mod events;
+pub mod identity;
+pub mod jobs;
 pub mod migrations;
+pub mod network;
 pub mod schema;
 mod secret;
+pub mod storage;
+pub mod system;
 pub mod testing;
+pub mod types;
+pub mod usage;
 
 pub use db::Database;
 pub use error::{Error, Result, RetryReason, classify_server_message};

@@ -1,6 +1,13 @@
 //! A wrapper that keeps secrets (passwords, keys) out of `Debug`, `Display`, logs and errors.
 
 use std::fmt;
+use std::io::Write;
+
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
+use diesel::mysql::{Mysql, MysqlValue};
+use diesel::serialize::{self, IsNull, Output, ToSql};
+use diesel::sql_types::Text;
 
 /// A secret value — a password or a key — that never prints itself.
 ///
@@ -14,7 +21,8 @@ use std::fmt;
 /// assert_eq!(format!("{password:?}"), "Secret(***)");
 /// assert_eq!(password.expose(), "cloud");
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
 pub struct Secret(String);
 
 impl Secret {
@@ -62,5 +70,20 @@ impl From<&str> for Secret {
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Self(value)
+    }
+}
+
+/// Secret columns (`user.password`, `user.secret_key`, `vm_instance.vnc_password`) read into a
+/// `Secret` so a model's `Debug` never shows them.
+impl FromSql<Text, Mysql> for Secret {
+    fn from_sql(bytes: MysqlValue<'_>) -> deserialize::Result<Self> {
+        <String as FromSql<Text, Mysql>>::from_sql(bytes).map(Self)
+    }
+}
+
+impl ToSql<Text, Mysql> for Secret {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
+        out.write_all(self.0.as_bytes())?;
+        Ok(IsNull::No)
     }
 }

@@ -1,0 +1,63 @@
+//! Enum columns of VMs and zones.
+
+use crate::types::text_enum;
+
+text_enum! {
+    /// A VM's state (`VirtualMachine.State`).
+    VmState in "vm_instance.state" {
+        Starting = "Starting", Running = "Running", Stopping = "Stopping", Stopped = "Stopped",
+        Destroyed = "Destroyed", Expunging = "Expunging", Migrating = "Migrating", Error = "Error",
+        Unknown = "Unknown", Shutdown = "Shutdown", Restoring = "Restoring",
+    }
+}
+
+text_enum! {
+    /// What kind of VM a row is (`VirtualMachine.Type`, column `vm_type`).
+    VmType in "vm_instance.vm_type" {
+        User = "User", DomainRouter = "DomainRouter", ConsoleProxy = "ConsoleProxy",
+        SecondaryStorageVm = "SecondaryStorageVm", ElasticIpVm = "ElasticIpVm",
+        ElasticLoadBalancerVm = "ElasticLoadBalancerVm", InternalLoadBalancerVm = "InternalLoadBalancerVm",
+        NetScalerVm = "NetScalerVm", UserBareMetal = "UserBareMetal", Instance = "Instance",
+    }
+}
+
+text_enum! {
+    /// The JPA discriminator in `vm_instance.type`: which entity class (and joined table) a row is.
+    VmDiscriminator in "vm_instance.type" {
+        User = "User", DomainRouter = "DomainRouter", ConsoleProxy = "ConsoleProxy",
+        SecondaryStorageVm = "SecondaryStorageVm",
+    }
+}
+
+text_enum! {
+    /// The power state the hypervisor last reported (`VirtualMachine.PowerState`).
+    PowerState in "vm_instance.power_state" {
+        PowerUnknown = "PowerUnknown", PowerOn = "PowerOn", PowerOff = "PowerOff",
+        PowerReportMissing = "PowerReportMissing",
+    }
+}
+
+text_enum! {
+    /// A hypervisor (`HypervisorType`, stored by name, read case-insensitively).
+    HypervisorType in "hypervisor_type (vm_instance, vm_template, usage_vm_instance)" {
+        None = "None", XenServer = "XenServer", Kvm = "KVM", VMware = "VMware", Hyperv = "Hyperv",
+        VirtualBox = "VirtualBox", Parralels = "Parralels", BareMetal = "BareMetal",
+        Simulator = "Simulator", Ovm = "Ovm", Ovm3 = "Ovm3", Lxc = "LXC", Custom = "Custom",
+        External = "External", Any = "Any",
+    }
+}
+
+text_enum! {
+    /// A zone's network model (`DataCenter.NetworkType`).
+    ZoneNetworkType in "data_center.networktype" { Basic = "Basic", Advanced = "Advanced" }
+}
+
+text_enum! {
+    /// Core or edge zone (`DataCenter.Type`).
+    ZoneType in "data_center.type" { Core = "Core", Edge = "Edge" }
+}
+
+text_enum! {
+    /// Whether a zone takes new allocations (`Grouping.AllocationState`).
+    AllocationState in "data_center.allocation_state" { Enabled = "Enabled", Disabled = "Disabled" }
+}

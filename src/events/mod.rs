@@ -1,0 +1,9 @@
+//! Events: the event log (`event`) and usage events (`usage_event`).
+
+mod event;
+mod types;
+mod usage_event;
+
+pub use event::{Event, NewEvent};
+pub use types::*;
+pub use usage_event::{NewUsageEvent, UsageEvent};

@@ -1,0 +1,100 @@
+//! `cloud`.`usage_event`: UsageEventVO.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::cloud::usage_event;
+use crate::types::{AccountId, IntBool, TemplateId, UsageEventId, UtcDateTime, VmId, ZoneId};
+
+/// A row of `cloud`.`usage_event` as CloudStack's `UsageEventVO` maps it.
+///
+/// ```no_run
+/// use cloudstack_db::events::UsageEvent;
+/// use cloudstack_db::schema::cloud::usage_event;
+/// use diesel::prelude::*;
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> QueryResult<()> {
+/// let rows: Vec<UsageEvent> = usage_event::table.select(UsageEvent::as_select()).limit(10).load(conn)?;
+/// # Ok(()) }
+/// ```
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Identifiable,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = usage_event, check_for_backend(diesel::mysql::Mysql))]
+pub struct UsageEvent {
+    /// `id` bigint(20) unsigned.
+    pub id: UsageEventId,
+    /// `type` varchar(32).
+    #[diesel(column_name = type_)]
+    pub event_type: String,
+    /// `account_id` bigint(20) unsigned.
+    pub account_id: AccountId,
+    /// `created` datetime.
+    #[diesel(deserialize_as = UtcDateTime)]
+    pub created: DateTime<Utc>,
+    /// `zone_id` bigint(20) unsigned.
+    pub zone_id: ZoneId,
+    /// `resource_id` bigint(20) unsigned, nullable.
+    pub resource_id: Option<u64>,
+    /// `resource_name` varchar(255), nullable.
+    pub resource_name: Option<String>,
+    /// `offering_id` bigint(20) unsigned, nullable.
+    pub offering_id: Option<u64>,
+    /// `template_id` bigint(20) unsigned, nullable.
+    pub template_id: Option<TemplateId>,
+    /// `size` bigint(20) unsigned, nullable.
+    pub size: Option<u64>,
+    /// `resource_type` varchar(32), nullable.
+    pub resource_type: Option<String>,
+    /// `processed` tinyint(4), default 0.
+    #[diesel(deserialize_as = IntBool)]
+    pub processed: bool,
+    /// `virtual_size` bigint(20) unsigned, nullable.
+    pub virtual_size: Option<u64>,
+    /// VM ID associated with volume usage events (4.22.1). `vm_id` bigint(20) unsigned, nullable.
+    pub vm_id: Option<VmId>,
+}
+
+/// A new row of `cloud`.`usage_event`. Optional fields of NOT NULL columns left `None` take the
+/// column's default.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = usage_event, check_for_backend(diesel::mysql::Mysql))]
+pub struct NewUsageEvent {
+    /// `id` bigint(20) unsigned. `None` lets the server assign it.
+    pub id: Option<UsageEventId>,
+    /// `type` varchar(32).
+    #[diesel(column_name = type_)]
+    pub event_type: String,
+    /// `account_id` bigint(20) unsigned.
+    pub account_id: AccountId,
+    /// `created` datetime.
+    #[diesel(serialize_as = UtcDateTime)]
+    pub created: DateTime<Utc>,
+    /// `zone_id` bigint(20) unsigned.
+    pub zone_id: ZoneId,
+    /// `resource_id` bigint(20) unsigned, nullable.
+    pub resource_id: Option<u64>,
+    /// `resource_name` varchar(255), nullable.
+    pub resource_name: Option<String>,
+    /// `offering_id` bigint(20) unsigned, nullable.
+    pub offering_id: Option<u64>,
+    /// `template_id` bigint(20) unsigned, nullable.
+    pub template_id: Option<TemplateId>,
+    /// `size` bigint(20) unsigned, nullable.
+    pub size: Option<u64>,
+    /// `resource_type` varchar(32), nullable.
+    pub resource_type: Option<String>,
+    /// `processed` tinyint(4), default 0.
+    #[diesel(serialize_as = IntBool)]
+    pub processed: bool,
+    /// `virtual_size` bigint(20) unsigned, nullable.
+    pub virtual_size: Option<u64>,
+    /// VM ID associated with volume usage events (4.22.1). `vm_id` bigint(20) unsigned, nullable.
+    pub vm_id: Option<VmId>,
+}

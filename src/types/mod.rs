@@ -1,0 +1,16 @@
+//! Column types shared by every table: typed ids, UUIDs, UTC datetimes, integer booleans, and
+//! the machinery behind the enum columns.
+//!
+//! Diesel's MySQL backend reads `datetime` as `NaiveDateTime`, `varchar` as `String` and
+//! `int(1)` as an integer; the wrappers here ([`UtcDateTime`], [`UuidText`], [`IntBool`] and
+//! [`OptionOf`]) convert at the edge, so model fields are `DateTime<Utc>`, `Uuid` and `bool`
+//! (`#[diesel(deserialize_as = ..., serialize_as = ...)]` on the field).
+
+mod enums;
+mod ids;
+mod wrappers;
+
+pub use enums::UnknownEnumValue;
+pub(crate) use enums::{ordinal_enum, text_enum};
+pub use ids::*;
+pub use wrappers::{IntBool, OptionOf, UnsignedF64, UtcDateTime, UuidText};
