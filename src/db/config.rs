@@ -80,9 +80,9 @@ impl PoolConfig {
     /// A pool for `target` with default pool and CloudStack session settings.
     ///
     /// ```
-    /// Use cloudstack_db::db::{ConnectionTarget, PoolConfig};
-    /// Let c = PoolConfig::new(ConnectionTarget::new("h", 3306, "u", "", "cloud"));
-    /// Assert_eq!(c.pool.max_size, 10);
+    /// use cloudstack_db::db::{ConnectionTarget, PoolConfig};
+    /// let c = PoolConfig::new(ConnectionTarget::new("h", 3306, "u", "", "cloud"));
+    /// assert_eq!(c.pool.max_size, 10);
     /// ```
     pub fn new(target: ConnectionTarget) -> Self {
         Self {
@@ -121,9 +121,9 @@ impl DatabaseConfig {
     /// From two URLs.
     ///
     /// ```
-    /// Let c = cloudstack_db::db::DatabaseConfig::from_urls(
+    /// let c = cloudstack_db::db::DatabaseConfig::from_urls(
     ///     "mysql://root@localhost/cloud", "mysql://root@localhost/cloud_usage").unwrap();
-    /// Assert_eq!(c.usage.target.database, "cloud_usage");
+    /// assert_eq!(c.usage.target.database, "cloud_usage");
     /// ```
     pub fn from_urls(cloud_url: &str, usage_url: &str) -> Result<Self> {
         Ok(Self {
@@ -136,7 +136,7 @@ impl DatabaseConfig {
     /// [`DEFAULT_CLOUD_URL`] and [`DEFAULT_USAGE_URL`].
     ///
     /// ```no_run
-    /// Let config = cloudstack_db::db::DatabaseConfig::from_env()?;
+    /// let config = cloudstack_db::db::DatabaseConfig::from_env()?;
     /// # Ok::<(), cloudstack_db::Error>(())
     /// ```
     pub fn from_env() -> Result<Self> {
@@ -155,7 +155,7 @@ impl DatabaseConfig {
     /// From a db.properties file on disk.
     ///
     /// ```no_run
-    /// Let c = cloudstack_db::db::DatabaseConfig::from_db_properties_file(
+    /// let c = cloudstack_db::db::DatabaseConfig::from_db_properties_file(
     ///     "/etc/cloudstack/management/db.properties")?;
     /// # Ok::<(), cloudstack_db::Error>(())
     /// ```
@@ -164,11 +164,11 @@ impl DatabaseConfig {
     }
 
     /// From parsed db.properties: keys `db.cloud.*` and `db.usage.*` (host, port, username,
-    /// Password, name, maxActive, minIdleConnections, maxWait, minEvictableIdleTimeMillis,
-    /// Url.params).
+    /// password, name, maxActive, minIdleConnections, maxWait, minEvictableIdleTimeMillis,
+    /// url.params).
     ///
     /// Values of the form `ENC(...)` are refused with [`Error::Config`] until the key to decrypt
-    /// Them is available (the setup tool's encryptor).
+    /// them is available (the setup tool's encryptor).
     pub fn from_db_properties(props: &DbProperties) -> Result<Self> {
         Ok(Self {
             cloud: pool_from_properties(props, "db.cloud", "cloud")?,

@@ -43,7 +43,7 @@ impl Database {
     /// Opens both pools as CloudStack's `db.properties` describes them.
     ///
     /// ```no_run
-    /// Let db = cloudstack_db::Database::from_db_properties_file(
+    /// let db = cloudstack_db::Database::from_db_properties_file(
     ///     "/etc/cloudstack/management/db.properties")?;
     /// # Ok::<(), cloudstack_db::Error>(())
     /// ```
@@ -65,8 +65,8 @@ impl Database {
     ///
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-    /// Let report = db.run_migrations()?;
-    /// Println!("applied {} migrations", report.cloud.len() + report.usage.len());
+    /// let report = db.run_migrations()?;
+    /// println!("applied {} migrations", report.cloud.len() + report.usage.len());
     /// # Ok(()) }
     /// ```
     pub fn run_migrations(&self) -> Result<MigrationReport> {

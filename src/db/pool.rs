@@ -54,8 +54,8 @@ fn housekeeping_threads() -> Arc<ScheduledThreadPool> {
 
 impl DbPool {
     /// Opens one connection to check the address and credentials (so a wrong password fails
-    /// Here, with [`Error::Connect`]), then builds the pool; it fills up to `min_idle` in the
-    /// Background.
+    /// here, with [`Error::Connect`]), then builds the pool; it fills up to `min_idle` in the
+    /// background.
     pub fn connect(config: &PoolConfig) -> Result<Self> {
         let manager = MysqlManager::new(config)?;
         drop(manager.connect()?);
@@ -86,8 +86,8 @@ impl DbPool {
     ///
     /// ```no_run
     /// # fn demo(pool: &cloudstack_db::db::DbPool) -> cloudstack_db::Result<()> {
-    /// Let mut conn = pool.get()?;
-    /// Let info = cloudstack_db::db::ServerInfo::query(&mut conn)?;
+    /// let mut conn = pool.get()?;
+    /// let info = cloudstack_db::db::ServerInfo::query(&mut conn)?;
     /// # Ok(()) }
     /// ```
     pub fn get(&self) -> Result<PooledConnection> {
@@ -114,7 +114,7 @@ impl DbPool {
     /// ```no_run
     /// # use diesel::RunQueryDsl;
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-    /// Db.cloud().transaction(|conn| {
+    /// db.cloud().transaction(|conn| {
     ///     diesel::sql_query("UPDATE sequence SET value = value + 1 WHERE name = 'volume_seq'")
     ///         .execute(conn)?;
     ///     Ok(())
@@ -126,7 +126,7 @@ impl DbPool {
     }
 
     /// Runs `f` in a transaction and retries the whole transaction on deadlocks and the other
-    /// Retryable aborts (see [`super::transaction_with_retry`]).
+    /// retryable aborts (see [`super::transaction_with_retry`]).
     pub fn transaction_with_retry<T>(
         &self,
         policy: &RetryPolicy,
@@ -139,7 +139,7 @@ impl DbPool {
     ///
     /// ```no_run
     /// # fn demo(pool: &cloudstack_db::db::DbPool) {
-    /// Assert!(pool.max_size() >= 1);
+    /// assert!(pool.max_size() >= 1);
     /// # }
     /// ```
     pub fn max_size(&self) -> u32 {
@@ -150,8 +150,8 @@ impl DbPool {
     ///
     /// ```no_run
     /// # fn demo(pool: &cloudstack_db::db::DbPool) {
-    /// Let (open, idle) = pool.state();
-    /// Assert!(idle <= open);
+    /// let (open, idle) = pool.state();
+    /// assert!(idle <= open);
     /// # }
     /// ```
     pub fn state(&self) -> (u32, u32) {
@@ -176,7 +176,7 @@ pub struct PooledConnection(r2d2::PooledConnection<MysqlManager>);
 
 impl PooledConnection {
     /// Runs `f`; a [`Error::ConnectionLost`] result marks this connection dead so the pool
-    /// Replaces it.
+    /// replaces it.
     pub fn run<T>(&mut self, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
         let result = f(&mut self.0);
         if let Err(err) = &result {

@@ -39,7 +39,7 @@ impl DbProperties {
     /// Reads and parses a file.
     ///
     /// ```no_run
-    /// Let p = cloudstack_db::db::DbProperties::read("/etc/cloudstack/management/db.properties")?;
+    /// let p = cloudstack_db::db::DbProperties::read("/etc/cloudstack/management/db.properties")?;
     /// # Ok::<(), cloudstack_db::Error>(())
     /// ```
     pub fn read(path: impl AsRef<Path>) -> Result<Self> {
@@ -52,9 +52,9 @@ impl DbProperties {
     /// Parses properties text.
     ///
     /// ```
-    /// Let p = cloudstack_db::db::DbProperties::parse("a=1\\\n  2\nb=x\\=y");
-    /// Assert_eq!(p.get("a"), Some("12"));
-    /// Assert_eq!(p.get("b"), Some("x=y"));
+    /// let p = cloudstack_db::db::DbProperties::parse("a=1\\\n  2\nb=x\\=y");
+    /// assert_eq!(p.get("a"), Some("12"));
+    /// assert_eq!(p.get("b"), Some("x=y"));
     /// ```
     pub fn parse(text: &str) -> Self {
         let mut entries: Vec<(String, String)> = Vec::new();
@@ -72,8 +72,8 @@ impl DbProperties {
     /// The value of `key`, if present.
     ///
     /// ```
-    /// Let p = cloudstack_db::db::DbProperties::parse("db.cloud.name=cloud");
-    /// Assert_eq!(p.get("db.cloud.name"), Some("cloud"));
+    /// let p = cloudstack_db::db::DbProperties::parse("db.cloud.name=cloud");
+    /// assert_eq!(p.get("db.cloud.name"), Some("cloud"));
     /// ```
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries
@@ -85,8 +85,8 @@ impl DbProperties {
     /// The value of `key`, or a [`Error::Config`] naming the missing key.
     ///
     /// ```
-    /// Let p = cloudstack_db::db::DbProperties::parse("");
-    /// Assert!(p.require("db.cloud.host").is_err());
+    /// let p = cloudstack_db::db::DbProperties::parse("");
+    /// assert!(p.require("db.cloud.host").is_err());
     /// ```
     pub fn require(&self, key: &str) -> Result<&str> {
         self.get(key)
@@ -96,8 +96,8 @@ impl DbProperties {
     /// The value of `key` parsed as a number, `None` when absent or empty.
     ///
     /// ```
-    /// Let p = cloudstack_db::db::DbProperties::parse("db.cloud.maxActive=250");
-    /// Assert_eq!(p.number::<u32>("db.cloud.maxActive").unwrap(), Some(250));
+    /// let p = cloudstack_db::db::DbProperties::parse("db.cloud.maxActive=250");
+    /// assert_eq!(p.number::<u32>("db.cloud.maxActive").unwrap(), Some(250));
     /// ```
     pub fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>> {
         match self.get(key).map(str::trim).filter(|v| !v.is_empty()) {
@@ -112,8 +112,8 @@ impl DbProperties {
     /// Every key and value in file order.
     ///
     /// ```
-    /// Let p = cloudstack_db::db::DbProperties::parse("a=1\nb=2");
-    /// Assert_eq!(p.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "b"]);
+    /// let p = cloudstack_db::db::DbProperties::parse("a=1\nb=2");
+    /// assert_eq!(p.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "b"]);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))

@@ -40,7 +40,7 @@ impl RetryPolicy {
     /// A policy with `max_attempts` attempts and the default delays.
     ///
     /// ```
-    /// Assert_eq!(cloudstack_db::db::RetryPolicy::attempts(3).max_attempts, 3);
+    /// assert_eq!(cloudstack_db::db::RetryPolicy::attempts(3).max_attempts, 3);
     /// ```
     pub fn attempts(max_attempts: u32) -> Self {
         Self {
@@ -53,10 +53,10 @@ impl RetryPolicy {
     /// `retry` (1 = the first retry).
     ///
     /// ```
-    /// Use std::time::Duration;
-    /// Let p = cloudstack_db::db::RetryPolicy::default();
-    /// Assert!(p.delay_before(1) <= Duration::from_millis(10));
-    /// Assert!(p.delay_before(30) <= Duration::from_secs(1));
+    /// use std::time::Duration;
+    /// let p = cloudstack_db::db::RetryPolicy::default();
+    /// assert!(p.delay_before(1) <= Duration::from_millis(10));
+    /// assert!(p.delay_before(30) <= Duration::from_secs(1));
     /// ```
     pub fn delay_before(&self, retry: u32) -> Duration {
         let exponent = retry.saturating_sub(1).min(20);

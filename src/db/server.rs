@@ -46,8 +46,8 @@ impl ServerInfo {
     ///
     /// ```no_run
     /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
-    /// Let info = cloudstack_db::db::ServerInfo::query(conn)?;
-    /// Println!("{} {:?}", info.version_string, info.flavor);
+    /// let info = cloudstack_db::db::ServerInfo::query(conn)?;
+    /// println!("{} {:?}", info.version_string, info.flavor);
     /// # Ok(()) }
     /// ```
     pub fn query(conn: &mut MysqlConnection) -> Result<Self> {
@@ -58,8 +58,8 @@ impl ServerInfo {
     /// Interprets a `VERSION()` string.
     ///
     /// ```
-    /// Let info = cloudstack_db::db::ServerInfo::parse("11.4.2-MariaDB");
-    /// Assert_eq!(info.version, (11, 4, 2));
+    /// let info = cloudstack_db::db::ServerInfo::parse("11.4.2-MariaDB");
+    /// assert_eq!(info.version, (11, 4, 2));
     /// ```
     pub fn parse(version_string: &str) -> Self {
         let flavor = if version_string.to_ascii_lowercase().contains("mariadb") {
@@ -85,8 +85,8 @@ impl ServerInfo {
     /// 11.1, `transaction_isolation` on MySQL 8 and MariaDB 11.1+.
     ///
     /// ```
-    /// Let info = cloudstack_db::db::ServerInfo::parse("11.1.0-MariaDB");
-    /// Assert_eq!(info.isolation_variable(), "transaction_isolation");
+    /// let info = cloudstack_db::db::ServerInfo::parse("11.1.0-MariaDB");
+    /// assert_eq!(info.isolation_variable(), "transaction_isolation");
     /// ```
     pub fn isolation_variable(&self) -> &'static str {
         match self.flavor {
@@ -98,8 +98,8 @@ impl ServerInfo {
     /// Whether `SELECT ... FOR UPDATE SKIP LOCKED` is available (MySQL 8.0+, MariaDB 10.6+).
     ///
     /// ```
-    /// Assert!(cloudstack_db::db::ServerInfo::parse("10.6.1-MariaDB").supports_skip_locked());
-    /// Assert!(!cloudstack_db::db::ServerInfo::parse("5.7.44").supports_skip_locked());
+    /// assert!(cloudstack_db::db::ServerInfo::parse("10.6.1-MariaDB").supports_skip_locked());
+    /// assert!(!cloudstack_db::db::ServerInfo::parse("5.7.44").supports_skip_locked());
     /// ```
     pub fn supports_skip_locked(&self) -> bool {
         match self.flavor {

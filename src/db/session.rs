@@ -27,8 +27,8 @@ impl IsolationLevel {
     /// The SQL spelling, e.g. `READ COMMITTED`.
     ///
     /// ```
-    /// Use cloudstack_db::db::IsolationLevel;
-    /// Assert_eq!(IsolationLevel::ReadCommitted.sql(), "READ COMMITTED");
+    /// use cloudstack_db::db::IsolationLevel;
+    /// assert_eq!(IsolationLevel::ReadCommitted.sql(), "READ COMMITTED");
     /// ```
     pub fn sql(self) -> &'static str {
         match self {
@@ -42,8 +42,8 @@ impl IsolationLevel {
     /// Reads the server's variable spelling (`READ-COMMITTED`) or the SQL spelling.
     ///
     /// ```
-    /// Use cloudstack_db::db::IsolationLevel;
-    /// Assert_eq!(IsolationLevel::parse("READ-COMMITTED"), Some(IsolationLevel::ReadCommitted));
+    /// use cloudstack_db::db::IsolationLevel;
+    /// assert_eq!(IsolationLevel::parse("READ-COMMITTED"), Some(IsolationLevel::ReadCommitted));
     /// ```
     pub fn parse(text: &str) -> Option<Self> {
         match text
@@ -101,8 +101,8 @@ impl SessionSettings {
     /// The statements that apply these settings, sent as one batch (one round trip).
     ///
     /// ```
-    /// Let sql = cloudstack_db::db::SessionSettings::default().statements().unwrap();
-    /// Assert!(sql.contains("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+    /// let sql = cloudstack_db::db::SessionSettings::default().statements().unwrap();
+    /// assert!(sql.contains("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
     /// ```
     pub fn statements(&self) -> Result<String> {
         let mut assignments = vec![
@@ -129,7 +129,7 @@ impl SessionSettings {
     ///
     /// ```no_run
     /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
-    /// Cloudstack_db::db::SessionSettings::default().apply(conn)?;
+    /// cloudstack_db::db::SessionSettings::default().apply(conn)?;
     /// # Ok(()) }
     /// ```
     pub fn apply(&self, conn: &mut MysqlConnection) -> Result<()> {
@@ -207,10 +207,10 @@ impl SessionSnapshot {
     /// The isolation level, parsed.
     ///
     /// ```
-    /// Use cloudstack_db::db::{IsolationLevel, SessionSnapshot};
-    /// Let s = SessionSnapshot { sql_mode: String::new(), time_zone: "+00:00".into(),
+    /// use cloudstack_db::db::{IsolationLevel, SessionSnapshot};
+    /// let s = SessionSnapshot { sql_mode: String::new(), time_zone: "+00:00".into(),
     ///     isolation: "READ-COMMITTED".into(), lc_messages: "en_US".into(), autocommit: "1".into() };
-    /// Assert_eq!(s.isolation_level(), Some(IsolationLevel::ReadCommitted));
+    /// assert_eq!(s.isolation_level(), Some(IsolationLevel::ReadCommitted));
     /// ```
     pub fn isolation_level(&self) -> Option<IsolationLevel> {
         IsolationLevel::parse(&self.isolation)
@@ -219,10 +219,10 @@ impl SessionSnapshot {
     /// The `sql_mode` flags as a sorted list (the server may reorder them).
     ///
     /// ```
-    /// Use cloudstack_db::db::SessionSnapshot;
-    /// Let s = SessionSnapshot { sql_mode: "B,A".into(), time_zone: String::new(),
+    /// use cloudstack_db::db::SessionSnapshot;
+    /// let s = SessionSnapshot { sql_mode: "B,A".into(), time_zone: String::new(),
     ///     isolation: String::new(), lc_messages: String::new(), autocommit: "1".into() };
-    /// Assert_eq!(s.sql_mode_flags(), vec!["A", "B"]);
+    /// assert_eq!(s.sql_mode_flags(), vec!["A", "B"]);
     /// ```
     pub fn sql_mode_flags(&self) -> Vec<&str> {
         let mut flags: Vec<&str> = self.sql_mode.split(',').filter(|f| !f.is_empty()).collect();

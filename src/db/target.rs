@@ -48,9 +48,9 @@ impl ConnectionTarget {
     /// A target with no extra parameters.
     ///
     /// ```
-    /// Use cloudstack_db::db::ConnectionTarget;
-    /// Let t = ConnectionTarget::new("127.0.0.1", 3306, "root", "", "cloud");
-    /// Assert_eq!(t.to_string(), "mysql://root@127.0.0.1:3306/cloud");
+    /// use cloudstack_db::db::ConnectionTarget;
+    /// let t = ConnectionTarget::new("127.0.0.1", 3306, "root", "", "cloud");
+    /// assert_eq!(t.to_string(), "mysql://root@127.0.0.1:3306/cloud");
     /// ```
     pub fn new(
         host: impl Into<String>,
@@ -74,10 +74,10 @@ impl ConnectionTarget {
     /// Errors never repeat the URL (it may hold a password).
     ///
     /// ```
-    /// Use cloudstack_db::db::ConnectionTarget;
-    /// Assert!(ConnectionTarget::from_url("postgres://x@y/z").is_err());
-    /// Let t = ConnectionTarget::from_url("mysql://root@localhost/cloud_usage").unwrap();
-    /// Assert_eq!(t.port, 3306);
+    /// use cloudstack_db::db::ConnectionTarget;
+    /// assert!(ConnectionTarget::from_url("postgres://x@y/z").is_err());
+    /// let t = ConnectionTarget::from_url("mysql://root@localhost/cloud_usage").unwrap();
+    /// assert_eq!(t.port, 3306);
     /// ```
     pub fn from_url(url: &str) -> Result<Self> {
         let parsed = url::Url::parse(url)
@@ -121,9 +121,9 @@ impl ConnectionTarget {
     /// The same server and credentials with another database name.
     ///
     /// ```
-    /// Use cloudstack_db::db::ConnectionTarget;
-    /// Let cloud = ConnectionTarget::new("h", 3306, "u", "p", "cloud");
-    /// Assert_eq!(cloud.with_database("cloud_usage").database, "cloud_usage");
+    /// use cloudstack_db::db::ConnectionTarget;
+    /// let cloud = ConnectionTarget::new("h", 3306, "u", "p", "cloud");
+    /// assert_eq!(cloud.with_database("cloud_usage").database, "cloud_usage");
     /// ```
     pub fn with_database(&self, database: impl Into<String>) -> Self {
         Self {
@@ -135,9 +135,9 @@ impl ConnectionTarget {
     /// The URL Diesel connects with. It contains the password: hand it to Diesel only.
     ///
     /// ```
-    /// Use cloudstack_db::db::ConnectionTarget;
-    /// Let t = ConnectionTarget::new("::1", 3306, "a@b", "p:w", "cloud");
-    /// Assert_eq!(t.diesel_url().expose(), "mysql://a%40b:p%3Aw@[::1]:3306/cloud");
+    /// use cloudstack_db::db::ConnectionTarget;
+    /// let t = ConnectionTarget::new("::1", 3306, "a@b", "p:w", "cloud");
+    /// assert_eq!(t.diesel_url().expose(), "mysql://a%40b:p%3Aw@[::1]:3306/cloud");
     /// ```
     pub fn diesel_url(&self) -> Secret {
         let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();

@@ -57,7 +57,7 @@ pub enum Error {
     },
 
     /// An optimistic state change lost its race: the row's version or state was no longer the
-    /// One the caller read.
+    /// one the caller read.
     #[error("{entity} {id} changed concurrently: {detail}")]
     StaleState {
         /// The kind of row, e.g. `vm_instance`.
@@ -69,7 +69,7 @@ pub enum Error {
     },
 
     /// The server aborted the transaction for a reason that goes away when the whole
-    /// Transaction is run again (deadlock, lock wait timeout, Galera conflict, ...).
+    /// transaction is run again (deadlock, lock wait timeout, Galera conflict, ...).
     #[error("transaction aborted ({reason:?}), it may be retried as a whole: {message}")]
     Retryable {
         /// Which retryable condition it was.
@@ -79,7 +79,7 @@ pub enum Error {
     },
 
     /// The connection to the server broke (errors 2006, 2013, 1927, 4031, 1053). Whether an
-    /// In-flight COMMIT took effect is unknown.
+    /// in-flight COMMIT took effect is unknown.
     #[error("connection to the database server lost: {message}")]
     ConnectionLost {
         /// The client's or server's message.
@@ -101,7 +101,7 @@ pub enum Error {
     },
 
     /// A value could not be stored or read: too long for its column, out of range, an unknown
-    /// Enum string in a row, NULL where a value is required.
+    /// enum string in a row, NULL where a value is required.
     #[error("invalid value for `{column}`: {reason}{}", value_suffix(.value))]
     InvalidValue {
         /// The column (or field) the value belongs to.
@@ -152,10 +152,10 @@ impl Error {
     /// Whether running the *whole* transaction again may succeed (see [`RetryReason`]).
     ///
     /// ```
-    /// Use cloudstack_db::{Error, RetryReason};
-    /// Let e = Error::Retryable { reason: RetryReason::Deadlock, message: String::new() };
-    /// Assert!(e.is_retryable());
-    /// Assert!(!Error::NotFound.is_retryable());
+    /// use cloudstack_db::{Error, RetryReason};
+    /// let e = Error::Retryable { reason: RetryReason::Deadlock, message: String::new() };
+    /// assert!(e.is_retryable());
+    /// assert!(!Error::NotFound.is_retryable());
     /// ```
     pub fn is_retryable(&self) -> bool {
         matches!(self, Error::Retryable { .. })
@@ -164,8 +164,8 @@ impl Error {
     /// Whether the connection this error came from is dead and must not go back to the pool.
     ///
     /// ```
-    /// Use cloudstack_db::Error;
-    /// Assert!(Error::ConnectionLost { message: "gone".into() }.is_connection_lost());
+    /// use cloudstack_db::Error;
+    /// assert!(Error::ConnectionLost { message: "gone".into() }.is_connection_lost());
     /// ```
     pub fn is_connection_lost(&self) -> bool {
         matches!(self, Error::ConnectionLost { .. })
@@ -174,8 +174,8 @@ impl Error {
     /// An [`Error::InvalidValue`] for a value read from or meant for `column`.
     ///
     /// ```
-    /// Let e = cloudstack_db::Error::invalid_value("vm_instance.state", "Flying", "unknown enum value");
-    /// Assert_eq!(e.to_string(), "invalid value for `vm_instance.state`: unknown enum value (value `Flying`)");
+    /// let e = cloudstack_db::Error::invalid_value("vm_instance.state", "Flying", "unknown enum value");
+    /// assert_eq!(e.to_string(), "invalid value for `vm_instance.state`: unknown enum value (value `Flying`)");
     /// ```
     pub fn invalid_value(
         column: impl Into<String>,

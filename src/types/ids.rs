@@ -60,9 +60,9 @@ define_ids! {
     /// `vm_instance.id` (also `user_vm.id`); taken from the `vm_instance_seq` sequence.
     ///
     /// ```
-    /// Let id = cloudstack_db::types::VmId(7);
-    /// Assert_eq!(id.to_string(), "7");
-    /// Assert_eq!(u64::from(id), 7);
+    /// let id = cloudstack_db::types::VmId(7);
+    /// assert_eq!(id.to_string(), "7");
+    /// assert_eq!(u64::from(id), 7);
     /// ```
     VmId;
     /// `volumes.id`; taken from the `volume_seq` sequence.
