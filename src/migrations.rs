@@ -61,6 +61,27 @@ pub fn run_pending(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<Str
     Ok(applied.into_iter().map(|v| v.to_string()).collect())
 }
 
+/// The migration that inserts CloudStack's default rows.
+pub const DEFAULT_DATA_VERSION: &str = "20251125000009";
+
+/// Applies the pending migrations of `schema` and, when that created the default rows, finishes
+/// the fresh install the way CloudStack's first start does (enables `admin` with the password
+/// `password`; see [`crate::system::enable_default_admin`]).
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::migrations::{migrate, Schema};
+/// let applied = migrate(conn, Schema::Cloud)?;
+/// # Ok(()) }
+/// ```
+pub fn migrate(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>> {
+    let applied = run_pending(conn, schema)?;
+    if schema == Schema::Cloud && applied.iter().any(|v| v == DEFAULT_DATA_VERSION) {
+        crate::system::enable_default_admin(conn)?;
+    }
+    Ok(applied)
+}
+
 /// Reverts every applied migration of `schema`, newest first; returns the versions reverted.
 pub fn revert_all(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>> {
     let reverted = conn

@@ -320,7 +320,7 @@ fn create_template(admin: &mut MysqlConnection, cloud: &str, usage: &str) -> Res
         let mut conn =
             MysqlConnection::establish(admin_target.with_database(name).diesel_url().expose())?;
         session.apply(&mut conn)?;
-        migrations::run_pending(&mut conn, schema)?;
+        migrations::migrate(&mut conn, schema)?;
     }
     admin.batch_execute(&format!(
         "CREATE TABLE `{usage}`.`{READY_MARKER}` (last_used datetime NOT NULL); \

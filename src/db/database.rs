@@ -61,7 +61,9 @@ impl Database {
         &self.usage
     }
 
-    /// Applies the pending migrations of both databases and says which ran.
+    /// Applies the pending migrations of both databases and says which ran; a fresh install also
+    /// gets its `admin` user enabled, as CloudStack's first start does
+    /// ([`crate::migrations::migrate`]).
     ///
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
@@ -72,10 +74,10 @@ impl Database {
     pub fn run_migrations(&self) -> Result<MigrationReport> {
         let cloud = self
             .cloud
-            .run(|conn| migrations::run_pending(conn, Schema::Cloud))?;
+            .run(|conn| migrations::migrate(conn, Schema::Cloud))?;
         let usage = self
             .usage
-            .run(|conn| migrations::run_pending(conn, Schema::Usage))?;
+            .run(|conn| migrations::migrate(conn, Schema::Usage))?;
         Ok(MigrationReport { cloud, usage })
     }
 }

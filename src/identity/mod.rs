@@ -2,6 +2,7 @@
 
 mod account;
 mod domain;
+pub mod password;
 mod role;
 mod role_permission;
 mod types;

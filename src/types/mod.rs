@@ -13,4 +13,4 @@ mod wrappers;
 pub use enums::UnknownEnumValue;
 pub(crate) use enums::{ordinal_enum, text_enum};
 pub use ids::*;
-pub use wrappers::{IntBool, OptionOf, UnsignedF64, UtcDateTime, UuidText};
+pub use wrappers::{IntBool, OptionOf, UtcDateTime, UuidText};

@@ -8,7 +8,7 @@ use diesel::expression::AsExpression;
 use diesel::mysql::{Mysql, MysqlValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{
-    Datetime, Double, Integer, Nullable, SingleValue, SmallInt, SqlType, Text, TinyInt, Unsigned,
+    Datetime, Integer, Nullable, SingleValue, SmallInt, SqlType, Text, TinyInt, Unsigned,
 };
 use uuid::Uuid;
 
@@ -244,48 +244,3 @@ macro_rules! option_conversions {
 }
 
 option_conversions!(UtcDateTime => DateTime<Utc>, UuidText => Uuid, IntBool => bool);
-
-/// A `double unsigned` column (`cloud_usage.raw_usage`) as `f64`; Diesel has no `f64`
-/// conversion for the unsigned double type.
-///
-/// ```
-/// assert_eq!(f64::from(cloudstack_db::types::UnsignedF64::from(1.5)), 1.5);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, AsExpression)]
-#[diesel(sql_type = Unsigned<Double>)]
-pub struct UnsignedF64(pub f64);
-
-impl From<f64> for UnsignedF64 {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-
-impl From<UnsignedF64> for f64 {
-    fn from(value: UnsignedF64) -> Self {
-        value.0
-    }
-}
-
-impl FromSql<Unsigned<Double>, Mysql> for UnsignedF64 {
-    fn from_sql(bytes: MysqlValue<'_>) -> deserialize::Result<Self> {
-        <f64 as FromSql<Double, Mysql>>::from_sql(bytes).map(Self)
-    }
-}
-
-impl ToSql<Unsigned<Double>, Mysql> for UnsignedF64 {
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
-        <f64 as ToSql<Double, Mysql>>::to_sql(&self.0, out)
-    }
-}
-
-impl<ST> Queryable<ST, Mysql> for UnsignedF64
-where
-    ST: SingleValue,
-    Self: FromSql<ST, Mysql>,
-{
-    type Row = Self;
-    fn build(row: Self) -> deserialize::Result<Self> {
-        Ok(row)
-    }
-}

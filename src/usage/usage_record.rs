@@ -6,8 +6,7 @@ use diesel::prelude::*;
 use super::UsageType;
 use crate::schema::cloud_usage::cloud_usage;
 use crate::types::{
-    AccountId, DomainId, IntBool, NetworkId, TemplateId, UnsignedF64, UsageRecordId, UtcDateTime,
-    VmId, ZoneId,
+    AccountId, DomainId, IntBool, NetworkId, TemplateId, UsageRecordId, UtcDateTime, VmId, ZoneId,
 };
 
 /// A row of `cloud_usage`.`cloud_usage` as CloudStack's `UsageVO` maps it.
@@ -47,7 +46,6 @@ pub struct UsageRecord {
     /// `usage_type` int(1) unsigned, nullable.
     pub usage_type: Option<UsageType>,
     /// `raw_usage` double unsigned.
-    #[diesel(deserialize_as = UnsignedF64)]
     pub raw_usage: f64,
     /// `vm_instance_id` bigint(20) unsigned, nullable.
     pub vm_instance_id: Option<VmId>,
@@ -109,7 +107,6 @@ pub struct NewUsageRecord {
     /// `usage_type` int(1) unsigned, nullable.
     pub usage_type: Option<UsageType>,
     /// `raw_usage` double unsigned.
-    #[diesel(serialize_as = UnsignedF64)]
     pub raw_usage: f64,
     /// `vm_instance_id` bigint(20) unsigned, nullable.
     pub vm_instance_id: Option<VmId>,
