@@ -73,7 +73,60 @@ fn run() -> Result<()> {
             pool.state()
         );
     }
+    show_fresh_install(&db)?;
     println!("== done");
+    Ok(())
+}
+
+/// What a fresh install holds: schema version, default accounts, roles and templates.
+fn show_fresh_install(db: &Database) -> Result<()> {
+    use cloudstack_db::identity::{Account, Role};
+    use cloudstack_db::schema::cloud::{account, roles, version, vm_template};
+    use cloudstack_db::storage::VmTemplate;
+    use cloudstack_db::system::Version;
+    use diesel::prelude::*;
+
+    let mut conn = db.cloud().get()?;
+    let conn: &mut MysqlConnection = &mut conn;
+    let latest: Version = version::table
+        .order(version::id.desc())
+        .select(Version::as_select())
+        .first(conn)?;
+    println!("-- fresh install");
+    println!("schema version:  {} ({})", latest.version, latest.step);
+    for a in account::table
+        .order(account::id)
+        .select(Account::as_select())
+        .load(conn)?
+    {
+        println!(
+            "account {}:       {} ({}, state {})",
+            a.id,
+            a.account_name.unwrap_or_default(),
+            a.account_type,
+            a.state
+        );
+    }
+    let role_names: Vec<String> = roles::table
+        .order(roles::id)
+        .select(Role::as_select())
+        .load(conn)?
+        .into_iter()
+        .filter_map(|r| r.name)
+        .collect();
+    println!("roles:           {}", role_names.join(", "));
+    let templates: Vec<VmTemplate> = vm_template::table
+        .filter(vm_template::removed.is_null())
+        .order(vm_template::id)
+        .select(VmTemplate::as_select())
+        .load(conn)?;
+    println!(
+        "templates:       {} live, e.g. {} ({})",
+        templates.len(),
+        templates[3].name,
+        templates[3].format
+    );
+    println!("admin password:  `password`, as on a fresh CloudStack install: change it");
     Ok(())
 }
 

@@ -36,6 +36,9 @@ use crate::{Database, Error, Result};
 
 /// The fingerprint of the migration files this crate was built with.
 const MIGRATIONS_HASH: &str = env!("CSDB_MIGRATIONS_HASH");
+/// Bumped whenever what the harness does to a template beyond the migrations changes, so stale
+/// templates are rebuilt.
+const TEMPLATE_REVISION: u32 = 2;
 /// Prefix of every per-test database.
 const TEST_PREFIX: &str = "csdbt_";
 /// Table in the template's usage database that marks the template as complete.
@@ -273,10 +276,11 @@ fn template() -> Result<&'static Template> {
 }
 
 fn build_template() -> Result<Template> {
-    let cloud = format!("csdb_tpl_{MIGRATIONS_HASH}_cloud");
-    let usage = format!("csdb_tpl_{MIGRATIONS_HASH}_usage");
+    let stem = template_stem();
+    let cloud = format!("{stem}_cloud");
+    let usage = format!("{stem}_usage");
     let mut admin = admin_connection()?;
-    let lock = format!("csdb_template_{MIGRATIONS_HASH}");
+    let lock = stem.clone();
     let got: Count = diesel::sql_query(format!("SELECT COALESCE(GET_LOCK('{lock}', 600), 0) AS n"))
         .get_result(&mut admin)?;
     if got.n != 1 {
@@ -306,6 +310,11 @@ fn build_template() -> Result<Template> {
     })();
     diesel::sql_query(format!("DO RELEASE_LOCK('{lock}')")).execute(&mut admin)?;
     result
+}
+
+/// The name stem of this build's template databases.
+fn template_stem() -> String {
+    format!("csdb_tpl_{MIGRATIONS_HASH}_r{TEMPLATE_REVISION}")
 }
 
 fn create_template(admin: &mut MysqlConnection, cloud: &str, usage: &str) -> Result<()> {
@@ -385,7 +394,7 @@ fn sweep_leftovers(admin: &mut MysqlConnection) -> Result<()> {
             if process_gone || now.saturating_sub(epoch) > STALE_AFTER.as_secs() {
                 drop.push(name);
             }
-        } else if name.starts_with("csdb_tpl_") && !name.contains(MIGRATIONS_HASH) {
+        } else if name.starts_with("csdb_tpl_") && !name.starts_with(&template_stem()) {
             let stem = name.trim_end_matches("_cloud").trim_end_matches("_usage");
             let unused = count(
                 admin,

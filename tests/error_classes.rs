@@ -39,7 +39,7 @@ fn duplicate_names_the_unique_key() {
     let test = common::fresh();
     let pool = test.database().cloud();
     let insert =
-        "INSERT INTO version (version, updated, step) VALUES ('4.22.0.0', NOW(), 'Complete')";
+        "INSERT INTO version (version, updated, step) VALUES ('9.9.9.9', NOW(), 'Complete')";
     pool.run(|c| Ok(c.batch_execute(insert)?)).unwrap();
     let err = pool.run(|c| Ok(c.batch_execute(insert)?)).unwrap_err();
     assert!(
@@ -144,7 +144,7 @@ fn strict_mode_turns_bad_values_into_invalid_value() {
     let n = pool
         .run(|c| count(c, "SELECT COUNT(*) FROM sequence"))
         .unwrap();
-    assert_eq!(n, 0, "nothing was stored");
+    assert_eq!(n, 9, "nothing was stored beside the 9 default sequences");
 }
 
 #[test]
@@ -283,7 +283,7 @@ fn read_only_server_refuses_writes_with_read_only() {
         .cloud()
         .run(|c| count(c, "SELECT COUNT(*) FROM sequence"))
         .unwrap();
-    assert_eq!(n, 0);
+    assert_eq!(n, 9, "only the default sequences");
 }
 
 #[test]

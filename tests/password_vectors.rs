@@ -1,7 +1,9 @@
 //! CloudStack PBKDF2 password hashes: vectors derived independently (Python's hashlib) verify,
 //! and hashes made here have the same form and verify.
 
-use cloudstack_db::identity::password::{PBKDF2_ROUNDS, hash_password, hash_with_salt, verify_password};
+use cloudstack_db::identity::password::{
+    PBKDF2_ROUNDS, hash_password, hash_with_salt, verify_password,
+};
 
 #[derive(serde::Deserialize)]
 struct Vectors {
@@ -15,7 +17,11 @@ struct Vector {
 }
 
 fn vectors() -> Vec<Vector> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pbkdf2-vectors.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/pbkdf2-vectors.json"
+    ))
+    .unwrap();
     serde_json::from_str::<Vectors>(&text).unwrap().vectors
 }
 
@@ -24,7 +30,11 @@ fn independent_vectors_verify_and_wrong_passwords_do_not() {
     let vectors = vectors();
     assert!(vectors.len() >= 5);
     for v in &vectors {
-        assert!(verify_password(&v.password, &v.stored).unwrap(), "{:?} must verify", v.password);
+        assert!(
+            verify_password(&v.password, &v.stored).unwrap(),
+            "{:?} must verify",
+            v.password
+        );
         let wrong = format!("{}x", v.password);
         assert!(!verify_password(&wrong, &v.stored).unwrap());
     }
@@ -35,10 +45,15 @@ fn hashing_with_the_vector_salt_reproduces_the_vector_exactly() {
     use base64::Engine;
     for v in vectors() {
         let mut parts = v.stored.split(':');
-        let salt = base64::engine::general_purpose::STANDARD.decode(parts.next().unwrap()).unwrap();
+        let salt = base64::engine::general_purpose::STANDARD
+            .decode(parts.next().unwrap())
+            .unwrap();
         let _key = parts.next();
         let rounds: u32 = parts.next().unwrap().parse().unwrap();
-        assert_eq!(hash_with_salt(&v.password, &salt, rounds).expose(), v.stored);
+        assert_eq!(
+            hash_with_salt(&v.password, &salt, rounds).expose(),
+            v.stored
+        );
     }
 }
 

@@ -11,7 +11,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use serde_json::Value;
 
-const INVENTORY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cloudstack-4.22-inventory.json");
+const INVENTORY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/cloudstack-4.22-inventory.json"
+);
 
 fn inventory() -> Value {
     serde_json::from_str(&std::fs::read_to_string(INVENTORY).unwrap()).unwrap()
@@ -20,7 +23,12 @@ fn inventory() -> Value {
 /// Columns added after 4.22.0 that the crate includes (NOTES.md section 1): (db, table, column, type).
 const POST_4_22_0: &[(&str, &str, &str, &str)] = &[
     ("cloud", "usage_event", "vm_id", "bigint(20) unsigned"),
-    ("cloud_usage", "usage_volume", "vm_id", "bigint(20) unsigned"),
+    (
+        "cloud_usage",
+        "usage_volume",
+        "vm_id",
+        "bigint(20) unsigned",
+    ),
 ];
 
 #[derive(QueryableByName, Debug)]
@@ -91,9 +99,19 @@ fn expected_default(literal: &Value, flavor: ServerFlavor) -> Option<String> {
     }
 }
 
-fn compare_database(conn: &mut MysqlConnection, live_db: &str, tables: &serde_json::Map<String, Value>, inventory_db: &str, flavor: ServerFlavor) -> Vec<String> {
+fn compare_database(
+    conn: &mut MysqlConnection,
+    live_db: &str,
+    tables: &serde_json::Map<String, Value>,
+    inventory_db: &str,
+    flavor: ServerFlavor,
+) -> Vec<String> {
     let mut diffs = Vec::new();
-    let type_key = if flavor == ServerFlavor::MariaDb { "type" } else { "type_mysql8" };
+    let type_key = if flavor == ServerFlavor::MariaDb {
+        "type"
+    } else {
+        "type_mysql8"
+    };
 
     let live: Vec<LiveColumn> = diesel::sql_query(format!(
         "SELECT table_name AS table_name, column_name AS column_name, column_type AS column_type, \
@@ -105,7 +123,10 @@ fn compare_database(conn: &mut MysqlConnection, live_db: &str, tables: &serde_js
     .unwrap();
     let mut live_by_table: BTreeMap<&str, BTreeMap<&str, &LiveColumn>> = BTreeMap::new();
     for c in &live {
-        live_by_table.entry(&c.table_name).or_default().insert(&c.column_name, c);
+        live_by_table
+            .entry(&c.table_name)
+            .or_default()
+            .insert(&c.column_name, c);
     }
 
     for (table, spec) in tables {
@@ -114,9 +135,16 @@ fn compare_database(conn: &mut MysqlConnection, live_db: &str, tables: &serde_js
             continue;
         };
         let columns = spec["columns"].as_array().unwrap();
-        let extra_cols: Vec<_> = POST_4_22_0.iter().filter(|(d, t, _, _)| *d == inventory_db && t == table).collect();
+        let extra_cols: Vec<_> = POST_4_22_0
+            .iter()
+            .filter(|(d, t, _, _)| *d == inventory_db && t == table)
+            .collect();
         if live_cols.len() != columns.len() + extra_cols.len() {
-            diffs.push(format!("{inventory_db}.{table}: {} live columns, {} expected", live_cols.len(), columns.len() + extra_cols.len()));
+            diffs.push(format!(
+                "{inventory_db}.{table}: {} live columns, {} expected",
+                live_cols.len(),
+                columns.len() + extra_cols.len()
+            ));
         }
         for (position, col) in columns.iter().enumerate() {
             let name = col["name"].as_str().unwrap();
@@ -129,24 +157,41 @@ fn compare_database(conn: &mut MysqlConnection, live_db: &str, tables: &serde_js
             if live.column_type != want_type {
                 diffs.push(format!("{at}: type {} != {want_type}", live.column_type));
             }
-            let want_null = if col["nullable"].as_bool().unwrap() { "YES" } else { "NO" };
+            let want_null = if col["nullable"].as_bool().unwrap() {
+                "YES"
+            } else {
+                "NO"
+            };
             if live.is_nullable != want_null {
-                diffs.push(format!("{at}: nullable {} != {want_null}", live.is_nullable));
+                diffs.push(format!(
+                    "{at}: nullable {} != {want_null}",
+                    live.is_nullable
+                ));
             }
             let want_default = expected_default(&col["default"], flavor);
             if live.column_default != want_default {
-                diffs.push(format!("{at}: default {:?} != {want_default:?}", live.column_default));
+                diffs.push(format!(
+                    "{at}: default {:?} != {want_default:?}",
+                    live.column_default
+                ));
             }
             let want_auto = col["extra"].as_str().unwrap() == "auto_increment";
             if live.extra.contains("auto_increment") != want_auto {
                 diffs.push(format!("{at}: extra {:?}", live.extra));
             }
             if live.ordinal_position != position as i64 + 1 {
-                diffs.push(format!("{at}: position {} != {}", live.ordinal_position, position + 1));
+                diffs.push(format!(
+                    "{at}: position {} != {}",
+                    live.ordinal_position,
+                    position + 1
+                ));
             }
             if let Some(charset) = col.get("charset").and_then(Value::as_str) {
                 if live.character_set_name.as_deref() != Some(charset) {
-                    diffs.push(format!("{at}: charset {:?} != {charset}", live.character_set_name));
+                    diffs.push(format!(
+                        "{at}: charset {:?} != {charset}",
+                        live.character_set_name
+                    ));
                 }
             } else if let Some(cs) = &live.character_set_name {
                 if !cs.starts_with("utf8") || cs == "utf8mb4" {
@@ -177,18 +222,42 @@ fn compare_database(conn: &mut MysqlConnection, live_db: &str, tables: &serde_js
         .map(|i| (i.table_name, i.index_name, i.non_unique == 0, i.columns))
         .collect();
     let mut want_indexes = BTreeSet::new();
-    let join = |v: &Value| v.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect::<Vec<_>>().join(",");
+    let join = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     for (table, spec) in tables {
-        want_indexes.insert((table.clone(), "PRIMARY".to_owned(), true, join(&spec["primary_key"])));
+        want_indexes.insert((
+            table.clone(),
+            "PRIMARY".to_owned(),
+            true,
+            join(&spec["primary_key"]),
+        ));
         for u in spec["unique_named"].as_array().unwrap() {
-            want_indexes.insert((table.clone(), u["name"].as_str().unwrap().to_owned(), true, join(&u["columns"])));
+            want_indexes.insert((
+                table.clone(),
+                u["name"].as_str().unwrap().to_owned(),
+                true,
+                join(&u["columns"]),
+            ));
         }
         for i in spec["indexes_named"].as_array().unwrap() {
-            want_indexes.insert((table.clone(), i["name"].as_str().unwrap().to_owned(), false, join(&i["columns"])));
+            want_indexes.insert((
+                table.clone(),
+                i["name"].as_str().unwrap().to_owned(),
+                false,
+                join(&i["columns"]),
+            ));
         }
     }
     for missing in want_indexes.difference(&live_indexes) {
-        diffs.push(format!("{inventory_db}: index missing or different: {missing:?}"));
+        diffs.push(format!(
+            "{inventory_db}: index missing or different: {missing:?}"
+        ));
     }
     for extra in live_indexes.difference(&want_indexes) {
         diffs.push(format!("{inventory_db}: unexpected index: {extra:?}"));
@@ -211,7 +280,16 @@ fn compare_database(conn: &mut MysqlConnection, live_db: &str, tables: &serde_js
     .unwrap();
     let live_fks: BTreeSet<(String, String, String, String, String, String)> = fks
         .into_iter()
-        .map(|f| (f.table_name, f.constraint_name, f.columns, f.referenced_table_name, f.referenced_columns, f.delete_rule))
+        .map(|f| {
+            (
+                f.table_name,
+                f.constraint_name,
+                f.columns,
+                f.referenced_table_name,
+                f.referenced_columns,
+                f.delete_rule,
+            )
+        })
         .collect();
     let mut want_fks = BTreeSet::new();
     for (table, spec) in tables {
@@ -221,16 +299,42 @@ fn compare_database(conn: &mut MysqlConnection, live_db: &str, tables: &serde_js
                 continue; // outside the crate's scope: left out on purpose
             }
             let rule = fk["on_delete"].as_str().unwrap_or("RESTRICT");
-            let rule = if rule == "NO ACTION" { "RESTRICT" } else { rule };
-            want_fks.insert((table.clone(), fk["name"].as_str().unwrap().to_owned(), join(&fk["columns"]), target.to_owned(), join(&fk["ref_columns"]), rule.to_owned()));
+            let rule = if rule == "NO ACTION" {
+                "RESTRICT"
+            } else {
+                rule
+            };
+            want_fks.insert((
+                table.clone(),
+                fk["name"].as_str().unwrap().to_owned(),
+                join(&fk["columns"]),
+                target.to_owned(),
+                join(&fk["ref_columns"]),
+                rule.to_owned(),
+            ));
         }
     }
     let live_fks: BTreeSet<_> = live_fks
         .into_iter()
-        .map(|(t, n, c, rt, rc, rule)| (t, n, c, rt, rc, if rule == "NO ACTION" { "RESTRICT".to_owned() } else { rule }))
+        .map(|(t, n, c, rt, rc, rule)| {
+            (
+                t,
+                n,
+                c,
+                rt,
+                rc,
+                if rule == "NO ACTION" {
+                    "RESTRICT".to_owned()
+                } else {
+                    rule
+                },
+            )
+        })
         .collect();
     for missing in want_fks.difference(&live_fks) {
-        diffs.push(format!("{inventory_db}: foreign key missing or different: {missing:?}"));
+        diffs.push(format!(
+            "{inventory_db}: foreign key missing or different: {missing:?}"
+        ));
     }
     for extra in live_fks.difference(&want_fks) {
         diffs.push(format!("{inventory_db}: unexpected foreign key: {extra:?}"));
@@ -248,13 +352,22 @@ fn compare_database(conn: &mut MysqlConnection, live_db: &str, tables: &serde_js
             continue;
         }
         match tables.get(&t.table_name) {
-            None => diffs.push(format!("{inventory_db}.{}: table not in the inventory", t.table_name)),
+            None => diffs.push(format!(
+                "{inventory_db}.{}: table not in the inventory",
+                t.table_name
+            )),
             Some(spec) => {
                 if t.engine != spec["engine"].as_str().unwrap() {
-                    diffs.push(format!("{inventory_db}.{}: engine {}", t.table_name, t.engine));
+                    diffs.push(format!(
+                        "{inventory_db}.{}: engine {}",
+                        t.table_name, t.engine
+                    ));
                 }
                 if t.table_collation != spec["default_collation"].as_str().unwrap() {
-                    diffs.push(format!("{inventory_db}.{}: collation {}", t.table_name, t.table_collation));
+                    diffs.push(format!(
+                        "{inventory_db}.{}: collation {}",
+                        t.table_name, t.table_collation
+                    ));
                 }
             }
         }
@@ -269,11 +382,25 @@ fn every_column_key_and_index_matches_the_cloudstack_inventory() {
     let mut conn = test.database().cloud().get().unwrap();
     let flavor = ServerInfo::query(&mut conn).unwrap().flavor;
     let mut diffs = Vec::new();
-    for (inventory_db, live_db) in [("cloud", test.cloud_name()), ("cloud_usage", test.usage_name())] {
+    for (inventory_db, live_db) in [
+        ("cloud", test.cloud_name()),
+        ("cloud_usage", test.usage_name()),
+    ] {
         let tables = inventory["databases"][inventory_db].as_object().unwrap();
-        diffs.extend(compare_database(&mut conn, live_db, tables, inventory_db, flavor));
+        diffs.extend(compare_database(
+            &mut conn,
+            live_db,
+            tables,
+            inventory_db,
+            flavor,
+        ));
     }
-    assert!(diffs.is_empty(), "{} differences:\n{}", diffs.len(), diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "{} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
     // The comparison saw all 530 inventory columns.
     let counted: usize = ["cloud", "cloud_usage"]
         .iter()
@@ -286,12 +413,20 @@ fn every_column_key_and_index_matches_the_cloudstack_inventory() {
 #[test]
 fn the_inventory_copy_is_the_shared_one_when_it_is_there() {
     // CI and developers have ../shared beside the repository; the committed copy must not drift.
-    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/cloudstack-schema/inventory.json");
+    let shared = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/cloudstack-schema/inventory.json"
+    );
     match std::fs::read_to_string(shared) {
         Ok(text) => {
             let shared: Value = serde_json::from_str(&text).unwrap();
-            assert!(shared == inventory(), "tests/data/cloudstack-4.22-inventory.json is stale: copy it again");
+            assert!(
+                shared == inventory(),
+                "tests/data/cloudstack-4.22-inventory.json is stale: copy it again"
+            );
         }
-        Err(_) => eprintln!("no ../shared/cloudstack-schema here; the committed copy is used as is"),
+        Err(_) => {
+            eprintln!("no ../shared/cloudstack-schema here; the committed copy is used as is")
+        }
     }
 }

@@ -207,11 +207,35 @@ impl From<diesel::result::Error> for Error {
                     _ => classify_server_message(&message),
                 }
             }
+            D::DeserializationError(err) => deserialization_error(err),
             D::BrokenTransactionManager => Error::ConnectionLost {
                 message: "the connection's transaction state is broken".into(),
             },
             other => Error::Diesel(other),
         }
+    }
+}
+
+/// Turns Diesel's deserialization errors into [`Error::InvalidValue`] where the cause is a value
+/// the crate cannot represent (an unknown enum value, a NULL in a non-optional field).
+fn deserialization_error(err: Box<dyn std::error::Error + Send + Sync>) -> Error {
+    let (field, err) = match err.downcast::<diesel::result::DeserializeFieldError>() {
+        Ok(field_error) => (field_error.field_name.clone(), field_error.error),
+        Err(err) => (None, err),
+    };
+    let field = field.filter(|f| f != "?");
+    match err.downcast::<crate::types::UnknownEnumValue>() {
+        Ok(unknown) => Error::InvalidValue {
+            column: unknown.column.to_owned(),
+            value: Some(unknown.value),
+            reason: "unknown value".to_owned(),
+        },
+        Err(other) if other.is::<diesel::result::UnexpectedNullError>() => Error::InvalidValue {
+            column: field.unwrap_or_else(|| "unknown column".to_owned()),
+            value: None,
+            reason: "NULL where a value is required".to_owned(),
+        },
+        Err(other) => Error::Diesel(diesel::result::Error::DeserializationError(other)),
     }
 }
 

@@ -67,9 +67,15 @@ pub fn verify_password(password: &str, stored: &str) -> Result<bool, Error> {
     else {
         return Err(malformed("expected salt:key:rounds"));
     };
-    let salt = STANDARD.decode(salt).map_err(|_| malformed("salt is not Base64"))?;
-    let expected = STANDARD.decode(key).map_err(|_| malformed("key is not Base64"))?;
-    let rounds: u32 = rounds.parse().map_err(|_| malformed("rounds is not a number"))?;
+    let salt = STANDARD
+        .decode(salt)
+        .map_err(|_| malformed("salt is not Base64"))?;
+    let expected = STANDARD
+        .decode(key)
+        .map_err(|_| malformed("key is not Base64"))?;
+    let rounds: u32 = rounds
+        .parse()
+        .map_err(|_| malformed("rounds is not a number"))?;
     if rounds == 0 || rounds > MAX_ROUNDS || expected.is_empty() {
         return Err(malformed("rounds or key length out of range"));
     }
@@ -102,7 +108,15 @@ mod tests {
 
     #[test]
     fn malformed_hashes_are_errors_that_do_not_repeat_the_hash() {
-        for bad in ["", "a:b", "a:b:c:d", "!!:AA==:1000", "AA==:!!:1000", "AA==:AA==:x", "AA==:AA==:0"] {
+        for bad in [
+            "",
+            "a:b",
+            "a:b:c:d",
+            "!!:AA==:1000",
+            "AA==:!!:1000",
+            "AA==:AA==:x",
+            "AA==:AA==:0",
+        ] {
             let err = verify_password("p", bad).unwrap_err();
             assert!(matches!(err, Error::InvalidValue { .. }), "{bad}");
         }

@@ -2,11 +2,11 @@
 
 use diesel::prelude::*;
 
+use crate::Result;
 use crate::identity::AccountState;
 use crate::identity::password::hash_password;
 use crate::schema::cloud::user;
 use crate::types::UserId;
-use crate::Result;
 
 /// The default admin user's id.
 pub const DEFAULT_ADMIN_ID: UserId = UserId(2);
@@ -32,7 +32,10 @@ pub fn enable_default_admin(conn: &mut MysqlConnection) -> Result<bool> {
             .filter(user::state.eq(AccountState::Disabled))
             .filter(user::removed.is_null()),
     )
-    .set((user::password.eq(&hash), user::state.eq(AccountState::Enabled)))
+    .set((
+        user::password.eq(&hash),
+        user::state.eq(AccountState::Enabled),
+    ))
     .execute(conn)?;
     Ok(changed == 1)
 }

@@ -1,0 +1,67 @@
+//! The `cloudstack-db migrate` command against real, empty databases.
+
+use std::process::Command;
+
+use cloudstack_db::testing::{TestDatabases, count, test_pool_settings};
+
+fn migrate(cloud: &str, usage: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
+        .arg("migrate")
+        .env("CLOUD_DATABASE_URL", cloud)
+        .env("USAGE_DATABASE_URL", usage)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn migrate_applies_everything_once_and_reports_it() {
+    let test = TestDatabases::empty().unwrap();
+    let config = test.config_with(test_pool_settings());
+    let (cloud, usage) = (
+        config.cloud.target.diesel_url(),
+        config.usage.target.diesel_url(),
+    );
+
+    let first = migrate(cloud.expose(), usage.expose());
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(out.contains("cloud: applied 9 migration(s)"), "{out}");
+    assert!(out.contains("cloud_usage: applied 3 migration(s)"), "{out}");
+
+    let second = migrate(cloud.expose(), usage.expose());
+    let out = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success());
+    assert!(out.contains("cloud: up to date"), "{out}");
+    assert!(out.contains("cloud_usage: up to date"), "{out}");
+
+    let admin_enabled = test
+        .database()
+        .cloud()
+        .run(|c| {
+            count(
+                c,
+                "SELECT COUNT(*) FROM user WHERE id = 2 AND state = 'enabled'",
+            )
+        })
+        .unwrap();
+    assert_eq!(admin_enabled, 1);
+}
+
+#[test]
+fn migrate_fails_with_a_message_and_a_non_zero_exit() {
+    let bad = migrate(
+        "mysql://nobody:wrongpass@127.0.0.1:3306/cloud",
+        "mysql://nobody:wrongpass@127.0.0.1:3306/cloud_usage",
+    );
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("cannot connect"), "{err}");
+    assert!(!err.contains("wrongpass"), "{err}");
+    let invalid = migrate("postgres://x@y/z", "mysql://x@y/z");
+    assert!(!invalid.status.success());
+    assert!(String::from_utf8_lossy(&invalid.stderr).contains("configuration error"));
+}
