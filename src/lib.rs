@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod compute;
+pub mod crypto;
 pub mod db;
 mod error;
 pub mod events;
