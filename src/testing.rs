@@ -39,6 +39,8 @@ const MIGRATIONS_HASH: &str = env!("CSDB_MIGRATIONS_HASH");
 /// Bumped whenever what the harness does to a template beyond the migrations changes, so stale
 /// templates are rebuilt.
 const TEMPLATE_REVISION: u32 = 2;
+/// The database secret (`db.cloud.encrypt.secret`) of test databases' column encryptor.
+pub const TEST_DATABASE_SECRET: &str = "test-database-secret";
 /// Prefix of every per-test database.
 const TEST_PREFIX: &str = "csdbt_";
 /// Table in the template's usage database that marks the template as complete.
@@ -198,6 +200,10 @@ impl TestDatabases {
         DatabaseConfig {
             cloud: make(&self.cloud_name),
             usage: make(&self.usage_name),
+            column_encryptor: Some(crate::crypto::Encryptor::new(
+                TEST_DATABASE_SECRET,
+                Some(crate::crypto::EncryptorVersion::V2),
+            )),
         }
     }
 

@@ -4,7 +4,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::{ConnectionTarget, DbProperties, SessionSettings};
-use crate::{Error, Result};
+use crate::crypto::{Encryptor, EncryptorVersion, unwrap_enc};
+use crate::{Error, Result, Secret};
+
+/// The environment variable that holds the management server key with `db.cloud.encryption.type=env`.
+pub const CLOUD_SECRET_KEY_ENV: &str = "CLOUD_SECRET_KEY";
 
 /// The `cloud` database URL when `CLOUD_DATABASE_URL` is not set: CloudStack's default user on
 /// the local server.
@@ -109,12 +113,15 @@ impl PoolConfig {
 /// assert_eq!(config.cloud.pool.max_size, 250);
 /// assert_eq!(config.usage.target.database, "cloud_usage");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DatabaseConfig {
     /// The `cloud` database.
     pub cloud: PoolConfig,
     /// The `cloud_usage` database.
     pub usage: PoolConfig,
+    /// The encryptor of encrypted columns (`user.secret_key`, `vm_instance.vnc_password`): the
+    /// database secret (`db.cloud.encrypt.secret`) and the configured encryptor version.
+    pub column_encryptor: Option<Encryptor>,
 }
 
 impl DatabaseConfig {
@@ -129,7 +136,24 @@ impl DatabaseConfig {
         Ok(Self {
             cloud: PoolConfig::from_url(cloud_url)?,
             usage: PoolConfig::from_url(usage_url)?,
+            column_encryptor: None,
         })
+    }
+
+    /// Both pools for these two targets, with default pool and session settings.
+    ///
+    /// ```
+    /// use cloudstack_db::db::{ConnectionTarget, DatabaseConfig};
+    /// let t = ConnectionTarget::new("127.0.0.1", 3306, "cloud", "cloud", "cloud");
+    /// let c = DatabaseConfig::new(t.clone(), t.with_database("cloud_usage"));
+    /// assert!(c.column_encryptor.is_none());
+    /// ```
+    pub fn new(cloud: ConnectionTarget, usage: ConnectionTarget) -> Self {
+        Self {
+            cloud: PoolConfig::new(cloud),
+            usage: PoolConfig::new(usage),
+            column_encryptor: None,
+        }
     }
 
     /// From `CLOUD_DATABASE_URL` and `USAGE_DATABASE_URL`, defaulting to
@@ -160,55 +184,170 @@ impl DatabaseConfig {
     /// # Ok::<(), cloudstack_db::Error>(())
     /// ```
     pub fn from_db_properties_file(path: impl AsRef<Path>) -> Result<Self> {
-        Self::from_db_properties(&DbProperties::read(path)?)
+        let path = path.as_ref();
+        let props = DbProperties::read(path)?;
+        let key = management_key(&props, path.parent(), None)?;
+        Self::from_db_properties_with_key(&props, key.as_ref())
+    }
+
+    /// From a db.properties file, decrypting `ENC(...)` values with the given management server
+    /// key instead of the one its `db.cloud.encryption.type` points at.
+    pub fn from_db_properties_file_with_key(path: impl AsRef<Path>, key: &Secret) -> Result<Self> {
+        Self::from_db_properties_with_key(&DbProperties::read(path)?, Some(key))
     }
 
     /// From parsed db.properties: keys `db.cloud.*` and `db.usage.*` (host, port, username,
     /// password, name, maxActive, minIdleConnections, maxWait, minEvictableIdleTimeMillis,
     /// url.params).
     ///
-    /// Values of the form `ENC(...)` are refused with [`Error::Config`] until the key to decrypt
-    /// them is available (the setup tool's encryptor).
+    /// `ENC(...)` values are decrypted with the management server key from `CLOUD_SECRET_KEY`
+    /// when `db.cloud.encryption.type=env`; with a key file use
+    /// [`DatabaseConfig::from_db_properties_file`], or pass the key to
+    /// [`DatabaseConfig::from_db_properties_with_key`].
     pub fn from_db_properties(props: &DbProperties) -> Result<Self> {
+        let key = management_key(props, None, None)?;
+        Self::from_db_properties_with_key(props, key.as_ref())
+    }
+
+    /// From parsed db.properties, decrypting `ENC(...)` values with `key` (the management server
+    /// key; `None` when the file holds no encrypted value).
+    ///
+    /// ```
+    /// use cloudstack_db::crypto::{Encryptor, EncryptorVersion, enc_value};
+    /// use cloudstack_db::db::{DatabaseConfig, DbProperties};
+    /// use cloudstack_db::Secret;
+    ///
+    /// let mgmt = Encryptor::new("mgmt-key", Some(EncryptorVersion::V2));
+    /// let text = format!(
+    ///     "db.cloud.username=cloud\ndb.cloud.password={}\ndb.usage.username=cloud\n\
+    ///      db.cloud.encryptor.version=V2\ndb.cloud.encrypt.secret={}\n",
+    ///     enc_value(&mgmt.encrypt("cloud").unwrap()),
+    ///     enc_value(&mgmt.encrypt("db-secret").unwrap()),
+    /// );
+    /// let c = DatabaseConfig::from_db_properties_with_key(
+    ///     &DbProperties::parse(&text), Some(&Secret::new("mgmt-key"))).unwrap();
+    /// assert_eq!(c.cloud.target.password.expose(), "cloud");
+    /// assert!(c.column_encryptor.is_some());
+    /// ```
+    pub fn from_db_properties_with_key(props: &DbProperties, key: Option<&Secret>) -> Result<Self> {
+        let values = PropertyValues { props, key, version: encryptor_version(props)? };
+        let column_encryptor = values
+            .secret("db.cloud.encrypt.secret")?
+            .filter(|s| !s.is_empty())
+            .map(|secret| Encryptor::new(secret, values.version));
         Ok(Self {
-            cloud: pool_from_properties(props, "db.cloud", "cloud")?,
-            usage: pool_from_properties(props, "db.usage", "cloud_usage")?,
+            cloud: pool_from_properties(&values, "db.cloud", "cloud")?,
+            usage: pool_from_properties(&values, "db.usage", "cloud_usage")?,
+            column_encryptor,
         })
     }
 }
 
-fn pool_from_properties(
+/// The encryptor version configured in `db.cloud.encryptor.version` (`None`: try V2, then V1).
+fn encryptor_version(props: &DbProperties) -> Result<Option<EncryptorVersion>> {
+    match props.get("db.cloud.encryptor.version").map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => EncryptorVersion::parse(v).map(Some).ok_or_else(|| {
+            Error::Config(format!("db.cloud.encryptor.version must be V1 or V2, not `{v}`"))
+        }),
+    }
+}
+
+/// The management server key for `ENC(...)` values, as `db.cloud.encryption.type` says:
+/// `file` reads the `key` file beside db.properties, `env` reads `CLOUD_SECRET_KEY`; `given`
+/// wins over both. `None` when encryption is off.
+///
+/// ```
+/// use cloudstack_db::db::{DbProperties, management_key};
+/// let none = DbProperties::parse("db.cloud.encryption.type=none");
+/// assert!(management_key(&none, None, None).unwrap().is_none());
+/// let web = DbProperties::parse("db.cloud.encryption.type=web");
+/// assert!(management_key(&web, None, None).is_err());
+/// ```
+pub fn management_key(
     props: &DbProperties,
+    conf_dir: Option<&Path>,
+    given: Option<Secret>,
+) -> Result<Option<Secret>> {
+    if given.is_some() {
+        return Ok(given);
+    }
+    let kind = props.get("db.cloud.encryption.type").map(str::trim).unwrap_or("none");
+    match kind {
+        "" | "none" => Ok(None),
+        "env" => match std::env::var(CLOUD_SECRET_KEY_ENV) {
+            Ok(key) if !key.is_empty() => Ok(Some(Secret::new(key))),
+            _ => Err(Error::Config(format!(
+                "db.cloud.encryption.type=env but {CLOUD_SECRET_KEY_ENV} is not set"
+            ))),
+        },
+        "file" => {
+            let Some(dir) = conf_dir else {
+                return Err(Error::Config(
+                    "db.cloud.encryption.type=file: read db.properties from its file so the key file beside it can be found".into(),
+                ));
+            };
+            let path = dir.join("key");
+            let key = std::fs::read_to_string(&path).map_err(|e| {
+                Error::Config(format!("cannot read the management server key {}: {e}", path.display()))
+            })?;
+            Ok(Some(Secret::new(key.trim_end_matches(['\n', '\r']))))
+        }
+        "web" => Err(Error::Config(
+            "db.cloud.encryption.type=web: pass the management server key explicitly".into(),
+        )),
+        other => Err(Error::Config(format!("unknown db.cloud.encryption.type `{other}`"))),
+    }
+}
+
+/// db.properties values with `ENC(...)` decrypted on the way out.
+struct PropertyValues<'a> {
+    props: &'a DbProperties,
+    key: Option<&'a Secret>,
+    version: Option<EncryptorVersion>,
+}
+
+impl PropertyValues<'_> {
+    /// The value of `name`, decrypted when it is `ENC(...)`.
+    fn secret(&self, name: &str) -> Result<Option<Secret>> {
+        let Some(value) = self.props.get(name) else {
+            return Ok(None);
+        };
+        let Some(ciphertext) = unwrap_enc(value) else {
+            return Ok(Some(Secret::new(value)));
+        };
+        let key = self.key.ok_or_else(|| {
+            Error::Config(format!(
+                "`{name}` is encrypted (ENC(...)); decrypting needs the management server key"
+            ))
+        })?;
+        Encryptor::new(key.clone(), self.version)
+            .decrypt(ciphertext)
+            .map(Some)
+            .map_err(|_| Error::Config(format!("cannot decrypt `{name}` with the management server key")))
+    }
+
+    /// A value that is not a secret, trimmed.
+    fn plain(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.secret(name)?.map(|s| s.expose().trim().to_owned()))
+    }
+}
+
+fn pool_from_properties(
+    values: &PropertyValues<'_>,
     prefix: &str,
     default_db: &str,
 ) -> Result<PoolConfig> {
+    let props = values.props;
     let key = |name: &str| format!("{prefix}.{name}");
-    let plain = |name: &str| -> Result<Option<String>> {
-        match props.get(&key(name)) {
-            Some(v) if is_encrypted(v) => Err(Error::Config(format!(
-                "`{}` is encrypted (ENC(...)); decrypting needs the management server key",
-                key(name)
-            ))),
-            Some(v) => Ok(Some(v.trim().to_owned())),
-            None => Ok(None),
-        }
-    };
+    let plain = |name: &str| values.plain(&key(name));
     let host = plain("host")?
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".into());
     let port = props.number::<u16>(&key("port"))?.unwrap_or(3306);
     let user = plain("username")?
         .ok_or_else(|| Error::Config(format!("db.properties has no `{}`", key("username"))))?;
-    let password = match props.get(&key("password")) {
-        Some(v) if is_encrypted(v) => {
-            return Err(Error::Config(format!(
-                "`{}` is encrypted (ENC(...)); decrypting needs the management server key",
-                key("password")
-            )));
-        }
-        Some(v) => v.to_owned(),
-        None => String::new(),
-    };
+    let password = values.secret(&key("password"))?.unwrap_or_default();
     let database = plain("name")?
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| default_db.into());
@@ -236,11 +375,6 @@ fn pool_from_properties(
         apply_url_params(&mut config, params)?;
     }
     Ok(config)
-}
-
-fn is_encrypted(value: &str) -> bool {
-    let v = value.trim();
-    v.starts_with("ENC(") && v.ends_with(')')
 }
 
 /// Applies the JDBC URL parameters CloudStack keeps in `db.cloud.url.params`:

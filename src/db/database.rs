@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::{DatabaseConfig, DbPool};
+use crate::crypto::Encryptor;
 use crate::Result;
 use crate::migrations::{self, MigrationReport, Schema};
 
@@ -24,6 +25,7 @@ use crate::migrations::{self, MigrationReport, Schema};
 pub struct Database {
     cloud: DbPool,
     usage: DbPool,
+    column_encryptor: Option<Encryptor>,
 }
 
 impl Database {
@@ -32,6 +34,7 @@ impl Database {
         Ok(Self {
             cloud: DbPool::connect(&config.cloud)?,
             usage: DbPool::connect(&config.usage)?,
+            column_encryptor: config.column_encryptor.clone(),
         })
     }
 
@@ -59,6 +62,11 @@ impl Database {
     /// The `cloud_usage` database pool.
     pub fn usage(&self) -> &DbPool {
         &self.usage
+    }
+
+    /// The encryptor of encrypted columns (`db.cloud.encrypt.secret`), when configured.
+    pub fn column_encryptor(&self) -> Option<&Encryptor> {
+        self.column_encryptor.as_ref()
     }
 
     /// Applies the pending migrations of both databases and says which ran; a fresh install also

@@ -10,7 +10,10 @@ mod server;
 mod session;
 mod target;
 
-pub use config::{DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig, PoolSettings};
+pub use config::{
+    CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig, PoolSettings,
+    management_key,
+};
 pub use database::Database;
 pub use manager::{ManagedConnection, MysqlManager};
 pub use pool::{DbPool, PooledConnection};
