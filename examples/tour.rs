@@ -5,9 +5,10 @@
 //! cargo run --example tour
 //! ```
 //!
-//! It uses `CLOUD_DATABASE_URL` and `USAGE_DATABASE_URL`, by default the databases
-//! `cloudstack_tour` and `cloudstack_tour_usage` on the local server as root, and creates them
-//! when they are missing.
+//! With `--db-properties FILE` it opens the databases a CloudStack db.properties names (as
+//! written by `cloudstack-setup-databases`; `scripts/main-job` runs both). Otherwise it uses
+//! `CLOUD_DATABASE_URL` and `USAGE_DATABASE_URL`, by default the databases `cloudstack_tour` and
+//! `cloudstack_tour_usage` on the local server as root, and creates them when they are missing.
 
 use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, ServerInfo, SessionSnapshot};
 use cloudstack_db::{Database, Result};
@@ -32,16 +33,27 @@ fn url(var: &str, default: &str) -> String {
 }
 
 fn run() -> Result<()> {
-    let config = DatabaseConfig::from_urls(
-        &url("CLOUD_DATABASE_URL", TOUR_CLOUD_URL),
-        &url("USAGE_DATABASE_URL", TOUR_USAGE_URL),
-    )?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match args.as_slice() {
+        [flag, path] if flag == "--db-properties" => DatabaseConfig::from_db_properties_file(path)?,
+        [] => {
+            let config = DatabaseConfig::from_urls(
+                &url("CLOUD_DATABASE_URL", TOUR_CLOUD_URL),
+                &url("USAGE_DATABASE_URL", TOUR_USAGE_URL),
+            )?;
+            create_if_missing(&config.cloud.target)?;
+            create_if_missing(&config.usage.target)?;
+            config
+        }
+        _ => {
+            return Err(cloudstack_db::Error::Config(
+                "usage: tour [--db-properties FILE]".into(),
+            ));
+        }
+    };
     println!("== cloudstack-db tour");
     println!("cloud database:  {}", config.cloud.target);
     println!("usage database:  {}", config.usage.target);
-
-    create_if_missing(&config.cloud.target)?;
-    create_if_missing(&config.usage.target)?;
 
     let db = Database::connect(&config)?;
     let report = db.run_migrations()?;

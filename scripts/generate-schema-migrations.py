@@ -107,6 +107,27 @@ def main():
         with open(os.path.join(path, "down.sql"), "w") as f:
             f.write(HEADER + "".join(f"DROP TABLE `{n}`;\n" for n in reversed(tables)))
         print(f"wrote {path}")
+    write_expected_columns(inventory)
+
+
+# Columns added after 4.22.0 that the crate's migrations include.
+POST_4_22_0 = [
+    ("cloud", "usage_event", {"name": "vm_id", "type": "bigint(20) unsigned", "type_mysql8": "bigint unsigned", "nullable": True}),
+    ("cloud_usage", "usage_volume", {"name": "vm_id", "type": "bigint(20) unsigned", "type_mysql8": "bigint unsigned", "nullable": True}),
+]
+
+
+def write_expected_columns(inventory):
+    """src/system/expected_columns.tsv: what `cloudstack-db status` checks live databases against."""
+    rows = ["# database\ttable\tcolumn\ttype (MariaDB)\ttype (MySQL 8)\tnullable"]
+    for db, tables in inventory["databases"].items():
+        for table, spec in tables.items():
+            cols = list(spec["columns"]) + [c for d, t, c in POST_4_22_0 if d == db and t == table]
+            for c in cols:
+                rows.append("\t".join([db, table, c["name"], c["type"], c["type_mysql8"], "YES" if c["nullable"] else "NO"]))
+    with open("src/system/expected_columns.tsv", "w") as f:
+        f.write("\n".join(rows) + "\n")
+    print("wrote src/system/expected_columns.tsv")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod compute;
 pub mod crypto;
 pub mod db;

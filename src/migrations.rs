@@ -75,7 +75,27 @@ pub const DEFAULT_DATA_VERSION: &str = "20251125000009";
 /// # Ok(()) }
 /// ```
 pub fn migrate(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>> {
-    let applied = run_pending(conn, schema)?;
+    migrate_with_progress(conn, schema, |_| ())
+}
+
+/// Like [`migrate`], calling `progress(version)` after each migration (for a progress bar).
+pub fn migrate_with_progress(
+    conn: &mut MysqlConnection,
+    schema: Schema,
+    mut progress: impl FnMut(&str),
+) -> Result<Vec<String>> {
+    let pending = conn
+        .pending_migrations(schema.migrations())
+        .map_err(|e| Error::Migration(e.to_string()))?;
+    let mut applied = Vec::with_capacity(pending.len());
+    for migration in pending {
+        let version = conn
+            .run_migration(&*migration)
+            .map_err(|e| Error::Migration(e.to_string()))?
+            .to_string();
+        progress(&version);
+        applied.push(version);
+    }
     if schema == Schema::Cloud && applied.iter().any(|v| v == DEFAULT_DATA_VERSION) {
         crate::system::enable_default_admin(conn)?;
     }

@@ -230,7 +230,11 @@ impl DatabaseConfig {
     /// assert!(c.column_encryptor.is_some());
     /// ```
     pub fn from_db_properties_with_key(props: &DbProperties, key: Option<&Secret>) -> Result<Self> {
-        let values = PropertyValues { props, key, version: encryptor_version(props)? };
+        let values = PropertyValues {
+            props,
+            key,
+            version: encryptor_version(props)?,
+        };
         let column_encryptor = values
             .secret("db.cloud.encrypt.secret")?
             .filter(|s| !s.is_empty())
@@ -245,10 +249,16 @@ impl DatabaseConfig {
 
 /// The encryptor version configured in `db.cloud.encryptor.version` (`None`: try V2, then V1).
 fn encryptor_version(props: &DbProperties) -> Result<Option<EncryptorVersion>> {
-    match props.get("db.cloud.encryptor.version").map(str::trim).filter(|v| !v.is_empty()) {
+    match props
+        .get("db.cloud.encryptor.version")
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
         None => Ok(None),
         Some(v) => EncryptorVersion::parse(v).map(Some).ok_or_else(|| {
-            Error::Config(format!("db.cloud.encryptor.version must be V1 or V2, not `{v}`"))
+            Error::Config(format!(
+                "db.cloud.encryptor.version must be V1 or V2, not `{v}`"
+            ))
         }),
     }
 }
@@ -272,7 +282,10 @@ pub fn management_key(
     if given.is_some() {
         return Ok(given);
     }
-    let kind = props.get("db.cloud.encryption.type").map(str::trim).unwrap_or("none");
+    let kind = props
+        .get("db.cloud.encryption.type")
+        .map(str::trim)
+        .unwrap_or("none");
     match kind {
         "" | "none" => Ok(None),
         "env" => match std::env::var(CLOUD_SECRET_KEY_ENV) {
@@ -289,14 +302,19 @@ pub fn management_key(
             };
             let path = dir.join("key");
             let key = std::fs::read_to_string(&path).map_err(|e| {
-                Error::Config(format!("cannot read the management server key {}: {e}", path.display()))
+                Error::Config(format!(
+                    "cannot read the management server key {}: {e}",
+                    path.display()
+                ))
             })?;
             Ok(Some(Secret::new(key.trim_end_matches(['\n', '\r']))))
         }
         "web" => Err(Error::Config(
             "db.cloud.encryption.type=web: pass the management server key explicitly".into(),
         )),
-        other => Err(Error::Config(format!("unknown db.cloud.encryption.type `{other}`"))),
+        other => Err(Error::Config(format!(
+            "unknown db.cloud.encryption.type `{other}`"
+        ))),
     }
 }
 
@@ -324,7 +342,11 @@ impl PropertyValues<'_> {
         Encryptor::new(key.clone(), self.version)
             .decrypt(ciphertext)
             .map(Some)
-            .map_err(|_| Error::Config(format!("cannot decrypt `{name}` with the management server key")))
+            .map_err(|_| {
+                Error::Config(format!(
+                    "cannot decrypt `{name}` with the management server key"
+                ))
+            })
     }
 
     /// A value that is not a secret, trimmed.

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::{DatabaseConfig, DbPool};
-use crate::crypto::Encryptor;
 use crate::Result;
+use crate::crypto::Encryptor;
 use crate::migrations::{self, MigrationReport, Schema};
 
 /// Both CloudStack databases: a pool for `cloud` and one for `cloud_usage`. Cheap to clone.

@@ -11,8 +11,8 @@ mod session;
 mod target;
 
 pub use config::{
-    CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig, PoolSettings,
-    management_key,
+    CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig,
+    PoolSettings, management_key,
 };
 pub use database::Database;
 pub use manager::{ManagedConnection, MysqlManager};

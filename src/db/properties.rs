@@ -95,12 +95,20 @@ impl DbProperties {
                 pending = Some((logical, raw));
             } else {
                 let (key, value) = split_entry(&logical);
-                lines.push(Line::Entry { key, value, raw: Some(raw) });
+                lines.push(Line::Entry {
+                    key,
+                    value,
+                    raw: Some(raw),
+                });
             }
         }
         if let Some((logical, raw)) = pending {
             let (key, value) = split_entry(&logical);
-            lines.push(Line::Entry { key, value, raw: Some(raw) });
+            lines.push(Line::Entry {
+                key,
+                value,
+                raw: Some(raw),
+            });
         }
         Self { lines }
     }
@@ -156,7 +164,11 @@ impl DbProperties {
         for line in &self.lines {
             match line {
                 Line::Other(raw) | Line::Entry { raw: Some(raw), .. } => out.push_str(raw),
-                Line::Entry { key, value, raw: None } => {
+                Line::Entry {
+                    key,
+                    value,
+                    raw: None,
+                } => {
                     out.push_str(&escape(key, true));
                     out.push('=');
                     out.push_str(&escape(value, false));

@@ -1,0 +1,145 @@
+//! The `cloudstack-db` command line: `migrate`, `setup` (also installed as
+//! `cloudstack-setup-databases`), `status` and `doctor`.
+//!
+//! Exit status: 0 success; 1 failure (or, for `status`, a schema that does not match; for
+//! `doctor --strict`, a setting to fix); 2 bad command line; 3 `setup` found existing databases
+//! without `--force-recreate`.
+
+mod doctor;
+pub mod setup;
+pub mod setup_args;
+mod status;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::db::DatabaseConfig;
+use crate::{Database, Result};
+
+/// Operate Apache CloudStack's `cloud` and `cloud_usage` databases.
+#[derive(Parser)]
+#[command(name = "cloudstack-db", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the databases are: a db.properties file, or CLOUD_DATABASE_URL / USAGE_DATABASE_URL.
+#[derive(clap::Args, Debug)]
+struct DatabaseArgs {
+    /// Read the databases from this CloudStack db.properties (its `key` file or CLOUD_SECRET_KEY
+    /// decrypts ENC(...) values) instead of CLOUD_DATABASE_URL and USAGE_DATABASE_URL.
+    #[arg(long, value_name = "FILE")]
+    db_properties: Option<PathBuf>,
+}
+
+impl DatabaseArgs {
+    fn config(&self) -> Result<DatabaseConfig> {
+        match &self.db_properties {
+            Some(path) => DatabaseConfig::from_db_properties_file(path),
+            None => DatabaseConfig::from_env(),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply the pending migrations to both databases.
+    Migrate(DatabaseArgs),
+    /// Create the databases and user, deploy the schema and default data, write db.properties
+    /// (what cloudstack-setup-databases does).
+    Setup(setup_args::SetupArgs),
+    /// Show applied and pending migrations, the schema version, and every column the crate
+    /// expects that is missing or different in the live databases (exit 1 if any).
+    Status(DatabaseArgs),
+    /// Check the server against CloudStack's recommended settings.
+    Doctor {
+        #[command(flatten)]
+        databases: DatabaseArgs,
+        /// Exit with status 1 when a setting should be fixed.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+/// Runs the command line `args` (program name first) and returns the exit status.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Migrate(databases) => migrate(&databases).map(|()| ExitCode::SUCCESS),
+        Command::Setup(args) => return setup_exit(&args),
+        Command::Status(databases) => databases.config().and_then(|c| status::run(&c)),
+        Command::Doctor { databases, strict } => {
+            databases.config().and_then(|c| doctor::run(&c, strict))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("cloudstack-db: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cloudstack-setup-databases`: the `setup` subcommand under the name operators know.
+#[derive(Parser)]
+#[command(
+    name = "cloudstack-setup-databases",
+    version,
+    about = "Create CloudStack's databases and user, deploy the schema and default data, and write db.properties"
+)]
+struct SetupCli {
+    #[command(flatten)]
+    args: setup_args::SetupArgs,
+}
+
+/// `cloudstack-setup-databases ARGS`, which is exactly `cloudstack-db setup ARGS`.
+pub fn run_setup_databases(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    match SetupCli::try_parse_from(args) {
+        Ok(cli) => setup_exit(&cli.args),
+        Err(err) => {
+            let _ = err.print();
+            ExitCode::from(if err.use_stderr() { 2 } else { 0 })
+        }
+    }
+}
+
+fn setup_exit(args: &setup_args::SetupArgs) -> ExitCode {
+    match setup::run_setup(args, std::io::stdout()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("cloudstack-setup-databases: {failure}");
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn migrate(databases: &DatabaseArgs) -> Result<()> {
+    let config = databases.config()?;
+    println!("cloud:       {}", config.cloud.target);
+    println!("cloud_usage: {}", config.usage.target);
+    let db = Database::connect(&config)?;
+    let report = db.run_migrations()?;
+    for (name, applied) in [("cloud", &report.cloud), ("cloud_usage", &report.usage)] {
+        if applied.is_empty() {
+            println!("{name}: up to date, nothing to apply");
+        } else {
+            println!(
+                "{name}: applied {} migration(s): {}",
+                applied.len(),
+                applied.join(", ")
+            );
+        }
+    }
+    Ok(())
+}

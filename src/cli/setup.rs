@@ -1,0 +1,589 @@
+//! `cloudstack-setup-databases`: create the databases and the user, deploy the schema and
+//! default data, and write db.properties — and undo it all when a step fails.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::setup_args::{Credentials, EncryptType, SetupArgs, SetupPlan, UsageError};
+use crate::crypto::{Encryptor, enc_value};
+use crate::db::{ConnectionTarget, DatabaseConfig, DbProperties, SessionSettings};
+use crate::migrations::{self, Schema};
+use crate::{Database, Error, Secret};
+
+const TEMPLATE: &str = include_str!("db.properties.template");
+
+/// How a setup run ended, when it did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupFailure {
+    /// The command line broke one of the tool's rules (exit status 2).
+    #[error("{0}")]
+    Usage(#[from] UsageError),
+    /// `cloud` or `cloud_usage` exists and `--force-recreate` was not given (exit status 3).
+    #[error("database(s) {} already exist: nothing was changed; run again with --force-recreate to drop and recreate them", .0.join(", "))]
+    DatabasesExist(Vec<String>),
+    /// A step failed; what could be undone was undone (exit status 1).
+    #[error("{error}{}", remains(.remaining))]
+    Failed {
+        /// What went wrong.
+        error: Error,
+        /// What is left behind and how to remove it (empty when everything was undone).
+        remaining: Vec<String>,
+    },
+}
+
+fn remains(remaining: &[String]) -> String {
+    if remaining.is_empty() {
+        String::new()
+    } else {
+        format!("\nleft behind:\n  {}", remaining.join("\n  "))
+    }
+}
+
+impl SetupFailure {
+    /// The process exit status for this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) => 2,
+            Self::DatabasesExist(_) => 3,
+            Self::Failed { .. } => 1,
+        }
+    }
+}
+
+impl From<Error> for SetupFailure {
+    fn from(error: Error) -> Self {
+        Self::Failed {
+            error,
+            remaining: Vec::new(),
+        }
+    }
+}
+
+/// What this run changed, so a failure can undo it.
+#[derive(Default)]
+struct Undo {
+    created_databases: Vec<String>,
+    created_users: Vec<(String, String)>,
+    properties: Option<(PathBuf, Option<String>)>,
+    key_file: Option<(PathBuf, Option<Vec<u8>>)>,
+}
+
+struct Run<'a, W: Write> {
+    args: &'a SetupArgs,
+    plan: SetupPlan,
+    out: W,
+    cloud_db: String,
+    usage_db: String,
+    properties_path: PathBuf,
+    undo: Undo,
+}
+
+/// Runs the setup as the command line says, printing each step to `out`.
+///
+/// ```no_run
+/// use clap::Parser;
+/// # #[derive(Parser)] struct Cli { #[command(flatten)] args: cloudstack_db::cli::setup_args::SetupArgs }
+/// let cli = Cli::parse_from(["setup", "cloud:cloud@localhost", "--deploy-as=root:", "-i", "127.0.0.1"]);
+/// cloudstack_db::cli::setup::run_setup(&cli.args, std::io::stdout()).unwrap();
+/// ```
+pub fn run_setup<W: Write>(args: &SetupArgs, out: W) -> Result<(), SetupFailure> {
+    let plan = args.plan()?;
+    let properties_path = args.conf_dir.join("db.properties");
+    let existing = properties_path
+        .exists()
+        .then(|| DbProperties::read(&properties_path))
+        .transpose()?;
+    let name = |key: &str, default: &str| {
+        existing
+            .as_ref()
+            .and_then(|p| p.get(key))
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(default)
+            .to_owned()
+    };
+    let (cloud_db, usage_db) = (
+        name("db.cloud.name", "cloud"),
+        name("db.usage.name", "cloud_usage"),
+    );
+    for db in [&cloud_db, &usage_db] {
+        if db.is_empty()
+            || !db
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        {
+            return Err(Error::Config(format!(
+                "database name `{db}` in db.properties is not a plain identifier"
+            ))
+            .into());
+        }
+    }
+    let mut run = Run {
+        args,
+        plan,
+        out,
+        cloud_db,
+        usage_db,
+        properties_path,
+        undo: Undo::default(),
+    };
+    match run.execute() {
+        Ok(()) => Ok(()),
+        Err(SetupFailure::Failed { error, .. }) => {
+            let remaining = run.rollback();
+            Err(SetupFailure::Failed { error, remaining })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+impl<W: Write> Run<'_, W> {
+    fn say(&mut self, line: impl AsRef<str>) {
+        let _ = writeln!(self.out, "{}", line.as_ref());
+    }
+
+    fn step(&mut self, line: impl AsRef<str>) {
+        self.say(format!("==> {}", line.as_ref()));
+    }
+
+    fn server(&self, credentials: &Credentials, database: &str) -> ConnectionTarget {
+        ConnectionTarget::new(
+            self.plan.target.host.clone(),
+            self.plan.target.port,
+            credentials.user.clone(),
+            credentials.password.clone(),
+            database,
+        )
+    }
+
+    fn connect(&self, credentials: &Credentials, database: &str) -> Result<MysqlConnection, Error> {
+        let mut conn =
+            MysqlConnection::establish(self.server(credentials, database).diesel_url().expose())?;
+        SessionSettings::default().apply(&mut conn)?;
+        Ok(conn)
+    }
+
+    fn execute(&mut self) -> Result<(), SetupFailure> {
+        let mshost = self.args.mshost.clone().unwrap_or_else(detect_host_ip);
+        self.step(format!(
+            "Setting up CloudStack databases `{}` and `{}` on {}:{} for user `{}`",
+            self.cloud_db,
+            self.usage_db,
+            self.plan.target.host,
+            self.plan.target.port,
+            self.plan.target.credentials.user
+        ));
+        if let Some(admin) = self.plan.admin.clone() {
+            self.deploy(&admin)?;
+        } else if self.args.schema_only {
+            self.schema_only()?;
+        } else {
+            self.say("    no --deploy-as or --schema-only: only db.properties is written");
+        }
+        self.write_properties(&mshost)?;
+        self.verify()?;
+        self.summary(&mshost);
+        Ok(())
+    }
+
+    fn deploy(&mut self, admin: &Credentials) -> Result<(), SetupFailure> {
+        self.step(format!("Connecting as `{}`", admin.user));
+        let mut conn = self.connect(admin, "information_schema")?;
+        let existing: Vec<String> = diesel::sql_query(format!(
+            "SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name IN ('{}', '{}') ORDER BY schema_name",
+            self.cloud_db, self.usage_db
+        ))
+        .load::<Name>(&mut conn)
+        .map_err(Error::from)?
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+        if !existing.is_empty() && !self.args.force_recreate {
+            return Err(SetupFailure::DatabasesExist(existing));
+        }
+        self.backup_properties()?;
+        for db in &existing {
+            self.step(format!("Dropping database `{db}` (--force-recreate)"));
+            conn.batch_execute(&format!("DROP DATABASE `{db}`"))
+                .map_err(Error::from)?;
+        }
+        for db in [self.cloud_db.clone(), self.usage_db.clone()] {
+            self.step(format!("Creating database `{db}`"));
+            conn.batch_execute(&format!(
+                "CREATE DATABASE `{db}` CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci"
+            ))
+            .map_err(Error::from)?;
+            self.undo.created_databases.push(db);
+        }
+        if self.args.skip_users {
+            self.say("    --skip-users-auto-creation: users and grants left as they are");
+        } else {
+            self.create_user(&mut conn)?;
+        }
+        let admin = admin.clone();
+        self.migrate_both(&admin)
+    }
+
+    fn create_user(&mut self, conn: &mut MysqlConnection) -> Result<(), SetupFailure> {
+        let Credentials { user, password } = self.plan.target.credentials.clone();
+        for host in ["localhost", "%"] {
+            let exists = diesel::sql_query(format!(
+                "SELECT COUNT(*) AS n FROM mysql.user WHERE user = '{user}' AND host = '{host}'"
+            ))
+            .get_result::<Count>(conn)
+            .map_err(Error::from)?
+            .n > 0;
+            // User and password were checked for quotes, spaces, backslashes and backticks.
+            let identified = format!("IDENTIFIED BY '{}'", password.expose());
+            if exists {
+                self.step(format!("Setting the password of user `{user}`@`{host}`"));
+                conn.batch_execute(&format!("ALTER USER '{user}'@'{host}' {identified}"))
+                    .map_err(Error::from)?;
+            } else {
+                self.step(format!("Creating user `{user}`@`{host}`"));
+                conn.batch_execute(&format!("CREATE USER '{user}'@'{host}' {identified}"))
+                    .map_err(Error::from)?;
+                self.undo
+                    .created_users
+                    .push((user.clone(), host.to_owned()));
+            }
+            conn.batch_execute(&format!(
+                "GRANT ALL ON `{cloud}`.* TO '{user}'@'{host}'; GRANT ALL ON `{usage}`.* TO '{user}'@'{host}'; \
+                 GRANT PROCESS ON *.* TO '{user}'@'{host}'",
+                cloud = self.cloud_db,
+                usage = self.usage_db
+            ))
+            .map_err(Error::from)?;
+        }
+        Ok(())
+    }
+
+    fn schema_only(&mut self) -> Result<(), SetupFailure> {
+        self.backup_properties()?;
+        let user = self.plan.target.credentials.clone();
+        self.migrate_both(&user)
+    }
+
+    fn migrate_both(&mut self, credentials: &Credentials) -> Result<(), SetupFailure> {
+        for (schema, db) in [
+            (Schema::Cloud, self.cloud_db.clone()),
+            (Schema::Usage, self.usage_db.clone()),
+        ] {
+            self.step(format!("Deploying the schema and default data into `{db}`"));
+            let mut conn = self.connect(credentials, &db)?;
+            let pending = migrations::pending(&mut conn, schema)?.len() as u64;
+            let bar = indicatif::ProgressBar::new(pending).with_message(db.clone());
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "    {bar:30} {pos}/{len} migrations of {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let applied = migrations::migrate_with_progress(&mut conn, schema, |_| bar.inc(1))?;
+            bar.finish_and_clear();
+            if self.args.debug {
+                self.say(format!("    applied {}", applied.join(", ")));
+            }
+            self.say(format!("    {} migration(s) applied", applied.len()));
+        }
+        Ok(())
+    }
+
+    fn backup_properties(&mut self) -> Result<(), Error> {
+        if self.undo.properties.is_some() {
+            return Ok(());
+        }
+        let before = std::fs::read_to_string(&self.properties_path).ok();
+        if let Some(text) = &before {
+            let origin = self.properties_path.with_extension("properties.origin");
+            std::fs::write(&origin, text).map_err(|e| {
+                Error::Config(format!(
+                    "cannot back up db.properties to {}: {e}",
+                    origin.display()
+                ))
+            })?;
+            self.say(format!(
+                "    backed up db.properties to {}",
+                origin.display()
+            ));
+        }
+        self.undo.properties = Some((self.properties_path.clone(), before));
+        Ok(())
+    }
+
+    fn write_properties(&mut self, mshost: &str) -> Result<(), SetupFailure> {
+        self.backup_properties()?;
+        self.step(format!("Writing {}", self.properties_path.display()));
+        std::fs::create_dir_all(&self.args.conf_dir).map_err(|e| {
+            Error::Config(format!(
+                "cannot create {}: {e}",
+                self.args.conf_dir.display()
+            ))
+        })?;
+        let mut props = match &self.undo.properties {
+            Some((_, Some(text))) => DbProperties::parse(text),
+            _ => DbProperties::parse(TEMPLATE),
+        };
+        let t = &self.plan.target;
+        let port = t.port.to_string();
+        let region = self.args.region_id.to_string();
+        for (key, value) in [
+            ("cluster.node.IP", mshost),
+            ("region.id", region.as_str()),
+            ("db.cloud.username", t.credentials.user.as_str()),
+            ("db.cloud.host", t.host.as_str()),
+            ("db.cloud.port", port.as_str()),
+            ("db.cloud.name", self.cloud_db.as_str()),
+            ("db.usage.username", t.credentials.user.as_str()),
+            ("db.usage.host", t.host.as_str()),
+            ("db.usage.port", port.as_str()),
+            ("db.usage.name", self.usage_db.as_str()),
+        ] {
+            props.set(key, value);
+        }
+        let password = t.credentials.password.expose();
+        let encrypt_type = self.args.encrypt_type;
+        props.set("db.cloud.encryption.type", encrypt_type.as_str());
+        if encrypt_type == EncryptType::None {
+            props.set("db.cloud.password", password);
+            props.set("db.usage.password", password);
+            props.set("db.cloud.encrypt.secret", &self.args.database_key);
+            props.set(
+                "db.cloud.encryptor.version",
+                self.args.encryptor_version.as_str(),
+            );
+        } else {
+            let mgmt = Encryptor::new(
+                self.args.management_key.as_str(),
+                Some(self.args.encryptor_version),
+            );
+            let enc = |value: &str| -> Result<String, Error> {
+                Ok(if value.is_empty() {
+                    String::new()
+                } else {
+                    enc_value(&mgmt.encrypt(value)?)
+                })
+            };
+            props.set("db.cloud.password", &enc(password)?);
+            props.set("db.usage.password", &enc(password)?);
+            props.set("db.cloud.encrypt.secret", &enc(&self.args.database_key)?);
+            props.set(
+                "db.cloud.encryptor.version",
+                self.args.encryptor_version.as_str(),
+            );
+            self.say(format!(
+                "    passwords and the database secret encrypted ({}, management key kept by `{}`)",
+                self.args.encryptor_version.as_str(),
+                encrypt_type.as_str()
+            ));
+            if encrypt_type == EncryptType::File {
+                self.write_key_file()?;
+            }
+        }
+        let temp = self.properties_path.with_extension("properties.new");
+        props.write(&temp)?;
+        set_mode(&temp, 0o640)?;
+        std::fs::rename(&temp, &self.properties_path).map_err(|e| {
+            Error::Config(format!(
+                "cannot replace {}: {e}",
+                self.properties_path.display()
+            ))
+        })?;
+        Ok(())
+    }
+
+    fn key_file_path(&self) -> PathBuf {
+        self.args
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.args.conf_dir.join("key"))
+    }
+
+    fn write_key_file(&mut self) -> Result<(), Error> {
+        let path = self.key_file_path();
+        self.undo.key_file = Some((path.clone(), std::fs::read(&path).ok()));
+        std::fs::write(&path, format!("{}\n", self.args.management_key)).map_err(|e| {
+            Error::Config(format!("cannot write the key file {}: {e}", path.display()))
+        })?;
+        set_mode(&path, 0o640)?;
+        chown_group_cloud(&path);
+        self.say(format!(
+            "    management server key written to {} (mode 0640)",
+            path.display()
+        ));
+        Ok(())
+    }
+
+    /// Opens the written db.properties with the library and logs in as the CloudStack user.
+    fn verify(&mut self) -> Result<(), SetupFailure> {
+        if self.plan.admin.is_none() && !self.args.schema_only {
+            return Ok(());
+        }
+        self.step("Checking that db.properties opens both databases as the CloudStack user");
+        let key = Secret::new(self.args.management_key.as_str());
+        let mut config =
+            DatabaseConfig::from_db_properties_file_with_key(&self.properties_path, &key)?;
+        for pool in [&mut config.cloud, &mut config.usage] {
+            pool.pool.max_size = 1;
+            pool.pool.min_idle = Some(0);
+        }
+        let db = Database::connect(&config)?;
+        let admins = db.cloud().run(|c| {
+            Ok(
+                diesel::sql_query("SELECT COUNT(*) AS n FROM user WHERE state = 'enabled'")
+                    .get_result::<Count>(c)?
+                    .n,
+            )
+        })?;
+        db.usage().run(|c| Ok(c.batch_execute("SELECT 1")?))?;
+        self.say(format!(
+            "    ok: logged in to both databases, {admins} enabled user(s)"
+        ));
+        Ok(())
+    }
+
+    fn summary(&mut self, mshost: &str) {
+        self.step("Done");
+        let t = self.plan.target.clone();
+        self.say(format!(
+            "    databases:     `{}`, `{}` on {}:{}",
+            self.cloud_db, self.usage_db, t.host, t.port
+        ));
+        self.say(format!("    user:          {}", t.credentials.user));
+        self.say(format!(
+            "    db.properties: {}",
+            self.properties_path.display()
+        ));
+        self.say(format!(
+            "    cluster IP:    {mshost}, region {}",
+            self.args.region_id
+        ));
+        if self.plan.admin.is_some() {
+            self.say("    CloudStack's admin user has the password `password`: change it after the first login");
+        }
+    }
+
+    /// Undoes what this run changed; returns what could not be undone, with how to remove it.
+    fn rollback(&mut self) -> Vec<String> {
+        let mut remaining = Vec::new();
+        if let Some((path, before)) = self.undo.properties.take() {
+            let restored = match before {
+                Some(text) => std::fs::write(&path, text),
+                None if path.exists() => std::fs::remove_file(&path),
+                None => Ok(()),
+            };
+            if let Err(e) = restored {
+                remaining.push(format!(
+                    "{} could not be restored ({e}); the previous copy is db.properties.origin",
+                    path.display()
+                ));
+            }
+        }
+        if let Some((path, before)) = self.undo.key_file.take() {
+            let restored = match before {
+                Some(bytes) => std::fs::write(&path, bytes),
+                None => std::fs::remove_file(&path),
+            };
+            if let Err(e) = restored {
+                remaining.push(format!(
+                    "key file {} ({e}): rm {}",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+        let drops: Vec<String> = self
+            .undo
+            .created_databases
+            .iter()
+            .map(|db| format!("DROP DATABASE IF EXISTS `{db}`"))
+            .chain(
+                self.undo
+                    .created_users
+                    .iter()
+                    .map(|(u, h)| format!("DROP USER IF EXISTS '{u}'@'{h}'")),
+            )
+            .collect();
+        if drops.is_empty() {
+            return remaining;
+        }
+        let admin = self.plan.admin.clone();
+        let undone = admin
+            .ok_or_else(|| Error::Config("no admin connection".into()))
+            .and_then(|admin| self.connect(&admin, "information_schema"))
+            .and_then(|mut conn| conn.batch_execute(&drops.join("; ")).map_err(Error::from));
+        match undone {
+            Ok(()) => self.say(format!("    undone: {}", drops.join("; "))),
+            Err(e) => {
+                remaining.push(format!(
+                    "could not undo ({e}); run as an admin: {};",
+                    drops.join("; ")
+                ));
+            }
+        }
+        remaining
+    }
+}
+
+/// This host's address as the real tool finds it: the host name's first non-loopback IPv4
+/// address, or 127.0.0.1.
+fn detect_host_ip() -> String {
+    use std::net::ToSocketAddrs;
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let host = host.trim();
+    if host.is_empty() {
+        return "127.0.0.1".into();
+    }
+    (host, 0)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.find(|a| a.is_ipv4() && !a.ip().is_loopback()))
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "127.0.0.1".into())
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result<(), Error> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| {
+            Error::Config(format!("cannot set the mode of {}: {e}", path.display()))
+        })?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
+/// Gives the key file to group `cloud` when that group exists (as the real tool does).
+fn chown_group_cloud(path: &Path) {
+    #[cfg(unix)]
+    {
+        let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
+        let gid = group.lines().find_map(|line| {
+            let mut fields = line.split(':');
+            (fields.next() == Some("cloud")).then(|| fields.nth(1)?.parse::<u32>().ok())?
+        });
+        if let Some(gid) = gid {
+            let _ = std::os::unix::fs::chown(path, None, Some(gid));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}

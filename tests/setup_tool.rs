@@ -1,0 +1,425 @@
+//! `cloudstack-setup-databases` against the local server: deploy, refuse a second run, force
+//! recreate, encrypted and plain db.properties that the library opens, rollback on failure,
+//! and `status` / `doctor`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use cloudstack_db::crypto::{Encryptor, EncryptorVersion, unwrap_enc};
+use cloudstack_db::db::{DatabaseConfig, DbProperties};
+use cloudstack_db::testing::{admin_connection, count};
+use cloudstack_db::{Database, Secret};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+/// Databases, a user and a conf directory for one setup run, all removed on drop.
+struct Sandbox {
+    conf: PathBuf,
+    cloud: String,
+    usage: String,
+    user: String,
+    password: String,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let pid = std::process::id();
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let stem = format!("csdbt_{epoch}_{pid}_{}", 900 + n);
+        let conf = std::env::temp_dir().join(format!("{stem}_conf"));
+        std::fs::create_dir_all(&conf).unwrap();
+        // The database names come from db.properties, as the real tool keeps db.cloud.name.
+        std::fs::write(
+            conf.join("db.properties"),
+            format!("db.cloud.name={stem}_cloud\ndb.usage.name={stem}_usage\n"),
+        )
+        .unwrap();
+        Self {
+            conf,
+            cloud: format!("{stem}_cloud"),
+            usage: format!("{stem}_usage"),
+            user: format!("csdbu_{pid}_s{n}"),
+            password: format!("Pw{n}x{}", uuid::Uuid::new_v4().simple()),
+        }
+    }
+
+    fn target(&self) -> String {
+        format!("{}:{}@127.0.0.1", self.user, self.password)
+    }
+
+    fn setup(&self, extra: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_cloudstack-setup-databases"))
+            .arg(self.target())
+            .args(["--deploy-as=root:", "-i", "127.0.0.1", "-c"])
+            .arg(&self.conf)
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    fn properties(&self) -> PathBuf {
+        self.conf.join("db.properties")
+    }
+
+    fn databases_exist(&self) -> i64 {
+        count(
+            &mut admin_connection().unwrap(),
+            &format!("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ('{}', '{}')", self.cloud, self.usage),
+        )
+        .unwrap()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = admin_connection() {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS `{}`; DROP DATABASE IF EXISTS `{}`; DROP USER IF EXISTS '{u}'@'localhost'; DROP USER IF EXISTS '{u}'@'%'",
+                self.cloud, self.usage, u = self.user
+            ));
+        }
+        let _ = std::fs::remove_dir_all(&self.conf);
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn deploy_writes_encrypted_db_properties_that_the_library_opens_and_a_second_run_refuses() {
+    let sb = Sandbox::new();
+    let first = sb.setup(&[]);
+    assert!(first.status.success(), "{}", text(&first));
+    let out = text(&first);
+    for step in [
+        "Creating database",
+        "Creating user",
+        "Deploying the schema",
+        "Writing",
+        "ok: logged in",
+        "Done",
+    ] {
+        assert!(out.contains(step), "missing step {step:?}:\n{out}");
+    }
+    assert!(!out.contains(&sb.password), "the password is never printed");
+
+    // db.properties: the keys the real tool writes, passwords encrypted with the -m key.
+    let props = DbProperties::read(sb.properties()).unwrap();
+    assert_eq!(props.get("cluster.node.IP"), Some("127.0.0.1"));
+    assert_eq!(props.get("region.id"), Some("1"));
+    assert_eq!(props.get("db.cloud.username"), Some(sb.user.as_str()));
+    assert_eq!(props.get("db.usage.username"), Some(sb.user.as_str()));
+    assert_eq!(props.get("db.cloud.host"), Some("127.0.0.1"));
+    assert_eq!(props.get("db.cloud.port"), Some("3306"));
+    assert_eq!(props.get("db.cloud.name"), Some(sb.cloud.as_str()));
+    assert_eq!(props.get("db.cloud.encryption.type"), Some("file"));
+    assert_eq!(props.get("db.cloud.encryptor.version"), Some("V2"));
+    let mgmt = Encryptor::new("password", Some(EncryptorVersion::V2));
+    let cloud_password = unwrap_enc(props.get("db.cloud.password").unwrap()).expect("ENC(...)");
+    assert_eq!(mgmt.decrypt(cloud_password).unwrap().expose(), sb.password);
+    let secret = unwrap_enc(props.get("db.cloud.encrypt.secret").unwrap()).unwrap();
+    assert_eq!(
+        mgmt.decrypt(secret).unwrap().expose(),
+        "password",
+        "the -k default"
+    );
+    let text_of_file = std::fs::read_to_string(sb.properties()).unwrap();
+    assert!(
+        !text_of_file.contains(&sb.password),
+        "no plain password in db.properties"
+    );
+    // The key file beside it, mode 0640.
+    use std::os::unix::fs::PermissionsExt;
+    let key = sb.conf.join("key");
+    assert_eq!(std::fs::read_to_string(&key).unwrap().trim(), "password");
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+
+    // The library opens it (key file found beside db.properties) and logs in as the new user.
+    let db = Database::from_db_properties_file(sb.properties()).unwrap();
+    let enabled = db
+        .cloud()
+        .run(|c| {
+            count(
+                c,
+                "SELECT COUNT(*) FROM user WHERE username = 'admin' AND state = 'enabled'",
+            )
+        })
+        .unwrap();
+    assert_eq!(enabled, 1, "defaults seeded, admin enabled");
+    let who = db
+        .cloud()
+        .run(|c| {
+            count(
+                c,
+                &format!(
+                    "SELECT COUNT(*) FROM DUAL WHERE CURRENT_USER() LIKE '{}@%'",
+                    sb.user
+                ),
+            )
+        })
+        .unwrap();
+    assert_eq!(who, 1, "connected as the CloudStack user");
+    assert_eq!(
+        db.column_encryptor()
+            .unwrap()
+            .decrypt(&db.column_encryptor().unwrap().encrypt("x").unwrap())
+            .unwrap()
+            .expose(),
+        "x"
+    );
+    db.cloud()
+        .run(|c| {
+            Ok(c.batch_execute("INSERT INTO sequence (name, value) VALUES ('marker_seq', 42)")?)
+        })
+        .unwrap();
+    drop(db);
+
+    // A second run without --force-recreate refuses and touches nothing.
+    let before = std::fs::read(sb.properties()).unwrap();
+    let before_mtime = std::fs::metadata(sb.properties())
+        .unwrap()
+        .modified()
+        .unwrap();
+    let origin = sb.conf.join("db.properties.origin");
+    let origin_before = std::fs::read(&origin).unwrap();
+    let second = sb.setup(&[]);
+    assert_eq!(second.status.code(), Some(3), "{}", text(&second));
+    assert!(
+        text(&second).contains("--force-recreate"),
+        "{}",
+        text(&second)
+    );
+    assert_eq!(std::fs::read(sb.properties()).unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(sb.properties())
+            .unwrap()
+            .modified()
+            .unwrap(),
+        before_mtime
+    );
+    assert_eq!(
+        std::fs::read(&origin).unwrap(),
+        origin_before,
+        "not even the backup was rewritten"
+    );
+    let db = Database::from_db_properties_file(sb.properties()).unwrap();
+    let marker = db
+        .cloud()
+        .run(|c| count(c, "SELECT COUNT(*) FROM sequence WHERE name = 'marker_seq'"))
+        .unwrap();
+    assert_eq!(marker, 1, "the data is untouched");
+    drop(db);
+
+    // With --force-recreate it starts over.
+    let third = sb.setup(&["--force-recreate"]);
+    assert!(third.status.success(), "{}", text(&third));
+    assert_eq!(
+        std::fs::read(&origin).unwrap(),
+        before,
+        "the previous db.properties is kept as .origin"
+    );
+    let db = Database::from_db_properties_file(sb.properties()).unwrap();
+    let marker = db
+        .cloud()
+        .run(|c| count(c, "SELECT COUNT(*) FROM sequence WHERE name = 'marker_seq'"))
+        .unwrap();
+    assert_eq!(marker, 0);
+}
+
+#[test]
+fn without_encryption_db_properties_holds_plain_values_the_library_opens() {
+    let sb = Sandbox::new();
+    let out = sb.setup(&["-e", "none", "-k", "db-secret", "-g", "V1"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let props = DbProperties::read(sb.properties()).unwrap();
+    assert_eq!(props.get("db.cloud.encryption.type"), Some("none"));
+    assert_eq!(props.get("db.cloud.password"), Some(sb.password.as_str()));
+    assert!(!sb.conf.join("key").exists());
+    let config = DatabaseConfig::from_db_properties_file(sb.properties()).unwrap();
+    assert_eq!(config.cloud.target.password.expose(), sb.password);
+    let db = Database::connect(&config).unwrap();
+    db.usage()
+        .run(|c| Ok(c.batch_execute("SELECT 1")?))
+        .unwrap();
+    // The database secret in plain text configures the V1 column encryptor.
+    let e = db.column_encryptor().unwrap();
+    assert_eq!(
+        e.decrypt(&e.encrypt("vnc").unwrap()).unwrap().expose(),
+        "vnc"
+    );
+    assert_eq!(
+        Encryptor::new("db-secret", Some(EncryptorVersion::V1))
+            .decrypt(&e.encrypt("vnc").unwrap())
+            .unwrap()
+            .expose(),
+        "vnc"
+    );
+}
+
+#[test]
+fn env_encryption_needs_cloud_secret_key_to_open() {
+    let sb = Sandbox::new();
+    let out = sb.setup(&["-e", "env", "-m", "env-management-key"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let config = DatabaseConfig::from_db_properties_file_with_key(
+        sb.properties(),
+        &Secret::new("env-management-key"),
+    )
+    .unwrap();
+    assert_eq!(config.cloud.target.password.expose(), sb.password);
+    let wrong =
+        DatabaseConfig::from_db_properties_file_with_key(sb.properties(), &Secret::new("wrong"));
+    let err = wrong.unwrap_err().to_string();
+    assert!(
+        err.contains("cannot decrypt") && !err.contains("wrong") && !err.contains(&sb.password),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failed_setup_removes_what_it_created_and_restores_db_properties() {
+    let sb = Sandbox::new();
+    let original = std::fs::read_to_string(sb.properties()).unwrap();
+    // Skipping user creation for a user that does not exist: the final login check fails.
+    let out = sb.setup(&["-u"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("undone"), "{}", text(&out));
+    assert_eq!(
+        sb.databases_exist(),
+        0,
+        "the databases it created are dropped"
+    );
+    assert_eq!(
+        std::fs::read_to_string(sb.properties()).unwrap(),
+        original,
+        "db.properties restored"
+    );
+    assert!(
+        !sb.conf.join("key").exists(),
+        "the key file it wrote is removed"
+    );
+}
+
+#[test]
+fn status_reports_a_dropped_column_and_exits_non_zero() {
+    let sb = Sandbox::new();
+    assert!(sb.setup(&[]).status.success());
+    let status = |sb: &Sandbox| {
+        Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
+            .args(["status", "--db-properties"])
+            .arg(sb.properties())
+            .output()
+            .unwrap()
+    };
+    let fine = status(&sb);
+    assert!(fine.status.success(), "{}", text(&fine));
+    assert!(
+        text(&fine).contains("9 applied, 0 pending"),
+        "{}",
+        text(&fine)
+    );
+    assert!(text(&fine).contains("4.22.0.0"), "{}", text(&fine));
+    admin_connection()
+        .unwrap()
+        .batch_execute(&format!(
+            "ALTER TABLE `{}`.vm_instance DROP COLUMN display_vm; ALTER TABLE `{}`.volumes MODIFY size int unsigned NOT NULL",
+            sb.cloud, sb.cloud
+        ))
+        .unwrap();
+    let broken = status(&sb);
+    let out = text(&broken);
+    assert_eq!(broken.status.code(), Some(1), "{out}");
+    assert!(out.contains("vm_instance.display_vm: missing"), "{out}");
+    assert!(
+        out.contains("volumes.size: type int(10) unsigned, expected bigint(20) unsigned"),
+        "{out}"
+    );
+    assert!(out.contains("2 problem(s)"), "{out}");
+}
+
+#[derive(QueryableByName)]
+struct Globals {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    lock_wait: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    max_connections: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    binlog_format: String,
+}
+
+#[test]
+fn doctor_reports_the_live_servers_settings() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
+        .arg("doctor")
+        .env("CLOUD_DATABASE_URL", "mysql://root@127.0.0.1:3306/mysql")
+        .env("USAGE_DATABASE_URL", "mysql://root@127.0.0.1:3306/mysql")
+        .output()
+        .unwrap();
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    let live: Globals = diesel::sql_query(
+        "SELECT CAST(@@global.innodb_lock_wait_timeout AS CHAR) AS lock_wait, \
+                CAST(@@global.max_connections AS CHAR) AS max_connections, @@global.binlog_format AS binlog_format",
+    )
+    .get_result(&mut admin_connection().unwrap())
+    .unwrap();
+    let line = |name: &str| {
+        report
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("{name}: {report}"))
+            .to_owned()
+    };
+    let verdict = |ok: bool| if ok { "ok" } else { "warn" };
+    let lock = line("innodb_lock_wait_timeout");
+    assert!(lock.contains(&format!("= {}", live.lock_wait)), "{lock}");
+    assert!(
+        lock.starts_with(verdict(live.lock_wait.parse::<u64>().unwrap() >= 600)),
+        "{lock}"
+    );
+    let conns = line("max_connections");
+    assert!(
+        conns.contains(&format!("= {}", live.max_connections)),
+        "{conns}"
+    );
+    assert!(
+        conns.starts_with(verdict(
+            live.max_connections.parse::<u64>().unwrap() >= 1000
+        )),
+        "{conns}"
+    );
+    let binlog = line("binlog_format");
+    assert!(
+        binlog.starts_with(verdict(live.binlog_format == "ROW")),
+        "{binlog}"
+    );
+    assert_eq!(
+        report
+            .lines()
+            .filter(|l| l.starts_with("ok ") || l.starts_with("warn "))
+            .count(),
+        8
+    );
+    let strict = Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
+        .args(["doctor", "--strict"])
+        .env("CLOUD_DATABASE_URL", "mysql://root@127.0.0.1:3306/mysql")
+        .env("USAGE_DATABASE_URL", "mysql://root@127.0.0.1:3306/mysql")
+        .output()
+        .unwrap();
+    let warnings = report.lines().filter(|l| l.starts_with("warn ")).count();
+    assert_eq!(strict.status.success(), warnings == 0);
+}
