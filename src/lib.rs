@@ -30,6 +30,7 @@ pub mod identity;
 pub mod jobs;
 pub mod migrations;
 pub mod network;
+pub mod repo;
 pub mod schema;
 mod secret;
 pub mod storage;

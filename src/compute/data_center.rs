@@ -116,7 +116,7 @@ pub struct DataCenter {
 
 /// A new row of `cloud`.`data_center`. Optional fields of NOT NULL columns left `None` take the
 /// column's default.
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Default, Insertable)]
 #[diesel(table_name = data_center, check_for_backend(diesel::mysql::Mysql))]
 pub struct NewDataCenter {
     /// `id` bigint(20) unsigned. `None` lets the server assign it.

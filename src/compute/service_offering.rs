@@ -103,7 +103,7 @@ pub struct ServiceOffering {
 
 /// A new row of `cloud`.`service_offering`. Optional fields of NOT NULL columns left `None` take the
 /// column's default.
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Default, Insertable)]
 #[diesel(table_name = service_offering, check_for_backend(diesel::mysql::Mysql))]
 pub struct NewServiceOffering {
     /// `id` bigint(20) unsigned. `None` lets the server assign it.

@@ -25,15 +25,22 @@ use crate::migrations::{self, MigrationReport, Schema};
 pub struct Database {
     cloud: DbPool,
     usage: DbPool,
+    sequences: DbPool,
     column_encryptor: Option<Encryptor>,
 }
 
 impl Database {
     /// Opens both pools (each checks its address and credentials with one connection first).
     pub fn connect(config: &DatabaseConfig) -> Result<Self> {
+        // Sequence ids are taken on connections of their own while the caller may hold a
+        // `cloud` connection: a small separate pool, so creators never starve each other.
+        let mut sequences = config.cloud.clone();
+        sequences.pool.max_size = sequences.pool.max_size.clamp(1, 4);
+        sequences.pool.min_idle = Some(0);
         Ok(Self {
             cloud: DbPool::connect(&config.cloud)?,
             usage: DbPool::connect(&config.usage)?,
+            sequences: DbPool::connect(&sequences)?,
             column_encryptor: config.column_encryptor.clone(),
         })
     }
@@ -62,6 +69,12 @@ impl Database {
     /// The `cloud_usage` database pool.
     pub fn usage(&self) -> &DbPool {
         &self.usage
+    }
+
+    /// The pool [`crate::repo::IdSource`] takes sequence ids from (a few connections of the
+    /// `cloud` database, apart from [`Database::cloud`]).
+    pub fn sequences(&self) -> &DbPool {
+        &self.sequences
     }
 
     /// The encryptor of encrypted columns (`db.cloud.encrypt.secret`), when configured.

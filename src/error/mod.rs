@@ -68,6 +68,17 @@ pub enum Error {
         detail: String,
     },
 
+    /// A state machine has no transition for this event in this state; nothing was written.
+    #[error("{entity} cannot go from {from} on {event}")]
+    IllegalTransition {
+        /// The kind of row, e.g. `vm_instance`.
+        entity: &'static str,
+        /// The current state.
+        from: String,
+        /// The event that has no transition from it.
+        event: String,
+    },
+
     /// The server aborted the transaction for a reason that goes away when the whole
     /// transaction is run again (deadlock, lock wait timeout, Galera conflict, ...).
     #[error("transaction aborted ({reason:?}), it may be retried as a whole: {message}")]

@@ -3,7 +3,9 @@
 mod event;
 mod types;
 mod usage_event;
+pub mod usage_events;
 
 pub use event::{Event, NewEvent};
 pub use types::*;
 pub use usage_event::{NewUsageEvent, UsageEvent};
+pub use usage_events::{record_usage_event, usage_event_for};

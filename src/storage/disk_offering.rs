@@ -115,7 +115,7 @@ pub struct DiskOffering {
 
 /// A new row of `cloud`.`disk_offering`. Optional fields of NOT NULL columns left `None` take the
 /// column's default.
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Default, Insertable)]
 #[diesel(table_name = disk_offering, check_for_backend(diesel::mysql::Mysql))]
 pub struct NewDiskOffering {
     /// `id` bigint(20) unsigned. `None` lets the server assign it.

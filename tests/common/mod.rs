@@ -41,3 +41,53 @@ pub fn kill(id: i64) -> Result<()> {
     admin.batch_execute(&format!("KILL CONNECTION {id}"))?;
     Ok(())
 }
+
+/// A zone for tests that need one (a fresh install has none).
+pub fn zone(conn: &mut MysqlConnection) -> cloudstack_db::compute::DataCenter {
+    cloudstack_db::compute::zones_and_offerings::create_zone(
+        conn,
+        cloudstack_db::compute::NewDataCenter {
+            name: Some("zone-1".into()),
+            dns1: "8.8.8.8".into(),
+            internal_dns1: "10.0.0.2".into(),
+            networktype: Some(cloudstack_db::compute::ZoneNetworkType::Advanced),
+            ..Default::default()
+        },
+    )
+    .expect("zone")
+}
+
+/// A user VM spec for the admin account with the default Small Instance offering and the KVM
+/// built-in template.
+pub fn vm_spec(
+    zone: cloudstack_db::types::ZoneId,
+    name: &str,
+) -> cloudstack_db::compute::vms::UserVmSpec {
+    use cloudstack_db::types::*;
+    cloudstack_db::compute::vms::UserVmSpec {
+        name: name.to_owned(),
+        display_name: Some(format!("{name} display")),
+        account_id: AccountId(2),
+        domain_id: DomainId(1),
+        user_id: UserId(2),
+        zone_id: zone,
+        service_offering_id: ServiceOfferingId(1),
+        template_id: TemplateId(4),
+        guest_os_id: 112,
+        hypervisor_type: Some(cloudstack_db::compute::HypervisorType::Kvm),
+        vnc_password: cloudstack_db::Secret::new("vnc-secret"),
+        ha_enabled: false,
+        display_vm: true,
+        user_data: None,
+    }
+}
+
+/// Usage events of a resource, as (type, resource_id) in id order.
+pub fn usage_events(conn: &mut MysqlConnection) -> Vec<(String, Option<u64>)> {
+    use cloudstack_db::schema::cloud::usage_event;
+    usage_event::table
+        .order(usage_event::id)
+        .select((usage_event::type_, usage_event::resource_id))
+        .load(conn)
+        .expect("usage events")
+}

@@ -1,0 +1,466 @@
+//! User VMs: a `vm_instance` row plus a `user_vm` row with the same id, created, read, changed
+//! and removed together, with CloudStack's optimistic state changes and usage events.
+
+use diesel::prelude::*;
+
+use super::{
+    HypervisorType, NewUserVm, NewVmInstance, PowerState, UserVm, VmDiscriminator, VmEvent,
+    VmInstance, VmState, VmType, vm_transition,
+};
+use crate::crypto::Encryptor;
+use crate::db::transaction;
+use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
+use crate::repo::{IdSource, Page, PageRequest, SequenceName, now};
+use crate::schema::cloud::{user_vm, vm_instance, volumes};
+use crate::storage::VolumeType;
+use crate::types::{AccountId, DomainId, ServiceOfferingId, TemplateId, UserId, VmId, ZoneId};
+use crate::{Error, Result, Secret};
+
+/// What a new user VM is made of.
+#[derive(Debug, Clone)]
+pub struct UserVmSpec {
+    /// The VM's name (`vm_instance.name`, also its host name).
+    pub name: String,
+    /// The name shown to users (`user_vm.display_name`).
+    pub display_name: Option<String>,
+    /// The owner.
+    pub account_id: AccountId,
+    /// The owner's domain.
+    pub domain_id: DomainId,
+    /// The user who deployed it.
+    pub user_id: UserId,
+    /// The zone.
+    pub zone_id: ZoneId,
+    /// The compute offering.
+    pub service_offering_id: ServiceOfferingId,
+    /// The template it is deployed from.
+    pub template_id: TemplateId,
+    /// The guest OS (`guest_os.id`).
+    pub guest_os_id: u64,
+    /// The hypervisor.
+    pub hypervisor_type: Option<HypervisorType>,
+    /// The VNC password in plain text; stored encrypted with the database secret.
+    pub vnc_password: Secret,
+    /// Restart the VM on failure.
+    pub ha_enabled: bool,
+    /// Shown to the end user; CloudStack writes no usage events for hidden VMs.
+    pub display_vm: bool,
+    /// User data (Base64 text).
+    pub user_data: Option<String>,
+}
+
+/// A user VM: its `vm_instance` row and its `user_vm` row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserVmRow {
+    /// The `vm_instance` part.
+    pub instance: VmInstance,
+    /// The `user_vm` part.
+    pub user_vm: UserVm,
+}
+
+/// Filters for [`list`]: every field that is set must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VmFilter {
+    /// Owner account.
+    pub account_id: Option<AccountId>,
+    /// Owner domain.
+    pub domain_id: Option<DomainId>,
+    /// Zone.
+    pub zone_id: Option<ZoneId>,
+    /// State.
+    pub state: Option<VmState>,
+    /// Exact name.
+    pub name: Option<String>,
+    /// Also list removed (expunged) VMs.
+    pub include_removed: bool,
+}
+
+/// Changes for [`update`]: `None` leaves a column alone; `Some(None)` sets it to NULL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VmChanges {
+    /// `user_vm.display_name`.
+    pub display_name: Option<Option<String>>,
+    /// `vm_instance.ha_enabled`.
+    pub ha_enabled: Option<bool>,
+    /// `vm_instance.display_vm`.
+    pub display_vm: Option<bool>,
+    /// `vm_instance.service_offering_id` (a stopped VM's new offering).
+    pub service_offering_id: Option<ServiceOfferingId>,
+    /// `user_vm.user_data`.
+    pub user_data: Option<Option<String>>,
+    /// `vm_instance.power_state`.
+    pub power_state: Option<Option<PowerState>>,
+}
+
+/// Creates a user VM in state `Stopped`, with its id from `vm_instance_seq` (taken by `ids`),
+/// its `user_vm` row and the `VM.CREATE` usage event, all in one transaction on `conn`.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, spec: cloudstack_db::compute::vms::UserVmSpec) -> cloudstack_db::Result<()> {
+/// let vm = db.cloud().transaction(|conn| {
+///     cloudstack_db::compute::vms::create(conn, db, db.column_encryptor(), &spec)
+/// })?;
+/// println!("created {} ({})", vm.instance.instance_name, vm.instance.id);
+/// # Ok(()) }
+/// ```
+pub fn create(
+    conn: &mut MysqlConnection,
+    ids: &impl IdSource,
+    encryptor: Option<&Encryptor>,
+    spec: &UserVmSpec,
+) -> Result<UserVmRow> {
+    if spec.name.trim().is_empty() {
+        return Err(Error::invalid_value(
+            "vm_instance.name",
+            &spec.name,
+            "must not be empty",
+        ));
+    }
+    let id = VmId(ids.next_id(SequenceName::VmInstance)?);
+    let vnc_password = match encryptor {
+        Some(e) => Secret::new(e.encrypt(spec.vnc_password.expose())?),
+        None => spec.vnc_password.clone(),
+    };
+    let created = now();
+    let instance = NewVmInstance {
+        id,
+        name: spec.name.clone(),
+        uuid: Some(uuid::Uuid::new_v4()),
+        instance_name: format!("i-{}-{}-VM", spec.account_id, id),
+        state: VmState::Stopped,
+        vm_template_id: Some(spec.template_id),
+        guest_os_id: spec.guest_os_id,
+        private_mac_address: None,
+        private_ip_address: None,
+        pod_id: None,
+        data_center_id: spec.zone_id,
+        host_id: None,
+        last_host_id: None,
+        proxy_id: None,
+        proxy_assign_time: None,
+        vnc_password,
+        ha_enabled: Some(spec.ha_enabled),
+        limit_cpu_use: false,
+        update_count: Some(0),
+        update_time: None,
+        created,
+        removed: None,
+        discriminator: VmDiscriminator::User,
+        vm_type: VmType::User,
+        account_id: spec.account_id,
+        domain_id: spec.domain_id,
+        service_offering_id: spec.service_offering_id,
+        reservation_id: None,
+        hypervisor_type: spec.hypervisor_type,
+        owner: None,
+        host_name: None,
+        display_name: None,
+        desired_state: None,
+        dynamically_scalable: false,
+        display_vm: Some(spec.display_vm),
+        power_state: None,
+        power_state_update_time: None,
+        power_state_update_count: None,
+        power_host: None,
+        user_id: Some(spec.user_id),
+        backup_offering_id: None,
+        backup_external_id: None,
+        backup_volumes: None,
+        delete_protection: None,
+    };
+    let user = NewUserVm {
+        id,
+        iso_id: None,
+        display_name: spec.display_name.clone(),
+        user_data: spec.user_data.clone(),
+        user_data_id: None,
+        user_data_details: None,
+        update_parameters: None,
+        user_vm_type: None,
+    };
+    transaction(conn, |conn| {
+        diesel::insert_into(vm_instance::table)
+            .values(instance)
+            .execute(conn)?;
+        diesel::insert_into(user_vm::table)
+            .values(user)
+            .execute(conn)?;
+        let row = find_including_removed(conn, id)?;
+        write_vm_usage_event(conn, &row.instance, kinds::VM_CREATE)?;
+        Ok(row)
+    })
+}
+
+/// The VM usage event CloudStack writes (skipped for VMs hidden from users).
+fn write_vm_usage_event(conn: &mut MysqlConnection, vm: &VmInstance, kind: &str) -> Result<()> {
+    if !vm.display_vm || vm.discriminator != VmDiscriminator::User {
+        return Ok(());
+    }
+    let mut event = usage_event_for(
+        kind,
+        vm.account_id,
+        vm.data_center_id,
+        vm.id.get(),
+        &vm.name,
+    );
+    event.offering_id = Some(vm.service_offering_id.get());
+    event.template_id = vm.vm_template_id;
+    event.resource_type = vm.hypervisor_type.map(|h| h.as_str().to_owned());
+    record_usage_event(conn, event)?;
+    Ok(())
+}
+
+fn load(conn: &mut MysqlConnection, id: VmId, include_removed: bool) -> Result<UserVmRow> {
+    let mut query = vm_instance::table
+        .inner_join(user_vm::table)
+        .filter(vm_instance::id.eq(id))
+        .select((VmInstance::as_select(), UserVm::as_select()))
+        .into_boxed();
+    if !include_removed {
+        query = query.filter(vm_instance::removed.is_null());
+    }
+    let (instance, user_vm) = query.first(conn)?;
+    Ok(UserVmRow { instance, user_vm })
+}
+
+/// A live (not removed) user VM by id; [`Error::NotFound`] otherwise.
+pub fn find(conn: &mut MysqlConnection, id: VmId) -> Result<UserVmRow> {
+    load(conn, id, false)
+}
+
+/// A user VM by id, removed or not.
+pub fn find_including_removed(conn: &mut MysqlConnection, id: VmId) -> Result<UserVmRow> {
+    load(conn, id, true)
+}
+
+/// A live user VM by uuid.
+pub fn find_by_uuid(conn: &mut MysqlConnection, uuid: uuid::Uuid) -> Result<UserVmRow> {
+    let id: VmId = vm_instance::table
+        .filter(vm_instance::uuid.eq(uuid.hyphenated().to_string()))
+        .filter(vm_instance::removed.is_null())
+        .select(vm_instance::id)
+        .first(conn)?;
+    find(conn, id)
+}
+
+/// A page of VMs matching `filter`, in id order, continued from the request's cursor.
+pub fn list(
+    conn: &mut MysqlConnection,
+    filter: &VmFilter,
+    page: &PageRequest,
+) -> Result<Page<VmInstance>> {
+    let build = || {
+        let mut q = vm_instance::table.into_boxed();
+        if !filter.include_removed {
+            q = q.filter(vm_instance::removed.is_null());
+        }
+        if let Some(a) = filter.account_id {
+            q = q.filter(vm_instance::account_id.eq(a));
+        }
+        if let Some(d) = filter.domain_id {
+            q = q.filter(vm_instance::domain_id.eq(d));
+        }
+        if let Some(z) = filter.zone_id {
+            q = q.filter(vm_instance::data_center_id.eq(z));
+        }
+        if let Some(s) = filter.state {
+            q = q.filter(vm_instance::state.eq(s));
+        }
+        if let Some(n) = &filter.name {
+            q = q.filter(vm_instance::name.eq(n.clone()));
+        }
+        q
+    };
+    let rows = build()
+        .filter(vm_instance::id.gt(VmId(page.after_id())))
+        .order(vm_instance::id.asc())
+        .limit(i64::from(page.limit()) + 1)
+        .select(VmInstance::as_select())
+        .load(conn)?;
+    let total = if page.count_total {
+        Some(build().count().get_result(conn)?)
+    } else {
+        None
+    };
+    Ok(Page::from_rows(rows, page, |vm| vm.id.get(), total))
+}
+
+/// Applies `changes` to both rows of a live VM and returns it as it is now.
+pub fn update(conn: &mut MysqlConnection, id: VmId, changes: &VmChanges) -> Result<UserVmRow> {
+    transaction(conn, |conn| {
+        find(conn, id)?;
+        let target = vm_instance::table.filter(vm_instance::id.eq(id));
+        if let Some(v) = changes.ha_enabled {
+            diesel::update(target)
+                .set(vm_instance::ha_enabled.eq(v))
+                .execute(conn)?;
+        }
+        if let Some(v) = changes.display_vm {
+            diesel::update(target)
+                .set(vm_instance::display_vm.eq(v))
+                .execute(conn)?;
+        }
+        if let Some(v) = changes.service_offering_id {
+            diesel::update(target)
+                .set(vm_instance::service_offering_id.eq(v))
+                .execute(conn)?;
+        }
+        if let Some(v) = changes.power_state {
+            diesel::update(target)
+                .set(vm_instance::power_state.eq(v))
+                .execute(conn)?;
+        }
+        let user = user_vm::table.filter(user_vm::id.eq(id));
+        if let Some(v) = &changes.display_name {
+            diesel::update(user)
+                .set(user_vm::display_name.eq(v.clone()))
+                .execute(conn)?;
+        }
+        if let Some(v) = &changes.user_data {
+            diesel::update(user)
+                .set(user_vm::user_data.eq(v.clone()))
+                .execute(conn)?;
+        }
+        find(conn, id)
+    })
+}
+
+/// Soft-deletes a VM: sets `removed` to now (as CloudStack's `remove`). The rows stay.
+pub fn remove(conn: &mut MysqlConnection, id: VmId) -> Result<()> {
+    let n = diesel::update(
+        vm_instance::table
+            .filter(vm_instance::id.eq(id))
+            .filter(vm_instance::removed.is_null()),
+    )
+    .set(vm_instance::removed.eq(now().naive_utc()))
+    .execute(conn)?;
+    if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+}
+
+/// Deletes a VM for real: its `vm_instance` row and (by cascade) its `user_vm` row.
+pub fn expunge(conn: &mut MysqlConnection, id: VmId) -> Result<()> {
+    let n = diesel::delete(vm_instance::table.filter(vm_instance::id.eq(id))).execute(conn)?;
+    if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+}
+
+/// Moves a VM through CloudStack's state machine, the way `VMInstanceDaoImpl.updateState` does:
+/// the transition is checked first ([`Error::IllegalTransition`], nothing written); then, in one
+/// transaction, the row is locked (`SELECT ... FOR UPDATE`), updated only if its state, host and
+/// `update_count` are still those of `vm` (bumping `update_count`, setting `update_time`), and
+/// the usage events of the transition are written. A lost race is [`Error::StaleState`] — unless
+/// the row is already in the new state, which counts as success. `new_host` is the host after
+/// the transition (`None`: unchanged).
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection, vm: cloudstack_db::compute::VmInstance) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::compute::{vms, VmEvent};
+/// let starting = vms::transition(conn, &vm, VmEvent::StartRequested, Some(Some(7)))?;
+/// let running = vms::transition(conn, &starting, VmEvent::OperationSucceeded, None)?;
+/// # Ok(()) }
+/// ```
+pub fn transition(
+    conn: &mut MysqlConnection,
+    vm: &VmInstance,
+    event: VmEvent,
+    new_host: Option<Option<u64>>,
+) -> Result<VmInstance> {
+    let t = vm_transition(vm.state, event)?;
+    let host = new_host.unwrap_or(vm.host_id);
+    if t.to == vm.state && host == vm.host_id {
+        return Ok(vm.clone());
+    }
+    transaction(conn, |conn| {
+        vm_instance::table
+            .filter(vm_instance::id.eq(vm.id))
+            .filter(vm_instance::removed.is_null())
+            .select(vm_instance::id)
+            .for_update()
+            .first::<VmId>(conn)
+            .map_err(|e| match e {
+                diesel::result::Error::NotFound => Error::NotFound,
+                other => other.into(),
+            })?;
+        // UPDATE ... WHERE id AND state AND host_id (IS NULL when there is none) AND update_count
+        let guarded = vm_instance::table
+            .filter(vm_instance::id.eq(vm.id))
+            .filter(vm_instance::state.eq(vm.state))
+            .filter(vm_instance::update_count.eq(vm.update_count));
+        let changes = || {
+            (
+                vm_instance::update_count.eq(vm_instance::update_count + 1),
+                vm_instance::state.eq(t.to),
+                vm_instance::host_id.eq(host),
+                vm_instance::update_time.eq(now().naive_utc()),
+            )
+        };
+        let updated = match vm.host_id {
+            Some(h) => diesel::update(guarded.filter(vm_instance::host_id.eq(h)))
+                .set(changes())
+                .execute(conn)?,
+            None => diesel::update(guarded.filter(vm_instance::host_id.is_null()))
+                .set(changes())
+                .execute(conn)?,
+        };
+        let current = find_including_removed(conn, vm.id)?.instance;
+        if updated == 0 {
+            return if current.state == t.to {
+                Ok(current)
+            } else {
+                Err(Error::StaleState {
+                    entity: "vm_instance",
+                    id: vm.id.get(),
+                    detail: format!(
+                        "expected state {} and update_count {}, found {} and {}",
+                        vm.state, vm.update_count, current.state, current.update_count
+                    ),
+                })
+            };
+        }
+        if t.usage {
+            write_transition_usage(conn, &current, vm.state)?;
+        }
+        Ok(current)
+    })
+}
+
+/// What CloudStack's `UserVmStateListener` writes for a USAGE transition into `vm.state`.
+fn write_transition_usage(
+    conn: &mut MysqlConnection,
+    vm: &VmInstance,
+    from: VmState,
+) -> Result<()> {
+    match vm.state {
+        VmState::Stopped if from == VmState::Destroyed => {
+            write_vm_usage_event(conn, vm, kinds::VM_CREATE)
+        }
+        VmState::Running => write_vm_usage_event(conn, vm, kinds::VM_START),
+        VmState::Stopped => write_vm_usage_event(conn, vm, kinds::VM_STOP),
+        VmState::Destroyed | VmState::Error | VmState::Expunging => {
+            write_vm_usage_event(conn, vm, kinds::VM_DESTROY)?;
+            if vm.state == VmState::Destroyed {
+                // UserVmManagerImpl writes VOLUME.DELETE for the ROOT volume after a destroy.
+                let roots: Vec<(u64, Option<String>)> = volumes::table
+                    .filter(volumes::instance_id.eq(vm.id))
+                    .filter(volumes::volume_type.eq(VolumeType::Root))
+                    .filter(volumes::removed.is_null())
+                    .select((volumes::id, volumes::name))
+                    .load::<(crate::types::VolumeId, Option<String>)>(conn)?
+                    .into_iter()
+                    .map(|(id, name)| (id.get(), name))
+                    .collect();
+                for (id, name) in roots {
+                    let event = usage_event_for(
+                        kinds::VOLUME_DELETE,
+                        vm.account_id,
+                        vm.data_center_id,
+                        id,
+                        name.as_deref().unwrap_or_default(),
+                    );
+                    record_usage_event(conn, event)?;
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,83 @@
+//! Writing usage events (`usage_event`) the way CloudStack's `UsageEventUtils` does.
+
+use diesel::prelude::*;
+
+use super::NewUsageEvent;
+use crate::Result;
+use crate::schema::cloud::usage_event;
+use crate::types::{AccountId, UsageEventId, ZoneId};
+
+/// Usage event type strings (`EventTypes`).
+pub mod kinds {
+    /// A VM was created (deployed or recovered).
+    pub const VM_CREATE: &str = "VM.CREATE";
+    /// A VM started running.
+    pub const VM_START: &str = "VM.START";
+    /// A VM stopped.
+    pub const VM_STOP: &str = "VM.STOP";
+    /// A VM was destroyed.
+    pub const VM_DESTROY: &str = "VM.DESTROY";
+    /// A volume was created.
+    pub const VOLUME_CREATE: &str = "VOLUME.CREATE";
+    /// A volume was deleted.
+    pub const VOLUME_DELETE: &str = "VOLUME.DELETE";
+    /// A volume was resized.
+    pub const VOLUME_RESIZE: &str = "VOLUME.RESIZE";
+    /// A public IP was assigned to an account.
+    pub const NET_IP_ASSIGN: &str = "NET.IPASSIGN";
+    /// A public IP was released.
+    pub const NET_IP_RELEASE: &str = "NET.IPRELEASE";
+}
+
+/// A usage event with only the common columns set; fill the rest with struct update syntax.
+///
+/// ```
+/// use cloudstack_db::events::{usage_event_for, usage_events::kinds};
+/// use cloudstack_db::types::{AccountId, ZoneId};
+/// let e = usage_event_for(kinds::VM_START, AccountId(2), ZoneId(1), 7, "web-1");
+/// assert_eq!((e.event_type.as_str(), e.resource_id), ("VM.START", Some(7)));
+/// ```
+pub fn usage_event_for(
+    kind: &str,
+    account: AccountId,
+    zone: ZoneId,
+    resource_id: u64,
+    resource_name: &str,
+) -> NewUsageEvent {
+    NewUsageEvent {
+        id: None,
+        event_type: kind.to_owned(),
+        account_id: account,
+        created: crate::repo::now(),
+        zone_id: zone,
+        resource_id: Some(resource_id),
+        resource_name: Some(resource_name.to_owned()),
+        offering_id: None,
+        template_id: None,
+        size: None,
+        resource_type: None,
+        processed: false,
+        virtual_size: None,
+        vm_id: None,
+    }
+}
+
+/// Inserts a usage event on `conn` (inside the caller's transaction when there is one) and
+/// returns its id.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::events::{record_usage_event, usage_event_for, usage_events::kinds};
+/// use cloudstack_db::types::{AccountId, ZoneId};
+/// record_usage_event(conn, usage_event_for(kinds::VM_START, AccountId(2), ZoneId(1), 7, "web-1"))?;
+/// # Ok(()) }
+/// ```
+pub fn record_usage_event(
+    conn: &mut MysqlConnection,
+    event: NewUsageEvent,
+) -> Result<UsageEventId> {
+    diesel::insert_into(usage_event::table)
+        .values(event)
+        .execute(conn)?;
+    Ok(UsageEventId(crate::repo::last_insert_id(conn)?))
+}

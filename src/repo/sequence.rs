@@ -1,0 +1,93 @@
+//! Ids the way CloudStack's `SequenceFetcher` hands them out.
+
+use diesel::prelude::*;
+
+use crate::db::{DbPool, transaction};
+use crate::schema::cloud::sequence;
+use crate::{Database, Error, Result};
+
+/// The `sequence` rows behind the tables whose ids do not come from AUTO_INCREMENT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SequenceName {
+    /// `vm_instance_seq`: ids of `vm_instance` (and `user_vm`).
+    VmInstance,
+    /// `volume_seq`: ids of `volumes`.
+    Volume,
+    /// `vm_template_seq`: ids of user templates (from 200).
+    VmTemplate,
+    /// `networks_seq`: ids of `networks` (from 200).
+    Networks,
+}
+
+impl SequenceName {
+    /// The `sequence.name` value.
+    ///
+    /// ```
+    /// assert_eq!(cloudstack_db::repo::SequenceName::Volume.as_str(), "volume_seq");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VmInstance => "vm_instance_seq",
+            Self::Volume => "volume_seq",
+            Self::VmTemplate => "vm_template_seq",
+            Self::Networks => "networks_seq",
+        }
+    }
+}
+
+/// Takes the next id of `name` exactly as CloudStack does: `SELECT value ... FOR UPDATE`, use
+/// it, `UPDATE sequence SET value = value + 1`, in a transaction of its own on `conn`.
+///
+/// Called on a connection that is already in a transaction, the sequence row stays locked until
+/// that transaction ends, which serialises every creator: prefer an [`IdSource`] that uses its
+/// own connection ([`DbPool`], [`Database`]).
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::repo::{next_in_sequence, SequenceName};
+/// let id = next_in_sequence(conn, SequenceName::VmInstance)?;
+/// # Ok(()) }
+/// ```
+pub fn next_in_sequence(conn: &mut MysqlConnection, name: SequenceName) -> Result<u64> {
+    transaction(conn, |conn| {
+        let value: u64 = sequence::table
+            .filter(sequence::name.eq(name.as_str()))
+            .select(sequence::value)
+            .for_update()
+            .first(conn)
+            .map_err(|e| match e {
+                diesel::result::Error::NotFound => {
+                    Error::Config(format!("the sequence table has no `{}` row", name.as_str()))
+                }
+                other => other.into(),
+            })?;
+        diesel::update(sequence::table.filter(sequence::name.eq(name.as_str())))
+            .set(sequence::value.eq(sequence::value + 1))
+            .execute(conn)?;
+        Ok(value)
+    })
+}
+
+/// Where repositories take sequence ids from.
+///
+/// A pool (or a [`Database`]) takes each id on a connection of its own, in its own short
+/// transaction, as CloudStack does — so the caller's transaction never holds the sequence lock.
+/// Use a [`Database`] (its separate sequence pool) rather than the pool the caller's own
+/// connection came from: a caller holding the pool's last connection would otherwise wait for
+/// itself.
+pub trait IdSource {
+    /// The next id of `name`.
+    fn next_id(&self, name: SequenceName) -> Result<u64>;
+}
+
+impl IdSource for DbPool {
+    fn next_id(&self, name: SequenceName) -> Result<u64> {
+        self.run(|conn| next_in_sequence(conn, name))
+    }
+}
+
+impl IdSource for Database {
+    fn next_id(&self, name: SequenceName) -> Result<u64> {
+        self.sequences().next_id(name)
+    }
+}
