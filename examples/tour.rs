@@ -86,6 +86,7 @@ fn run() -> Result<()> {
         );
     }
     show_fresh_install(&db)?;
+    vm_lifecycle(&db)?;
     println!("== done");
     Ok(())
 }
@@ -139,6 +140,141 @@ fn show_fresh_install(db: &Database) -> Result<()> {
         templates[3].format
     );
     println!("admin password:  `password`, as on a fresh CloudStack install: change it");
+    Ok(())
+}
+
+/// A VM of the admin account with a ROOT and a DATA volume from a default template: created,
+/// started, stopped and destroyed, with what the database holds after each step.
+fn vm_lifecycle(db: &Database) -> Result<()> {
+    use cloudstack_db::compute::vms::{self, UserVmSpec};
+    use cloudstack_db::compute::zones_and_offerings::{create_zone, find_zone_by_name};
+    use cloudstack_db::compute::{HypervisorType, NewDataCenter, VmEvent, VmInstance};
+    use cloudstack_db::schema::cloud::usage_event;
+    use cloudstack_db::storage::templates_and_offerings::find_template_by_unique_name;
+    use cloudstack_db::storage::volumes::{self, VolumeSpec};
+    use cloudstack_db::storage::{ProvisioningType, VolumeType};
+    use cloudstack_db::types::{AccountId, DiskOfferingId, DomainId, ServiceOfferingId, UserId};
+    use diesel::prelude::*;
+
+    let mut conn = db.cloud().get()?;
+    let conn: &mut MysqlConnection = &mut conn;
+    println!("-- a VM's life");
+    let zone = match find_zone_by_name(conn, "tour-zone") {
+        Ok(zone) => zone,
+        Err(_) => create_zone(
+            conn,
+            NewDataCenter {
+                name: Some("tour-zone".into()),
+                dns1: "8.8.8.8".into(),
+                internal_dns1: "10.0.0.2".into(),
+                ..Default::default()
+            },
+        )?,
+    };
+    let template = find_template_by_unique_name(conn, "centos55-x86_64")?;
+    let spec = UserVmSpec {
+        name: format!("tour-vm-{}", chrono::Utc::now().timestamp()),
+        display_name: Some("Tour VM".into()),
+        account_id: AccountId(2),
+        domain_id: DomainId(1),
+        user_id: UserId(2),
+        zone_id: zone.id,
+        service_offering_id: ServiceOfferingId(1),
+        template_id: template.id,
+        guest_os_id: template.guest_os_id,
+        hypervisor_type: Some(HypervisorType::Kvm),
+        vnc_password: cloudstack_db::Secret::new("tour-vnc"),
+        ha_enabled: false,
+        display_vm: true,
+        user_data: None,
+    };
+    // The VM and both volumes in one transaction, as CloudStack's deploy does.
+    let vm = cloudstack_db::db::transaction(conn, |conn| {
+        let vm = vms::create(conn, db, db.column_encryptor(), &spec)?;
+        for (name, kind, offering, size, device) in [
+            (
+                "ROOT",
+                VolumeType::Root,
+                DiskOfferingId(1),
+                8u64 << 30,
+                0u64,
+            ),
+            (
+                "DATA",
+                VolumeType::DataDisk,
+                DiskOfferingId(3),
+                5u64 << 30,
+                1,
+            ),
+        ] {
+            volumes::create(
+                conn,
+                db,
+                &VolumeSpec {
+                    name: format!("{name}-{}", vm.instance.id),
+                    account_id: spec.account_id,
+                    domain_id: spec.domain_id,
+                    zone_id: zone.id,
+                    volume_type: kind,
+                    disk_offering_id: offering,
+                    template_id: (kind == VolumeType::Root).then_some(template.id),
+                    size,
+                    instance_id: Some(vm.instance.id),
+                    device_id: Some(device),
+                    format: Some(template.format),
+                    provisioning_type: ProvisioningType::Thin,
+                    display_volume: true,
+                },
+            )?;
+        }
+        Ok(vm.instance)
+    })?;
+    let show = |conn: &mut MysqlConnection, step: &str, vm: &VmInstance| -> Result<()> {
+        let vols = volumes::list_for_vm(conn, vm.id)?;
+        let vol_text: Vec<String> = vols
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} {} {}GiB",
+                    v.name.as_deref().unwrap_or(""),
+                    v.volume_type,
+                    v.size >> 30
+                )
+            })
+            .collect();
+        let events: Vec<String> = usage_event::table
+            .filter(
+                usage_event::resource_id
+                    .eq(vm.id.get())
+                    .or(usage_event::resource_id
+                        .eq_any(vols.iter().map(|v| v.id.get()).collect::<Vec<_>>())),
+            )
+            .filter(usage_event::account_id.eq(vm.account_id))
+            .filter(usage_event::created.ge(vm.created.naive_utc()))
+            .order(usage_event::id)
+            .select(usage_event::type_)
+            .load(conn)?;
+        println!(
+            "{step:<9} {} id {} state {} host {:?} update_count {} | volumes: {} | usage events: {}",
+            vm.instance_name,
+            vm.id,
+            vm.state,
+            vm.host_id,
+            vm.update_count,
+            vol_text.join(", "),
+            events.join(", ")
+        );
+        Ok(())
+    };
+    show(conn, "created", &vm)?;
+    let starting = vms::transition(conn, &vm, VmEvent::StartRequested, Some(Some(1)))?;
+    let running = vms::transition(conn, &starting, VmEvent::OperationSucceeded, None)?;
+    show(conn, "started", &running)?;
+    let stopping = vms::transition(conn, &running, VmEvent::StopRequested, None)?;
+    let stopped = vms::transition(conn, &stopping, VmEvent::OperationSucceeded, Some(None))?;
+    show(conn, "stopped", &stopped)?;
+    let destroyed = vms::transition(conn, &stopped, VmEvent::DestroyRequested, None)?;
+    show(conn, "destroyed", &destroyed)?;
     Ok(())
 }
 

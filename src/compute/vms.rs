@@ -327,20 +327,12 @@ pub fn update(conn: &mut MysqlConnection, id: VmId, changes: &VmChanges) -> Resu
 
 /// Soft-deletes a VM: sets `removed` to now (as CloudStack's `remove`). The rows stay.
 pub fn remove(conn: &mut MysqlConnection, id: VmId) -> Result<()> {
-    let n = diesel::update(
-        vm_instance::table
-            .filter(vm_instance::id.eq(id))
-            .filter(vm_instance::removed.is_null()),
-    )
-    .set(vm_instance::removed.eq(now().naive_utc()))
-    .execute(conn)?;
-    if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+    crate::repo::soft_delete!(conn, vm_instance, id)
 }
 
 /// Deletes a VM for real: its `vm_instance` row and (by cascade) its `user_vm` row.
 pub fn expunge(conn: &mut MysqlConnection, id: VmId) -> Result<()> {
-    let n = diesel::delete(vm_instance::table.filter(vm_instance::id.eq(id))).execute(conn)?;
-    if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+    crate::repo::expunge_row!(conn, vm_instance, id)
 }
 
 /// Moves a VM through CloudStack's state machine, the way `VMInstanceDaoImpl.updateState` does:
@@ -381,26 +373,23 @@ pub fn transition(
                 other => other.into(),
             })?;
         // UPDATE ... WHERE id AND state AND host_id (IS NULL when there is none) AND update_count
-        let guarded = vm_instance::table
+        let mut update = diesel::update(vm_instance::table)
             .filter(vm_instance::id.eq(vm.id))
             .filter(vm_instance::state.eq(vm.state))
-            .filter(vm_instance::update_count.eq(vm.update_count));
-        let changes = || {
-            (
+            .filter(vm_instance::update_count.eq(vm.update_count))
+            .into_boxed();
+        update = match vm.host_id {
+            Some(h) => update.filter(vm_instance::host_id.eq(h)),
+            None => update.filter(vm_instance::host_id.is_null()),
+        };
+        let updated = update
+            .set((
                 vm_instance::update_count.eq(vm_instance::update_count + 1),
                 vm_instance::state.eq(t.to),
                 vm_instance::host_id.eq(host),
                 vm_instance::update_time.eq(now().naive_utc()),
-            )
-        };
-        let updated = match vm.host_id {
-            Some(h) => diesel::update(guarded.filter(vm_instance::host_id.eq(h)))
-                .set(changes())
-                .execute(conn)?,
-            None => diesel::update(guarded.filter(vm_instance::host_id.is_null()))
-                .set(changes())
-                .execute(conn)?,
-        };
+            ))
+            .execute(conn)?;
         let current = find_including_removed(conn, vm.id)?.instance;
         if updated == 0 {
             return if current.state == t.to {

@@ -7,9 +7,11 @@
 
 mod page;
 mod sequence;
+mod soft_delete;
 
 pub use page::{Cursor, MAX_PAGE_SIZE, Page, PageRequest};
 pub use sequence::{IdSource, SequenceName, next_in_sequence};
+pub(crate) use soft_delete::{expunge_row, soft_delete};
 
 use chrono::{DateTime, SubsecRound, Utc};
 

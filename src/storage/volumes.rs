@@ -1,0 +1,410 @@
+//! Volumes: create with a sequence id and its usage event, attach and detach, optimistic state
+//! changes (`update_count` and `updated` guards, no row lock — as `VolumeDaoImpl.updateState`).
+
+use diesel::prelude::*;
+
+use super::{
+    DiskOffering, ImageFormat, NewVolume, ProvisioningType, Volume, VolumeEvent, VolumeState,
+    VolumeType, volume_transition,
+};
+use crate::db::transaction;
+use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
+use crate::repo::{IdSource, Page, PageRequest, SequenceName, now};
+use crate::schema::cloud::{disk_offering, volumes};
+use crate::types::{AccountId, DiskOfferingId, DomainId, TemplateId, VmId, VolumeId, ZoneId};
+use crate::{Error, Result};
+
+/// What a new volume is made of.
+#[derive(Debug, Clone)]
+pub struct VolumeSpec {
+    /// The volume's name.
+    pub name: String,
+    /// The owner.
+    pub account_id: AccountId,
+    /// The owner's domain.
+    pub domain_id: DomainId,
+    /// The zone.
+    pub zone_id: ZoneId,
+    /// ROOT, DATADISK, ...
+    pub volume_type: VolumeType,
+    /// The disk offering (for a ROOT volume, the compute offering's own disk offering).
+    pub disk_offering_id: DiskOfferingId,
+    /// The template a ROOT volume is made from.
+    pub template_id: Option<TemplateId>,
+    /// Size in bytes.
+    pub size: u64,
+    /// Attached to this VM from the start (`device_id` 0 for ROOT).
+    pub instance_id: Option<VmId>,
+    /// The device number on the VM.
+    pub device_id: Option<u64>,
+    /// Disk format.
+    pub format: Option<ImageFormat>,
+    /// Thin, sparse or fat.
+    pub provisioning_type: ProvisioningType,
+    /// Shown to the end user; CloudStack writes no usage events for hidden volumes.
+    pub display_volume: bool,
+}
+
+/// Filters for [`list`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VolumeFilter {
+    /// Owner account.
+    pub account_id: Option<AccountId>,
+    /// Attached to this VM.
+    pub instance_id: Option<VmId>,
+    /// Zone.
+    pub zone_id: Option<ZoneId>,
+    /// State.
+    pub state: Option<VolumeState>,
+    /// Type.
+    pub volume_type: Option<VolumeType>,
+    /// Also list removed volumes.
+    pub include_removed: bool,
+}
+
+/// Creates a volume in state `Allocated` with its id from `volume_seq`, writing `VOLUME.CREATE`
+/// in the same transaction (offering NULL when the disk offering is compute-only, as CloudStack).
+pub fn create(
+    conn: &mut MysqlConnection,
+    ids: &impl IdSource,
+    spec: &VolumeSpec,
+) -> Result<Volume> {
+    if spec.name.trim().is_empty() {
+        return Err(Error::invalid_value(
+            "volumes.name",
+            &spec.name,
+            "must not be empty",
+        ));
+    }
+    let id = VolumeId(ids.next_id(SequenceName::Volume)?);
+    let at = now();
+    let row = NewVolume {
+        id,
+        account_id: spec.account_id,
+        domain_id: spec.domain_id,
+        pool_id: None,
+        last_pool_id: None,
+        instance_id: spec.instance_id,
+        device_id: spec.device_id,
+        name: Some(spec.name.clone()),
+        uuid: Some(uuid::Uuid::new_v4()),
+        size: spec.size,
+        folder: None,
+        path: None,
+        pod_id: None,
+        data_center_id: spec.zone_id,
+        iscsi_name: None,
+        host_ip: None,
+        volume_type: spec.volume_type,
+        pool_type: None,
+        disk_offering_id: spec.disk_offering_id,
+        template_id: spec.template_id,
+        first_snapshot_backup_uuid: None,
+        recreatable: false,
+        created: Some(at),
+        attached: spec.instance_id.map(|_| at),
+        updated: Some(at),
+        removed: None,
+        state: Some(VolumeState::Allocated),
+        chain_info: None,
+        update_count: Some(0),
+        disk_type: None,
+        vm_snapshot_chain_size: None,
+        iso_id: None,
+        display_volume: Some(spec.display_volume),
+        format: spec.format,
+        min_iops: None,
+        max_iops: None,
+        hv_ss_reserve: None,
+        provisioning_type: Some(spec.provisioning_type),
+        external_uuid: None,
+        passphrase_id: None,
+        encrypt_format: None,
+        delete_protection: None,
+        last_id: None,
+    };
+    transaction(conn, |conn| {
+        let offering: DiskOffering = disk_offering::table
+            .filter(disk_offering::id.eq(spec.disk_offering_id))
+            .select(DiskOffering::as_select())
+            .first(conn)
+            .map_err(|e| match e {
+                diesel::result::Error::NotFound => Error::invalid_value(
+                    "volumes.disk_offering_id",
+                    spec.disk_offering_id.to_string(),
+                    "no such disk offering",
+                ),
+                other => other.into(),
+            })?;
+        diesel::insert_into(volumes::table)
+            .values(row)
+            .execute(conn)?;
+        let volume = find_including_removed(conn, id)?;
+        if volume.display_volume {
+            let mut event = usage_event_for(
+                kinds::VOLUME_CREATE,
+                volume.account_id,
+                volume.data_center_id,
+                id.get(),
+                &spec.name,
+            );
+            event.offering_id = (!offering.compute_only).then_some(offering.id.get());
+            event.template_id = volume.template_id;
+            event.size = Some(volume.size);
+            event.vm_id = volume.instance_id;
+            record_usage_event(conn, event)?;
+        }
+        Ok(volume)
+    })
+}
+
+fn load(conn: &mut MysqlConnection, id: VolumeId, include_removed: bool) -> Result<Volume> {
+    let mut q = volumes::table
+        .filter(volumes::id.eq(id))
+        .select(Volume::as_select())
+        .into_boxed();
+    if !include_removed {
+        q = q.filter(volumes::removed.is_null());
+    }
+    Ok(q.first(conn)?)
+}
+
+/// A live volume by id.
+pub fn find(conn: &mut MysqlConnection, id: VolumeId) -> Result<Volume> {
+    load(conn, id, false)
+}
+
+/// A volume by id, removed or not.
+pub fn find_including_removed(conn: &mut MysqlConnection, id: VolumeId) -> Result<Volume> {
+    load(conn, id, true)
+}
+
+/// A live volume by uuid.
+pub fn find_by_uuid(conn: &mut MysqlConnection, uuid: uuid::Uuid) -> Result<Volume> {
+    Ok(volumes::table
+        .filter(volumes::uuid.eq(uuid.hyphenated().to_string()))
+        .filter(volumes::removed.is_null())
+        .select(Volume::as_select())
+        .first(conn)?)
+}
+
+/// The live volumes attached to a VM, by device number.
+pub fn list_for_vm(conn: &mut MysqlConnection, vm: VmId) -> Result<Vec<Volume>> {
+    Ok(volumes::table
+        .filter(volumes::instance_id.eq(vm))
+        .filter(volumes::removed.is_null())
+        .order((volumes::device_id.asc(), volumes::id.asc()))
+        .select(Volume::as_select())
+        .load(conn)?)
+}
+
+/// A page of volumes matching `filter`, in id order.
+pub fn list(
+    conn: &mut MysqlConnection,
+    filter: &VolumeFilter,
+    page: &PageRequest,
+) -> Result<Page<Volume>> {
+    let build = || {
+        let mut q = volumes::table.into_boxed();
+        if !filter.include_removed {
+            q = q.filter(volumes::removed.is_null());
+        }
+        if let Some(a) = filter.account_id {
+            q = q.filter(volumes::account_id.eq(a));
+        }
+        if let Some(v) = filter.instance_id {
+            q = q.filter(volumes::instance_id.eq(v));
+        }
+        if let Some(z) = filter.zone_id {
+            q = q.filter(volumes::data_center_id.eq(z));
+        }
+        if let Some(s) = filter.state {
+            q = q.filter(volumes::state.eq(s));
+        }
+        if let Some(t) = filter.volume_type {
+            q = q.filter(volumes::volume_type.eq(t));
+        }
+        q
+    };
+    let rows = build()
+        .filter(volumes::id.gt(VolumeId(page.after_id())))
+        .order(volumes::id.asc())
+        .limit(i64::from(page.limit()) + 1)
+        .select(Volume::as_select())
+        .load(conn)?;
+    let total = if page.count_total {
+        Some(build().count().get_result(conn)?)
+    } else {
+        None
+    };
+    Ok(Page::from_rows(rows, page, |v| v.id.get(), total))
+}
+
+fn stale(volume: &Volume, detail: &str) -> Error {
+    Error::StaleState {
+        entity: "volumes",
+        id: volume.id.get(),
+        detail: detail.to_owned(),
+    }
+}
+
+/// Attaches a detached volume to `vm` as device `device_id`, guarded by `update_count`.
+pub fn attach(
+    conn: &mut MysqlConnection,
+    volume: &Volume,
+    vm: VmId,
+    device_id: u64,
+) -> Result<Volume> {
+    let at = now().naive_utc();
+    let n = diesel::update(
+        volumes::table
+            .filter(volumes::id.eq(volume.id))
+            .filter(volumes::update_count.eq(volume.update_count))
+            .filter(volumes::instance_id.is_null())
+            .filter(volumes::removed.is_null()),
+    )
+    .set((
+        volumes::instance_id.eq(vm),
+        volumes::device_id.eq(device_id),
+        volumes::attached.eq(at),
+        volumes::updated.eq(at),
+        volumes::update_count.eq(volumes::update_count + 1),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(stale(
+            volume,
+            "changed, attached or removed since it was read",
+        ));
+    }
+    find(conn, volume.id)
+}
+
+/// Detaches a volume from its VM, guarded by `update_count`.
+pub fn detach(conn: &mut MysqlConnection, volume: &Volume) -> Result<Volume> {
+    let n = diesel::update(
+        volumes::table
+            .filter(volumes::id.eq(volume.id))
+            .filter(volumes::update_count.eq(volume.update_count))
+            .filter(volumes::instance_id.is_not_null()),
+    )
+    .set((
+        volumes::instance_id.eq(None::<VmId>),
+        volumes::device_id.eq(None::<u64>),
+        volumes::attached.eq(None::<chrono::NaiveDateTime>),
+        volumes::updated.eq(now().naive_utc()),
+        volumes::update_count.eq(volumes::update_count + 1),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(stale(volume, "changed or detached since it was read"));
+    }
+    find(conn, volume.id)
+}
+
+/// Moves a volume through CloudStack's volume state machine: `UPDATE ... SET state, updated,
+/// update_count + 1 WHERE id AND state AND update_count` (0 rows: [`Error::StaleState`]), and the
+/// usage events `VolumeStateListener` writes, in one transaction.
+pub fn transition(
+    conn: &mut MysqlConnection,
+    volume: &Volume,
+    event: VolumeEvent,
+) -> Result<Volume> {
+    let from = volume.state.ok_or_else(|| {
+        Error::invalid_value(
+            "volumes.state",
+            "NULL",
+            "a volume without state has no transitions",
+        )
+    })?;
+    let (to, usage) = volume_transition(from, event)?;
+    transaction(conn, |conn| {
+        let n = diesel::update(
+            volumes::table
+                .filter(volumes::id.eq(volume.id))
+                .filter(volumes::state.eq(from))
+                .filter(volumes::update_count.eq(volume.update_count)),
+        )
+        .set((
+            volumes::state.eq(to),
+            volumes::updated.eq(now().naive_utc()),
+            volumes::update_count.eq(volumes::update_count + 1),
+        ))
+        .execute(conn)?;
+        if n == 0 {
+            return Err(stale(
+                volume,
+                &format!(
+                    "expected state {from} and update_count {}",
+                    volume.update_count
+                ),
+            ));
+        }
+        let current = find_including_removed(conn, volume.id)?;
+        if usage && current.display_volume {
+            write_transition_usage(conn, &current, from)?;
+        }
+        Ok(current)
+    })
+}
+
+fn write_transition_usage(
+    conn: &mut MysqlConnection,
+    volume: &Volume,
+    from: VolumeState,
+) -> Result<()> {
+    let name = volume.name.clone().unwrap_or_default();
+    let base = |kind| {
+        usage_event_for(
+            kind,
+            volume.account_id,
+            volume.data_center_id,
+            volume.id.get(),
+            &name,
+        )
+    };
+    let event = match (from, volume.state) {
+        (VolumeState::Resizing, Some(VolumeState::Ready)) => {
+            let mut e = base(kinds::VOLUME_RESIZE);
+            e.offering_id = Some(volume.disk_offering_id.get());
+            e.template_id = volume.template_id;
+            e.size = Some(volume.size);
+            e
+        }
+        (_, Some(VolumeState::Ready)) => {
+            let mut e = base(kinds::VOLUME_CREATE);
+            e.offering_id = Some(volume.disk_offering_id.get());
+            e.size = Some(volume.size);
+            e
+        }
+        // ROOT volumes get their VOLUME.DELETE from the VM's destroy.
+        (_, Some(VolumeState::Destroy)) if volume.volume_type != VolumeType::Root => {
+            base(kinds::VOLUME_DELETE)
+        }
+        _ => return Ok(()),
+    };
+    record_usage_event(conn, event)?;
+    Ok(())
+}
+
+/// Deletes a volume the way CloudStack's storage layer does: `Destroy` requested, then the
+/// `Destroy → Destroy` success that writes `VOLUME.DELETE` (not for ROOT volumes), then
+/// `removed` set — all in one transaction.
+pub fn destroy(conn: &mut MysqlConnection, volume: &Volume) -> Result<Volume> {
+    transaction(conn, |conn| {
+        let requested = transition(conn, volume, VolumeEvent::DestroyRequested)?;
+        let destroyed = transition(conn, &requested, VolumeEvent::OperationSucceeded)?;
+        remove(conn, destroyed.id)?;
+        find_including_removed(conn, destroyed.id)
+    })
+}
+
+/// Soft-deletes a volume (sets `removed`).
+pub fn remove(conn: &mut MysqlConnection, id: VolumeId) -> Result<()> {
+    crate::repo::soft_delete!(conn, volumes, id)
+}
+
+/// Deletes a volume row for real.
+pub fn expunge(conn: &mut MysqlConnection, id: VolumeId) -> Result<()> {
+    crate::repo::expunge_row!(conn, volumes, id)
+}
