@@ -79,6 +79,19 @@ pub enum Error {
         event: String,
     },
 
+    /// The change conflicts with the data as it is: a domain that is not empty, an overlapping
+    /// IP range, a range with allocated addresses. Nothing was written.
+    #[error("refused: {0}")]
+    Conflict(String),
+
+    /// A caller could not be authenticated (wrong or revoked key, bad signature, expired request,
+    /// disabled or locked user or account). The reason never contains a key or a password.
+    #[error("authentication failed: {reason}")]
+    AuthenticationFailed {
+        /// Why, in words safe to log.
+        reason: &'static str,
+    },
+
     /// The server aborted the transaction for a reason that goes away when the whole
     /// transaction is run again (deadlock, lock wait timeout, Galera conflict, ...).
     #[error("transaction aborted ({reason:?}), it may be retried as a whole: {message}")]

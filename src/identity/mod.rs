@@ -1,12 +1,17 @@
 //! Identity and access: domains, accounts, users, roles and role permissions.
 
 mod account;
+pub mod accounts;
+pub mod api_keys;
 mod domain;
+pub mod domains;
 pub mod password;
 mod role;
 mod role_permission;
+pub mod roles;
 mod types;
 mod user;
+pub mod users;
 
 pub use account::{Account, NewAccount};
 pub use domain::{Domain, NewDomain};

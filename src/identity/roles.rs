@@ -1,0 +1,274 @@
+//! Roles and their ordered permission rules, evaluated the way CloudStack's dynamic role checker
+//! does: rules in `sort_order`, the first whose pattern matches decides, no match denies.
+
+use diesel::prelude::*;
+
+use super::{NewRole, NewRolePermission, Permission, Role, RolePermission, RoleState, RoleType};
+use crate::db::transaction;
+use crate::repo::last_insert_id;
+use crate::schema::cloud::{role_permissions, roles};
+use crate::types::{RoleId, RolePermissionId};
+use crate::{Error, Result};
+
+/// The built-in Root Admin role, which may call every API.
+pub const ROOT_ADMIN_ROLE: RoleId = RoleId(1);
+
+/// One rule of a role, as exported and imported.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RuleSpec {
+    /// API name pattern: letters, digits and `*` (any run of word characters).
+    pub rule: String,
+    /// Allow or deny.
+    pub permission: Permission,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// Creates an enabled, public, non-default role.
+pub fn create_role(
+    conn: &mut MysqlConnection,
+    name: &str,
+    role_type: RoleType,
+    description: Option<&str>,
+) -> Result<Role> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid_value(
+            "roles.name",
+            name,
+            "must not be empty",
+        ));
+    }
+    transaction(conn, |conn| {
+        diesel::insert_into(roles::table)
+            .values(NewRole {
+                id: None,
+                uuid: Some(uuid::Uuid::new_v4()),
+                name: Some(name.to_owned()),
+                role_type,
+                removed: None,
+                description: description.map(str::to_owned),
+                is_default: Some(false),
+                public_role: Some(true),
+                state: Some(RoleState::Enabled),
+            })
+            .execute(conn)?;
+        let id = RoleId(last_insert_id(conn)?);
+        find_role(conn, id)
+    })
+}
+
+/// A live role by id.
+pub fn find_role(conn: &mut MysqlConnection, id: RoleId) -> Result<Role> {
+    Ok(roles::table
+        .filter(roles::id.eq(id))
+        .filter(roles::removed.is_null())
+        .select(Role::as_select())
+        .first(conn)?)
+}
+
+/// Every live role, by id.
+pub fn list_roles(conn: &mut MysqlConnection) -> Result<Vec<Role>> {
+    Ok(roles::table
+        .filter(roles::removed.is_null())
+        .order(roles::id)
+        .select(Role::as_select())
+        .load(conn)?)
+}
+
+fn check_rule(rule: &str) -> Result<()> {
+    if rule.is_empty() || !rule.chars().all(|c| c.is_ascii_alphanumeric() || c == '*') {
+        return Err(Error::invalid_value(
+            "role_permissions.rule",
+            rule,
+            "only letters, digits and `*`",
+        ));
+    }
+    Ok(())
+}
+
+/// Appends a rule to a role (`sort_order` = last + 1, 0 for the first). The same pattern twice
+/// in a role is [`Error::Duplicate`].
+pub fn add_rule(
+    conn: &mut MysqlConnection,
+    role: RoleId,
+    rule: &RuleSpec,
+) -> Result<RolePermission> {
+    check_rule(&rule.rule)?;
+    transaction(conn, |conn| {
+        find_role(conn, role)?;
+        let last: Option<u64> = role_permissions::table
+            .filter(role_permissions::role_id.eq(role))
+            .select(diesel::dsl::max(role_permissions::sort_order))
+            .first(conn)?;
+        diesel::insert_into(role_permissions::table)
+            .values(NewRolePermission {
+                id: None,
+                uuid: Some(uuid::Uuid::new_v4()),
+                role_id: role,
+                rule: rule.rule.clone(),
+                permission: rule.permission,
+                description: rule.description.clone(),
+                sort_order: Some(last.map_or(0, |l| l + 1)),
+            })
+            .execute(conn)?;
+        let id = RolePermissionId(last_insert_id(conn)?);
+        Ok(role_permissions::table
+            .find(id)
+            .select(RolePermission::as_select())
+            .first(conn)?)
+    })
+}
+
+/// A role's rules in evaluation order.
+pub fn list_rules(conn: &mut MysqlConnection, role: RoleId) -> Result<Vec<RolePermission>> {
+    Ok(role_permissions::table
+        .filter(role_permissions::role_id.eq(role))
+        .order((
+            role_permissions::sort_order.asc(),
+            role_permissions::id.asc(),
+        ))
+        .select(RolePermission::as_select())
+        .load(conn)?)
+}
+
+/// Puts a role's rules in the given order (`sort_order` 0, 1, 2, ...) atomically. `order` must
+/// name exactly the role's rules; if they changed meanwhile the reorder is refused
+/// ([`Error::StaleState`]) and nothing is written.
+pub fn reorder_rules(
+    conn: &mut MysqlConnection,
+    role: RoleId,
+    order: &[RolePermissionId],
+) -> Result<Vec<RolePermission>> {
+    transaction(conn, |conn| {
+        let mut current: Vec<RolePermissionId> = role_permissions::table
+            .filter(role_permissions::role_id.eq(role))
+            .select(role_permissions::id)
+            .for_update()
+            .load(conn)?;
+        let mut wanted = order.to_vec();
+        current.sort();
+        wanted.sort();
+        if current != wanted {
+            return Err(Error::StaleState {
+                entity: "role_permissions",
+                id: role.get(),
+                detail: "the role's rules changed since they were read".into(),
+            });
+        }
+        for (position, id) in order.iter().enumerate() {
+            diesel::update(role_permissions::table.filter(role_permissions::id.eq(id)))
+                .set(role_permissions::sort_order.eq(position as u64))
+                .execute(conn)?;
+        }
+        list_rules(conn, role)
+    })
+}
+
+/// A role's rules, in order, for export.
+pub fn export_rules(conn: &mut MysqlConnection, role: RoleId) -> Result<Vec<RuleSpec>> {
+    Ok(list_rules(conn, role)?
+        .into_iter()
+        .map(|r| RuleSpec {
+            rule: r.rule,
+            permission: r.permission,
+            description: r.description,
+        })
+        .collect())
+}
+
+/// Replaces a role's rules with `rules`, in that order, atomically.
+pub fn import_rules(
+    conn: &mut MysqlConnection,
+    role: RoleId,
+    rules: &[RuleSpec],
+) -> Result<Vec<RolePermission>> {
+    for r in rules {
+        check_rule(&r.rule)?;
+    }
+    transaction(conn, |conn| {
+        find_role(conn, role)?;
+        diesel::delete(role_permissions::table.filter(role_permissions::role_id.eq(role)))
+            .execute(conn)?;
+        for r in rules {
+            add_rule(conn, role, r)?;
+        }
+        list_rules(conn, role)
+    })
+}
+
+/// Whether a rule pattern matches an API name: whole name, case-insensitive, each `*` standing
+/// for any run (possibly empty) of letters, digits and `_`.
+///
+/// ```
+/// use cloudstack_db::identity::roles::rule_matches;
+/// assert!(rule_matches("*", "deployVirtualMachine"));
+/// assert!(rule_matches("list*", "LISTVirtualMachines"));
+/// assert!(rule_matches("*VirtualMachine*", "listVirtualMachines"));
+/// assert!(!rule_matches("list*", "deleteVolume"));
+/// assert!(!rule_matches("listZones", "listZonesMetrics"));
+/// ```
+pub fn rule_matches(rule: &str, api: &str) -> bool {
+    let rule = rule.to_ascii_lowercase();
+    let api = api.to_ascii_lowercase();
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let parts: Vec<&str> = rule.split('*').collect();
+    if parts.len() == 1 {
+        return rule == api;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !api.starts_with(first)
+        || !api[first.len()..].ends_with(last)
+        || api.len() < first.len() + last.len()
+    {
+        return false;
+    }
+    let middle = &api[first.len()..api.len() - last.len()];
+    // The literal pieces between stars must appear in order; what the stars cover must be word
+    // characters.
+    let mut rest = middle;
+    let mut covered = String::new();
+    for piece in &parts[1..parts.len() - 1] {
+        match rest.find(piece) {
+            Some(at) => {
+                covered.push_str(&rest[..at]);
+                rest = &rest[at + piece.len()..];
+            }
+            None => return false,
+        }
+    }
+    covered.push_str(rest);
+    covered.chars().all(word)
+}
+
+/// Evaluates an API call for a role: Root Admin (role 1 of type Admin) may call everything;
+/// otherwise the first matching rule in order decides, and no match is a refusal.
+pub fn evaluate(role: &Role, rules: &[RolePermission], api: &str) -> bool {
+    if role.id == ROOT_ADMIN_ROLE && role.role_type == RoleType::Admin {
+        return true;
+    }
+    if role.state != RoleState::Enabled {
+        return false;
+    }
+    rules
+        .iter()
+        .find(|r| rule_matches(&r.rule, api))
+        .is_some_and(|r| r.permission == Permission::Allow)
+}
+
+/// Whether `role` may call `api` (see [`evaluate`]); a missing role may call nothing.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::identity::roles::is_allowed;
+/// assert!(is_allowed(conn, cloudstack_db::types::RoleId(1), "deployVirtualMachine")?);
+/// # Ok(()) }
+/// ```
+pub fn is_allowed(conn: &mut MysqlConnection, role: RoleId, api: &str) -> Result<bool> {
+    let role = match find_role(conn, role) {
+        Ok(role) => role,
+        Err(Error::NotFound) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let rules = list_rules(conn, role.id)?;
+    Ok(evaluate(&role, &rules, api))
+}

@@ -1,0 +1,215 @@
+//! Users: create with a CloudStack PBKDF2 password, log in with lockout after failed attempts,
+//! state changes, lookups.
+
+use diesel::prelude::*;
+
+use super::password::{hash_password, verify_password};
+use super::{Account, AccountState, NewUser, User, UserSource};
+use crate::db::transaction;
+use crate::repo::{last_insert_id, now};
+use crate::schema::cloud::{account, user};
+use crate::types::{AccountId, DomainId, UserId};
+use crate::{Error, Result, Secret};
+
+/// What a new user is made of.
+#[derive(Debug, Clone)]
+pub struct UserSpec {
+    /// Login name (unique within the domain).
+    pub username: String,
+    /// Password in plain text; stored as a PBKDF2 hash.
+    pub password: Secret,
+    /// The account it belongs to.
+    pub account_id: AccountId,
+    /// First name.
+    pub firstname: Option<String>,
+    /// Last name.
+    pub lastname: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+/// Creates an enabled user. A live user with the same name in the account's domain is
+/// [`Error::Duplicate`].
+pub fn create(conn: &mut MysqlConnection, spec: &UserSpec) -> Result<User> {
+    if spec.username.trim().is_empty() {
+        return Err(Error::invalid_value(
+            "user.username",
+            &spec.username,
+            "must not be empty",
+        ));
+    }
+    if spec.password.is_empty() {
+        return Err(Error::InvalidValue {
+            column: "user.password".into(),
+            value: None,
+            reason: "must not be empty".into(),
+        });
+    }
+    let hash = hash_password(spec.password.expose());
+    transaction(conn, |conn| {
+        let owner: Account = account::table
+            .filter(account::id.eq(spec.account_id))
+            .filter(account::removed.is_null())
+            .select(Account::as_select())
+            .first(conn)?;
+        if let Some(domain) = owner.domain_id {
+            if find_by_username(conn, domain, &spec.username).is_ok() {
+                return Err(Error::Duplicate {
+                    key: "username".into(),
+                });
+            }
+        }
+        diesel::insert_into(user::table)
+            .values(NewUser {
+                id: None,
+                uuid: Some(uuid::Uuid::new_v4()),
+                username: spec.username.clone(),
+                password: hash,
+                account_id: spec.account_id,
+                firstname: spec.firstname.clone(),
+                lastname: spec.lastname.clone(),
+                email: spec.email.clone(),
+                state: Some(AccountState::Enabled),
+                api_key: None,
+                secret_key: None,
+                api_key_access: None,
+                created: now(),
+                removed: None,
+                timezone: None,
+                registration_token: None,
+                is_registered: false,
+                incorrect_login_attempts: None,
+                default: false,
+                source: Some(UserSource::Native),
+                external_entity: None,
+                is_user_2fa_enabled: false,
+                key_for_2fa: None,
+                user_2fa_provider: None,
+            })
+            .execute(conn)?;
+        let id = UserId(last_insert_id(conn)?);
+        find(conn, id)
+    })
+}
+
+/// A live user by id.
+pub fn find(conn: &mut MysqlConnection, id: UserId) -> Result<User> {
+    Ok(user::table
+        .filter(user::id.eq(id))
+        .filter(user::removed.is_null())
+        .select(User::as_select())
+        .first(conn)?)
+}
+
+/// A live user by login name within a domain.
+pub fn find_by_username(
+    conn: &mut MysqlConnection,
+    domain: DomainId,
+    username: &str,
+) -> Result<User> {
+    Ok(user::table
+        .inner_join(account::table)
+        .filter(account::domain_id.eq(domain))
+        .filter(user::username.eq(username))
+        .filter(user::removed.is_null())
+        .filter(account::removed.is_null())
+        .select(User::as_select())
+        .first(conn)?)
+}
+
+/// Sets a live user's state (`enabled`, `disabled`, `locked`); enabling also clears the failed
+/// login count.
+pub fn set_state(conn: &mut MysqlConnection, id: UserId, state: AccountState) -> Result<User> {
+    let target = user::table
+        .filter(user::id.eq(id))
+        .filter(user::removed.is_null());
+    let n = if state == AccountState::Enabled {
+        diesel::update(target)
+            .set((user::state.eq(state), user::incorrect_login_attempts.eq(0)))
+            .execute(conn)?
+    } else {
+        diesel::update(target)
+            .set(user::state.eq(state))
+            .execute(conn)?
+    };
+    if n == 0 {
+        return Err(Error::NotFound);
+    }
+    find(conn, id)
+}
+
+/// Replaces a user's password with the PBKDF2 hash of `password`.
+pub fn set_password(conn: &mut MysqlConnection, id: UserId, password: &Secret) -> Result<()> {
+    let n = diesel::update(
+        user::table
+            .filter(user::id.eq(id))
+            .filter(user::removed.is_null()),
+    )
+    .set(user::password.eq(hash_password(password.expose())))
+    .execute(conn)?;
+    if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+}
+
+/// Checks a login: the user (by name in `domain`) and its account must be enabled and live, and
+/// the password must verify (in constant time). A wrong password raises
+/// `incorrect_login_attempts`; at `max_attempts` the user is locked. Success resets the count.
+pub fn login(
+    conn: &mut MysqlConnection,
+    domain: DomainId,
+    username: &str,
+    password: &Secret,
+    max_attempts: u32,
+) -> Result<User> {
+    let refused = |reason| Error::AuthenticationFailed { reason };
+    // The closure's outer Result aborts the transaction; the inner one is the verdict, so a
+    // failed attempt is committed even though the caller gets an error.
+    transaction(conn, |conn| -> Result<Result<User>> {
+        let row: Option<(User, Account)> = user::table
+            .inner_join(account::table)
+            .filter(account::domain_id.eq(domain))
+            .filter(user::username.eq(username))
+            .filter(user::removed.is_null())
+            .filter(account::removed.is_null())
+            .select((User::as_select(), Account::as_select()))
+            .for_update()
+            .first(conn)
+            .optional()?;
+        let Some((found, owner)) = row else {
+            return Ok(Err(refused("unknown user")));
+        };
+        if found.state != AccountState::Enabled {
+            return Ok(Err(refused("user is not enabled")));
+        }
+        if owner.state != AccountState::Enabled {
+            return Ok(Err(refused("account is not enabled")));
+        }
+        if verify_password(password.expose(), found.password.expose()).unwrap_or(false) {
+            diesel::update(user::table.filter(user::id.eq(found.id)))
+                .set(user::incorrect_login_attempts.eq(0))
+                .execute(conn)?;
+            return Ok(Ok(find(conn, found.id)?));
+        }
+        let attempts = found.incorrect_login_attempts + 1;
+        let lock = attempts >= max_attempts;
+        diesel::update(user::table.filter(user::id.eq(found.id)))
+            .set((
+                user::incorrect_login_attempts.eq(attempts),
+                user::state.eq(if lock {
+                    AccountState::Locked
+                } else {
+                    found.state
+                }),
+            ))
+            .execute(conn)?;
+        Ok(Err(refused(if lock {
+            "wrong password; the user is now locked"
+        } else {
+            "wrong password"
+        })))
+    })?
+}
+
+/// Soft-deletes a user.
+pub fn remove(conn: &mut MysqlConnection, id: UserId) -> Result<()> {
+    crate::repo::soft_delete!(conn, user, id)
+}

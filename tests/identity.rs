@@ -1,0 +1,438 @@
+//! Domains, accounts, users, API keys and signed requests, roles and rules, against the server.
+
+mod common;
+
+use std::collections::HashSet;
+
+use chrono::{Duration, Utc};
+use cloudstack_db::identity::api_keys::{
+    self, authenticate_request, canonical_request, sign_request,
+};
+use cloudstack_db::identity::domains::{self, ROOT_DOMAIN};
+use cloudstack_db::identity::roles::{self, RuleSpec, evaluate, rule_matches};
+use cloudstack_db::identity::users::{self, UserSpec};
+use cloudstack_db::identity::{AccountState, AccountType, Permission, RoleType, accounts};
+use cloudstack_db::testing::count;
+use cloudstack_db::types::*;
+use cloudstack_db::{Error, Secret};
+use diesel::prelude::*;
+
+#[test]
+fn the_domain_tree_keeps_paths_levels_and_counts() {
+    let test = common::fresh();
+    let mut conn = test.database().cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let eng = domains::create_child(conn, ROOT_DOMAIN, "eng", AccountId(2)).unwrap();
+    let web = domains::create_child(conn, eng.id, "web", AccountId(2)).unwrap();
+    assert_eq!(
+        (eng.path.as_str(), eng.level, web.path.as_str(), web.level),
+        ("/eng/", 1, "/eng/web/", 2)
+    );
+    let root = domains::find(conn, ROOT_DOMAIN).unwrap();
+    assert_eq!((root.child_count, root.next_child_seq), (1, 2));
+    assert_eq!(domains::find_by_path(conn, "/eng/web/").unwrap().id, web.id);
+    let subtree: Vec<String> = domains::list_subtree(conn, eng.id)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    assert_eq!(subtree, ["/eng/", "/eng/web/"]);
+    assert!(domains::is_ancestor(conn, ROOT_DOMAIN, web.id).unwrap());
+    assert!(domains::is_ancestor(conn, eng.id, web.id).unwrap());
+    assert!(!domains::is_ancestor(conn, web.id, eng.id).unwrap());
+    // Refusals: a slash in the name, a duplicate sibling, removing a non-empty domain or ROOT.
+    assert!(matches!(
+        domains::create_child(conn, eng.id, "a/b", AccountId(2)),
+        Err(Error::InvalidValue { .. })
+    ));
+    assert!(matches!(
+        domains::create_child(conn, eng.id, "web", AccountId(2)),
+        Err(Error::Duplicate { .. })
+    ));
+    assert!(matches!(
+        domains::remove(conn, eng.id),
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        domains::remove(conn, ROOT_DOMAIN),
+        Err(Error::Conflict(_))
+    ));
+    // Move the empty leaf under ROOT, then remove it: the counts follow.
+    let moved = domains::move_domain(conn, web.id, ROOT_DOMAIN).unwrap();
+    assert_eq!((moved.path.as_str(), moved.level), ("/web/", 1));
+    assert_eq!(domains::find(conn, eng.id).unwrap().child_count, 0);
+    domains::remove(conn, moved.id).unwrap();
+    assert!(matches!(
+        domains::find(conn, moved.id),
+        Err(Error::NotFound)
+    ));
+    assert_eq!(domains::find(conn, ROOT_DOMAIN).unwrap().child_count, 1);
+    // An account keeps a domain from being removed.
+    accounts::create(conn, eng.id, "team", AccountType::Normal, None).unwrap();
+    assert!(matches!(
+        domains::remove(conn, eng.id),
+        Err(Error::Conflict(_))
+    ));
+}
+
+#[test]
+fn concurrent_child_creation_keeps_the_tree_consistent() {
+    let test = common::fresh();
+    let db = test.database().clone();
+    let parent = domains::create_child(
+        &mut db.cloud().get().unwrap(),
+        ROOT_DOMAIN,
+        "parent",
+        AccountId(2),
+    )
+    .unwrap();
+    std::thread::scope(|s| {
+        for t in 0..8 {
+            let db = db.clone();
+            s.spawn(move || {
+                for i in 0..25 {
+                    db.cloud()
+                        .transaction_with_retry(&Default::default(), |c| {
+                            domains::create_child(c, parent.id, &format!("c{t}-{i}"), AccountId(2))
+                        })
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let mut conn = db.cloud().get().unwrap();
+    let p = domains::find(&mut conn, parent.id).unwrap();
+    assert_eq!((p.child_count, p.next_child_seq), (200, 201));
+    let children = domains::list_subtree(&mut conn, parent.id).unwrap();
+    assert_eq!(children.len(), 201);
+    let paths: HashSet<&str> = children.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(paths.len(), 201, "paths are unique");
+    assert!(
+        children
+            .iter()
+            .skip(1)
+            .all(|d| d.level == 2 && d.path.starts_with("/parent/") && d.parent == Some(parent.id))
+    );
+}
+
+#[test]
+fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
+    let test = common::fresh();
+    let mut conn = test.database().cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let dom = domains::create_child(conn, ROOT_DOMAIN, "customers", AccountId(2)).unwrap();
+    let acct = accounts::create(conn, dom.id, "acme", AccountType::Normal, None).unwrap();
+    assert_eq!(
+        (acct.role_id, acct.state),
+        (Some(RoleId(4)), AccountState::Enabled)
+    );
+    assert!(matches!(
+        accounts::create(conn, dom.id, "acme", AccountType::Normal, None),
+        Err(Error::Duplicate { .. })
+    ));
+    assert_eq!(
+        accounts::find_by_name(conn, dom.id, "acme").unwrap().id,
+        acct.id
+    );
+    let spec = UserSpec {
+        username: "alice".into(),
+        password: Secret::new("correct horse"),
+        account_id: acct.id,
+        firstname: Some("Alice".into()),
+        lastname: None,
+        email: Some("alice@example.com".into()),
+    };
+    let alice = users::create(conn, &spec).unwrap();
+    assert!(matches!(
+        users::create(conn, &spec),
+        Err(Error::Duplicate { .. })
+    ));
+    assert_eq!(
+        users::find_by_username(conn, dom.id, "alice").unwrap().id,
+        alice.id
+    );
+    let ok = users::login(conn, dom.id, "alice", &Secret::new("correct horse"), 3).unwrap();
+    assert_eq!(ok.incorrect_login_attempts, 0);
+    for attempt in 1..=3 {
+        let err = users::login(conn, dom.id, "alice", &Secret::new("wrong"), 3).unwrap_err();
+        assert!(matches!(err, Error::AuthenticationFailed { .. }));
+        assert!(!err.to_string().contains("wrong horse"));
+        let now = users::find(conn, alice.id).unwrap();
+        assert_eq!(
+            now.incorrect_login_attempts, attempt,
+            "failed attempts are counted"
+        );
+    }
+    assert_eq!(
+        users::find(conn, alice.id).unwrap().state,
+        AccountState::Locked
+    );
+    assert!(matches!(
+        users::login(conn, dom.id, "alice", &Secret::new("correct horse"), 3),
+        Err(Error::AuthenticationFailed { .. })
+    ));
+    users::set_state(conn, alice.id, AccountState::Enabled).unwrap();
+    users::login(conn, dom.id, "alice", &Secret::new("correct horse"), 3).unwrap();
+    // A disabled account keeps its users out.
+    accounts::set_state(conn, acct.id, AccountState::Disabled).unwrap();
+    assert!(matches!(
+        users::login(conn, dom.id, "alice", &Secret::new("correct horse"), 3),
+        Err(Error::AuthenticationFailed { .. })
+    ));
+    accounts::set_state(conn, acct.id, AccountState::Enabled).unwrap();
+    accounts::assign_role(conn, acct.id, RoleId(6)).unwrap();
+    accounts::remove(conn, acct.id).unwrap();
+    assert!(matches!(
+        accounts::find(conn, acct.id),
+        Err(Error::NotFound)
+    ));
+    assert_eq!(
+        count(
+            conn,
+            &format!(
+                "SELECT COUNT(*) FROM account WHERE id = {} AND removed IS NOT NULL",
+                acct.id
+            )
+        )
+        .unwrap(),
+        1
+    );
+    // Secrets stay out of Debug.
+    let shown = format!("{alice:?}");
+    assert!(!shown.contains(alice.password.expose()) && !shown.contains("correct horse"));
+}
+
+#[derive(serde::Deserialize)]
+struct Vectors {
+    vectors: Vec<SignatureVector>,
+}
+
+#[derive(serde::Deserialize)]
+struct SignatureVector {
+    params: Vec<(String, String)>,
+    secret_key: String,
+    canonical: String,
+    signature: String,
+}
+
+#[test]
+fn signatures_match_independently_derived_vectors() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/signature-vectors.json"
+    );
+    let vectors: Vectors = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(vectors.vectors.len(), 3);
+    for v in vectors.vectors {
+        let params = v.params.iter().map(|(n, val)| (n.as_str(), val.as_str()));
+        assert_eq!(canonical_request(params.clone()), v.canonical);
+        assert_eq!(sign_request(params, &v.secret_key), v.signature);
+    }
+}
+
+fn signed(api_key: &str, secret: &str, mut params: Vec<(String, String)>) -> Vec<(String, String)> {
+    params.push(("apiKey".into(), api_key.into()));
+    let sig = sign_request(params.iter().map(|(n, v)| (n.as_str(), v.as_str())), secret);
+    params.push(("signature".into(), sig));
+    params
+}
+
+#[test]
+fn api_keys_sign_requests_and_only_live_enabled_users_authenticate() {
+    let test = common::fresh();
+    let db = test.database();
+    let enc = db.column_encryptor().unwrap();
+    let mut conn = db.cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let acct = accounts::create(conn, ROOT_DOMAIN, "api", AccountType::Normal, None).unwrap();
+    let user = users::create(
+        conn,
+        &UserSpec {
+            username: "bot".into(),
+            password: Secret::new("pw"),
+            account_id: acct.id,
+            firstname: None,
+            lastname: None,
+            email: None,
+        },
+    )
+    .unwrap();
+    let keys = api_keys::generate_keys(conn, user.id, enc).unwrap();
+    assert_eq!(
+        (keys.api_key.len(), keys.secret_key.expose().len()),
+        (86, 86)
+    );
+    assert!(
+        keys.api_key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    );
+    let stored = users::find(conn, user.id).unwrap();
+    assert_ne!(
+        stored.secret_key.as_ref().unwrap().expose(),
+        keys.secret_key.expose(),
+        "stored encrypted"
+    );
+    assert_eq!(
+        enc.decrypt(stored.secret_key.unwrap().expose()).unwrap(),
+        keys.secret_key
+    );
+    let (found, owner) = api_keys::find_by_api_key(conn, &keys.api_key).unwrap();
+    assert_eq!((found.id, owner.id), (user.id, acct.id));
+
+    let now = Utc::now();
+    let base = vec![
+        ("command".to_string(), "listVirtualMachines".to_string()),
+        ("response".into(), "json".into()),
+        ("name".into(), "web 1".into()),
+    ];
+    let good = signed(&keys.api_key, keys.secret_key.expose(), base.clone());
+    let caller = authenticate_request(conn, enc, &good, now).unwrap();
+    assert_eq!(caller.user.id, user.id);
+
+    // One changed parameter, a wrong key, an expired v3 request: all refused.
+    let mut tampered = good.clone();
+    tampered[2].1 = "web 2".into();
+    let wrong_key = signed(&keys.api_key, "not-the-secret", base.clone());
+    let mut v3 = base.clone();
+    v3.push(("signatureVersion".into(), "3".into()));
+    v3.push((
+        "expires".into(),
+        (now - Duration::minutes(5))
+            .format("%Y-%m-%dT%H:%M:%S%z")
+            .to_string(),
+    ));
+    let stale = signed(&keys.api_key, keys.secret_key.expose(), v3.clone());
+    v3.pop();
+    v3.push(("expires".into(), (now + Duration::minutes(5)).to_rfc3339()));
+    let fresh = signed(&keys.api_key, keys.secret_key.expose(), v3);
+    for (what, request) in [
+        ("tampered", &tampered),
+        ("wrong key", &wrong_key),
+        ("expired", &stale),
+    ] {
+        let err = authenticate_request(conn, enc, request, now).unwrap_err();
+        assert!(
+            matches!(err, Error::AuthenticationFailed { .. }),
+            "{what}: {err:?}"
+        );
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(keys.secret_key.expose()), "{what}");
+    }
+    authenticate_request(conn, enc, &fresh, now).unwrap();
+
+    // Disabled or locked user or account, removed user, revoked keys: refused.
+    users::set_state(conn, user.id, AccountState::Disabled).unwrap();
+    assert!(authenticate_request(conn, enc, &good, now).is_err());
+    users::set_state(conn, user.id, AccountState::Locked).unwrap();
+    assert!(authenticate_request(conn, enc, &good, now).is_err());
+    users::set_state(conn, user.id, AccountState::Enabled).unwrap();
+    accounts::set_state(conn, acct.id, AccountState::Locked).unwrap();
+    assert!(authenticate_request(conn, enc, &good, now).is_err());
+    accounts::set_state(conn, acct.id, AccountState::Enabled).unwrap();
+    authenticate_request(conn, enc, &good, now).unwrap();
+    api_keys::revoke_keys(conn, user.id).unwrap();
+    assert!(matches!(
+        authenticate_request(conn, enc, &good, now),
+        Err(Error::AuthenticationFailed {
+            reason: "unknown API key"
+        })
+    ));
+    let again = api_keys::generate_keys(conn, user.id, enc).unwrap();
+    users::remove(conn, user.id).unwrap();
+    let removed = signed(&again.api_key, again.secret_key.expose(), base);
+    assert!(authenticate_request(conn, enc, &removed, now).is_err());
+}
+
+#[test]
+fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
+    for (rule, api, matches) in [
+        ("*", "anything", true),
+        ("list*", "listVirtualMachines", true),
+        ("LIST*", "listzones", true),
+        ("list*", "deployVirtualMachine", false),
+        ("*Volume", "createVolume", true),
+        ("*Volume", "createVolumes", false),
+        ("create*Snapshot*", "createVMSnapshotPolicy", true),
+        ("listZones", "listZones", true),
+        ("listZones", "listZonesMetrics", false),
+    ] {
+        assert_eq!(rule_matches(rule, api), matches, "{rule} ~ {api}");
+    }
+    let test = common::fresh();
+    let mut conn = test.database().cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let role = roles::create_role(conn, "Operators", RoleType::User, Some("test role")).unwrap();
+    let rule = |r: &str, p| RuleSpec {
+        rule: r.into(),
+        permission: p,
+        description: None,
+    };
+    let deny_delete = roles::add_rule(conn, role.id, &rule("delete*", Permission::Deny)).unwrap();
+    let allow_list = roles::add_rule(conn, role.id, &rule("list*", Permission::Allow)).unwrap();
+    let allow_all = roles::add_rule(conn, role.id, &rule("*", Permission::Allow)).unwrap();
+    assert_eq!(
+        (
+            deny_delete.sort_order,
+            allow_list.sort_order,
+            allow_all.sort_order
+        ),
+        (0, 1, 2)
+    );
+    assert!(matches!(
+        roles::add_rule(conn, role.id, &rule("list*", Permission::Deny)),
+        Err(Error::Duplicate { .. })
+    ));
+    assert!(matches!(
+        roles::add_rule(conn, role.id, &rule("list-*", Permission::Deny)),
+        Err(Error::InvalidValue { .. })
+    ));
+    let table = [
+        ("deleteVolume", false),
+        ("listZones", true),
+        ("deployVirtualMachine", true),
+    ];
+    for (api, allowed) in table {
+        assert_eq!(
+            roles::is_allowed(conn, role.id, api).unwrap(),
+            allowed,
+            "{api}"
+        );
+    }
+    // Deny after allow: moving `*` first allows everything, the deny never matches.
+    let reordered = roles::reorder_rules(
+        conn,
+        role.id,
+        &[allow_all.id, deny_delete.id, allow_list.id],
+    )
+    .unwrap();
+    assert_eq!(
+        reordered
+            .iter()
+            .map(|r| r.rule.as_str())
+            .collect::<Vec<_>>(),
+        ["*", "delete*", "list*"]
+    );
+    assert!(roles::is_allowed(conn, role.id, "deleteVolume").unwrap());
+    // A reorder that does not name exactly the current rules is refused and changes nothing.
+    assert!(matches!(
+        roles::reorder_rules(conn, role.id, &[allow_all.id]),
+        Err(Error::StaleState { .. })
+    ));
+    assert_eq!(roles::list_rules(conn, role.id).unwrap()[0].rule, "*");
+    // Export, then import into a new role: the same verdicts.
+    let exported = roles::export_rules(conn, role.id).unwrap();
+    let copy = roles::create_role(conn, "Copy", RoleType::User, None).unwrap();
+    roles::import_rules(conn, copy.id, &exported).unwrap();
+    assert_eq!(roles::export_rules(conn, copy.id).unwrap(), exported);
+    // No rules: deny; Root Admin: everything; a missing role: nothing.
+    let empty = roles::create_role(conn, "Empty", RoleType::User, None).unwrap();
+    assert!(!roles::is_allowed(conn, empty.id, "listZones").unwrap());
+    assert!(roles::is_allowed(conn, RoleId(1), "anyApiAtAll").unwrap());
+    assert!(!roles::is_allowed(conn, RoleId(999), "listZones").unwrap());
+    let admin_copy = roles::create_role(conn, "Admin-ish", RoleType::Admin, None).unwrap();
+    assert!(
+        !evaluate(&admin_copy, &[], "listZones"),
+        "only role 1 bypasses the rules"
+    );
+}
