@@ -34,7 +34,7 @@ fn url(var: &str, default: &str) -> String {
 
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let config = match args.as_slice() {
+    let mut config = match args.as_slice() {
         [flag, path] if flag == "--db-properties" => DatabaseConfig::from_db_properties_file(path)?,
         [] => {
             let config = DatabaseConfig::from_urls(
@@ -51,6 +51,13 @@ fn run() -> Result<()> {
             ));
         }
     };
+    if config.column_encryptor.is_none() {
+        // Without db.properties there is no database secret: use CloudStack's default (`-k`).
+        config.column_encryptor = Some(cloudstack_db::crypto::Encryptor::new(
+            "password",
+            Some(cloudstack_db::crypto::EncryptorVersion::V2),
+        ));
+    }
     println!("== cloudstack-db tour");
     println!("cloud database:  {}", config.cloud.target);
     println!("usage database:  {}", config.usage.target);
@@ -87,6 +94,7 @@ fn run() -> Result<()> {
     }
     show_fresh_install(&db)?;
     vm_lifecycle(&db)?;
+    identity(&db)?;
     println!("== done");
     Ok(())
 }
@@ -275,6 +283,112 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
     show(conn, "stopped", &stopped)?;
     let destroyed = vms::transition(conn, &stopped, VmEvent::DestroyRequested, None)?;
     show(conn, "destroyed", &destroyed)?;
+    Ok(())
+}
+
+/// A child domain with an account and a user, API keys for the user, and a request signed with
+/// them checked the way the management server would.
+fn identity(db: &Database) -> Result<()> {
+    use cloudstack_db::identity::api_keys::{authenticate_request, generate_keys, sign_request};
+    use cloudstack_db::identity::domains::{ROOT_DOMAIN, create_child};
+    use cloudstack_db::identity::roles::{self, RuleSpec, is_allowed};
+    use cloudstack_db::identity::users::{self, UserSpec};
+    use cloudstack_db::identity::{AccountType, accounts};
+    use cloudstack_db::identity::{Permission, RoleType};
+    use cloudstack_db::types::AccountId;
+
+    let mut conn = db.cloud().get()?;
+    let conn: &mut MysqlConnection = &mut conn;
+    println!("-- identity");
+    let stamp = chrono::Utc::now().timestamp();
+    let domain = create_child(conn, ROOT_DOMAIN, &format!("tour-{stamp}"), AccountId(2))?;
+    // A role that may list anything and nothing else (rules are evaluated in order).
+    let readers = roles::create_role(conn, &format!("Tour readers {stamp}"), RoleType::User, None)?;
+    roles::add_rule(
+        conn,
+        readers.id,
+        &RuleSpec {
+            rule: "list*".into(),
+            permission: Permission::Allow,
+            description: None,
+        },
+    )?;
+    roles::add_rule(
+        conn,
+        readers.id,
+        &RuleSpec {
+            rule: "*".into(),
+            permission: Permission::Deny,
+            description: None,
+        },
+    )?;
+    let account = accounts::create(
+        conn,
+        domain.id,
+        "tour-team",
+        AccountType::Normal,
+        Some(readers.id),
+    )?;
+    let user = users::create(
+        conn,
+        &UserSpec {
+            username: "tour-user".into(),
+            password: cloudstack_db::Secret::new("tour-password"),
+            account_id: account.id,
+            firstname: Some("Tour".into()),
+            lastname: Some("User".into()),
+            email: None,
+        },
+    )?;
+    println!(
+        "domain:          {} (level {}, id {})",
+        domain.path, domain.level, domain.id
+    );
+    println!(
+        "account:         {} ({}, role {:?})",
+        account.account_name.as_deref().unwrap_or(""),
+        account.account_type,
+        account.role_id
+    );
+    println!(
+        "user:            {} (password stored as PBKDF2, {} chars)",
+        user.username,
+        user.password.expose().len()
+    );
+    let encryptor = db
+        .column_encryptor()
+        .ok_or_else(|| cloudstack_db::Error::Config("no database secret configured".into()))?;
+    let keys = generate_keys(conn, user.id, encryptor)?;
+    println!(
+        "api key:         {}... ({} chars; the secret key is stored encrypted)",
+        &keys.api_key[..12],
+        keys.api_key.len()
+    );
+    let mut request = vec![
+        ("command".to_string(), "listVirtualMachines".to_string()),
+        ("response".to_string(), "json".to_string()),
+        ("apiKey".to_string(), keys.api_key.clone()),
+    ];
+    let signature = sign_request(
+        request.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        keys.secret_key.expose(),
+    );
+    request.push(("signature".to_string(), signature));
+    let caller = authenticate_request(conn, encryptor, &request, chrono::Utc::now())?;
+    let role = caller.account.role_id.unwrap_or(readers.id);
+    println!(
+        "signed request:  verified as user {} of account {}; may call listVirtualMachines: {}, destroyVirtualMachine: {}",
+        caller.user.username,
+        caller.account.account_name.as_deref().unwrap_or(""),
+        is_allowed(conn, role, "listVirtualMachines")?,
+        is_allowed(conn, role, "destroyVirtualMachine")?
+    );
+    request[0].1 = "destroyVirtualMachine".into();
+    let tampered = authenticate_request(conn, encryptor, &request, chrono::Utc::now());
+    println!(
+        "tampered request: {}",
+        tampered.err().map(|e| e.to_string()).unwrap_or_default()
+    );
     Ok(())
 }
 
