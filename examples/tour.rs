@@ -196,6 +196,48 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
         display_vm: true,
         user_data: None,
     };
+    // The deployment is an async job: submitted by one management server, claimed by a worker.
+    use cloudstack_db::events::EventLevel;
+    use cloudstack_db::events::log::{self, event};
+    use cloudstack_db::jobs::JobStatus;
+    use cloudstack_db::jobs::queue::{self, JobSpec};
+    const WORKER: i64 = 7;
+    let tour_started = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let submitted = queue::submit(
+        conn,
+        &JobSpec {
+            cmd: "org.apache.cloudstack.api.command.user.vm.DeployVMCmd".into(),
+            cmd_info: format!("{{\"name\":\"{}\"}}", spec.name),
+            user_id: spec.user_id,
+            account_id: spec.account_id,
+            instance_type: Some("VirtualMachine".into()),
+            instance_id: None,
+            init_msid: 1,
+            dispatcher: Some("ApiAsyncJobDispatcher".into()),
+        },
+    )?;
+    let job = queue::claim_next(conn, WORKER)?.ok_or_else(|| {
+        cloudstack_db::Error::Config("the submitted job was not claimable".into())
+    })?;
+    println!(
+        "job {} submitted by server 1, claimed by worker {WORKER} (uuid {})",
+        submitted.id,
+        job.uuid.map(|u| u.to_string()).unwrap_or_default()
+    );
+    let event_for = |kind: &str, text: &str| {
+        event(
+            kind,
+            text,
+            spec.user_id,
+            spec.account_id,
+            spec.domain_id,
+            EventLevel::Info,
+        )
+    };
+    let started = log::record_started(
+        conn,
+        event_for("VM.CREATE", &format!("deploying {}", spec.name)),
+    )?;
     // The VM and both volumes in one transaction, as CloudStack's deploy does.
     let vm = cloudstack_db::db::transaction(conn, |conn| {
         let vm = vms::create(conn, db, db.column_encryptor(), &spec)?;
@@ -237,6 +279,29 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
         }
         Ok(vm.instance)
     })?;
+    log::record_completed(
+        conn,
+        started,
+        event_for(
+            "VM.CREATE",
+            &format!("deployed {} as {}", spec.name, vm.instance_name),
+        ),
+    )?;
+    let done = queue::complete(
+        conn,
+        job.id,
+        WORKER,
+        JobStatus::Succeeded,
+        0,
+        Some(&format!("{{\"vm\":{}}}", vm.id)),
+    )?;
+    println!(
+        "job {} finished: {} by worker {:?}, result {}",
+        done.id,
+        done.job_status.map(|s| s.to_string()).unwrap_or_default(),
+        done.job_complete_msid,
+        done.job_result.unwrap_or_default()
+    );
     let show = |conn: &mut MysqlConnection, step: &str, vm: &VmInstance| -> Result<()> {
         let vols = volumes::list_for_vm(conn, vm.id)?;
         let vol_text: Vec<String> = vols
@@ -283,6 +348,31 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
     show(conn, "stopped", &stopped)?;
     let destroyed = vms::transition(conn, &stopped, VmEvent::DestroyRequested, None)?;
     show(conn, "destroyed", &destroyed)?;
+    log::record(
+        conn,
+        event_for(
+            "VM.DESTROY",
+            &format!("destroyed {}", destroyed.instance_name),
+        ),
+    )?;
+    let events = log::list(
+        conn,
+        &log::EventFilter {
+            account_id: Some(spec.account_id),
+            from: Some(tour_started),
+            ..Default::default()
+        },
+        &cloudstack_db::repo::PageRequest::first(20),
+    )?;
+    for e in events.items {
+        println!(
+            "event {:>4}  {:<10} {:<9} {}",
+            e.id,
+            e.event_type,
+            e.state.to_string(),
+            e.description
+        );
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Events: the event log (`event`) and usage events (`usage_event`).
 
 mod event;
+pub mod log;
 mod types;
 mod usage_event;
 pub mod usage_events;

@@ -1,6 +1,7 @@
 //! Async jobs: the multi-server job queue in `async_job`.
 
 mod async_job;
+pub mod queue;
 mod types;
 
 pub use async_job::{AsyncJob, NewAsyncJob};

@@ -1,0 +1,211 @@
+//! The event log (`event`): record inside the caller's transaction, start/complete pairs,
+//! filtered keyset lists, archive and purge in bounded batches, and bulk inserts.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::{Event, EventLevel, EventState, NewEvent};
+use crate::Result;
+use crate::repo::{Page, PageRequest, last_insert_id, now};
+use crate::schema::cloud::event;
+use crate::types::{AccountId, DomainId, EventId, IntBool, UserId};
+
+/// MySQL's limit on placeholders in one statement.
+pub const MAX_PLACEHOLDERS: usize = 65_535;
+/// Placeholders one event row takes in a multi-row INSERT (every column but `id`).
+const PLACEHOLDERS_PER_EVENT: usize = 15;
+
+/// A new event: who did what, at which level.
+///
+/// ```
+/// use cloudstack_db::events::log::event;
+/// use cloudstack_db::events::EventLevel;
+/// use cloudstack_db::types::{AccountId, DomainId, UserId};
+/// let e = event("VM.START", "Starting VM web-1", UserId(2), AccountId(2), DomainId(1), EventLevel::Info);
+/// assert_eq!(e.event_type, "VM.START");
+/// ```
+pub fn event(
+    kind: &str,
+    description: &str,
+    user: UserId,
+    account: AccountId,
+    domain: DomainId,
+    level: EventLevel,
+) -> NewEvent {
+    NewEvent {
+        id: None,
+        uuid: Some(uuid::Uuid::new_v4()),
+        event_type: kind.to_owned(),
+        state: Some(EventState::Completed),
+        description: description.to_owned(),
+        user_id: user,
+        account_id: account,
+        domain_id: domain,
+        resource_id: None,
+        resource_type: None,
+        created: now(),
+        level,
+        start_id: None,
+        parameters: None,
+        archived: false,
+        display: Some(true),
+    }
+}
+
+/// Inserts one event on `conn` (inside the caller's transaction when there is one).
+pub fn record(conn: &mut MysqlConnection, new: NewEvent) -> Result<EventId> {
+    diesel::insert_into(event::table)
+        .values(new)
+        .execute(conn)?;
+    Ok(EventId(last_insert_id(conn)?))
+}
+
+/// Records the start of an action (state `Started`); complete it with [`record_completed`].
+pub fn record_started(conn: &mut MysqlConnection, mut new: NewEvent) -> Result<EventId> {
+    new.state = Some(EventState::Started);
+    new.start_id = None;
+    record(conn, new)
+}
+
+/// Records the completion of the action started by `start` (state `Completed`, `start_id` set).
+pub fn record_completed(
+    conn: &mut MysqlConnection,
+    start: EventId,
+    mut new: NewEvent,
+) -> Result<EventId> {
+    new.state = Some(EventState::Completed);
+    new.start_id = Some(start);
+    record(conn, new)
+}
+
+/// How many event rows go into one INSERT so it stays under [`MAX_PLACEHOLDERS`].
+///
+/// ```
+/// assert_eq!(cloudstack_db::events::log::bulk_chunk_size(), 4369);
+/// ```
+pub fn bulk_chunk_size() -> usize {
+    MAX_PLACEHOLDERS / PLACEHOLDERS_PER_EVENT
+}
+
+/// Inserts many events with multi-row INSERTs of at most [`bulk_chunk_size`] rows; returns how
+/// many were written. Run it in a transaction to make it all-or-nothing.
+pub fn bulk_insert(conn: &mut MysqlConnection, events: Vec<NewEvent>) -> Result<usize> {
+    let mut written = 0;
+    let mut rows = events.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<NewEvent> = rows.by_ref().take(bulk_chunk_size()).collect();
+        written += diesel::insert_into(event::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(written)
+}
+
+/// Which events [`list`] returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Of this account.
+    pub account_id: Option<AccountId>,
+    /// Of this domain.
+    pub domain_id: Option<DomainId>,
+    /// Of this type (`VM.START`, ...).
+    pub event_type: Option<String>,
+    /// At this level.
+    pub level: Option<EventLevel>,
+    /// Created at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Created before.
+    pub until: Option<DateTime<Utc>>,
+    /// Also archived events.
+    pub include_archived: bool,
+}
+
+/// A page of events matching `filter`, in id order.
+pub fn list(
+    conn: &mut MysqlConnection,
+    filter: &EventFilter,
+    page: &PageRequest,
+) -> Result<Page<Event>> {
+    let build = || {
+        let mut q = event::table.into_boxed();
+        if !filter.include_archived {
+            q = q.filter(event::archived.eq(IntBool(false)));
+        }
+        if let Some(a) = filter.account_id {
+            q = q.filter(event::account_id.eq(a));
+        }
+        if let Some(d) = filter.domain_id {
+            q = q.filter(event::domain_id.eq(d));
+        }
+        if let Some(t) = &filter.event_type {
+            q = q.filter(event::type_.eq(t.clone()));
+        }
+        if let Some(l) = filter.level {
+            q = q.filter(event::level.eq(l));
+        }
+        if let Some(from) = filter.from {
+            q = q.filter(event::created.ge(from.naive_utc()));
+        }
+        if let Some(until) = filter.until {
+            q = q.filter(event::created.lt(until.naive_utc()));
+        }
+        q
+    };
+    let rows = build()
+        .filter(event::id.gt(EventId(page.after_id())))
+        .order(event::id)
+        .limit(i64::from(page.limit()) + 1)
+        .select(Event::as_select())
+        .load(conn)?;
+    let total = if page.count_total {
+        Some(build().count().get_result(conn)?)
+    } else {
+        None
+    };
+    Ok(Page::from_rows(rows, page, |e| e.id.get(), total))
+}
+
+/// Marks events created before `cut` archived, `batch` rows per statement; returns how many.
+pub fn archive_older_than(
+    conn: &mut MysqlConnection,
+    cut: DateTime<Utc>,
+    batch: u32,
+) -> Result<usize> {
+    let mut total = 0;
+    loop {
+        let ids: Vec<EventId> = event::table
+            .filter(event::archived.eq(IntBool(false)))
+            .filter(event::created.lt(cut.naive_utc()))
+            .order(event::id)
+            .limit(i64::from(batch.max(1)))
+            .select(event::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(total);
+        }
+        total += diesel::update(event::table.filter(event::id.eq_any(ids)))
+            .set(event::archived.eq(IntBool(true)))
+            .execute(conn)?;
+    }
+}
+
+/// Deletes events created before `cut`, `batch` rows per statement; returns how many.
+pub fn purge_older_than(
+    conn: &mut MysqlConnection,
+    cut: DateTime<Utc>,
+    batch: u32,
+) -> Result<usize> {
+    let mut total = 0;
+    loop {
+        let ids: Vec<EventId> = event::table
+            .filter(event::created.lt(cut.naive_utc()))
+            .order(event::id)
+            .limit(i64::from(batch.max(1)))
+            .select(event::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(total);
+        }
+        total += diesel::delete(event::table.filter(event::id.eq_any(ids))).execute(conn)?;
+    }
+}

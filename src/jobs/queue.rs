@@ -1,0 +1,372 @@
+//! The async job queue in `async_job`, safe with many management servers polling at once.
+//!
+//! A job is claimed with `SELECT ... FOR UPDATE SKIP LOCKED` (MySQL 8, MariaDB 10.6+), so
+//! claimers never wait behind each other's row locks and every job goes to exactly one server.
+//! Completion and cancellation only move a job that is still `IN_PROGRESS`, so a race between
+//! them ends in exactly one final state.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::{AsyncJob, JobStatus, NewAsyncJob};
+use crate::db::transaction;
+use crate::repo::{Page, PageRequest, last_insert_id, now};
+use crate::schema::cloud::async_job;
+use crate::types::{AccountId, JobId, UserId};
+use crate::{Error, Result};
+
+/// CloudStack's result code for a job that failed on an internal error (and for orphans).
+pub const INTERNAL_ERROR: i32 = 530;
+/// The result CloudStack writes for jobs of a dead management server.
+pub const ORPHAN_RESULT: &str = "job cancelled because of management server restart or shutdown";
+
+/// A job to submit.
+#[derive(Debug, Clone)]
+pub struct JobSpec {
+    /// The command class name (`job_cmd`), e.g. `org.apache.cloudstack.api.command.user.vm.DeployVMCmd`.
+    pub cmd: String,
+    /// The serialized command parameters (`job_cmd_info`, JSON).
+    pub cmd_info: String,
+    /// Who submitted it.
+    pub user_id: UserId,
+    /// On behalf of which account.
+    pub account_id: AccountId,
+    /// The kind of object it works on (`VirtualMachine`, `Volume`, ...).
+    pub instance_type: Option<String>,
+    /// The id of that object.
+    pub instance_id: Option<u64>,
+    /// The management server that submitted it.
+    pub init_msid: i64,
+    /// The dispatcher (`ApiAsyncJobDispatcher` for API commands).
+    pub dispatcher: Option<String>,
+}
+
+/// Submits a job: `IN_PROGRESS`, not yet claimed by any server.
+pub fn submit(conn: &mut MysqlConnection, spec: &JobSpec) -> Result<AsyncJob> {
+    let at = now();
+    transaction(conn, |conn| {
+        diesel::insert_into(async_job::table)
+            .values(NewAsyncJob {
+                id: None,
+                user_id: spec.user_id,
+                account_id: spec.account_id,
+                instance_type: spec.instance_type.clone(),
+                instance_id: spec.instance_id,
+                job_cmd: Some(spec.cmd.clone()),
+                job_cmd_info: Some(spec.cmd_info.clone()),
+                job_cmd_ver: Some(1),
+                job_status: Some(JobStatus::InProgress),
+                job_process_status: Some(0),
+                job_result_code: Some(0),
+                job_result: None,
+                job_init_msid: Some(spec.init_msid),
+                job_complete_msid: None,
+                created: Some(at),
+                last_updated: Some(at),
+                last_polled: None,
+                removed: None,
+                uuid: Some(uuid::Uuid::new_v4()),
+                related: String::new(),
+                job_type: None,
+                job_dispatcher: spec.dispatcher.clone(),
+                job_executing_msid: None,
+                job_pending_signals: None,
+            })
+            .execute(conn)?;
+        let id = JobId(last_insert_id(conn)?);
+        find(conn, id)
+    })
+}
+
+/// A job by id, finished or not (completion sets `removed`, so this includes removed rows) —
+/// what a client polls.
+pub fn find(conn: &mut MysqlConnection, id: JobId) -> Result<AsyncJob> {
+    Ok(async_job::table
+        .find(id)
+        .select(AsyncJob::as_select())
+        .first(conn)?)
+}
+
+/// A job by uuid, finished or not.
+pub fn find_by_uuid(conn: &mut MysqlConnection, uuid: uuid::Uuid) -> Result<AsyncJob> {
+    Ok(async_job::table
+        .filter(async_job::uuid.eq(uuid.hyphenated().to_string()))
+        .select(AsyncJob::as_select())
+        .first(conn)?)
+}
+
+/// Claims up to `max` unclaimed `IN_PROGRESS` jobs (oldest first) for management server `msid`,
+/// skipping rows other claimers hold locked.
+pub fn claim(conn: &mut MysqlConnection, msid: i64, max: u32) -> Result<Vec<AsyncJob>> {
+    transaction(conn, |conn| {
+        let ids: Vec<JobId> = async_job::table
+            .filter(async_job::job_status.eq(JobStatus::InProgress))
+            .filter(async_job::job_executing_msid.is_null())
+            .filter(async_job::job_complete_msid.is_null())
+            .order(async_job::id)
+            .limit(i64::from(max.max(1)))
+            .select(async_job::id)
+            .for_update()
+            .skip_locked()
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(async_job::table.filter(async_job::id.eq_any(&ids)))
+            .set((
+                async_job::job_executing_msid.eq(msid),
+                async_job::last_updated.eq(now().naive_utc()),
+            ))
+            .execute(conn)?;
+        Ok(async_job::table
+            .filter(async_job::id.eq_any(&ids))
+            .order(async_job::id)
+            .select(AsyncJob::as_select())
+            .load(conn)?)
+    })
+}
+
+/// Claims the oldest unclaimed job for `msid`, if any.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::jobs::{queue, JobStatus};
+/// if let Some(job) = queue::claim_next(conn, 42)? {
+///     queue::complete(conn, job.id, 42, JobStatus::Succeeded, 0, Some("{}"))?;
+/// }
+/// # Ok(()) }
+/// ```
+pub fn claim_next(conn: &mut MysqlConnection, msid: i64) -> Result<Option<AsyncJob>> {
+    Ok(claim(conn, msid, 1)?.into_iter().next())
+}
+
+fn stale(id: JobId, detail: &str) -> Error {
+    Error::StaleState {
+        entity: "async_job",
+        id: id.get(),
+        detail: detail.to_owned(),
+    }
+}
+
+/// Records that `msid` is still working on a job (`last_updated` = now).
+pub fn heartbeat(conn: &mut MysqlConnection, id: JobId, msid: i64) -> Result<()> {
+    let n = diesel::update(
+        async_job::table
+            .filter(async_job::id.eq(id))
+            .filter(async_job::job_executing_msid.eq(msid))
+            .filter(async_job::job_status.eq(JobStatus::InProgress)),
+    )
+    .set(async_job::last_updated.eq(now().naive_utc()))
+    .execute(conn)?;
+    if n == 0 {
+        Err(stale(id, "not in progress on this server"))
+    } else {
+        Ok(())
+    }
+}
+
+fn finish(
+    conn: &mut MysqlConnection,
+    id: JobId,
+    msid: i64,
+    status: JobStatus,
+    code: i32,
+    result: Option<&str>,
+) -> Result<AsyncJob> {
+    let at = now().naive_utc();
+    let n = diesel::update(
+        async_job::table
+            .filter(async_job::id.eq(id))
+            .filter(async_job::job_status.eq(JobStatus::InProgress)),
+    )
+    .set((
+        async_job::job_status.eq(status),
+        async_job::job_result_code.eq(code),
+        async_job::job_result.eq(result),
+        async_job::job_complete_msid.eq(msid),
+        async_job::job_executing_msid.eq(None::<i64>),
+        async_job::last_updated.eq(at),
+        async_job::removed.eq(at),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(stale(id, "already finished"));
+    }
+    find(conn, id)
+}
+
+/// Completes a job that is still `IN_PROGRESS` (as `completeAsyncJob`): status, result code and
+/// result, `job_complete_msid`, `last_updated` and `removed` set, `job_executing_msid` cleared.
+/// A job already finished (completed or cancelled) is [`Error::StaleState`].
+pub fn complete(
+    conn: &mut MysqlConnection,
+    id: JobId,
+    msid: i64,
+    status: JobStatus,
+    code: i32,
+    result: Option<&str>,
+) -> Result<AsyncJob> {
+    if status == JobStatus::InProgress {
+        return Err(Error::invalid_value(
+            "async_job.job_status",
+            "IN_PROGRESS",
+            "not a final status",
+        ));
+    }
+    finish(conn, id, msid, status, code, result)
+}
+
+/// Cancels a job that is still `IN_PROGRESS`; a finished job is [`Error::StaleState`].
+pub fn cancel(conn: &mut MysqlConnection, id: JobId, msid: i64) -> Result<AsyncJob> {
+    finish(conn, id, msid, JobStatus::Cancelled, 0, Some("cancelled"))
+}
+
+/// Which jobs [`list`] returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobFilter {
+    /// Of this account.
+    pub account_id: Option<AccountId>,
+    /// In this status.
+    pub status: Option<JobStatus>,
+}
+
+/// A page of jobs (finished ones included), in id order.
+pub fn list(
+    conn: &mut MysqlConnection,
+    filter: &JobFilter,
+    page: &PageRequest,
+) -> Result<Page<AsyncJob>> {
+    let build = || {
+        let mut q = async_job::table.into_boxed();
+        if let Some(a) = filter.account_id {
+            q = q.filter(async_job::account_id.eq(a));
+        }
+        if let Some(s) = filter.status {
+            q = q.filter(async_job::job_status.eq(s));
+        }
+        q
+    };
+    let rows = build()
+        .filter(async_job::id.gt(JobId(page.after_id())))
+        .order(async_job::id)
+        .limit(i64::from(page.limit()) + 1)
+        .select(AsyncJob::as_select())
+        .load(conn)?;
+    let total = if page.count_total {
+        Some(build().count().get_result(conn)?)
+    } else {
+        None
+    };
+    Ok(Page::from_rows(rows, page, |j| j.id.get(), total))
+}
+
+/// Which in-progress jobs count as orphaned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orphaned {
+    /// Jobs of a management server known to be dead: executing there, or submitted there and
+    /// never claimed (CloudStack's `cleanupLeftOverJobs` selection).
+    OfServer(i64),
+    /// Claimed jobs whose heartbeat (`last_updated`) is older than this.
+    SilentSince(DateTime<Utc>),
+}
+
+fn orphan_ids(conn: &mut MysqlConnection, which: Orphaned) -> Result<Vec<JobId>> {
+    let base = async_job::table
+        .filter(async_job::job_status.eq(JobStatus::InProgress))
+        .filter(async_job::job_complete_msid.is_null());
+    let ids = match which {
+        Orphaned::OfServer(msid) => base
+            .filter(
+                async_job::job_executing_msid
+                    .eq(msid)
+                    .or(async_job::job_executing_msid
+                        .is_null()
+                        .and(async_job::job_init_msid.eq(msid))),
+            )
+            .order(async_job::created)
+            .select(async_job::id)
+            .for_update()
+            .load(conn)?,
+        Orphaned::SilentSince(cut) => base
+            .filter(async_job::job_executing_msid.is_not_null())
+            .filter(async_job::last_updated.lt(cut.naive_utc()))
+            .order(async_job::created)
+            .select(async_job::id)
+            .for_update()
+            .load(conn)?,
+    };
+    Ok(ids)
+}
+
+/// The orphaned jobs, oldest first.
+pub fn find_orphans(conn: &mut MysqlConnection, which: Orphaned) -> Result<Vec<AsyncJob>> {
+    let ids = orphan_ids(conn, which)?;
+    Ok(async_job::table
+        .filter(async_job::id.eq_any(ids))
+        .order(async_job::created)
+        .select(AsyncJob::as_select())
+        .load(conn)?)
+}
+
+/// Hands orphaned jobs back to the queue (unclaimed, so another server claims them); returns
+/// how many.
+pub fn requeue_orphans(conn: &mut MysqlConnection, which: Orphaned) -> Result<usize> {
+    transaction(conn, |conn| {
+        let ids = orphan_ids(conn, which)?;
+        Ok(
+            diesel::update(async_job::table.filter(async_job::id.eq_any(ids)))
+                .set((
+                    async_job::job_executing_msid.eq(None::<i64>),
+                    async_job::last_updated.eq(now().naive_utc()),
+                ))
+                .execute(conn)?,
+        )
+    })
+}
+
+/// Fails orphaned jobs the way CloudStack does for a dead server: `FAILED`, code 530, result
+/// [`ORPHAN_RESULT`], completed by `msid`; returns how many.
+pub fn fail_orphans(conn: &mut MysqlConnection, which: Orphaned, msid: i64) -> Result<usize> {
+    transaction(conn, |conn| {
+        let ids = orphan_ids(conn, which)?;
+        let at = now().naive_utc();
+        Ok(
+            diesel::update(async_job::table.filter(async_job::id.eq_any(ids)))
+                .set((
+                    async_job::job_status.eq(JobStatus::Failed),
+                    async_job::job_result_code.eq(INTERNAL_ERROR),
+                    async_job::job_result.eq(ORPHAN_RESULT),
+                    async_job::job_complete_msid.eq(msid),
+                    async_job::job_executing_msid.eq(None::<i64>),
+                    async_job::last_updated.eq(at),
+                    async_job::removed.eq(at),
+                ))
+                .execute(conn)?,
+        )
+    })
+}
+
+/// Deletes finished jobs whose `removed` is older than `cut`, at most `batch` rows per
+/// statement (each its own short transaction), until none is left; returns how many.
+pub fn expunge_finished(
+    conn: &mut MysqlConnection,
+    cut: DateTime<Utc>,
+    batch: u32,
+) -> Result<usize> {
+    let mut total = 0;
+    loop {
+        let ids: Vec<JobId> = async_job::table
+            .filter(async_job::job_status.ne(JobStatus::InProgress))
+            .filter(async_job::job_complete_msid.is_not_null())
+            .filter(async_job::removed.le(cut.naive_utc()))
+            .order(async_job::id)
+            .limit(i64::from(batch.max(1)))
+            .select(async_job::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(total);
+        }
+        total +=
+            diesel::delete(async_job::table.filter(async_job::id.eq_any(ids))).execute(conn)?;
+    }
+}

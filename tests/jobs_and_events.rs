@@ -1,0 +1,363 @@
+//! The async job queue with many management servers, orphans, cancel-vs-complete races, and the
+//! event log (pagination, archive, purge, bulk insert).
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Barrier};
+
+use chrono::{Duration, Utc};
+use cloudstack_db::Error;
+use cloudstack_db::events::log::{self, EventFilter};
+use cloudstack_db::events::{EventLevel, EventState};
+use cloudstack_db::jobs::JobStatus;
+use cloudstack_db::jobs::queue::{self, JobFilter, JobSpec, Orphaned};
+use cloudstack_db::repo::PageRequest;
+use cloudstack_db::testing::count;
+use cloudstack_db::types::*;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+fn spec(i: usize) -> JobSpec {
+    JobSpec {
+        cmd: "org.apache.cloudstack.api.command.user.vm.DeployVMCmd".into(),
+        cmd_info: format!("{{\"n\":{i}}}"),
+        user_id: UserId(2),
+        account_id: AccountId(2),
+        instance_type: Some("VirtualMachine".into()),
+        instance_id: Some(i as u64),
+        init_msid: 1000,
+        dispatcher: Some("ApiAsyncJobDispatcher".into()),
+    }
+}
+
+#[test]
+fn eight_servers_claim_5000_jobs_each_exactly_once() {
+    const JOBS: usize = 5000;
+    let test = common::fresh();
+    let db = test.database().clone();
+    db.cloud()
+        .transaction(|c| {
+            for i in 0..JOBS {
+                queue::submit(c, &spec(i))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let claimed: Vec<Vec<JobId>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..=8i64)
+            .map(|msid| {
+                let db = db.clone();
+                s.spawn(move || {
+                    let mut conn = db.cloud().get().unwrap();
+                    let mut mine = Vec::new();
+                    // Claim in small batches until the queue is empty; errors would surface here.
+                    loop {
+                        let jobs = queue::claim(&mut conn, msid, 5).unwrap();
+                        if jobs.is_empty() {
+                            break;
+                        }
+                        for job in jobs {
+                            assert_eq!(job.job_executing_msid, Some(msid));
+                            queue::heartbeat(&mut conn, job.id, msid).unwrap();
+                            queue::complete(
+                                &mut conn,
+                                job.id,
+                                msid,
+                                JobStatus::Succeeded,
+                                0,
+                                Some("{\"ok\":true}"),
+                            )
+                            .unwrap();
+                            mine.push(job.id);
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let all: Vec<JobId> = claimed.iter().flatten().copied().collect();
+    let distinct: HashSet<JobId> = all.iter().copied().collect();
+    assert_eq!(all.len(), JOBS, "every job claimed");
+    assert_eq!(distinct.len(), JOBS, "no job claimed twice");
+    assert!(
+        claimed.iter().filter(|c| !c.is_empty()).count() >= 2,
+        "the work was shared"
+    );
+    let mut conn = db.cloud().get().unwrap();
+    assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM async_job WHERE job_status = 1 AND removed IS NOT NULL AND job_executing_msid IS NULL").unwrap(), JOBS as i64);
+    // Each job was completed by the server that claimed it.
+    for (i, mine) in claimed.iter().enumerate() {
+        for id in mine.iter().take(20) {
+            assert_eq!(
+                queue::find(&mut conn, *id).unwrap().job_complete_msid,
+                Some(i as i64 + 1)
+            );
+        }
+    }
+    let page = queue::list(
+        &mut conn,
+        &JobFilter {
+            status: Some(JobStatus::Succeeded),
+            ..Default::default()
+        },
+        &PageRequest::first(10).with_total(),
+    )
+    .unwrap();
+    assert_eq!(page.total, Some(JOBS as i64));
+}
+
+#[test]
+fn orphans_of_a_dead_server_are_handed_back_or_failed() {
+    let test = common::fresh();
+    let mut conn = test.database().cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    for i in 0..6 {
+        queue::submit(conn, &spec(i)).unwrap();
+    }
+    let dead = queue::claim(conn, 7, 3).unwrap();
+    let alive = queue::claim(conn, 8, 1).unwrap();
+    assert_eq!(
+        queue::find_orphans(conn, Orphaned::OfServer(7))
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        queue::requeue_orphans(conn, Orphaned::OfServer(7)).unwrap(),
+        3
+    );
+    let again = queue::claim(conn, 9, 10).unwrap();
+    let ids: HashSet<JobId> = again.iter().map(|j| j.id).collect();
+    assert!(
+        dead.iter().all(|j| ids.contains(&j.id)),
+        "the dead server's jobs are claimable again"
+    );
+    assert_eq!(again.len(), 5, "three handed back plus two never claimed");
+    // Server 9 goes silent: its jobs' heartbeats are old; server 8 keeps beating.
+    conn.batch_execute("UPDATE async_job SET last_updated = UTC_TIMESTAMP() - INTERVAL 10 MINUTE WHERE job_executing_msid = 9").unwrap();
+    queue::heartbeat(conn, alive[0].id, 8).unwrap();
+    let cut = Utc::now() - Duration::minutes(2);
+    assert_eq!(
+        queue::find_orphans(conn, Orphaned::SilentSince(cut))
+            .unwrap()
+            .len(),
+        5
+    );
+    assert_eq!(
+        queue::fail_orphans(conn, Orphaned::SilentSince(cut), 8).unwrap(),
+        5
+    );
+    let failed = queue::find(conn, again[0].id).unwrap();
+    assert_eq!(
+        (
+            failed.job_status,
+            failed.job_result_code,
+            failed.job_result.as_deref()
+        ),
+        (
+            Some(JobStatus::Failed),
+            Some(530),
+            Some(queue::ORPHAN_RESULT)
+        )
+    );
+    assert!(failed.removed.is_some());
+    assert_eq!(
+        queue::find(conn, alive[0].id).unwrap().job_status,
+        Some(JobStatus::InProgress)
+    );
+    // Finished jobs older than a cut are expunged in small batches.
+    conn.batch_execute(
+        "UPDATE async_job SET removed = UTC_TIMESTAMP() - INTERVAL 2 DAY WHERE job_status <> 0",
+    )
+    .unwrap();
+    assert_eq!(
+        queue::expunge_finished(conn, Utc::now() - Duration::days(1), 2).unwrap(),
+        5
+    );
+    assert_eq!(count(conn, "SELECT COUNT(*) FROM async_job").unwrap(), 1);
+}
+
+#[test]
+fn cancel_racing_completion_ends_in_exactly_one_final_state() {
+    let test = common::fresh();
+    let db = test.database().clone();
+    for round in 0..20 {
+        let job = db.cloud().run(|c| queue::submit(c, &spec(round))).unwrap();
+        let job = db
+            .cloud()
+            .run(|c| queue::claim_next(c, 1))
+            .unwrap()
+            .unwrap_or(job);
+        let barrier = Arc::new(Barrier::new(2));
+        let (d1, b1, d2, b2) = (db.clone(), barrier.clone(), db.clone(), barrier);
+        let completer = std::thread::spawn(move || {
+            let mut c = d1.cloud().get().unwrap();
+            b1.wait();
+            queue::complete(&mut c, job.id, 1, JobStatus::Succeeded, 0, None)
+        });
+        let canceller = std::thread::spawn(move || {
+            let mut c = d2.cloud().get().unwrap();
+            b2.wait();
+            queue::cancel(&mut c, job.id, 2)
+        });
+        let (done, cancelled) = (completer.join().unwrap(), canceller.join().unwrap());
+        assert!(
+            done.is_ok() != cancelled.is_ok(),
+            "round {round}: exactly one wins: {done:?} / {cancelled:?}"
+        );
+        let loser = if done.is_ok() { &cancelled } else { &done };
+        assert!(matches!(
+            loser,
+            Err(Error::StaleState {
+                entity: "async_job",
+                ..
+            })
+        ));
+        let last = db.cloud().run(|c| queue::find(c, job.id)).unwrap();
+        let expected = if done.is_ok() {
+            JobStatus::Succeeded
+        } else {
+            JobStatus::Cancelled
+        };
+        assert_eq!(last.job_status, Some(expected));
+    }
+}
+
+#[test]
+fn events_page_archive_purge_and_bulk_insert() {
+    let test = common::fresh();
+    let mut conn = test.database().cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    // A start/complete pair inside a caller's transaction.
+    let (start, done) = cloudstack_db::db::transaction(conn, |c| {
+        let start = log::record_started(
+            c,
+            log::event(
+                "VM.START",
+                "Starting VM",
+                UserId(2),
+                AccountId(2),
+                DomainId(1),
+                EventLevel::Info,
+            ),
+        )?;
+        let done = log::record_completed(
+            c,
+            start,
+            log::event(
+                "VM.START",
+                "Started VM",
+                UserId(2),
+                AccountId(2),
+                DomainId(1),
+                EventLevel::Info,
+            ),
+        )?;
+        Ok((start, done))
+    })
+    .unwrap();
+    let pair = log::list(conn, &EventFilter::default(), &PageRequest::first(10))
+        .unwrap()
+        .items;
+    assert_eq!(
+        (pair[0].state, pair[1].state, pair[1].start_id),
+        (EventState::Started, EventState::Completed, start)
+    );
+    assert_eq!(pair[1].id, done);
+
+    // 10 000 events in multi-row statements: more placeholders than one statement may hold.
+    let old = Utc::now() - Duration::days(40);
+    let events: Vec<_> = (0..10_000)
+        .map(|i| {
+            let mut e = log::event(
+                if i % 2 == 0 {
+                    "VOLUME.CREATE"
+                } else {
+                    "VM.STOP"
+                },
+                &format!("event {i}"),
+                UserId(2),
+                AccountId(if i % 3 == 0 { 1 } else { 2 }),
+                DomainId(1),
+                if i % 10 == 0 {
+                    EventLevel::Error
+                } else {
+                    EventLevel::Info
+                },
+            );
+            if i < 4000 {
+                e.created = old;
+            }
+            e
+        })
+        .collect();
+    assert!(10_000 * 15 > log::MAX_PLACEHOLDERS);
+    assert_eq!(log::bulk_insert(conn, events).unwrap(), 10_000);
+    assert_eq!(count(conn, "SELECT COUNT(*) FROM event").unwrap(), 10_002);
+
+    // Filtered keyset pages see every matching row once.
+    let filter = EventFilter {
+        account_id: Some(AccountId(1)),
+        level: Some(EventLevel::Error),
+        ..Default::default()
+    };
+    let expected = count(
+        conn,
+        "SELECT COUNT(*) FROM event WHERE account_id = 1 AND level = 'ERROR'",
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    let mut page = log::list(conn, &filter, &PageRequest::first(50).with_total()).unwrap();
+    assert_eq!(page.total, Some(expected));
+    loop {
+        seen.extend(page.items.iter().map(|e| e.id.get()));
+        match page.next {
+            Some(cursor) => {
+                page = log::list(conn, &filter, &PageRequest::after(cursor, 50)).unwrap()
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as i64, expected);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    let recent = EventFilter {
+        from: Some(Utc::now() - Duration::days(1)),
+        event_type: Some("VM.STOP".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        log::list(conn, &recent, &PageRequest::first(1).with_total())
+            .unwrap()
+            .total,
+        Some(3000)
+    );
+
+    // Archive then purge the old ones in batches of 500.
+    let cut = Utc::now() - Duration::days(30);
+    assert_eq!(log::archive_older_than(conn, cut, 500).unwrap(), 4000);
+    assert_eq!(
+        log::list(
+            conn,
+            &EventFilter::default(),
+            &PageRequest::first(1).with_total()
+        )
+        .unwrap()
+        .total,
+        Some(6002)
+    );
+    let with_archived = EventFilter {
+        include_archived: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        log::list(conn, &with_archived, &PageRequest::first(1).with_total())
+            .unwrap()
+            .total,
+        Some(10_002)
+    );
+    assert_eq!(log::purge_older_than(conn, cut, 500).unwrap(), 4000);
+    assert_eq!(count(conn, "SELECT COUNT(*) FROM event").unwrap(), 6002);
+}
