@@ -294,7 +294,7 @@ fn events_page_archive_purge_and_bulk_insert() {
             e
         })
         .collect();
-    assert!(10_000 * 15 > log::MAX_PLACEHOLDERS);
+    const { assert!(10_000 * 15 > log::MAX_PLACEHOLDERS) };
     assert_eq!(log::bulk_insert(conn, events).unwrap(), 10_000);
     assert_eq!(count(conn, "SELECT COUNT(*) FROM event").unwrap(), 10_002);
 
