@@ -95,6 +95,7 @@ fn run() -> Result<()> {
     show_fresh_install(&db)?;
     vm_lifecycle(&db)?;
     identity(&db)?;
+    public_addresses(&db)?;
     println!("== done");
     Ok(())
 }
@@ -478,6 +479,128 @@ fn identity(db: &Database) -> Result<()> {
     println!(
         "tampered request: {}",
         tampered.err().map(|e| e.to_string()).unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// A public IP range for the zone, an isolated guest network for the account, and an address
+/// allocated to it and released.
+fn public_addresses(db: &Database) -> Result<()> {
+    use cloudstack_db::compute::zones_and_offerings::find_zone_by_name;
+    use cloudstack_db::network::networks::{self, NetworkEvent, NetworkSpec};
+    use cloudstack_db::network::public_ips::{self, AllocateRequest, RangeSpec};
+    use cloudstack_db::network::{
+        AclType, BroadcastDomainType, GuestType, NetworkMode, TrafficType, VlanType,
+    };
+    use cloudstack_db::types::{AccountId, DomainId};
+
+    let mut conn = db.cloud().get()?;
+    let conn: &mut MysqlConnection = &mut conn;
+    println!("-- public addresses");
+    let zone = find_zone_by_name(conn, "tour-zone")?;
+    let spec = |name: &str, traffic, guest, vlan: Option<&str>, cidr: Option<&str>| NetworkSpec {
+        name: name.into(),
+        display_text: Some(name.into()),
+        account_id: AccountId(2),
+        domain_id: DomainId(1),
+        zone_id: zone.id,
+        traffic_type: traffic,
+        guest_type: guest,
+        broadcast_domain_type: BroadcastDomainType::Vlan,
+        vlan: vlan.map(str::to_owned),
+        gateway: cidr.map(|_| "10.1.1.1".parse().expect("an address")),
+        cidr: cidr.map(str::to_owned),
+        mode: Some(NetworkMode::Dhcp),
+        acl_type: guest.map(|_| AclType::Account),
+        network_offering_id: 1,
+        physical_network_id: Some(200),
+        guru_name: "ExternalGuestNetworkGuru".into(),
+    };
+    let public = networks::create(
+        conn,
+        db,
+        &spec(
+            "tour-public",
+            TrafficType::Public,
+            None,
+            Some("untagged"),
+            None,
+        ),
+    )?;
+    let stamp = (chrono::Utc::now().timestamp() % 200) as u8 + 20;
+    let range = public_ips::create_range(
+        conn,
+        &RangeSpec {
+            zone_id: zone.id,
+            network_id: public.id,
+            physical_network_id: 200,
+            vlan_tag: "untagged".into(),
+            gateway: format!("198.18.{stamp}.1").parse().expect("an address"),
+            netmask: "255.255.255.0".parse().expect("a netmask"),
+            start: format!("198.18.{stamp}.10").parse().expect("an address"),
+            end: format!("198.18.{stamp}.20").parse().expect("an address"),
+            ip6: None,
+            vlan_type: VlanType::VirtualNetwork,
+        },
+    );
+    let range = match range {
+        Ok(range) => range,
+        // Ran before in this minute's subnet: reuse the zone's first range.
+        Err(cloudstack_db::Error::Conflict(_)) => public_ips::list_ranges(conn, zone.id)?.remove(0),
+        Err(e) => return Err(e),
+    };
+    println!(
+        "public range:    {} ({}) in zone {}",
+        range.ip4_range.as_deref().unwrap_or(""),
+        range.vlan_id.as_deref().unwrap_or(""),
+        zone.id
+    );
+    let guest = networks::create(
+        conn,
+        db,
+        &spec(
+            "tour-isolated",
+            TrafficType::Guest,
+            Some(GuestType::Isolated),
+            Some("100"),
+            Some("10.1.1.0/24"),
+        ),
+    )?;
+    let guest = networks::transition(conn, &guest, NetworkEvent::ImplementNetwork)?;
+    let guest = networks::transition(conn, &guest, NetworkEvent::OperationSucceeded)?;
+    println!(
+        "guest network:   {} id {} {} {} {}",
+        guest.name.as_deref().unwrap_or(""),
+        guest.id,
+        guest.cidr.as_deref().unwrap_or(""),
+        guest.broadcast_uri.as_deref().unwrap_or(""),
+        guest.state
+    );
+    let ip = public_ips::allocate(
+        conn,
+        &AllocateRequest {
+            zone_id: zone.id,
+            account_id: AccountId(2),
+            domain_id: DomainId(1),
+            vlan_id: Some(range.id),
+            network_id: Some(guest.id),
+            source_nat: true,
+            is_system: false,
+        },
+    )?;
+    println!(
+        "allocated:       {} (state {}, source NAT {}, network {:?})",
+        ip.address()?,
+        ip.state,
+        ip.source_nat,
+        ip.network_id
+    );
+    let freed = public_ips::release(conn, ip.id)?;
+    println!(
+        "released:        {} (state {}, owner {:?}) — usage events NET.IPASSIGN and NET.IPRELEASE written",
+        freed.address()?,
+        freed.state,
+        freed.account_id
     );
     Ok(())
 }

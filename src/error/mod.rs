@@ -84,6 +84,15 @@ pub enum Error {
     #[error("refused: {0}")]
     Conflict(String),
 
+    /// A pool of resources ran out, e.g. no free public IP address is left in a zone.
+    #[error("no free {resource} left: {detail}")]
+    Exhausted {
+        /// What ran out (`public IP address`, ...).
+        resource: &'static str,
+        /// Where.
+        detail: String,
+    },
+
     /// A caller could not be authenticated (wrong or revoked key, bad signature, expired request,
     /// disabled or locked user or account). The reason never contains a key or a password.
     #[error("authentication failed: {reason}")]

@@ -1,7 +1,10 @@
 //! Network: guest networks, public VLAN ranges and public IP addresses.
 
+pub mod addressing;
 mod guest_network;
 mod ip_address;
+pub mod networks;
+pub mod public_ips;
 mod types;
 mod vlan;
 

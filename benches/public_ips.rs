@@ -1,0 +1,132 @@
+//! Public IP allocations per second with 1, 4 and 16 allocating threads (each with its own
+//! connection) on one range of 2 000 addresses.
+//!
+//! `cargo bench --bench public_ips`
+
+use std::time::{Duration, Instant};
+
+use cloudstack_db::Error;
+use cloudstack_db::compute::NewDataCenter;
+use cloudstack_db::compute::zones_and_offerings::create_zone;
+use cloudstack_db::network::networks::{self, NetworkSpec};
+use cloudstack_db::network::public_ips::{self, AllocateRequest, RangeSpec};
+use cloudstack_db::network::{BroadcastDomainType, TrafficType, VlanType};
+use cloudstack_db::testing::TestDatabases;
+use cloudstack_db::types::{AccountId, DomainId};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use diesel::connection::SimpleConnection;
+
+const ADDRESSES: u64 = 2000;
+
+fn allocations(c: &mut Criterion) {
+    let test = TestDatabases::with_pool(cloudstack_db::db::PoolSettings {
+        max_size: 18,
+        ..cloudstack_db::testing::test_pool_settings()
+    })
+    .expect("test databases");
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = create_zone(
+        &mut conn,
+        NewDataCenter {
+            name: Some("bench".into()),
+            dns1: "8.8.8.8".into(),
+            internal_dns1: "10.0.0.2".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let public = networks::create(
+        &mut conn,
+        &db,
+        &NetworkSpec {
+            name: "public".into(),
+            display_text: None,
+            account_id: AccountId(1),
+            domain_id: DomainId(1),
+            zone_id: zone.id,
+            traffic_type: TrafficType::Public,
+            guest_type: None,
+            broadcast_domain_type: BroadcastDomainType::Vlan,
+            vlan: None,
+            gateway: None,
+            cidr: None,
+            mode: None,
+            acl_type: None,
+            network_offering_id: 1,
+            physical_network_id: Some(200),
+            guru_name: "PublicNetworkGuru".into(),
+        },
+    )
+    .unwrap();
+    public_ips::create_range(
+        &mut conn,
+        &RangeSpec {
+            zone_id: zone.id,
+            network_id: public.id,
+            physical_network_id: 200,
+            vlan_tag: "untagged".into(),
+            gateway: "10.20.0.1".parse().unwrap(),
+            netmask: "255.255.240.0".parse().unwrap(),
+            start: "10.20.0.10".parse().unwrap(),
+            end: "10.20.7.217".parse().unwrap(),
+            ip6: None,
+            vlan_type: VlanType::VirtualNetwork,
+        },
+    )
+    .unwrap();
+    drop(conn);
+    let request = AllocateRequest {
+        zone_id: zone.id,
+        account_id: AccountId(2),
+        domain_id: DomainId(1),
+        vlan_id: None,
+        network_id: None,
+        source_nat: false,
+        is_system: false,
+    };
+    let mut group = c.benchmark_group("public_ip_allocation");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15))
+        .throughput(Throughput::Elements(ADDRESSES));
+    for threads in [1usize, 4, 16] {
+        group.bench_function(format!("allocate_until_exhausted/{threads}_threads"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let started = Instant::now();
+                    std::thread::scope(|s| {
+                        for _ in 0..threads {
+                            let (db, request) = (db.clone(), request.clone());
+                            s.spawn(move || {
+                                let mut conn = db.cloud().get().unwrap();
+                                loop {
+                                    match public_ips::allocate(&mut conn, &request) {
+                                        Ok(_) => {}
+                                        Err(Error::Exhausted { .. }) => break,
+                                        Err(e) => panic!("{e}"),
+                                    }
+                                }
+                            });
+                        }
+                    });
+                    total += started.elapsed();
+                    db.cloud()
+                        .run(|c| {
+                            Ok(c.batch_execute(
+                                "UPDATE user_ip_address SET state = 'Free', allocated = NULL, account_id = NULL, domain_id = NULL; \
+                                 DELETE FROM usage_event",
+                            )?)
+                        })
+                        .unwrap();
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, allocations);
+criterion_main!(benches);

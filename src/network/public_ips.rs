@@ -1,0 +1,467 @@
+//! Public IP ranges (`vlan`) and their addresses (`user_ip_address`): ranges that never
+//! overlap in a zone, allocation that is correct with many allocators at once (`FOR UPDATE SKIP
+//! LOCKED`: no allocator waits behind another's row lock), release, and the `NET.IPASSIGN` /
+//! `NET.IPRELEASE` usage events in the same transaction as the change.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use diesel::prelude::*;
+
+use super::addressing::{Ipv4Range, parse_ip, vlan_uri};
+use super::{IpAddress, IpAddressState, NewIpAddress, NewVlan, Vlan, VlanType};
+use crate::db::transaction;
+use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
+use crate::repo::{Page, PageRequest, last_insert_id, now};
+use crate::schema::cloud::{data_center, user_ip_address, vlan};
+use crate::types::{AccountId, DomainId, IpAddressId, NetworkId, TemplateId, VlanId, VmId, ZoneId};
+use crate::{Error, Result};
+
+/// The system account, whose addresses CloudStack writes no usage events for.
+const SYSTEM_ACCOUNT: AccountId = AccountId(1);
+/// Rows per multi-row INSERT of a range's addresses.
+const ADDRESS_CHUNK: usize = 2000;
+
+/// A public IP range to create.
+#[derive(Debug, Clone)]
+pub struct RangeSpec {
+    /// Zone.
+    pub zone_id: ZoneId,
+    /// The network the range belongs to (the zone's Public network).
+    pub network_id: NetworkId,
+    /// The physical network (outside this crate's tables).
+    pub physical_network_id: u64,
+    /// VLAN tag (`100` or `untagged`), stored as `vlan://100`.
+    pub vlan_tag: String,
+    /// Gateway.
+    pub gateway: Ipv4Addr,
+    /// Netmask.
+    pub netmask: Ipv4Addr,
+    /// First address.
+    pub start: Ipv4Addr,
+    /// Last address.
+    pub end: Ipv4Addr,
+    /// IPv6 gateway, CIDR and range, stored as given.
+    pub ip6: Option<(String, String, String)>,
+    /// `VirtualNetwork` (source NAT, static NAT) or `DirectAttached`.
+    pub vlan_type: VlanType,
+}
+
+fn live_ranges(conn: &mut MysqlConnection, zone: ZoneId) -> Result<Vec<Vlan>> {
+    Ok(vlan::table
+        .filter(vlan::data_center_id.eq(zone))
+        .filter(vlan::removed.is_null())
+        .select(Vlan::as_select())
+        .load(conn)?)
+}
+
+/// Creates a range and one `Free` address row per address, in one transaction. A range that
+/// overlaps a live range of the zone is refused ([`Error::Conflict`]); the zone row is locked
+/// while checking, so two overlapping ranges cannot both get in.
+pub fn create_range(conn: &mut MysqlConnection, spec: &RangeSpec) -> Result<Vlan> {
+    let range = Ipv4Range::new(spec.start, spec.end, spec.gateway, spec.netmask)?;
+    let tag = vlan_uri(&spec.vlan_tag)?;
+    transaction(conn, |conn| {
+        let mac_base: u64 = data_center::table
+            .filter(data_center::id.eq(spec.zone_id))
+            .select(data_center::mac_address)
+            .for_update()
+            .first(conn)?;
+        for existing in live_ranges(conn, spec.zone_id)? {
+            if let Some(other) = existing.ip4_range.as_deref().and_then(Ipv4Range::parse) {
+                if other.overlaps(&range) {
+                    return Err(Error::Conflict(format!(
+                        "{range} overlaps range {other} (vlan {}) in zone {}",
+                        existing.id, spec.zone_id
+                    )));
+                }
+            }
+        }
+        let at = now();
+        diesel::insert_into(vlan::table)
+            .values(NewVlan {
+                id: None,
+                uuid: Some(uuid::Uuid::new_v4()),
+                vlan_id: Some(tag.clone()),
+                vlan_gateway: Some(spec.gateway.to_string()),
+                vlan_netmask: Some(spec.netmask.to_string()),
+                ip4_range: Some(range.to_string()),
+                vlan_type: Some(spec.vlan_type),
+                data_center_id: spec.zone_id,
+                network_id: spec.network_id,
+                physical_network_id: spec.physical_network_id,
+                ip6_gateway: spec.ip6.as_ref().map(|i| i.0.clone()),
+                ip6_cidr: spec.ip6.as_ref().map(|i| i.1.clone()),
+                ip6_range: spec.ip6.as_ref().map(|i| i.2.clone()),
+                removed: None,
+                created: Some(at),
+            })
+            .execute(conn)?;
+        let vlan_id = VlanId(last_insert_id(conn)?);
+        // Each address takes the zone's next MAC address number.
+        let rows: Vec<NewIpAddress> = range
+            .addresses()
+            .enumerate()
+            .map(|(i, ip)| NewIpAddress {
+                id: None,
+                uuid: Some(uuid::Uuid::new_v4()),
+                account_id: None,
+                domain_id: None,
+                public_ip_address: ip.to_string(),
+                data_center_id: spec.zone_id,
+                source_nat: false,
+                allocated: None,
+                vlan_db_id: vlan_id,
+                one_to_one_nat: false,
+                vm_id: None,
+                state: Some(IpAddressState::Free),
+                mac_address: mac_base + i as u64,
+                source_network_id: spec.network_id,
+                network_id: None,
+                physical_network_id: spec.physical_network_id,
+                is_system: false,
+                vpc_id: None,
+                dnat_vmip: None,
+                is_portable: false,
+                display: None,
+                removed: None,
+                created: Some(at),
+                rule_state: None,
+                forsystemvms: None,
+                for_router: None,
+            })
+            .collect();
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<NewIpAddress> = rows.by_ref().take(ADDRESS_CHUNK).collect();
+            diesel::insert_into(user_ip_address::table)
+                .values(chunk)
+                .execute(conn)?;
+        }
+        diesel::update(data_center::table.filter(data_center::id.eq(spec.zone_id)))
+            .set(data_center::mac_address.eq(mac_base + range.len()))
+            .execute(conn)?;
+        Ok(vlan::table
+            .find(vlan_id)
+            .select(Vlan::as_select())
+            .first(conn)?)
+    })
+}
+
+/// Deletes a range and its addresses, refused ([`Error::Conflict`]) while any of them is
+/// allocated.
+pub fn delete_range(conn: &mut MysqlConnection, id: VlanId) -> Result<()> {
+    transaction(conn, |conn| {
+        vlan::table
+            .filter(vlan::id.eq(id))
+            .filter(vlan::removed.is_null())
+            .select(vlan::id)
+            .for_update()
+            .first::<VlanId>(conn)?;
+        let in_use: i64 = user_ip_address::table
+            .filter(user_ip_address::vlan_db_id.eq(id))
+            .filter(
+                user_ip_address::allocated
+                    .is_not_null()
+                    .or(user_ip_address::state.ne(IpAddressState::Free)),
+            )
+            .count()
+            .get_result(conn)?;
+        if in_use > 0 {
+            return Err(Error::Conflict(format!(
+                "range {id} has {in_use} address(es) in use"
+            )));
+        }
+        diesel::delete(user_ip_address::table.filter(user_ip_address::vlan_db_id.eq(id)))
+            .execute(conn)?;
+        crate::repo::soft_delete!(conn, vlan, id)
+    })
+}
+
+/// What an allocation asks for.
+#[derive(Debug, Clone)]
+pub struct AllocateRequest {
+    /// Zone.
+    pub zone_id: ZoneId,
+    /// New owner.
+    pub account_id: AccountId,
+    /// Owner's domain.
+    pub domain_id: DomainId,
+    /// Only from this range.
+    pub vlan_id: Option<VlanId>,
+    /// Associate with this guest network at once.
+    pub network_id: Option<NetworkId>,
+    /// The network's source NAT address.
+    pub source_nat: bool,
+    /// Used by the system (a system VM, a router).
+    pub is_system: bool,
+}
+
+fn usage_for(
+    conn: &mut MysqlConnection,
+    ip: &IpAddress,
+    kind: &str,
+    owner: AccountId,
+) -> Result<()> {
+    if owner == SYSTEM_ACCOUNT {
+        return Ok(());
+    }
+    let vlan_type: Option<VlanType> = vlan::table
+        .find(ip.vlan_db_id)
+        .select(vlan::vlan_type)
+        .first(conn)?;
+    let mut event = usage_event_for(
+        kind,
+        owner,
+        ip.data_center_id,
+        ip.id.get(),
+        &ip.public_ip_address,
+    );
+    // CloudStack's IP-address shape: template_id = is_system, size = source NAT, type = VLAN type.
+    event.template_id = Some(TemplateId(u64::from(ip.is_system)));
+    event.size = Some(u64::from(ip.source_nat));
+    event.resource_type = vlan_type.map(|t| t.as_str().to_owned());
+    record_usage_event(conn, event)?;
+    Ok(())
+}
+
+/// Allocates a free address (`allocated IS NULL`) to an account: the candidate row is taken with
+/// `FOR UPDATE SKIP LOCKED`, so concurrent allocators each get a different address without
+/// waiting; the row becomes `Allocated` and `NET.IPASSIGN` is written, in one transaction.
+/// No free address is [`Error::Exhausted`].
+pub fn allocate(conn: &mut MysqlConnection, request: &AllocateRequest) -> Result<IpAddress> {
+    transaction(conn, |conn| {
+        // The ranges first, without locks; then the address row is locked alone (a join would
+        // lock the range row too, and SKIP LOCKED would then skip every address behind it).
+        let mut ranges = vlan::table
+            .filter(vlan::data_center_id.eq(request.zone_id))
+            .filter(vlan::removed.is_null())
+            .filter(vlan::vlan_type.eq(VlanType::VirtualNetwork))
+            .select(vlan::id)
+            .into_boxed();
+        if let Some(v) = request.vlan_id {
+            ranges = ranges.filter(vlan::id.eq(v));
+        }
+        let ranges: Vec<VlanId> = ranges.load(conn)?;
+        let picked: Option<IpAddressId> = user_ip_address::table
+            .filter(user_ip_address::data_center_id.eq(request.zone_id))
+            .filter(user_ip_address::allocated.is_null())
+            .filter(user_ip_address::removed.is_null())
+            .filter(user_ip_address::vlan_db_id.eq_any(ranges))
+            .order((
+                user_ip_address::forsystemvms.asc(),
+                user_ip_address::vlan_db_id.asc(),
+                user_ip_address::id.asc(),
+            ))
+            .select(user_ip_address::id)
+            .limit(1)
+            .for_update()
+            .skip_locked()
+            .first(conn)
+            .optional()?;
+        let id = picked.ok_or_else(|| Error::Exhausted {
+            resource: "public IP address",
+            detail: format!(
+                "zone {}{}",
+                request.zone_id,
+                request
+                    .vlan_id
+                    .map(|v| format!(", range {v}"))
+                    .unwrap_or_default()
+            ),
+        })?;
+        diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
+            .set((
+                user_ip_address::account_id.eq(request.account_id),
+                user_ip_address::domain_id.eq(request.domain_id),
+                user_ip_address::allocated.eq(now().naive_utc()),
+                user_ip_address::source_nat.eq(crate::types::IntBool(request.source_nat)),
+                user_ip_address::is_system.eq(crate::types::IntBool(request.is_system)),
+                user_ip_address::network_id.eq(request.network_id),
+                user_ip_address::state.eq(IpAddressState::Allocated),
+            ))
+            .execute(conn)?;
+        let ip = find(conn, id)?;
+        usage_for(conn, &ip, kinds::NET_IP_ASSIGN, request.account_id)?;
+        Ok(ip)
+    })
+}
+
+/// Releases an allocated address back to `Free` (owner, allocation time, network, VM and NAT
+/// fields cleared) and writes `NET.IPRELEASE`, in one transaction.
+pub fn release(conn: &mut MysqlConnection, id: IpAddressId) -> Result<IpAddress> {
+    transaction(conn, |conn| {
+        let ip: IpAddress = user_ip_address::table
+            .filter(user_ip_address::id.eq(id))
+            .filter(user_ip_address::removed.is_null())
+            .select(IpAddress::as_select())
+            .for_update()
+            .first(conn)?;
+        let Some(owner) = ip.account_id.filter(|_| ip.allocated.is_some()) else {
+            return Err(Error::Conflict(format!(
+                "address {} is not allocated",
+                ip.public_ip_address
+            )));
+        };
+        usage_for(conn, &ip, kinds::NET_IP_RELEASE, owner)?;
+        diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
+            .set((
+                user_ip_address::account_id.eq(None::<AccountId>),
+                user_ip_address::domain_id.eq(None::<DomainId>),
+                user_ip_address::allocated.eq(None::<chrono::NaiveDateTime>),
+                user_ip_address::network_id.eq(None::<NetworkId>),
+                user_ip_address::vpc_id.eq(None::<u64>),
+                user_ip_address::vm_id.eq(None::<VmId>),
+                user_ip_address::dnat_vmip.eq(None::<String>),
+                user_ip_address::source_nat.eq(crate::types::IntBool(false)),
+                user_ip_address::one_to_one_nat.eq(crate::types::IntBool(false)),
+                user_ip_address::is_system.eq(crate::types::IntBool(false)),
+                user_ip_address::display.eq(true),
+                user_ip_address::state.eq(IpAddressState::Free),
+            ))
+            .execute(conn)?;
+        find(conn, id)
+    })
+}
+
+/// Associates an allocated address with a network and optionally a VM.
+pub fn associate(
+    conn: &mut MysqlConnection,
+    id: IpAddressId,
+    network: NetworkId,
+    vm: Option<VmId>,
+) -> Result<IpAddress> {
+    let n = diesel::update(
+        user_ip_address::table
+            .filter(user_ip_address::id.eq(id))
+            .filter(user_ip_address::state.eq(IpAddressState::Allocated)),
+    )
+    .set((
+        user_ip_address::network_id.eq(network),
+        user_ip_address::vm_id.eq(vm),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(Error::Conflict(format!("address {id} is not allocated")));
+    }
+    find(conn, id)
+}
+
+/// Marks an allocated address as its network's source NAT address (or not).
+pub fn set_source_nat(conn: &mut MysqlConnection, id: IpAddressId, on: bool) -> Result<IpAddress> {
+    diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
+        .set(user_ip_address::source_nat.eq(crate::types::IntBool(on)))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// Turns static NAT to `vm` on (`Some`) or off (`None`).
+pub fn set_static_nat(
+    conn: &mut MysqlConnection,
+    id: IpAddressId,
+    vm: Option<VmId>,
+) -> Result<IpAddress> {
+    diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
+        .set((
+            user_ip_address::one_to_one_nat.eq(crate::types::IntBool(vm.is_some())),
+            user_ip_address::vm_id.eq(vm),
+        ))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// A live address row by id.
+pub fn find(conn: &mut MysqlConnection, id: IpAddressId) -> Result<IpAddress> {
+    Ok(user_ip_address::table
+        .filter(user_ip_address::id.eq(id))
+        .filter(user_ip_address::removed.is_null())
+        .select(IpAddress::as_select())
+        .first(conn)?)
+}
+
+/// A live address row by its address in a zone.
+pub fn find_by_address(
+    conn: &mut MysqlConnection,
+    zone: ZoneId,
+    address: IpAddr,
+) -> Result<IpAddress> {
+    Ok(user_ip_address::table
+        .filter(user_ip_address::data_center_id.eq(zone))
+        .filter(user_ip_address::public_ip_address.eq(address.to_string()))
+        .filter(user_ip_address::removed.is_null())
+        .select(IpAddress::as_select())
+        .first(conn)?)
+}
+
+impl IpAddress {
+    /// The address, typed.
+    ///
+    /// ```no_run
+    /// # fn demo(ip: cloudstack_db::network::IpAddress) -> cloudstack_db::Result<()> {
+    /// let addr: std::net::IpAddr = ip.address()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn address(&self) -> Result<IpAddr> {
+        parse_ip("user_ip_address.public_ip_address", &self.public_ip_address)
+    }
+}
+
+/// Which addresses [`list`] returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IpFilter {
+    /// Owner.
+    pub account_id: Option<AccountId>,
+    /// Associated network.
+    pub network_id: Option<NetworkId>,
+    /// State.
+    pub state: Option<IpAddressState>,
+    /// Zone.
+    pub zone_id: Option<ZoneId>,
+    /// Range.
+    pub vlan_id: Option<VlanId>,
+}
+
+/// A page of live address rows matching `filter`, in id order.
+pub fn list(
+    conn: &mut MysqlConnection,
+    filter: &IpFilter,
+    page: &PageRequest,
+) -> Result<Page<IpAddress>> {
+    let build = || {
+        let mut q = user_ip_address::table
+            .filter(user_ip_address::removed.is_null())
+            .into_boxed();
+        if let Some(a) = filter.account_id {
+            q = q.filter(user_ip_address::account_id.eq(a));
+        }
+        if let Some(n) = filter.network_id {
+            q = q.filter(user_ip_address::network_id.eq(n));
+        }
+        if let Some(s) = filter.state {
+            q = q.filter(user_ip_address::state.eq(s));
+        }
+        if let Some(z) = filter.zone_id {
+            q = q.filter(user_ip_address::data_center_id.eq(z));
+        }
+        if let Some(v) = filter.vlan_id {
+            q = q.filter(user_ip_address::vlan_db_id.eq(v));
+        }
+        q
+    };
+    let rows = build()
+        .filter(user_ip_address::id.gt(IpAddressId(page.after_id())))
+        .order(user_ip_address::id)
+        .limit(i64::from(page.limit()) + 1)
+        .select(IpAddress::as_select())
+        .load(conn)?;
+    let total = if page.count_total {
+        Some(build().count().get_result(conn)?)
+    } else {
+        None
+    };
+    Ok(Page::from_rows(rows, page, |ip| ip.id.get(), total))
+}
+
+/// The live ranges of a zone.
+pub fn list_ranges(conn: &mut MysqlConnection, zone: ZoneId) -> Result<Vec<Vlan>> {
+    live_ranges(conn, zone)
+}

@@ -1,0 +1,363 @@
+//! Networks, public IP ranges and concurrent public IP allocation.
+
+mod common;
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+use cloudstack_db::Error;
+use cloudstack_db::network::networks::{self, NetworkEvent, NetworkFilter, NetworkSpec};
+use cloudstack_db::network::public_ips::{self, AllocateRequest, IpFilter, RangeSpec};
+use cloudstack_db::network::*;
+use cloudstack_db::repo::PageRequest;
+use cloudstack_db::testing::count;
+use cloudstack_db::types::*;
+use diesel::prelude::*;
+
+fn network_spec(zone: ZoneId, name: &str, traffic: TrafficType) -> NetworkSpec {
+    NetworkSpec {
+        name: name.into(),
+        display_text: Some(name.into()),
+        account_id: AccountId(2),
+        domain_id: DomainId(1),
+        zone_id: zone,
+        traffic_type: traffic,
+        guest_type: (traffic == TrafficType::Guest).then_some(GuestType::Isolated),
+        broadcast_domain_type: BroadcastDomainType::Vlan,
+        vlan: Some("100".into()),
+        gateway: Some("10.1.1.1".parse().unwrap()),
+        cidr: Some("10.1.1.0/24".into()),
+        mode: Some(NetworkMode::Dhcp),
+        acl_type: Some(AclType::Account),
+        network_offering_id: 1,
+        physical_network_id: Some(200),
+        guru_name: "ExternalGuestNetworkGuru".into(),
+    }
+}
+
+fn range(zone: ZoneId, network: NetworkId, start: &str, end: &str) -> RangeSpec {
+    RangeSpec {
+        zone_id: zone,
+        network_id: network,
+        physical_network_id: 200,
+        vlan_tag: "untagged".into(),
+        gateway: "10.10.0.1".parse().unwrap(),
+        netmask: "255.255.248.0".parse().unwrap(),
+        start: start.parse().unwrap(),
+        end: end.parse().unwrap(),
+        ip6: Some((
+            "fd00::1".into(),
+            "fd00::/64".into(),
+            "fd00::10-fd00::ff".into(),
+        )),
+        vlan_type: VlanType::VirtualNetwork,
+    }
+}
+
+#[test]
+fn networks_are_created_validated_listed_and_moved_through_their_states() {
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let zone = common::zone(conn).id;
+    let net =
+        networks::create(conn, db, &network_spec(zone, "guest-1", TrafficType::Guest)).unwrap();
+    assert_eq!(net.id, NetworkId(200), "networks_seq starts at 200");
+    assert_eq!(
+        (
+            net.related,
+            net.state,
+            net.broadcast_uri.as_deref(),
+            net.cidr.as_deref()
+        ),
+        (
+            net.id,
+            NetworkState::Allocated,
+            Some("vlan://100"),
+            Some("10.1.1.0/24")
+        )
+    );
+    let mut bad = network_spec(zone, "bad", TrafficType::Guest);
+    bad.gateway = Some("10.2.0.1".parse().unwrap());
+    assert!(matches!(
+        networks::create(conn, db, &bad),
+        Err(Error::InvalidValue { .. })
+    ));
+    bad.gateway = None;
+    bad.cidr = Some("10.1.1.7/24".into());
+    assert!(matches!(
+        networks::create(conn, db, &bad),
+        Err(Error::InvalidValue { .. })
+    ));
+    bad.cidr = None;
+    bad.vlan = Some("5000".into());
+    assert!(matches!(
+        networks::create(conn, db, &bad),
+        Err(Error::InvalidValue { .. })
+    ));
+    networks::create(conn, db, &network_spec(zone, "public", TrafficType::Public)).unwrap();
+    let guests = networks::list(
+        conn,
+        &NetworkFilter {
+            traffic_type: Some(TrafficType::Guest),
+            guest_type: Some(GuestType::Isolated),
+            zone_id: Some(zone),
+            ..Default::default()
+        },
+        &PageRequest::first(10).with_total(),
+    )
+    .unwrap();
+    assert_eq!((guests.items.len(), guests.total), (1, Some(1)));
+    let implementing = networks::transition(conn, &net, NetworkEvent::ImplementNetwork).unwrap();
+    let implemented =
+        networks::transition(conn, &implementing, NetworkEvent::OperationSucceeded).unwrap();
+    assert_eq!(implemented.state, NetworkState::Implemented);
+    assert!(matches!(
+        networks::transition(conn, &implementing, NetworkEvent::OperationSucceeded),
+        Err(Error::StaleState { .. })
+    ));
+    assert!(matches!(
+        networks::transition(conn, &implemented, NetworkEvent::ImplementNetwork),
+        Err(Error::IllegalTransition { .. })
+    ));
+    networks::remove(conn, net.id).unwrap();
+    assert!(matches!(networks::find(conn, net.id), Err(Error::NotFound)));
+}
+
+#[test]
+fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
+    let test = common::fresh();
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    let public = networks::create(
+        &mut conn,
+        &db,
+        &network_spec(zone, "public", TrafficType::Public),
+    )
+    .unwrap();
+    // 10.10.0.10 .. 10.10.3.241 is 1000 addresses.
+    let vlan = public_ips::create_range(
+        &mut conn,
+        &range(zone, public.id, "10.10.0.10", "10.10.3.241"),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            vlan.ip4_range.as_deref(),
+            vlan.vlan_id.as_deref(),
+            vlan.ip6_range.as_deref()
+        ),
+        (
+            Some("10.10.0.10-10.10.3.241"),
+            Some("vlan://untagged"),
+            Some("fd00::10-fd00::ff")
+        )
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM user_ip_address WHERE state = 'Free' AND allocated IS NULL"
+        )
+        .unwrap(),
+        1000
+    );
+    drop(conn);
+    let request = AllocateRequest {
+        zone_id: zone,
+        account_id: AccountId(2),
+        domain_id: DomainId(1),
+        vlan_id: None,
+        network_id: None,
+        source_nat: false,
+        is_system: false,
+    };
+    let per_thread: Vec<Vec<(IpAddressId, IpAddr)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..32)
+            .map(|_| {
+                let (db, request) = (db.clone(), request.clone());
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    loop {
+                        match db.cloud().run(|c| public_ips::allocate(c, &request)) {
+                            Ok(ip) => mine.push((ip.id, ip.address().unwrap())),
+                            Err(Error::Exhausted { .. }) => return mine,
+                            Err(other) => panic!("allocation failed: {other}"),
+                        }
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let all: Vec<(IpAddressId, IpAddr)> = per_thread.into_iter().flatten().collect();
+    let addresses: HashSet<IpAddr> = all.iter().map(|(_, a)| *a).collect();
+    assert_eq!(all.len(), 1000);
+    assert_eq!(addresses.len(), 1000, "no address handed out twice");
+    let expected: HashSet<IpAddr> = (u32::from(Ipv4Addr::new(10, 10, 0, 10))
+        ..=u32::from(Ipv4Addr::new(10, 10, 3, 241)))
+        .map(|n| IpAddr::V4(Ipv4Addr::from(n)))
+        .collect();
+    assert_eq!(addresses, expected);
+    // The 1001st allocation gets the typed error.
+    let mut conn = db.cloud().get().unwrap();
+    assert!(matches!(
+        public_ips::allocate(&mut conn, &request),
+        Err(Error::Exhausted {
+            resource: "public IP address",
+            ..
+        })
+    ));
+    // Usage events match the allocations one to one.
+    let assigned: Vec<Option<u64>> = {
+        use cloudstack_db::schema::cloud::usage_event::dsl::*;
+        usage_event
+            .filter(type_.eq("NET.IPASSIGN"))
+            .select(resource_id)
+            .load(&mut *conn)
+            .unwrap()
+    };
+    let assigned: HashSet<u64> = assigned.into_iter().flatten().collect();
+    assert_eq!(
+        assigned,
+        all.iter().map(|(id, _)| id.get()).collect::<HashSet<u64>>()
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM usage_event WHERE type = 'NET.IPASSIGN'"
+        )
+        .unwrap(),
+        1000
+    );
+    assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM usage_event WHERE type = 'NET.IPASSIGN' AND template_id = 0 AND size = 0 AND resource_type = 'VirtualNetwork'").unwrap(), 1000);
+
+    // Release one and allocate again: the same address comes back, with both usage events.
+    let (first_id, first_addr) = all[0];
+    let freed = public_ips::release(&mut conn, first_id).unwrap();
+    assert_eq!(
+        (
+            freed.state,
+            freed.account_id,
+            freed.allocated,
+            freed.network_id
+        ),
+        (IpAddressState::Free, None, None, None)
+    );
+    assert!(matches!(
+        public_ips::release(&mut conn, first_id),
+        Err(Error::Conflict(_))
+    ));
+    let again = public_ips::allocate(
+        &mut conn,
+        &AllocateRequest {
+            source_nat: true,
+            ..request.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (again.id, again.address().unwrap(), again.source_nat),
+        (first_id, first_addr, true)
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM usage_event WHERE type = 'NET.IPRELEASE'"
+        )
+        .unwrap(),
+        1
+    );
+    let listed = public_ips::list(
+        &mut conn,
+        &IpFilter {
+            account_id: Some(AccountId(2)),
+            state: Some(IpAddressState::Allocated),
+            ..Default::default()
+        },
+        &PageRequest::first(1).with_total(),
+    )
+    .unwrap();
+    assert_eq!(listed.total, Some(1000));
+    assert_eq!(
+        public_ips::find_by_address(&mut conn, zone, first_addr)
+            .unwrap()
+            .id,
+        first_id
+    );
+}
+
+#[test]
+fn overlapping_ranges_and_deleting_used_ranges_are_refused() {
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let zone = common::zone(conn).id;
+    let public =
+        networks::create(conn, db, &network_spec(zone, "public", TrafficType::Public)).unwrap();
+    let a = public_ips::create_range(conn, &range(zone, public.id, "10.10.0.10", "10.10.0.20"))
+        .unwrap();
+    for (start, end) in [
+        ("10.10.0.20", "10.10.0.30"),
+        ("10.10.0.1", "10.10.0.10"),
+        ("10.10.0.12", "10.10.0.13"),
+        ("10.10.0.5", "10.10.0.40"),
+    ] {
+        assert!(
+            matches!(
+                public_ips::create_range(conn, &range(zone, public.id, start, end)),
+                Err(Error::Conflict(_))
+            ),
+            "{start}-{end}"
+        );
+    }
+    assert!(matches!(
+        public_ips::create_range(conn, &range(zone, public.id, "10.10.0.30", "10.10.0.25")),
+        Err(Error::InvalidValue { .. })
+    ));
+    assert!(
+        matches!(
+            public_ips::create_range(conn, &range(zone, public.id, "10.20.0.1", "10.20.0.5")),
+            Err(Error::InvalidValue { .. })
+        ),
+        "outside the gateway's subnet"
+    );
+    let b = public_ips::create_range(conn, &range(zone, public.id, "10.10.0.21", "10.10.0.25"))
+        .unwrap();
+    assert_eq!(public_ips::list_ranges(conn, zone).unwrap().len(), 2);
+    let ip = public_ips::allocate(
+        conn,
+        &AllocateRequest {
+            zone_id: zone,
+            account_id: AccountId(2),
+            domain_id: DomainId(1),
+            vlan_id: Some(b.id),
+            network_id: Some(public.id),
+            source_nat: false,
+            is_system: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(ip.vlan_db_id, b.id);
+    assert!(matches!(
+        public_ips::delete_range(conn, b.id),
+        Err(Error::Conflict(_))
+    ));
+    public_ips::delete_range(conn, a.id).unwrap();
+    assert_eq!(
+        count(
+            conn,
+            &format!(
+                "SELECT COUNT(*) FROM user_ip_address WHERE vlan_db_id = {}",
+                a.id
+            )
+        )
+        .unwrap(),
+        0
+    );
+    public_ips::release(conn, ip.id).unwrap();
+    public_ips::delete_range(conn, b.id).unwrap();
+    assert!(public_ips::list_ranges(conn, zone).unwrap().is_empty());
+}
