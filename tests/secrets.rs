@@ -97,9 +97,12 @@ fn db_properties_open_both_pools_with_their_settings_and_nothing_leaks() {
     assert_eq!(database, test.cloud_name());
 
     // Provoke errors and warnings that get logged: a dead connection, a failed query.
-    let id = db.cloud().run(common::connection_id).unwrap();
+    // Hold one connection so the call after the kill is certain to use the killed one.
+    let mut held = db.cloud().get().unwrap();
+    let id = common::connection_id(&mut held).unwrap();
     common::kill(id).unwrap();
-    let lost = db.cloud().run(common::connection_id).unwrap_err();
+    let lost = held.run(common::connection_id).unwrap_err();
+    drop(held);
     assert!(lost.is_connection_lost());
     let bad = db
         .cloud()
