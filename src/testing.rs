@@ -374,6 +374,11 @@ fn read_schema(admin: &mut MysqlConnection, db: &str, skip: &[&str]) -> Result<S
     Ok(copy)
 }
 
+/// Whether the local process `pid` (not this one) has ended.
+fn process_gone(pid: u32) -> bool {
+    pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
 /// Drops test databases of processes that are gone (or older than 12 hours) and templates of
 /// other migration versions unused for 6 hours.
 fn sweep_leftovers(admin: &mut MysqlConnection) -> Result<()> {
@@ -394,9 +399,7 @@ fn sweep_leftovers(admin: &mut MysqlConnection) -> Result<()> {
             let mut parts = rest.split('_');
             let epoch: u64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
             let pid: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-            let process_gone = local
-                && pid != std::process::id()
-                && !std::path::Path::new(&format!("/proc/{pid}")).exists();
+            let process_gone = local && process_gone(pid);
             if process_gone || now.saturating_sub(epoch) > STALE_AFTER.as_secs() {
                 drop.push(name);
             }
@@ -436,8 +439,7 @@ fn sweep_leftovers(admin: &mut MysqlConnection) -> Result<()> {
                 .nth(1)
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(0);
-            if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
-            {
+            if process_gone(pid) {
                 let sql: String = USER_HOSTS
                     .iter()
                     .map(|host| format!("DROP USER IF EXISTS '{user}'@'{host}';"))

@@ -37,10 +37,12 @@ impl Database {
         let mut sequences = config.cloud.clone();
         sequences.pool.max_size = sequences.pool.max_size.clamp(1, 4);
         sequences.pool.min_idle = Some(0);
+        let cloud = DbPool::connect(&config.cloud)?;
         Ok(Self {
-            cloud: DbPool::connect(&config.cloud)?,
             usage: DbPool::connect(&config.usage)?,
-            sequences: DbPool::connect(&sequences)?,
+            // Same target and credentials as `cloud`, which was just checked.
+            sequences: DbPool::connect_verified(&sequences)?,
+            cloud,
             column_encryptor: config.column_encryptor.clone(),
         })
     }

@@ -59,6 +59,15 @@ impl DbPool {
     pub fn connect(config: &PoolConfig) -> Result<Self> {
         let manager = MysqlManager::new(config)?;
         drop(manager.connect()?);
+        Ok(Self::build(config, manager))
+    }
+
+    /// A pool for a target another pool has just verified (no check connection).
+    pub(crate) fn connect_verified(config: &PoolConfig) -> Result<Self> {
+        Ok(Self::build(config, MysqlManager::new(config)?))
+    }
+
+    fn build(config: &PoolConfig, manager: MysqlManager) -> Self {
         let settings = &config.pool;
         let pool = r2d2::Pool::builder()
             .max_size(settings.max_size.max(1))
@@ -70,10 +79,10 @@ impl DbPool {
             .thread_pool(housekeeping_threads())
             .error_handler(Box::new(TracingErrorHandler))
             .build_unchecked(manager);
-        Ok(Self {
+        Self {
             pool,
             target: Arc::new(config.target.clone()),
-        })
+        }
     }
 
     /// Where this pool connects to (prints without the password).

@@ -171,8 +171,7 @@ pub fn archive_older_than(
     cut: DateTime<Utc>,
     batch: u32,
 ) -> Result<usize> {
-    let mut total = 0;
-    loop {
+    crate::repo::in_batches(|| {
         let ids: Vec<EventId> = event::table
             .filter(event::archived.eq(IntBool(false)))
             .filter(event::created.lt(cut.naive_utc()))
@@ -181,12 +180,12 @@ pub fn archive_older_than(
             .select(event::id)
             .load(conn)?;
         if ids.is_empty() {
-            return Ok(total);
+            return Ok(0);
         }
-        total += diesel::update(event::table.filter(event::id.eq_any(ids)))
+        Ok(diesel::update(event::table.filter(event::id.eq_any(ids)))
             .set(event::archived.eq(IntBool(true)))
-            .execute(conn)?;
-    }
+            .execute(conn)?)
+    })
 }
 
 /// Deletes events created before `cut`, `batch` rows per statement; returns how many.
@@ -195,8 +194,7 @@ pub fn purge_older_than(
     cut: DateTime<Utc>,
     batch: u32,
 ) -> Result<usize> {
-    let mut total = 0;
-    loop {
+    crate::repo::in_batches(|| {
         let ids: Vec<EventId> = event::table
             .filter(event::created.lt(cut.naive_utc()))
             .order(event::id)
@@ -204,8 +202,8 @@ pub fn purge_older_than(
             .select(event::id)
             .load(conn)?;
         if ids.is_empty() {
-            return Ok(total);
+            return Ok(0);
         }
-        total += diesel::delete(event::table.filter(event::id.eq_any(ids))).execute(conn)?;
-    }
+        Ok(diesel::delete(event::table.filter(event::id.eq_any(ids))).execute(conn)?)
+    })
 }

@@ -353,8 +353,7 @@ pub fn expunge_finished(
     cut: DateTime<Utc>,
     batch: u32,
 ) -> Result<usize> {
-    let mut total = 0;
-    loop {
+    crate::repo::in_batches(|| {
         let ids: Vec<JobId> = async_job::table
             .filter(async_job::job_status.ne(JobStatus::InProgress))
             .filter(async_job::job_complete_msid.is_not_null())
@@ -364,9 +363,8 @@ pub fn expunge_finished(
             .select(async_job::id)
             .load(conn)?;
         if ids.is_empty() {
-            return Ok(total);
+            return Ok(0);
         }
-        total +=
-            diesel::delete(async_job::table.filter(async_job::id.eq_any(ids))).execute(conn)?;
-    }
+        Ok(diesel::delete(async_job::table.filter(async_job::id.eq_any(ids))).execute(conn)?)
+    })
 }

@@ -42,3 +42,15 @@ pub fn last_insert_id(conn: &mut diesel::MysqlConnection) -> crate::Result<u64> 
     use diesel::RunQueryDsl;
     Ok(diesel::select(last_insert_id_sql()).get_result(conn)?)
 }
+
+/// Runs `step` (one bounded batch, returning the rows it touched) until a batch touches
+/// nothing; returns the total. Each step is its own statement, so no single huge one runs.
+pub(crate) fn in_batches(mut step: impl FnMut() -> crate::Result<usize>) -> crate::Result<usize> {
+    let mut total = 0;
+    loop {
+        match step()? {
+            0 => return Ok(total),
+            n => total += n,
+        }
+    }
+}
