@@ -1,5 +1,5 @@
 //! The `cloudstack-db` command line: `migrate`, `setup` (also installed as
-//! `cloudstack-setup-databases`), `status` and `doctor`.
+//! `cloudstack-setup-databases`), `status`, `doctor` and `usage`.
 //!
 //! Exit status: 0 success; 1 failure (or, for `status`, a schema that does not match; for
 //! `doctor --strict`, a setting to fix); 2 bad command line; 3 `setup` found existing databases
@@ -9,6 +9,7 @@ mod doctor;
 pub mod setup;
 pub mod setup_args;
 mod status;
+mod usage;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -63,6 +64,9 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Run the usage job: copy new usage events into cloud_usage, apply them to the helper
+    /// tables and write the billing records of a period (default: the last full UTC day).
+    Usage(usage::UsageArgs),
 }
 
 /// Runs the command line `args` (program name first) and returns the exit status.
@@ -81,6 +85,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Doctor { databases, strict } => {
             databases.config().and_then(|c| doctor::run(&c, strict))
         }
+        Command::Usage(args) => usage::run(&args),
     };
     match result {
         Ok(code) => code,

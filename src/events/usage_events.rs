@@ -17,12 +17,18 @@ pub mod kinds {
     pub const VM_STOP: &str = "VM.STOP";
     /// A VM was destroyed.
     pub const VM_DESTROY: &str = "VM.DESTROY";
+    /// A stopped VM got a new service offering.
+    pub const VM_UPGRADE: &str = "VM.UPGRADE";
+    /// A running VM was scaled to a new service offering.
+    pub const VM_DYNAMIC_SCALE: &str = "VM.DYNAMIC.SCALE";
     /// A volume was created.
     pub const VOLUME_CREATE: &str = "VOLUME.CREATE";
     /// A volume was deleted.
     pub const VOLUME_DELETE: &str = "VOLUME.DELETE";
     /// A volume was resized.
     pub const VOLUME_RESIZE: &str = "VOLUME.RESIZE";
+    /// A volume was uploaded to secondary storage.
+    pub const VOLUME_UPLOAD: &str = "VOLUME.UPLOAD";
     /// A public IP was assigned to an account.
     pub const NET_IP_ASSIGN: &str = "NET.IPASSIGN";
     /// A public IP was released.

@@ -15,14 +15,44 @@ pub(crate) use soft_delete::{expunge_row, soft_delete};
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-/// Now, in UTC, to the second (what a `datetime` column stores).
+thread_local! {
+    static FIXED_NOW: std::cell::Cell<Option<DateTime<Utc>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Now, in UTC, to the second (what a `datetime` column stores) — or the instant
+/// [`with_clock_at`] set on this thread.
 ///
 /// ```
 /// use chrono::Timelike;
 /// assert_eq!(cloudstack_db::repo::now().nanosecond(), 0);
 /// ```
 pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(0)
+    FIXED_NOW
+        .with(|fixed| fixed.get())
+        .unwrap_or_else(|| Utc::now().trunc_subsecs(0))
+}
+
+/// Runs `f` with [`now`] returning `at` on this thread: every timestamp the repositories write
+/// (`created`, `updated`, usage event times, ...) is `at`. For replaying or importing history
+/// and for tests that script what happened when; the previous clock comes back afterwards,
+/// also when `f` panics.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use cloudstack_db::repo::{now, with_clock_at};
+/// let midnight = Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap();
+/// assert_eq!(with_clock_at(midnight, now), midnight);
+/// assert_ne!(now(), midnight);
+/// ```
+pub fn with_clock_at<T>(at: DateTime<Utc>, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<DateTime<Utc>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FIXED_NOW.with(|fixed| fixed.set(self.0));
+        }
+    }
+    let _restore = Restore(FIXED_NOW.with(|fixed| fixed.replace(Some(at.trunc_subsecs(0)))));
+    f()
 }
 
 diesel::define_sql_function! {
@@ -53,4 +83,17 @@ pub(crate) fn in_batches(mut step: impl FnMut() -> crate::Result<usize>) -> crat
             n => total += n,
         }
     }
+}
+
+/// Splits `rows` into owned pieces of at most `size` (for multi-row INSERTs of structs that
+/// only insert by value).
+pub(crate) fn owned_chunks<T>(mut rows: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
+    let size = size.max(1);
+    std::iter::from_fn(move || {
+        if rows.is_empty() {
+            return None;
+        }
+        let rest = rows.split_off(rows.len().min(size));
+        Some(std::mem::replace(&mut rows, rest))
+    })
 }

@@ -387,6 +387,35 @@ fn write_transition_usage(
     Ok(())
 }
 
+/// Resizes a `Ready` volume the way CloudStack's resize does: `ResizeRequested` (to
+/// `Resizing`), the new size stored, then `OperationSucceeded` back to `Ready`, which writes
+/// `VOLUME.RESIZE` with the new size — all in one transaction. A size of 0 is
+/// [`Error::InvalidValue`].
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection, v: &cloudstack_db::storage::Volume) -> cloudstack_db::Result<()> {
+/// let bigger = cloudstack_db::storage::volumes::resize(conn, v, 40 << 30)?;
+/// assert_eq!(bigger.size, 40 << 30);
+/// # Ok(()) }
+/// ```
+pub fn resize(conn: &mut MysqlConnection, volume: &Volume, new_size: u64) -> Result<Volume> {
+    if new_size == 0 {
+        return Err(Error::invalid_value(
+            "volumes.size",
+            "0",
+            "a volume needs a size of at least one byte",
+        ));
+    }
+    transaction(conn, |conn| {
+        let resizing = transition(conn, volume, VolumeEvent::ResizeRequested)?;
+        diesel::update(volumes::table.find(resizing.id))
+            .set(volumes::size.eq(new_size))
+            .execute(conn)?;
+        let resizing = find_including_removed(conn, resizing.id)?;
+        transition(conn, &resizing, VolumeEvent::OperationSucceeded)
+    })
+}
+
 /// Deletes a volume the way CloudStack's storage layer does: `Destroy` requested, then the
 /// `Destroy → Destroy` success that writes `VOLUME.DELETE` (not for ROOT volumes), then
 /// `removed` set — all in one transaction.

@@ -1,6 +1,18 @@
-//! Usage metering: the `cloud_usage` database.
+//! Usage metering: the `cloud_usage` database, and the usage job that turns `cloud`'s usage
+//! events into billing records ([`aggregate`]), with the queries a billing system needs
+//! ([`billing`]).
 
+mod aggregate;
+pub mod billing;
+mod helper_tables;
+mod hours;
+mod intake;
+mod intervals;
+mod period;
+mod records;
+mod runs;
 mod types;
+mod usage_event_copy;
 mod usage_ip_address;
 mod usage_job;
 mod usage_network;
@@ -8,7 +20,16 @@ mod usage_record;
 mod usage_vm_instance;
 mod usage_volume;
 
+pub use aggregate::{
+    AggregationOptions, AggregationOutcome, AggregationProgress, AggregationReport, aggregate,
+};
+pub use helper_tables::AppliedEvents;
+pub use hours::{hours_display, raw_usage_hours};
+pub use intake::{apply_pending_events, copy_new_events, pending_events};
+pub use period::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
+pub use runs::{PeriodStatus, job_period, period_status};
 pub use types::*;
+pub use usage_event_copy::CopiedUsageEvent;
 pub use usage_ip_address::{NewUsageIpAddress, UsageIpAddress};
 pub use usage_job::{NewUsageJob, UsageJob};
 pub use usage_network::{NewUsageNetwork, UsageNetwork};

@@ -22,6 +22,10 @@
 //! # Ok::<(), cloudstack_db::Error>(())
 //! ```
 
+mod usage_history;
+
+pub use usage_history::{HistorySpec, HistorySummary, generate_usage_history};
+
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -1,0 +1,134 @@
+//! `cloudstack-db usage`: run the usage job for a period, with a progress display.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use chrono::Duration;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::usage::{
+    AggregationOptions, AggregationOutcome, AggregationProgress, UsagePeriod, aggregate,
+};
+use crate::{Database, Result};
+
+/// What `cloudstack-db usage` was asked.
+#[derive(clap::Args, Debug)]
+pub(super) struct UsageArgs {
+    #[command(flatten)]
+    databases: super::DatabaseArgs,
+    /// First day (YYYY-MM-DD) or UTC instant (YYYY-MM-DD HH:MM:SS) to aggregate; with --end.
+    /// Default: the last full UTC day.
+    #[arg(long, requires = "end")]
+    start: Option<String>,
+    /// Last day (included) or UTC instant (its whole second included) to aggregate.
+    #[arg(long, requires = "start")]
+    end: Option<String>,
+    /// Length of the windows the period is cut into, in minutes (CloudStack's
+    /// usage.stats.job.aggregation.range).
+    #[arg(long, default_value_t = 1440, value_parser = clap::value_parser!(u32).range(1..))]
+    range_minutes: u32,
+    /// Events applied per transaction.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
+    batch_size: u32,
+}
+
+pub(super) fn run(args: &UsageArgs) -> Result<ExitCode> {
+    let period = match (&args.start, &args.end) {
+        (Some(start), Some(end)) => UsagePeriod::parse(start, end)?,
+        _ => UsagePeriod::last_full_day(chrono::Utc::now()),
+    };
+    let options = AggregationOptions {
+        period,
+        range: Duration::minutes(i64::from(args.range_minutes)),
+        batch_size: args.batch_size as usize,
+    };
+    let db = Database::connect(&args.databases.config()?)?;
+    println!("usage period: {period}");
+    let mut display = Display::new(std::io::stderr().is_terminal());
+    let report = aggregate(&db, &options, &mut |p| display.show(p))?;
+    display.finish();
+    match report.outcome {
+        AggregationOutcome::AlreadyAggregated(job) => {
+            println!(
+                "already aggregated by usage_job {}: nothing to do",
+                job.get()
+            );
+        }
+        AggregationOutcome::Aggregated(job) => {
+            println!(
+                "usage_job {}: {} events copied, {} applied, {} ignored; {} window(s), {} record(s) in {:.1}s",
+                job.get(),
+                report.events_copied,
+                report.events.applied,
+                report.events.ignored,
+                report.windows,
+                report.records_written,
+                report.elapsed.as_secs_f64()
+            );
+            let seconds = report.elapsed.as_secs_f64().max(1e-3);
+            let events = report.events.applied + report.events.ignored;
+            println!("{:.0} events/s", events as f64 / seconds);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on a terminal; plain lines (one per committed batch) otherwise.
+struct Display {
+    bar: Option<ProgressBar>,
+    terminal: bool,
+    total: u64,
+    done: u64,
+}
+
+impl Display {
+    fn new(terminal: bool) -> Self {
+        Self {
+            bar: None,
+            terminal,
+            total: 0,
+            done: 0,
+        }
+    }
+
+    fn show(&mut self, progress: AggregationProgress) {
+        match progress {
+            AggregationProgress::Copied(_) => {}
+            AggregationProgress::Applying { total } => {
+                self.total = total;
+                if self.terminal {
+                    let bar = ProgressBar::new(total);
+                    if let Ok(style) = ProgressStyle::with_template(
+                        "{spinner} applying events {bar:40} {pos}/{len} ({per_sec}, {eta})",
+                    ) {
+                        bar.set_style(style);
+                    }
+                    self.bar = Some(bar);
+                } else {
+                    println!("applying {total} pending event(s)");
+                }
+            }
+            AggregationProgress::Applied(batch) => {
+                let n = batch.applied + batch.ignored;
+                self.done += n;
+                match &self.bar {
+                    Some(bar) => bar.inc(n),
+                    None => println!("applied {} of {} events", self.done, self.total),
+                }
+            }
+            AggregationProgress::Window { index, windows } => {
+                if let Some(bar) = self.bar.take() {
+                    bar.finish_and_clear();
+                }
+                println!("writing records of window {index} of {windows}");
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+

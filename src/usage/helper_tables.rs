@@ -1,0 +1,527 @@
+//! Applying usage events to the helper tables (`usage_vm_instance`, `usage_volume`,
+//! `usage_ip_address`) the way CloudStack's usage server does, one batch at a time.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::intervals::{IntervalChanges, Intervals, Slot};
+use super::{
+    CopiedUsageEvent, NewUsageIpAddress, NewUsageVmInstance, NewUsageVolume, UsageIpAddress,
+    UsageType, UsageVmInstance, UsageVolume,
+};
+use crate::compute::HypervisorType;
+use crate::events::usage_events::kinds;
+use crate::schema::cloud_usage::{usage_ip_address, usage_vm_instance, usage_volume};
+use crate::types::{
+    AccountId, DiskOfferingId, DomainId, IpAddressId, ServiceOfferingId, TemplateId, VmId,
+    VolumeId, ZoneId,
+};
+use crate::{Error, Result};
+
+/// What a batch of events did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AppliedEvents {
+    /// Events that changed a helper table.
+    pub applied: u64,
+    /// Events of kinds this crate does not meter (templates, snapshots, NICs, ...), or without
+    /// the resource they are about: marked processed, nothing else.
+    pub ignored: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct VmInterval {
+    usage_type: UsageType,
+    zone_id: ZoneId,
+    vm_name: String,
+    service_offering_id: ServiceOfferingId,
+    template_id: TemplateId,
+    hypervisor_type: Option<HypervisorType>,
+    cpu_speed: Option<u32>,
+    cpu_cores: Option<u32>,
+    memory: Option<u32>,
+}
+
+impl Slot for VmInterval {
+    fn same_slot(&self, other: &Self) -> bool {
+        self.usage_type == other.usage_type
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct VolumeInterval {
+    zone_id: ZoneId,
+    domain_id: DomainId,
+    disk_offering_id: Option<DiskOfferingId>,
+    template_id: Option<TemplateId>,
+    size: Option<u64>,
+    vm_id: Option<VmId>,
+}
+
+impl Slot for VolumeInterval {
+    fn same_slot(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct IpInterval {
+    ip_id: IpAddressId,
+    zone_id: ZoneId,
+    domain_id: DomainId,
+    is_source_nat: bool,
+    is_system: bool,
+    is_hidden: bool,
+}
+
+impl Slot for IpInterval {
+    fn same_slot(&self, other: &Self) -> bool {
+        self.ip_id == other.ip_id
+    }
+}
+
+type VmOwner = (AccountId, VmId);
+type VolumeOwner = (AccountId, VolumeId);
+type IpOwner = (AccountId, String);
+
+/// The helper rows one batch touches.
+pub(crate) struct HelperBatch {
+    vms: Intervals<VmOwner, VmInterval>,
+    volumes: Intervals<VolumeOwner, VolumeInterval>,
+    ips: Intervals<IpOwner, IpInterval>,
+}
+
+enum Target {
+    Vm,
+    Volume,
+    Ip,
+    Ignored,
+}
+
+fn target(kind: &str) -> Target {
+    match kind {
+        kinds::VM_CREATE
+        | kinds::VM_START
+        | kinds::VM_STOP
+        | kinds::VM_DESTROY
+        | kinds::VM_UPGRADE
+        | kinds::VM_DYNAMIC_SCALE => Target::Vm,
+        kinds::VOLUME_CREATE | kinds::VOLUME_RESIZE | kinds::VOLUME_DELETE => Target::Volume,
+        kinds::NET_IP_ASSIGN | kinds::NET_IP_RELEASE => Target::Ip,
+        _ => Target::Ignored,
+    }
+}
+
+impl HelperBatch {
+    /// Loads, with row locks, the open helper rows the `events` are about.
+    pub fn load(conn: &mut MysqlConnection, events: &[CopiedUsageEvent]) -> Result<Self> {
+        let mut vm_ids = HashSet::new();
+        let mut volume_ids = HashSet::new();
+        let mut addresses = HashSet::new();
+        for e in events {
+            let Some(resource) = e.resource_id else {
+                continue;
+            };
+            match target(&e.event_type) {
+                Target::Vm => {
+                    vm_ids.insert(resource);
+                }
+                Target::Volume => {
+                    volume_ids.insert(resource);
+                }
+                Target::Ip => {
+                    if let Some(address) = &e.resource_name {
+                        addresses.insert(address.clone());
+                    }
+                }
+                Target::Ignored => {}
+            }
+        }
+        let mut batch = Self {
+            vms: Intervals::new(),
+            volumes: Intervals::new(),
+            ips: Intervals::new(),
+        };
+        for chunk in vm_ids.into_iter().collect::<Vec<_>>().chunks(5000) {
+            let rows: Vec<UsageVmInstance> = usage_vm_instance::table
+                .filter(usage_vm_instance::end_date.is_null())
+                .filter(usage_vm_instance::vm_instance_id.eq_any(chunk))
+                .order(usage_vm_instance::id)
+                .select(UsageVmInstance::as_select())
+                .for_update()
+                .load(conn)?;
+            for r in rows {
+                let Some(usage_type) = r.usage_type else {
+                    continue;
+                };
+                let interval = VmInterval {
+                    usage_type,
+                    zone_id: r.zone_id,
+                    vm_name: r.vm_name,
+                    service_offering_id: r.service_offering_id,
+                    template_id: r.template_id,
+                    hypervisor_type: r.hypervisor_type,
+                    cpu_speed: r.cpu_speed,
+                    cpu_cores: r.cpu_cores,
+                    memory: r.memory,
+                };
+                batch
+                    .vms
+                    .load((r.account_id, r.vm_instance_id), r.id, interval, r.start_date);
+            }
+        }
+        for chunk in volume_ids.into_iter().collect::<Vec<_>>().chunks(5000) {
+            let rows: Vec<UsageVolume> = usage_volume::table
+                .filter(usage_volume::deleted.is_null())
+                .filter(usage_volume::volume_id.eq_any(chunk))
+                .order(usage_volume::id)
+                .select(UsageVolume::as_select())
+                .for_update()
+                .load(conn)?;
+            for r in rows {
+                let interval = VolumeInterval {
+                    zone_id: r.zone_id,
+                    domain_id: r.domain_id,
+                    disk_offering_id: r.disk_offering_id,
+                    template_id: r.template_id,
+                    size: r.size,
+                    vm_id: r.vm_id,
+                };
+                batch
+                    .volumes
+                    .load((r.account_id, r.volume_id), r.id, interval, r.created);
+            }
+        }
+        for chunk in addresses.into_iter().collect::<Vec<_>>().chunks(5000) {
+            let rows: Vec<UsageIpAddress> = usage_ip_address::table
+                .filter(usage_ip_address::released.is_null())
+                .filter(usage_ip_address::public_ip_address.eq_any(chunk))
+                .order(usage_ip_address::id)
+                .select(UsageIpAddress::as_select())
+                .for_update()
+                .load(conn)?;
+            for r in rows {
+                let interval = IpInterval {
+                    ip_id: r.ip_id,
+                    zone_id: r.zone_id,
+                    domain_id: r.domain_id,
+                    is_source_nat: r.is_source_nat,
+                    is_system: r.is_system,
+                    is_hidden: r.is_hidden,
+                };
+                batch
+                    .ips
+                    .load((r.account_id, r.public_ip_address), r.id, interval, r.assigned);
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Applies one event (events must come in `created` order); `domains` maps the accounts of
+    /// the batch to their domains.
+    pub fn apply(
+        &mut self,
+        e: &CopiedUsageEvent,
+        domains: &HashMap<AccountId, DomainId>,
+    ) -> Result<bool> {
+        let Some(resource) = e.resource_id else {
+            return Ok(false);
+        };
+        let at = e.created;
+        match target(&e.event_type) {
+            Target::Vm => self.apply_vm(e, VmId(resource), at),
+            Target::Volume => self.apply_volume(e, VolumeId(resource), at, domain_of(e, domains)?),
+            Target::Ip => self.apply_ip(e, IpAddressId(resource), at, domain_of(e, domains)?),
+            Target::Ignored => Ok(false),
+        }
+    }
+
+    fn apply_vm(&mut self, e: &CopiedUsageEvent, vm: VmId, at: DateTime<Utc>) -> Result<bool> {
+        let owner = (e.account_id, vm);
+        let is = |t: UsageType| move |r: &VmInterval| r.usage_type == t;
+        match e.event_type.as_str() {
+            kinds::VM_CREATE => {
+                let row = vm_interval(e, UsageType::AllocatedVm)?;
+                self.vms.open(owner, row, at);
+            }
+            kinds::VM_START | kinds::VM_DYNAMIC_SCALE => {
+                self.vms.close(&owner, at, is(UsageType::RunningVm));
+                let allocated = vm_interval(e, UsageType::AllocatedVm)?;
+                let offering = allocated.service_offering_id;
+                let changed = self
+                    .vms
+                    .open_rows(&owner, is(UsageType::AllocatedVm))
+                    .any(|r| r.service_offering_id != offering);
+                if changed {
+                    self.vms.close(&owner, at, is(UsageType::AllocatedVm));
+                    self.vms.open(owner.clone(), allocated, at);
+                }
+                let running = vm_interval(e, UsageType::RunningVm)?;
+                self.vms.open(owner, running, at);
+            }
+            kinds::VM_STOP => {
+                self.vms.close(&owner, at, is(UsageType::RunningVm));
+            }
+            kinds::VM_DESTROY => {
+                self.vms.close(&owner, at, is(UsageType::AllocatedVm));
+            }
+            kinds::VM_UPGRADE => {
+                self.vms.close(&owner, at, is(UsageType::AllocatedVm));
+                let row = vm_interval(e, UsageType::AllocatedVm)?;
+                self.vms.open(owner, row, at);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn apply_volume(
+        &mut self,
+        e: &CopiedUsageEvent,
+        volume: VolumeId,
+        at: DateTime<Utc>,
+        domain_id: DomainId,
+    ) -> Result<bool> {
+        let owner = (e.account_id, volume);
+        self.volumes.close(&owner, at, |_| true);
+        if e.event_type != kinds::VOLUME_DELETE {
+            let row = VolumeInterval {
+                zone_id: e.zone_id,
+                domain_id,
+                disk_offering_id: e.offering_id.map(DiskOfferingId),
+                template_id: e.template_id,
+                size: e.size,
+                vm_id: e.vm_id,
+            };
+            self.volumes.open(owner, row, at);
+        }
+        Ok(true)
+    }
+
+    fn apply_ip(
+        &mut self,
+        e: &CopiedUsageEvent,
+        ip: IpAddressId,
+        at: DateTime<Utc>,
+        domain_id: DomainId,
+    ) -> Result<bool> {
+        let Some(address) = e.resource_name.clone() else {
+            return Ok(false);
+        };
+        let owner = (e.account_id, address);
+        if e.event_type == kinds::NET_IP_RELEASE {
+            self.ips.close(&owner, at, |_| true);
+        } else {
+            let row = IpInterval {
+                ip_id: ip,
+                zone_id: e.zone_id,
+                domain_id,
+                is_source_nat: e.size == Some(1),
+                is_system: e.template_id.is_some_and(|t| t.get() != 0),
+                // The `hidden` detail lives in usage_event_details, which is not copied.
+                is_hidden: false,
+            };
+            self.ips.open(owner, row, at);
+        }
+        Ok(true)
+    }
+
+    /// Writes the batch's helper rows back.
+    pub fn write(self, conn: &mut MysqlConnection) -> Result<()> {
+        write_vms(conn, self.vms.into_changes())?;
+        write_volumes(conn, self.volumes.into_changes())?;
+        write_ips(conn, self.ips.into_changes())
+    }
+}
+
+fn domain_of(e: &CopiedUsageEvent, domains: &HashMap<AccountId, DomainId>) -> Result<DomainId> {
+    domains.get(&e.account_id).copied().ok_or_else(|| {
+        Error::invalid_value(
+            "usage_event.account_id",
+            &e.account_id.get().to_string(),
+            "no such account in cloud.account",
+        )
+    })
+}
+
+fn vm_interval(e: &CopiedUsageEvent, usage_type: UsageType) -> Result<VmInterval> {
+    let hypervisor_type = match e.resource_type.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(HypervisorType::parse(text).ok_or_else(|| {
+            Error::invalid_value(
+                "usage_event.resource_type",
+                text,
+                "not a hypervisor type CloudStack knows",
+            )
+        })?),
+    };
+    Ok(VmInterval {
+        usage_type,
+        zone_id: e.zone_id,
+        vm_name: e.resource_name.clone().unwrap_or_default(),
+        service_offering_id: ServiceOfferingId(e.offering_id.unwrap_or(0)),
+        template_id: e.template_id.unwrap_or(TemplateId(0)),
+        hypervisor_type,
+        // Dynamic offerings carry these in usage_event_details, which is not copied.
+        cpu_speed: None,
+        cpu_cores: None,
+        memory: None,
+    })
+}
+
+/// Rows per multi-row INSERT: far below the placeholder limit for every helper table.
+const INSERT_CHUNK: usize = 2000;
+
+fn write_vms(conn: &mut MysqlConnection, changes: IntervalChanges<VmOwner, VmInterval>) -> Result<()> {
+    close_rows(conn, "usage_vm_instance", "end_date", &changes.ends)?;
+    for it in changes.rewrites {
+        let id = it.db_id.expect("rewrites are existing rows");
+        diesel::update(usage_vm_instance::table.find(id))
+            .set((
+                usage_vm_instance::zone_id.eq(it.row.zone_id),
+                usage_vm_instance::vm_name.eq(&it.row.vm_name),
+                usage_vm_instance::service_offering_id.eq(it.row.service_offering_id),
+                usage_vm_instance::template_id.eq(it.row.template_id),
+                usage_vm_instance::hypervisor_type.eq(it.row.hypervisor_type),
+                usage_vm_instance::end_date.eq(it.end.map(|t| t.naive_utc())),
+            ))
+            .execute(conn)?;
+    }
+    let rows: Vec<NewUsageVmInstance> = changes
+        .inserts
+        .into_iter()
+        .map(|it| NewUsageVmInstance {
+            id: None,
+            usage_type: Some(it.row.usage_type),
+            zone_id: it.row.zone_id,
+            account_id: it.owner.0,
+            vm_instance_id: it.owner.1,
+            vm_name: it.row.vm_name,
+            service_offering_id: it.row.service_offering_id,
+            template_id: it.row.template_id,
+            hypervisor_type: it.row.hypervisor_type,
+            start_date: it.start,
+            end_date: it.end,
+            cpu_speed: it.row.cpu_speed,
+            cpu_cores: it.row.cpu_cores,
+            memory: it.row.memory,
+        })
+        .collect();
+    for chunk in crate::repo::owned_chunks(rows, INSERT_CHUNK) {
+        diesel::insert_into(usage_vm_instance::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn write_volumes(
+    conn: &mut MysqlConnection,
+    changes: IntervalChanges<VolumeOwner, VolumeInterval>,
+) -> Result<()> {
+    close_rows(conn, "usage_volume", "deleted", &changes.ends)?;
+    for it in changes.rewrites {
+        let id = it.db_id.expect("rewrites are existing rows");
+        diesel::update(usage_volume::table.find(id))
+            .set((
+                usage_volume::disk_offering_id.eq(it.row.disk_offering_id),
+                usage_volume::template_id.eq(it.row.template_id),
+                usage_volume::size.eq(it.row.size),
+                usage_volume::vm_id.eq(it.row.vm_id),
+                usage_volume::deleted.eq(it.end.map(|t| t.naive_utc())),
+            ))
+            .execute(conn)?;
+    }
+    let rows: Vec<NewUsageVolume> = changes
+        .inserts
+        .into_iter()
+        .map(|it| NewUsageVolume {
+            id: None,
+            volume_id: it.owner.1,
+            zone_id: it.row.zone_id,
+            account_id: it.owner.0,
+            domain_id: it.row.domain_id,
+            disk_offering_id: it.row.disk_offering_id,
+            template_id: it.row.template_id,
+            size: it.row.size,
+            created: it.start,
+            deleted: it.end,
+            vm_id: it.row.vm_id,
+        })
+        .collect();
+    for chunk in crate::repo::owned_chunks(rows, INSERT_CHUNK) {
+        diesel::insert_into(usage_volume::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn write_ips(conn: &mut MysqlConnection, changes: IntervalChanges<IpOwner, IpInterval>) -> Result<()> {
+    close_rows(conn, "usage_ip_address", "released", &changes.ends)?;
+    for it in changes.rewrites {
+        let id = it.db_id.expect("rewrites are existing rows");
+        diesel::update(usage_ip_address::table.find(id))
+            .set((
+                usage_ip_address::is_source_nat.eq(i16::from(it.row.is_source_nat)),
+                usage_ip_address::is_system.eq(i16::from(it.row.is_system)),
+                usage_ip_address::released.eq(it.end.map(|t| t.naive_utc())),
+            ))
+            .execute(conn)?;
+    }
+    let rows: Vec<NewUsageIpAddress> = changes
+        .inserts
+        .into_iter()
+        .map(|it| NewUsageIpAddress {
+            id: None,
+            ip_id: it.row.ip_id,
+            account_id: it.owner.0,
+            domain_id: it.row.domain_id,
+            zone_id: it.row.zone_id,
+            public_ip_address: it.owner.1,
+            is_source_nat: it.row.is_source_nat,
+            is_system: it.row.is_system,
+            assigned: it.start,
+            released: it.end,
+            is_hidden: it.row.is_hidden,
+        })
+        .collect();
+    for chunk in crate::repo::owned_chunks(rows, INSERT_CHUNK) {
+        diesel::insert_into(usage_ip_address::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// `UPDATE table SET end_column = CASE id ... END WHERE id IN (...)`, a thousand rows a
+/// statement. Only ids and timestamps this module formats go into the text.
+fn close_rows(
+    conn: &mut MysqlConnection,
+    table: &str,
+    end_column: &str,
+    ends: &[(i64, Option<DateTime<Utc>>)],
+) -> Result<()> {
+    use std::fmt::Write;
+    for chunk in ends.chunks(1000) {
+        let mut sql = format!("UPDATE `{table}` SET `{end_column}` = CASE `id`");
+        for (id, end) in chunk {
+            match end {
+                Some(t) => write!(sql, " WHEN {id} THEN '{}'", t.format("%Y-%m-%d %H:%M:%S")),
+                None => write!(sql, " WHEN {id} THEN NULL"),
+            }
+            .expect("writing to a String");
+        }
+        sql.push_str(" END WHERE `id` IN (");
+        for (i, (id, _)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            write!(sql, "{id}").expect("writing to a String");
+        }
+        sql.push(')');
+        diesel::sql_query(sql).execute(conn)?;
+    }
+    Ok(())
+}

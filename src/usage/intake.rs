@@ -1,0 +1,183 @@
+//! Event intake: copy new events from `cloud` into `cloud_usage` (same ids), then apply the
+//! unprocessed copies to the helper tables in bounded batches, each batch one transaction that
+//! also marks its events processed — so every event is applied exactly once, also when a run
+//! dies half-way.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Datetime};
+
+use super::helper_tables::{AppliedEvents, HelperBatch};
+use super::CopiedUsageEvent;
+use crate::db::RetryPolicy;
+use crate::schema::cloud::account;
+use crate::schema::cloud_usage::usage_event;
+use crate::types::{AccountId, DomainId};
+use crate::{Database, Result};
+
+#[derive(QueryableByName)]
+struct MaxId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// The columns the copy moves, in both tables' order.
+const COPIED_COLUMNS: &str = "`id`, `type`, `account_id`, `created`, `zone_id`, `resource_id`, \
+     `resource_name`, `offering_id`, `template_id`, `size`, `resource_type`, `virtual_size`, `vm_id`";
+
+fn quoted(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// Copies the events of `cloud.usage_event` not yet in `cloud_usage.usage_event` whose ids are
+/// at most the highest id created by `until` (CloudStack copies by id range, so an event
+/// committed late with a lower id than one already copied is never picked up). Both databases
+/// must be on one server, as CloudStack's usage server also requires. `on_batch` hears how many
+/// rows each batch copied; returns the total.
+pub fn copy_new_events(
+    db: &Database,
+    until: DateTime<Utc>,
+    batch_size: u64,
+    on_batch: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    let cloud_db = quoted(&db.cloud().target().database);
+    let max_id: MaxId = db.cloud().run(|conn| {
+        Ok(diesel::sql_query(
+            "SELECT CAST(COALESCE(MAX(id), 0) AS SIGNED) AS id FROM usage_event WHERE created <= ?",
+        )
+        .bind::<Datetime, _>(until.naive_utc())
+        .get_result(conn)?)
+    })?;
+    let mut copied = 0;
+    db.usage().run(|conn| {
+        let recent: MaxId = diesel::sql_query(
+            "SELECT CAST(COALESCE(MAX(id), 0) AS SIGNED) AS id FROM usage_event",
+        )
+        .get_result(conn)?;
+        let mut low = recent.id;
+        while low < max_id.id {
+            let high = (low + batch_size.max(1) as i64).min(max_id.id);
+            // IGNORE only ever skips rows another run copied at the same time: the two tables
+            // have the same columns, so no value can be truncated or refused.
+            let n = diesel::sql_query(format!(
+                "INSERT IGNORE INTO usage_event ({COPIED_COLUMNS}) \
+                 SELECT {COPIED_COLUMNS} FROM {cloud_db}.usage_event WHERE id > ? AND id <= ?"
+            ))
+            .bind::<BigInt, _>(low)
+            .bind::<BigInt, _>(high)
+            .execute(conn)? as u64;
+            copied += n;
+            on_batch(n);
+            low = high;
+        }
+        Ok(())
+    })?;
+    Ok(copied)
+}
+
+/// How many copied events created by `until` are still unprocessed.
+pub fn pending_events(db: &Database, until: DateTime<Utc>) -> Result<u64> {
+    db.usage().run(|conn| {
+        let n: i64 = usage_event::table
+            .filter(usage_event::processed.eq(0))
+            .filter(usage_event::created.le(until.naive_utc()))
+            .count()
+            .get_result(conn)?;
+        Ok(n as u64)
+    })
+}
+
+/// Applies the unprocessed copied events created by `until` to the helper tables, oldest
+/// first, `batch_size` at a time (a batch never splits one second, so rows opened and closed
+/// at the same instant meet in memory). Each batch is one transaction that also sets
+/// `processed = 1`; `on_batch` hears each committed batch.
+pub fn apply_pending_events(
+    db: &Database,
+    until: DateTime<Utc>,
+    batch_size: usize,
+    on_batch: &mut dyn FnMut(&AppliedEvents),
+) -> Result<AppliedEvents> {
+    let mut total = AppliedEvents::default();
+    let mut domains: HashMap<AccountId, DomainId> = HashMap::new();
+    loop {
+        let done = db.usage().transaction_with_retry(&RetryPolicy::default(), |conn| {
+            let events = next_batch(conn, until, batch_size.max(1))?;
+            if events.is_empty() {
+                return Ok(None);
+            }
+            let missing: Vec<AccountId> = events
+                .iter()
+                .map(|e| e.account_id)
+                .filter(|a| !domains.contains_key(a))
+                .collect();
+            if !missing.is_empty() {
+                let found: Vec<(AccountId, Option<DomainId>)> = db.cloud().run(|cloud| {
+                    Ok(account::table
+                        .filter(account::id.eq_any(&missing))
+                        .select((account::id, account::domain_id))
+                        .load(cloud)?)
+                })?;
+                domains.extend(found.into_iter().filter_map(|(a, d)| Some((a, d?))));
+            }
+            let mut batch = HelperBatch::load(conn, &events)?;
+            let mut counts = AppliedEvents::default();
+            for e in &events {
+                if batch.apply(e, &domains)? {
+                    counts.applied += 1;
+                } else {
+                    counts.ignored += 1;
+                }
+            }
+            batch.write(conn)?;
+            let ids: Vec<_> = events.iter().map(|e| e.id).collect();
+            for chunk in ids.chunks(5000) {
+                diesel::update(usage_event::table.filter(usage_event::id.eq_any(chunk)))
+                    .set(usage_event::processed.eq(1))
+                    .execute(conn)?;
+            }
+            Ok(Some(counts))
+        })?;
+        match done {
+            None => return Ok(total),
+            Some(counts) => {
+                total.applied += counts.applied;
+                total.ignored += counts.ignored;
+                on_batch(&counts);
+            }
+        }
+    }
+}
+
+/// The next unprocessed events in `created` order, locked; a full batch is cut before its
+/// last second unless that second is all there is, which is then taken whole.
+fn next_batch(
+    conn: &mut MysqlConnection,
+    until: DateTime<Utc>,
+    batch_size: usize,
+) -> Result<Vec<CopiedUsageEvent>> {
+    let pending = || {
+        usage_event::table
+            .filter(usage_event::processed.eq(0))
+            .filter(usage_event::created.le(until.naive_utc()))
+            .order((usage_event::created, usage_event::id))
+            .select(CopiedUsageEvent::as_select())
+    };
+    let mut events: Vec<CopiedUsageEvent> = pending()
+        .limit(batch_size as i64)
+        .for_update()
+        .load(conn)?;
+    if events.len() < batch_size {
+        return Ok(events);
+    }
+    let last_second = events[events.len() - 1].created;
+    events.retain(|e| e.created < last_second);
+    if events.is_empty() {
+        events = pending()
+            .filter(usage_event::created.eq(last_second.naive_utc()))
+            .for_update()
+            .load(conn)?;
+    }
+    Ok(events)
+}
