@@ -120,7 +120,8 @@ pub fn generate_usage_history(db: &Database, spec: &HistorySpec) -> Result<Histo
             }
             events.push(vm_event(kinds::VM_START, at));
             let stop = at + Duration::seconds(rng.random_range(300..72_000));
-            if rng.random_bool(0.25) {
+            let assigned = at + Duration::seconds(rng.random_range(1..600));
+            if assigned < end && rng.random_bool(0.25) {
                 let address_id = next_ip;
                 next_ip += 1;
                 let address = format!(
@@ -129,7 +130,6 @@ pub fn generate_usage_history(db: &Database, spec: &HistorySpec) -> Result<Histo
                     (address_id >> 8) & 255,
                     address_id & 255
                 );
-                let assigned = at + Duration::seconds(rng.random_range(1..600));
                 let ip_event = |kind: &str, when| NewUsageEvent {
                     template_id: Some(TemplateId(0)),
                     size: Some(u64::from(address_id % 5 == 0)),
@@ -142,8 +142,8 @@ pub fn generate_usage_history(db: &Database, spec: &HistorySpec) -> Result<Histo
                     events.push(ip_event(kinds::NET_IP_RELEASE, released));
                 }
             }
-            if rng.random_bool(0.1) {
-                let when = at + Duration::seconds(rng.random_range(1..3_600));
+            let when = at + Duration::seconds(rng.random_range(1..3_600));
+            if when < end && rng.random_bool(0.1) {
                 events.push(NewUsageEvent {
                     template_id: Some(TemplateId(4)),
                     size: Some(rng.random_range(9..64) * GIB),

@@ -141,3 +141,53 @@ pub fn public_range(
     )
     .expect("public range")
 }
+
+/// Every row of `table` as a JSON array of `columns`, sorted — to compare tables' contents
+/// while leaving out auto-increment ids.
+pub fn rows_as_text(conn: &mut MysqlConnection, table: &str, columns: &str) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        text: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(format!(
+        "SELECT CAST(JSON_ARRAY({columns}) AS CHAR) AS text FROM {table} ORDER BY text"
+    ))
+    .load(conn)
+    .expect("rows");
+    rows.into_iter().map(|r| r.text).collect()
+}
+
+/// The contents of every table the usage job fills (records and helper rows, ids left out).
+pub fn usage_contents(db: &cloudstack_db::Database) -> Vec<Vec<String>> {
+    let conn = &mut *db.usage().get().expect("usage connection");
+    vec![
+        rows_as_text(
+            conn,
+            "cloud_usage",
+            "zone_id, account_id, domain_id, description, usage_display, usage_type, raw_usage, \
+             vm_instance_id, vm_name, offering_id, template_id, usage_id, type, size, network_id, \
+             start_date, end_date, virtual_size, cpu_speed, cpu_cores, memory, quota_calculated, \
+             is_hidden, state",
+        ),
+        rows_as_text(
+            conn,
+            "usage_vm_instance",
+            "usage_type, zone_id, account_id, vm_instance_id, vm_name, service_offering_id, \
+             template_id, hypervisor_type, start_date, end_date, cpu_speed, cpu_cores, memory",
+        ),
+        rows_as_text(
+            conn,
+            "usage_volume",
+            "volume_id, zone_id, account_id, domain_id, disk_offering_id, template_id, size, \
+             created, deleted, vm_id",
+        ),
+        rows_as_text(
+            conn,
+            "usage_ip_address",
+            "ip_id, account_id, domain_id, zone_id, public_ip_address, is_source_nat, is_system, \
+             assigned, released, is_hidden",
+        ),
+        rows_as_text(conn, "usage_event", "id, processed"),
+    ]
+}

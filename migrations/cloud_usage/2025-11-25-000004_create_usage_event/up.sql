@@ -7,7 +7,7 @@ CREATE TABLE `usage_event` (
   `created` datetime NOT NULL,
   `zone_id` bigint(20) unsigned NOT NULL,
   `resource_id` bigint(20) unsigned DEFAULT NULL,
-  `resource_name` varchar(255) DEFAULT NULL,
+  `resource_name` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci DEFAULT NULL,
   `offering_id` bigint(20) unsigned DEFAULT NULL,
   `template_id` bigint(20) unsigned DEFAULT NULL,
   `size` bigint(20) unsigned DEFAULT NULL,
