@@ -49,8 +49,19 @@ fn with_usage_event_copy(
     assert_eq!(
         names,
         [
-            "id", "type", "account_id", "created", "zone_id", "resource_id", "resource_name",
-            "offering_id", "template_id", "size", "resource_type", "processed", "virtual_size"
+            "id",
+            "type",
+            "account_id",
+            "created",
+            "zone_id",
+            "resource_id",
+            "resource_name",
+            "offering_id",
+            "template_id",
+            "size",
+            "resource_type",
+            "processed",
+            "virtual_size"
         ],
         "NOTES.md section 10 lists these columns"
     );

@@ -15,7 +15,7 @@ use cloudstack_db::usage::billing::{self, RecordFilter};
 use cloudstack_db::usage::*;
 use cloudstack_db::{Database, Error};
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text, Unsigned, BigInt};
+use diesel::sql_types::{BigInt, Nullable, Text, Unsigned};
 
 const GIB: u64 = 1 << 30;
 
@@ -68,7 +68,15 @@ fn script(db: &Database) -> History {
         let root = volumes::create(
             conn,
             db,
-            &vol("ROOT-web", VolumeType::Root, vm.id, 0, 1, Some(TemplateId(4)), 8 * GIB),
+            &vol(
+                "ROOT-web",
+                VolumeType::Root,
+                vm.id,
+                0,
+                1,
+                Some(TemplateId(4)),
+                8 * GIB,
+            ),
         )
         .unwrap();
         (vm, root)
@@ -93,7 +101,9 @@ fn script(db: &Database) -> History {
         let creating = volumes::transition(conn, &data, VolumeEvent::CreateRequested).unwrap();
         volumes::transition(conn, &creating, VolumeEvent::OperationSucceeded).unwrap()
     });
-    let data = with_clock_at(at(23, 18, 0), || volumes::resize(conn, &data, 20 * GIB).unwrap());
+    let data = with_clock_at(at(23, 18, 0), || {
+        volumes::resize(conn, &data, 20 * GIB).unwrap()
+    });
     let vm = run(conn, vm, at(23, 22, 30), &stop);
     let vm = run(conn, vm, at(23, 23, 0), &start);
     let request = AllocateRequest {
@@ -105,9 +115,13 @@ fn script(db: &Database) -> History {
         source_nat: false,
         is_system: false,
     };
-    let overnight = with_clock_at(at(23, 23, 15), || public_ips::allocate(conn, &request).unwrap());
+    let overnight = with_clock_at(at(23, 23, 15), || {
+        public_ips::allocate(conn, &request).unwrap()
+    });
     let vm = run(conn, vm, at(24, 2, 15), &stop);
-    with_clock_at(at(24, 0, 45), || public_ips::release(conn, overnight.id).unwrap());
+    with_clock_at(at(24, 0, 45), || {
+        public_ips::release(conn, overnight.id).unwrap()
+    });
     with_clock_at(at(24, 6, 0), || {
         let detached = volumes::detach(conn, &data).unwrap();
         volumes::destroy(conn, &detached).unwrap();
@@ -116,8 +130,12 @@ fn script(db: &Database) -> History {
         source_nat: true,
         ..request
     };
-    let snat = with_clock_at(at(24, 10, 0), || public_ips::allocate(conn, &snat_request).unwrap());
-    with_clock_at(at(24, 11, 30), || public_ips::release(conn, snat.id).unwrap());
+    let snat = with_clock_at(at(24, 10, 0), || {
+        public_ips::allocate(conn, &snat_request).unwrap()
+    });
+    with_clock_at(at(24, 11, 30), || {
+        public_ips::release(conn, snat.id).unwrap()
+    });
     with_clock_at(at(24, 20, 0), || {
         vms::transition(conn, &vm, VmEvent::DestroyRequested, None).unwrap()
     });
@@ -155,7 +173,15 @@ fn records(db: &Database) -> Vec<UsageRecord> {
 
 /// One expected record: usage type, resource, description, display, hours (to 1e-5), size,
 /// `type` column.
-type Expected = (UsageType, u64, String, &'static str, f64, Option<u64>, Option<&'static str>);
+type Expected = (
+    UsageType,
+    u64,
+    String,
+    &'static str,
+    f64,
+    Option<u64>,
+    Option<&'static str>,
+);
 
 fn check_day(records: &[&UsageRecord], d: u32, expected: &[Expected]) {
     assert_eq!(
@@ -172,12 +198,24 @@ fn check_day(records: &[&UsageRecord], d: u32, expected: &[Expected]) {
         assert_eq!(r.usage_id, Some(*usage_id), "{what}");
         assert_eq!(&r.description, description, "{what}");
         assert_eq!(r.usage_display, *display, "{what}");
-        assert!((r.raw_usage - hours).abs() < 1e-5, "{what}: raw {}", r.raw_usage);
+        assert!(
+            (r.raw_usage - hours).abs() < 1e-5,
+            "{what}: raw {}",
+            r.raw_usage
+        );
         assert_eq!(r.size, *size, "{what}");
         assert_eq!(r.resource_kind.as_deref(), *type_, "{what}");
-        assert_eq!((r.account_id, r.domain_id, r.zone_id.get() > 0), (AccountId(2), DomainId(1), true), "{what}");
+        assert_eq!(
+            (r.account_id, r.domain_id, r.zone_id.get() > 0),
+            (AccountId(2), DomainId(1), true),
+            "{what}"
+        );
         assert_eq!(r.start_date, at(d, 0, 0), "{what}");
-        assert_eq!(r.end_date, at(d, 23, 59) + chrono::Duration::seconds(59), "{what}");
+        assert_eq!(
+            r.end_date,
+            at(d, 23, 59) + chrono::Duration::seconds(59),
+            "{what}"
+        );
         assert!(!r.quota_calculated && !r.is_hidden, "{what}");
     }
 }
@@ -195,16 +233,30 @@ fn a_scripted_two_day_history_gives_the_hand_computed_records() {
     // The first run copies every event created by the end of the 23rd; the second the rest.
     let total_events = db
         .cloud()
-        .run(|c| Ok(cloudstack_db::testing::count(c, "SELECT COUNT(*) FROM usage_event")?))
+        .run(|c| {
+            Ok(cloudstack_db::testing::count(
+                c,
+                "SELECT COUNT(*) FROM usage_event",
+            )?)
+        })
         .unwrap() as u64;
     assert_eq!(first.events_copied + second.events_copied, total_events);
-    assert_eq!(first.events.applied + first.events.ignored + second.events.applied + second.events.ignored, total_events);
+    assert_eq!(
+        first.events.applied + first.events.ignored + second.events.applied + second.events.ignored,
+        total_events
+    );
 
     let all = records(db);
-    let on = |d: u32| all.iter().filter(|r| r.start_date == at(d, 0, 0)).collect::<Vec<_>>();
+    let on = |d: u32| {
+        all.iter()
+            .filter(|r| r.start_date == at(d, 0, 0))
+            .collect::<Vec<_>>()
+    };
     let vm = h.vm.get();
-    let running = |vm_name: &str| format!("{vm_name} running time (ServiceOffering: 1) (Template: 4)");
-    let allocated = |vm_name: &str| format!("{vm_name} allocated (ServiceOffering: 1) (Template: 4)");
+    let running =
+        |vm_name: &str| format!("{vm_name} running time (ServiceOffering: 1) (Template: 4)");
+    let allocated =
+        |vm_name: &str| format!("{vm_name} allocated (ServiceOffering: 1) (Template: 4)");
     let (ip1, addr1) = (&h.ip_overnight.0, &h.ip_overnight.1);
     let (ip2, addr2) = (&h.ip_source_nat.0, &h.ip_source_nat.1);
     // Hours by hand. Every span counts one extra millisecond (CloudStack's inclusive end); a
@@ -214,15 +266,63 @@ fn a_scripted_two_day_history_gives_the_hand_computed_records() {
         23,
         &[
             // 09:00–22:30 (13.5 h + 1 ms) + 23:00–24:00 (1 h) = 14.5 h
-            (UsageType::RunningVm, vm, running("web"), "14.5 Hrs", 14.5, None, Some("KVM")),
+            (
+                UsageType::RunningVm,
+                vm,
+                running("web"),
+                "14.5 Hrs",
+                14.5,
+                None,
+                Some("KVM"),
+            ),
             // 08:00–24:00
-            (UsageType::AllocatedVm, vm, allocated("web"), "16 Hrs", 16.0, None, Some("KVM")),
+            (
+                UsageType::AllocatedVm,
+                vm,
+                allocated("web"),
+                "16 Hrs",
+                16.0,
+                None,
+                Some("KVM"),
+            ),
             // 23:15–24:00
-            (UsageType::IpAddress, ip1.get(), format!("IPAddress: {addr1}"), ".75 Hrs", 0.75, Some(0), Some("")),
+            (
+                UsageType::IpAddress,
+                ip1.get(),
+                format!("IPAddress: {addr1}"),
+                ".75 Hrs",
+                0.75,
+                Some(0),
+                Some(""),
+            ),
             // ROOT 08:00–24:00 (template volume); DATA 5 GiB 10:00–18:00, 20 GiB 18:00–24:00
-            (UsageType::Volume, h.root.get(), format!("Volume Id: {} usage time (Template: 4)", h.root.get()), "16 Hrs", 16.0, Some(8 * GIB), None),
-            (UsageType::Volume, h.data.get(), format!("Volume Id: {} usage time (DiskOffering: 3)", h.data.get()), "8 Hrs", 8.0, Some(5 * GIB), None),
-            (UsageType::Volume, h.data.get(), format!("Volume Id: {} usage time (DiskOffering: 3)", h.data.get()), "6 Hrs", 6.0, Some(20 * GIB), None),
+            (
+                UsageType::Volume,
+                h.root.get(),
+                format!("Volume Id: {} usage time (Template: 4)", h.root.get()),
+                "16 Hrs",
+                16.0,
+                Some(8 * GIB),
+                None,
+            ),
+            (
+                UsageType::Volume,
+                h.data.get(),
+                format!("Volume Id: {} usage time (DiskOffering: 3)", h.data.get()),
+                "8 Hrs",
+                8.0,
+                Some(5 * GIB),
+                None,
+            ),
+            (
+                UsageType::Volume,
+                h.data.get(),
+                format!("Volume Id: {} usage time (DiskOffering: 3)", h.data.get()),
+                "6 Hrs",
+                6.0,
+                Some(20 * GIB),
+                None,
+            ),
         ],
     );
     check_day(
@@ -230,42 +330,128 @@ fn a_scripted_two_day_history_gives_the_hand_computed_records() {
         24,
         &[
             // 00:00–02:15
-            (UsageType::RunningVm, vm, running("web"), "2.25 Hrs", 2.25, None, Some("KVM")),
+            (
+                UsageType::RunningVm,
+                vm,
+                running("web"),
+                "2.25 Hrs",
+                2.25,
+                None,
+                Some("KVM"),
+            ),
             // 00:00–20:00
-            (UsageType::AllocatedVm, vm, allocated("web"), "20 Hrs", 20.0, None, Some("KVM")),
+            (
+                UsageType::AllocatedVm,
+                vm,
+                allocated("web"),
+                "20 Hrs",
+                20.0,
+                None,
+                Some("KVM"),
+            ),
             // 00:00–00:45 and 10:00–11:30
-            (UsageType::IpAddress, ip1.get(), format!("IPAddress: {addr1}"), ".75 Hrs", 0.75, Some(0), Some("")),
-            (UsageType::IpAddress, ip2.get(), format!("IPAddress: {addr2}"), "1.5 Hrs", 1.5, Some(0), Some("SourceNat")),
+            (
+                UsageType::IpAddress,
+                ip1.get(),
+                format!("IPAddress: {addr1}"),
+                ".75 Hrs",
+                0.75,
+                Some(0),
+                Some(""),
+            ),
+            (
+                UsageType::IpAddress,
+                ip2.get(),
+                format!("IPAddress: {addr2}"),
+                "1.5 Hrs",
+                1.5,
+                Some(0),
+                Some("SourceNat"),
+            ),
             // ROOT 00:00–20:00; DATA 20 GiB 00:00–06:00
-            (UsageType::Volume, h.root.get(), format!("Volume Id: {} usage time (Template: 4)", h.root.get()), "20 Hrs", 20.0, Some(8 * GIB), None),
-            (UsageType::Volume, h.data.get(), format!("Volume Id: {} usage time (DiskOffering: 3)", h.data.get()), "6 Hrs", 6.0, Some(20 * GIB), None),
+            (
+                UsageType::Volume,
+                h.root.get(),
+                format!("Volume Id: {} usage time (Template: 4)", h.root.get()),
+                "20 Hrs",
+                20.0,
+                Some(8 * GIB),
+                None,
+            ),
+            (
+                UsageType::Volume,
+                h.data.get(),
+                format!("Volume Id: {} usage time (DiskOffering: 3)", h.data.get()),
+                "6 Hrs",
+                6.0,
+                Some(20 * GIB),
+                None,
+            ),
         ],
     );
     // The VM records carry the VM's fields.
     let r = on(23)[0];
     assert_eq!(
-        (r.vm_instance_id, r.vm_name.as_deref(), r.offering_id, r.template_id),
+        (
+            r.vm_instance_id,
+            r.vm_name.as_deref(),
+            r.offering_id,
+            r.template_id
+        ),
         (Some(h.vm), Some("web"), Some(1), Some(TemplateId(4)))
     );
     // Exactly the float CloudStack stores: 2 h 15 min + 1 ms in single precision.
-    assert_eq!(on(24)[0].raw_usage, f64::from(8_100_001f32 / 1000f32 / 60f32 / 60f32));
+    assert_eq!(
+        on(24)[0].raw_usage,
+        f64::from(8_100_001f32 / 1000f32 / 60f32 / 60f32)
+    );
     assert_ne!(on(24)[0].raw_usage, 2.25);
 
     // Every event was processed once; each helper row is closed where the history closed it.
     let usage = &mut *db.usage().get().unwrap();
     let count = |c: &mut MysqlConnection, sql| cloudstack_db::testing::count(c, sql).unwrap();
-    assert_eq!(count(usage, "SELECT COUNT(*) FROM usage_event WHERE processed = 0"), 0);
+    assert_eq!(
+        count(
+            usage,
+            "SELECT COUNT(*) FROM usage_event WHERE processed = 0"
+        ),
+        0
+    );
     assert_eq!(
         count(usage, "SELECT COUNT(*) FROM usage_vm_instance"),
         3,
         "two running spans, one allocated span"
     );
-    assert_eq!(count(usage, "SELECT COUNT(*) FROM usage_vm_instance WHERE end_date IS NULL"), 0);
-    assert_eq!(count(usage, "SELECT COUNT(*) FROM usage_volume WHERE deleted IS NULL"), 0);
-    assert_eq!(count(usage, "SELECT COUNT(*) FROM usage_ip_address WHERE released IS NULL"), 0);
-    assert_eq!(count(usage, "SELECT COUNT(*) FROM usage_job WHERE success = 1"), 2);
     assert_eq!(
-        count(usage, "SELECT COUNT(*) FROM usage_job WHERE job_type = 1 AND pid IS NOT NULL AND host LIKE '%/%' AND start_date = '2026-11-24 00:00:00' AND end_date = '2026-11-24 23:59:59' AND end_millis - start_millis = 86399999"),
+        count(
+            usage,
+            "SELECT COUNT(*) FROM usage_vm_instance WHERE end_date IS NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            usage,
+            "SELECT COUNT(*) FROM usage_volume WHERE deleted IS NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            usage,
+            "SELECT COUNT(*) FROM usage_ip_address WHERE released IS NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(usage, "SELECT COUNT(*) FROM usage_job WHERE success = 1"),
+        2
+    );
+    assert_eq!(
+        count(
+            usage,
+            "SELECT COUNT(*) FROM usage_job WHERE job_type = 1 AND pid IS NOT NULL AND host LIKE '%/%' AND start_date = '2026-11-24 00:00:00' AND end_date = '2026-11-24 23:59:59' AND end_millis - start_millis = 86399999"
+        ),
         1
     );
 }
@@ -280,14 +466,27 @@ struct Checksum {
 
 /// Checksums of every table the usage job writes, with row counts.
 fn usage_state(db: &Database) -> Vec<(String, Option<u64>, i64)> {
-    let tables = ["cloud_usage", "usage_vm_instance", "usage_volume", "usage_ip_address", "usage_event", "usage_job"];
+    let tables = [
+        "cloud_usage",
+        "usage_vm_instance",
+        "usage_volume",
+        "usage_ip_address",
+        "usage_event",
+        "usage_job",
+    ];
     db.usage()
         .run(|conn| {
             let sums: Vec<Checksum> =
                 diesel::sql_query(format!("CHECKSUM TABLE {}", tables.join(", "))).load(conn)?;
             sums.into_iter()
                 .zip(tables)
-                .map(|(c, t)| Ok((c.table, c.checksum, count(conn, &format!("SELECT COUNT(*) FROM {t}"))?)))
+                .map(|(c, t)| {
+                    Ok((
+                        c.table,
+                        c.checksum,
+                        count(conn, &format!("SELECT COUNT(*) FROM {t}"))?,
+                    ))
+                })
                 .collect()
         })
         .unwrap()
@@ -300,9 +499,22 @@ fn record_values(db: &Database) -> Vec<String> {
         .map(|r| {
             format!(
                 "{}|{}|{}|{}|{}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}",
-                r.zone_id.get(), r.account_id.get(), r.domain_id.get(), r.description, r.usage_display,
-                r.usage_type, r.raw_usage, r.vm_instance_id, r.vm_name, r.offering_id, r.template_id,
-                r.usage_id, r.resource_kind, r.size, r.start_date, r.end_date
+                r.zone_id.get(),
+                r.account_id.get(),
+                r.domain_id.get(),
+                r.description,
+                r.usage_display,
+                r.usage_type,
+                r.raw_usage,
+                r.vm_instance_id,
+                r.vm_name,
+                r.offering_id,
+                r.template_id,
+                r.usage_id,
+                r.resource_kind,
+                r.size,
+                r.start_date,
+                r.end_date
             )
         })
         .collect();
@@ -322,7 +534,10 @@ fn running_a_day_again_changes_nothing_and_overlaps_are_refused() {
 
     for d in [23, 24] {
         let again = aggregate_days(db, d, d);
-        assert!(matches!(again.outcome, AggregationOutcome::AlreadyAggregated(_)), "{again:?}");
+        assert!(
+            matches!(again.outcome, AggregationOutcome::AlreadyAggregated(_)),
+            "{again:?}"
+        );
         assert_eq!((again.events_copied, again.records_written), (0, 0));
     }
     assert_eq!(usage_state(db), before, "a second run wrote something");
@@ -330,7 +545,10 @@ fn running_a_day_again_changes_nothing_and_overlaps_are_refused() {
     // Both days at once overlap what was done: refused, nothing written.
     let both = AggregationOptions::for_period(UsagePeriod::days(day(23), day(24)));
     let err = aggregate(db, &both, &mut |_| {}).unwrap_err();
-    assert!(matches!(&err, Error::Conflict(m) if m.contains("overlaps")), "{err}");
+    assert!(
+        matches!(&err, Error::Conflict(m) if m.contains("overlaps")),
+        "{err}"
+    );
     assert_eq!(usage_state(db), before);
 
     // One run over both days (two one-day windows) gives the same records as two runs.
@@ -352,12 +570,25 @@ fn two_runs_of_one_period_at_once_write_its_records_once() {
             .collect();
         runs.into_iter().map(|r| r.join().unwrap()).collect()
     });
-    let aggregated = outcomes.iter().filter(|o| matches!(o, AggregationOutcome::Aggregated(_))).count();
+    let aggregated = outcomes
+        .iter()
+        .filter(|o| matches!(o, AggregationOutcome::Aggregated(_)))
+        .count();
     assert_eq!(aggregated, 1, "{outcomes:?}");
     assert_eq!(records(db).len(), 6);
     let usage = &mut *db.usage().get().unwrap();
-    assert_eq!(count(usage, "SELECT COUNT(*) FROM usage_job WHERE success = 1").unwrap(), 1);
-    assert_eq!(count(usage, "SELECT COUNT(*) FROM usage_event WHERE processed = 0 AND created < '2026-11-24'").unwrap(), 0);
+    assert_eq!(
+        count(usage, "SELECT COUNT(*) FROM usage_job WHERE success = 1").unwrap(),
+        1
+    );
+    assert_eq!(
+        count(
+            usage,
+            "SELECT COUNT(*) FROM usage_event WHERE processed = 0 AND created < '2026-11-24'"
+        )
+        .unwrap(),
+        0
+    );
 }
 
 #[test]
@@ -369,13 +600,31 @@ fn billing_queries_sum_per_account_type_and_resource() {
     let conn = &mut *db.usage().get().unwrap();
 
     let mine = RecordFilter::account(AccountId(2));
-    let page = billing::list_records(conn, &mine, &cloudstack_db::repo::PageRequest::first(5).with_total()).unwrap();
-    assert_eq!((page.items.len(), page.total, page.next.is_some()), (5, Some(12), true));
-    let rest = billing::list_records(conn, &mine, &cloudstack_db::repo::PageRequest::after(page.next.unwrap(), 50)).unwrap();
+    let page = billing::list_records(
+        conn,
+        &mine,
+        &cloudstack_db::repo::PageRequest::first(5).with_total(),
+    )
+    .unwrap();
+    assert_eq!(
+        (page.items.len(), page.total, page.next.is_some()),
+        (5, Some(12), true)
+    );
+    let rest = billing::list_records(
+        conn,
+        &mine,
+        &cloudstack_db::repo::PageRequest::after(page.next.unwrap(), 50),
+    )
+    .unwrap();
     assert_eq!((rest.items.len(), rest.next), (7, None));
 
     let totals = billing::totals_by_account(conn, &RecordFilter::default()).unwrap();
-    let hours = |t: UsageType| totals.iter().find(|x| x.usage_type == Some(t)).map(|x| (x.records, x.raw_usage));
+    let hours = |t: UsageType| {
+        totals
+            .iter()
+            .find(|x| x.usage_type == Some(t))
+            .map(|x| (x.records, x.raw_usage))
+    };
     let close = |got: Option<(i64, f64)>, records: i64, want: f64| {
         let (n, h) = got.unwrap();
         assert_eq!(n, records);
@@ -388,15 +637,39 @@ fn billing_queries_sum_per_account_type_and_resource() {
     assert!(totals.iter().all(|t| t.account_id == AccountId(2)));
 
     let second_day = RecordFilter::account(AccountId(2)).within(UsagePeriod::day(day(24)));
-    let data = billing::totals_by_resource(conn, &second_day.clone().of_type(UsageType::Volume)).unwrap();
-    assert_eq!(data.iter().map(|t| (t.usage_id, t.records)).collect::<Vec<_>>(), vec![(Some(h.root.get()), 1), (Some(h.data.get()), 1)]);
+    let data =
+        billing::totals_by_resource(conn, &second_day.clone().of_type(UsageType::Volume)).unwrap();
+    assert_eq!(
+        data.iter()
+            .map(|t| (t.usage_id, t.records))
+            .collect::<Vec<_>>(),
+        vec![(Some(h.root.get()), 1), (Some(h.data.get()), 1)]
+    );
     // Usage ids are per type (VM 1, volume 1 and address 1 all exist here).
     let vm_day = billing::list_records(
         conn,
-        &second_day.of_resource(h.vm.get()).of_type(UsageType::RunningVm),
+        &second_day
+            .of_resource(h.vm.get())
+            .of_type(UsageType::RunningVm),
         &cloudstack_db::repo::PageRequest::first(10),
     )
     .unwrap();
-    assert_eq!(vm_day.items.iter().map(|r| r.usage_display.as_str()).collect::<Vec<_>>(), vec!["2.25 Hrs"]);
-    assert!(billing::list_records(conn, &RecordFilter::account(AccountId(99)), &cloudstack_db::repo::PageRequest::first(10)).unwrap().items.is_empty());
+    assert_eq!(
+        vm_day
+            .items
+            .iter()
+            .map(|r| r.usage_display.as_str())
+            .collect::<Vec<_>>(),
+        vec!["2.25 Hrs"]
+    );
+    assert!(
+        billing::list_records(
+            conn,
+            &RecordFilter::account(AccountId(99)),
+            &cloudstack_db::repo::PageRequest::first(10)
+        )
+        .unwrap()
+        .items
+        .is_empty()
+    );
 }

@@ -30,7 +30,10 @@ fn a_run_killed_half_way_and_run_again_gives_the_records_of_an_uninterrupted_run
     // The reference: the same history aggregated in one go.
     let reference = common::fresh();
     let generated = generate_usage_history(reference.database(), &spec()).unwrap();
-    assert!(generated.events >= 20_000 && generated.vms > 1000, "{generated:?}");
+    assert!(
+        generated.events >= 20_000 && generated.vms > 1000,
+        "{generated:?}"
+    );
     let mut applied_batches = 0u64;
     let clean = aggregate(
         reference.database(),
@@ -43,7 +46,10 @@ fn a_run_killed_half_way_and_run_again_gives_the_records_of_an_uninterrupted_run
     )
     .unwrap();
     assert!(matches!(clean.outcome, AggregationOutcome::Aggregated(_)));
-    assert_eq!(applied_batches, generated.events, "every event applied once");
+    assert_eq!(
+        applied_batches, generated.events,
+        "every event applied once"
+    );
     assert!(clean.records_written > 2 * generated.vms, "{clean:?}");
 
     // The same history, aggregated by the command line, which is killed mid-run.
@@ -52,9 +58,23 @@ fn a_run_killed_half_way_and_run_again_gives_the_records_of_an_uninterrupted_run
     generate_usage_history(db, &spec()).unwrap();
     let config = test.config_with(test_pool_settings());
     let mut child = Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
-        .args(["usage", "--start", "2026-11-23", "--end", "2026-11-24", "--batch-size", "250"])
-        .env("CLOUD_DATABASE_URL", config.cloud.target.diesel_url().expose())
-        .env("USAGE_DATABASE_URL", config.usage.target.diesel_url().expose())
+        .args([
+            "usage",
+            "--start",
+            "2026-11-23",
+            "--end",
+            "2026-11-24",
+            "--batch-size",
+            "250",
+        ])
+        .env(
+            "CLOUD_DATABASE_URL",
+            config.cloud.target.diesel_url().expose(),
+        )
+        .env(
+            "USAGE_DATABASE_URL",
+            config.usage.target.diesel_url().expose(),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -77,7 +97,8 @@ fn a_run_killed_half_way_and_run_again_gives_the_records_of_an_uninterrupted_run
     child.wait().unwrap();
     drop(lines);
     let conn = &mut *db.usage().get().unwrap();
-    let processed = count(conn, "SELECT COUNT(*) FROM usage_event WHERE processed = 1").unwrap() as u64;
+    let processed =
+        count(conn, "SELECT COUNT(*) FROM usage_event WHERE processed = 1").unwrap() as u64;
     assert!(
         processed >= generated.events / 5 && processed < generated.events,
         "the kill landed mid-run: {processed} of {} processed; output {seen:?}",
@@ -93,7 +114,13 @@ fn a_run_killed_half_way_and_run_again_gives_the_records_of_an_uninterrupted_run
     // Run again: it picks up where the batches stopped and ends where the reference ended.
     let again = aggregate(db, &AggregationOptions::for_period(two_days()), &mut |_| {}).unwrap();
     assert!(matches!(again.outcome, AggregationOutcome::Aggregated(_)));
-    assert_eq!(again.events.applied + again.events.ignored + processed, generated.events);
+    assert_eq!(
+        again.events.applied + again.events.ignored + processed,
+        generated.events
+    );
     assert_eq!(again.records_written, clean.records_written);
-    assert_eq!(common::usage_contents(db), common::usage_contents(reference.database()));
+    assert_eq!(
+        common::usage_contents(db),
+        common::usage_contents(reference.database())
+    );
 }

@@ -158,7 +158,12 @@ pub fn generate_usage_history(db: &Database, spec: &HistorySpec) -> Result<Histo
             let gone = stop + Duration::seconds(60);
             if gone < end && rng.random_bool(0.15) {
                 events.push(vm_event(kinds::VM_DESTROY, gone));
-                events.push(event(kinds::VOLUME_DELETE, gone, root_id, &format!("ROOT-{vm}")));
+                events.push(event(
+                    kinds::VOLUME_DELETE,
+                    gone,
+                    root_id,
+                    &format!("ROOT-{vm}"),
+                ));
                 break;
             }
         }

@@ -74,7 +74,13 @@ impl RecordFilter {
             cond = Box::new(cond.and(cloud_usage::domain_id.eq(domain.get())));
         }
         if let Some(usage_type) = self.usage_type {
-            cond = Box::new(cond.and(cloud_usage::usage_type.eq(usage_type.value()).assume_not_null()));
+            cond = Box::new(
+                cond.and(
+                    cloud_usage::usage_type
+                        .eq(usage_type.value())
+                        .assume_not_null(),
+                ),
+            );
         }
         if let Some(usage_id) = self.usage_id {
             cond = Box::new(cond.and(cloud_usage::usage_id.eq(usage_id).assume_not_null()));
@@ -152,7 +158,10 @@ pub struct UsageTotal {
 /// }
 /// # Ok(()) }
 /// ```
-pub fn totals_by_account(conn: &mut MysqlConnection, filter: &RecordFilter) -> Result<Vec<UsageTotal>> {
+pub fn totals_by_account(
+    conn: &mut MysqlConnection,
+    filter: &RecordFilter,
+) -> Result<Vec<UsageTotal>> {
     let rows: Vec<(u64, Option<UsageType>, i64, Option<f64>)> = cloud_usage::table
         .filter(filter.condition())
         .group_by((cloud_usage::account_id, cloud_usage::usage_type))

@@ -166,9 +166,12 @@ impl HelperBatch {
                     cpu_cores: r.cpu_cores,
                     memory: r.memory,
                 };
-                batch
-                    .vms
-                    .load((r.account_id, r.vm_instance_id), r.id, interval, r.start_date);
+                batch.vms.load(
+                    (r.account_id, r.vm_instance_id),
+                    r.id,
+                    interval,
+                    r.start_date,
+                );
             }
         }
         for chunk in volume_ids.into_iter().collect::<Vec<_>>().chunks(5000) {
@@ -210,9 +213,12 @@ impl HelperBatch {
                     is_system: r.is_system,
                     is_hidden: r.is_hidden,
                 };
-                batch
-                    .ips
-                    .load((r.account_id, r.public_ip_address), r.id, interval, r.assigned);
+                batch.ips.load(
+                    (r.account_id, r.public_ip_address),
+                    r.id,
+                    interval,
+                    r.assigned,
+                );
             }
         }
         Ok(batch)
@@ -373,7 +379,10 @@ fn vm_interval(e: &CopiedUsageEvent, usage_type: UsageType) -> Result<VmInterval
 /// Rows per multi-row INSERT: far below the placeholder limit for every helper table.
 const INSERT_CHUNK: usize = 2000;
 
-fn write_vms(conn: &mut MysqlConnection, changes: IntervalChanges<VmOwner, VmInterval>) -> Result<()> {
+fn write_vms(
+    conn: &mut MysqlConnection,
+    changes: IntervalChanges<VmOwner, VmInterval>,
+) -> Result<()> {
     close_rows(conn, "usage_vm_instance", "end_date", &changes.ends)?;
     for it in changes.rewrites {
         let id = it.db_id.expect("rewrites are existing rows");
@@ -458,7 +467,10 @@ fn write_volumes(
     Ok(())
 }
 
-fn write_ips(conn: &mut MysqlConnection, changes: IntervalChanges<IpOwner, IpInterval>) -> Result<()> {
+fn write_ips(
+    conn: &mut MysqlConnection,
+    changes: IntervalChanges<IpOwner, IpInterval>,
+) -> Result<()> {
     close_rows(conn, "usage_ip_address", "released", &changes.ends)?;
     for it in changes.rewrites {
         let id = it.db_id.expect("rewrites are existing rows");

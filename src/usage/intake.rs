@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Datetime};
 
-use super::helper_tables::{AppliedEvents, HelperBatch};
 use super::CopiedUsageEvent;
+use super::helper_tables::{AppliedEvents, HelperBatch};
 use crate::db::RetryPolicy;
 use crate::schema::cloud::account;
 use crate::schema::cloud_usage::usage_event;
@@ -52,10 +52,9 @@ pub fn copy_new_events(
     })?;
     let mut copied = 0;
     db.usage().run(|conn| {
-        let recent: MaxId = diesel::sql_query(
-            "SELECT CAST(COALESCE(MAX(id), 0) AS SIGNED) AS id FROM usage_event",
-        )
-        .get_result(conn)?;
+        let recent: MaxId =
+            diesel::sql_query("SELECT CAST(COALESCE(MAX(id), 0) AS SIGNED) AS id FROM usage_event")
+                .get_result(conn)?;
         let mut low = recent.id;
         while low < max_id.id {
             let high = (low + batch_size.max(1) as i64).min(max_id.id);
@@ -101,47 +100,55 @@ pub fn apply_pending_events(
 ) -> Result<AppliedEvents> {
     let mut total = AppliedEvents::default();
     let mut domains: HashMap<AccountId, DomainId> = HashMap::new();
+    // Every event up to this second has been applied by this call: the next batch starts after
+    // it instead of scanning the processed rows again (the table has no index on `processed`).
+    let mut applied_through: Option<DateTime<Utc>> = None;
     loop {
-        let done = db.usage().transaction_with_retry(&RetryPolicy::default(), |conn| {
-            let events = next_batch(conn, until, batch_size.max(1))?;
-            if events.is_empty() {
-                return Ok(None);
-            }
-            let missing: Vec<AccountId> = events
-                .iter()
-                .map(|e| e.account_id)
-                .filter(|a| !domains.contains_key(a))
-                .collect();
-            if !missing.is_empty() {
-                let found: Vec<(AccountId, Option<DomainId>)> = db.cloud().run(|cloud| {
-                    Ok(account::table
-                        .filter(account::id.eq_any(&missing))
-                        .select((account::id, account::domain_id))
-                        .load(cloud)?)
-                })?;
-                domains.extend(found.into_iter().filter_map(|(a, d)| Some((a, d?))));
-            }
-            let mut batch = HelperBatch::load(conn, &events)?;
-            let mut counts = AppliedEvents::default();
-            for e in &events {
-                if batch.apply(e, &domains)? {
-                    counts.applied += 1;
-                } else {
-                    counts.ignored += 1;
+        let done = db
+            .usage()
+            .transaction_with_retry(&RetryPolicy::default(), |conn| {
+                let events = next_batch(conn, applied_through, until, batch_size.max(1))?;
+                let Some(last) = events.last().map(|e| e.created) else {
+                    return Ok(None);
+                };
+                let missing: Vec<AccountId> = events
+                    .iter()
+                    .map(|e| e.account_id)
+                    .filter(|a| !domains.contains_key(a))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                if !missing.is_empty() {
+                    let found: Vec<(AccountId, Option<DomainId>)> = db.cloud().run(|cloud| {
+                        Ok(account::table
+                            .filter(account::id.eq_any(&missing))
+                            .select((account::id, account::domain_id))
+                            .load(cloud)?)
+                    })?;
+                    domains.extend(found.into_iter().filter_map(|(a, d)| Some((a, d?))));
                 }
-            }
-            batch.write(conn)?;
-            let ids: Vec<_> = events.iter().map(|e| e.id).collect();
-            for chunk in ids.chunks(5000) {
-                diesel::update(usage_event::table.filter(usage_event::id.eq_any(chunk)))
-                    .set(usage_event::processed.eq(1))
-                    .execute(conn)?;
-            }
-            Ok(Some(counts))
-        })?;
+                let mut batch = HelperBatch::load(conn, &events)?;
+                let mut counts = AppliedEvents::default();
+                for e in &events {
+                    if batch.apply(e, &domains)? {
+                        counts.applied += 1;
+                    } else {
+                        counts.ignored += 1;
+                    }
+                }
+                batch.write(conn)?;
+                let ids: Vec<_> = events.iter().map(|e| e.id).collect();
+                for chunk in ids.chunks(5000) {
+                    diesel::update(usage_event::table.filter(usage_event::id.eq_any(chunk)))
+                        .set(usage_event::processed.eq(1))
+                        .execute(conn)?;
+                }
+                Ok(Some((counts, last)))
+            })?;
         match done {
             None => return Ok(total),
-            Some(counts) => {
+            Some((counts, last)) => {
+                applied_through = Some(last);
                 total.applied += counts.applied;
                 total.ignored += counts.ignored;
                 on_batch(&counts);
@@ -154,20 +161,26 @@ pub fn apply_pending_events(
 /// last second unless that second is all there is, which is then taken whole.
 fn next_batch(
     conn: &mut MysqlConnection,
+    after: Option<DateTime<Utc>>,
     until: DateTime<Utc>,
     batch_size: usize,
 ) -> Result<Vec<CopiedUsageEvent>> {
+    // MySQL's smallest DATETIME when nothing was applied yet.
+    let from = after.map(|t| t.naive_utc()).unwrap_or_else(|| {
+        chrono::NaiveDate::from_ymd_opt(1000, 1, 1)
+            .expect("valid date")
+            .and_time(chrono::NaiveTime::MIN)
+    });
     let pending = || {
         usage_event::table
             .filter(usage_event::processed.eq(0))
+            .filter(usage_event::created.gt(from))
             .filter(usage_event::created.le(until.naive_utc()))
             .order((usage_event::created, usage_event::id))
             .select(CopiedUsageEvent::as_select())
     };
-    let mut events: Vec<CopiedUsageEvent> = pending()
-        .limit(batch_size as i64)
-        .for_update()
-        .load(conn)?;
+    let mut events: Vec<CopiedUsageEvent> =
+        pending().limit(batch_size as i64).for_update().load(conn)?;
     if events.len() < batch_size {
         return Ok(events);
     }

@@ -52,14 +52,14 @@ impl<K: Hash + Eq + Clone, R: Slot> Intervals<K, R> {
     /// Registers an open row read from the database.
     pub fn load(&mut self, owner: K, db_id: i64, row: R, start: DateTime<Utc>) {
         self.push(Interval {
-                owner,
-                db_id: Some(db_id),
-                row,
-                start,
-                end: None,
-                loaded_end: None,
-                rewritten: false,
-            });
+            owner,
+            db_id: Some(db_id),
+            row,
+            start,
+            end: None,
+            loaded_end: None,
+            rewritten: false,
+        });
     }
 
     fn push(&mut self, interval: Interval<K, R>) {
@@ -116,14 +116,14 @@ impl<K: Hash + Eq + Clone, R: Slot> Intervals<K, R> {
             }
         }
         self.push(Interval {
-                owner,
-                db_id: None,
-                row,
-                start: at,
-                end: None,
-                loaded_end: None,
-                rewritten: false,
-            });
+            owner,
+            db_id: None,
+            row,
+            start: at,
+            end: None,
+            loaded_end: None,
+            rewritten: false,
+        });
     }
 
     /// What to write back.
@@ -172,7 +172,10 @@ mod tests {
         let changes = set.into_changes();
         assert_eq!(changes.ends, vec![(7, Some(at(2)))]);
         assert_eq!(changes.inserts.len(), 1);
-        assert_eq!((changes.inserts[0].start, changes.inserts[0].end), (at(2), None));
+        assert_eq!(
+            (changes.inserts[0].start, changes.inserts[0].end),
+            (at(2), None)
+        );
     }
 
     #[test]

@@ -147,9 +147,7 @@ fn window_records(
     let (start_ms, end_ms) = (window.start_millis(), window.end_millis());
     let (start_dt, end_dt) = (window.start().naive_utc(), window.end().naive_utc());
     let overlapping = |start: &str, end: &str| {
-        format!(
-            "{start} <= ? AND ({end} IS NULL OR {end} >= ?) AND account_id BETWEEN ? AND ?"
-        )
+        format!("{start} <= ? AND ({end} IS NULL OR {end} >= ?) AND account_id BETWEEN ? AND ?")
     };
     // The window's bounds as the second-precision columns compare: its end second is included.
     let end_second = end_dt.and_utc().timestamp();
@@ -226,6 +224,8 @@ fn window_records(
         .chain(ips.iter().map(|r| r.account_id))
         .map(AccountId)
         .filter(|a| !domains.contains_key(a))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
     if !accounts.is_empty() {
         let found: Vec<(AccountId, Option<DomainId>)> = db.cloud().run(|cloud| {
@@ -304,7 +304,12 @@ fn window_records(
             cpu_speed: r.cpu_speed,
             cpu_cores: r.cpu_cores,
             memory: r.memory,
-            ..base(r.account_id, r.zone_id, domain(r.account_id)?, r.duration_ms)
+            ..base(
+                r.account_id,
+                r.zone_id,
+                domain(r.account_id)?,
+                r.duration_ms,
+            )
         });
     }
     for r in volumes {
@@ -321,7 +326,12 @@ fn window_records(
             template_id: r.template_id.map(TemplateId),
             usage_id: Some(r.volume_id),
             size: r.size,
-            ..base(r.account_id, r.zone_id, domain(r.account_id)?, r.duration_ms)
+            ..base(
+                r.account_id,
+                r.zone_id,
+                domain(r.account_id)?,
+                r.duration_ms,
+            )
         });
     }
     for r in ips {
@@ -330,9 +340,21 @@ fn window_records(
             usage_type: Some(UsageType::IpAddress),
             usage_id: Some(r.ip_id),
             size: Some(u64::from(r.is_system != 0)),
-            resource_kind: Some(if r.is_source_nat != 0 { "SourceNat" } else { "" }.to_owned()),
+            resource_kind: Some(
+                if r.is_source_nat != 0 {
+                    "SourceNat"
+                } else {
+                    ""
+                }
+                .to_owned(),
+            ),
             is_hidden: r.is_hidden != 0,
-            ..base(r.account_id, r.zone_id, domain(r.account_id)?, r.duration_ms)
+            ..base(
+                r.account_id,
+                r.zone_id,
+                domain(r.account_id)?,
+                r.duration_ms,
+            )
         });
     }
     Ok(records)

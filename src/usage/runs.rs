@@ -46,14 +46,19 @@ pub fn period_status(conn: &mut MysqlConnection, period: &UsagePeriod) -> Result
 /// successful rows overlapping `period` *and every open row* (each run's own row is open until
 /// it finishes), in id order. Two runs therefore queue on each other's rows — also under READ
 /// COMMITTED, where InnoDB takes no gap locks — and the second sees the first's success.
-pub(crate) fn lock_period(conn: &mut MysqlConnection, period: &UsagePeriod) -> Result<PeriodStatus> {
+pub(crate) fn lock_period(
+    conn: &mut MysqlConnection,
+    period: &UsagePeriod,
+) -> Result<PeriodStatus> {
     let rows: Vec<UsageJob> = usage_job::table
         .filter(
-            usage_job::success.is_null().or(usage_job::success.eq(1).and(
-                usage_job::end_millis
-                    .ge(period.start_millis() as u64)
-                    .and(usage_job::start_millis.le(period.end_millis() as u64)),
-            )),
+            usage_job::success
+                .is_null()
+                .or(usage_job::success.eq(1).and(
+                    usage_job::end_millis
+                        .ge(period.start_millis() as u64)
+                        .and(usage_job::start_millis.le(period.end_millis() as u64)),
+                )),
         )
         .order(usage_job::id)
         .select(UsageJob::as_select())
@@ -61,7 +66,9 @@ pub(crate) fn lock_period(conn: &mut MysqlConnection, period: &UsagePeriod) -> R
         .load(conn)?;
     Ok(status_of(
         period,
-        rows.into_iter().filter(|j| j.success == Some(true)).collect(),
+        rows.into_iter()
+            .filter(|j| j.success == Some(true))
+            .collect(),
     ))
 }
 
