@@ -96,6 +96,7 @@ fn run() -> Result<()> {
     vm_lifecycle(&db)?;
     identity(&db)?;
     public_addresses(&db)?;
+    usage_records(&db)?;
     println!("== done");
     Ok(())
 }
@@ -613,5 +614,51 @@ fn create_if_missing(target: &ConnectionTarget) -> Result<()> {
         "CREATE DATABASE IF NOT EXISTS `{}` CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci",
         target.database.replace('`', "``")
     ))?;
+    Ok(())
+}
+
+/// The usage job over everything since the last run, and the admin account's records.
+fn usage_records(db: &Database) -> Result<()> {
+    use cloudstack_db::repo::PageRequest;
+    use cloudstack_db::types::AccountId;
+    use cloudstack_db::usage::billing::{self, RecordFilter};
+    use cloudstack_db::usage::{AggregationOptions, aggregate, catch_up_period};
+
+    println!("-- usage records");
+    let Some(period) = db
+        .usage()
+        .run(|conn| catch_up_period(conn, chrono::Utc::now()))?
+    else {
+        println!("nothing to aggregate yet");
+        return Ok(());
+    };
+    let report = aggregate(db, &AggregationOptions::for_period(period), &mut |_| {})?;
+    println!(
+        "usage job:       {period}: {} events copied, {} applied, {} ignored, {} records",
+        report.events_copied, report.events.applied, report.events.ignored, report.records_written
+    );
+    let mut conn = db.usage().get()?;
+    let admin = RecordFilter::account(AccountId(2)).within(period);
+    let page = billing::list_records(&mut conn, &admin, &PageRequest::first(50).with_total())?;
+    println!(
+        "records of account 2 (admin) for the period: {}",
+        page.total.unwrap_or_default()
+    );
+    for r in &page.items {
+        println!(
+            "  {:<13} {:<16} {}",
+            r.usage_type.map(|t| t.name()).unwrap_or("?"),
+            r.usage_display,
+            r.description
+        );
+    }
+    for t in billing::totals_by_account(&mut conn, &admin)? {
+        println!(
+            "  total {:<13} {:>3} record(s) {:.6} h",
+            t.usage_type.map(|t| t.name()).unwrap_or("?"),
+            t.records,
+            t.raw_usage
+        );
+    }
     Ok(())
 }

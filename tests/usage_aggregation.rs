@@ -233,12 +233,7 @@ fn a_scripted_two_day_history_gives_the_hand_computed_records() {
     // The first run copies every event created by the end of the 23rd; the second the rest.
     let total_events = db
         .cloud()
-        .run(|c| {
-            Ok(cloudstack_db::testing::count(
-                c,
-                "SELECT COUNT(*) FROM usage_event",
-            )?)
-        })
+        .run(|c| count(c, "SELECT COUNT(*) FROM usage_event"))
         .unwrap() as u64;
     assert_eq!(first.events_copied + second.events_copied, total_events);
     assert_eq!(

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::usage::{
     AggregationOptions, AggregationOutcome, AggregationProgress, UsagePeriod, aggregate,
+    catch_up_period,
 };
 use crate::{Database, Result};
 
@@ -27,22 +28,34 @@ pub(super) struct UsageArgs {
     /// usage.stats.job.aggregation.range).
     #[arg(long, default_value_t = 1440, value_parser = clap::value_parser!(u32).range(1..))]
     range_minutes: u32,
+    /// Aggregate from the end of the last successful run (or today's midnight, UTC) up to
+    /// the last whole second, as CloudStack's recurring job does.
+    #[arg(long, conflicts_with_all = ["start", "end"])]
+    until_now: bool,
     /// Events applied per transaction.
     #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
     batch_size: u32,
 }
 
 pub(super) fn run(args: &UsageArgs) -> Result<ExitCode> {
+    let db = Database::connect(&args.databases.config()?)?;
+    let now = chrono::Utc::now();
     let period = match (&args.start, &args.end) {
         (Some(start), Some(end)) => UsagePeriod::parse(start, end)?,
-        _ => UsagePeriod::last_full_day(chrono::Utc::now()),
+        _ if args.until_now => match db.usage().run(|conn| catch_up_period(conn, now))? {
+            Some(period) => period,
+            None => {
+                println!("nothing to aggregate: the last run ended less than a second ago");
+                return Ok(ExitCode::SUCCESS);
+            }
+        },
+        _ => UsagePeriod::last_full_day(now),
     };
     let options = AggregationOptions {
         period,
         range: Duration::minutes(i64::from(args.range_minutes)),
         batch_size: args.batch_size as usize,
     };
-    let db = Database::connect(&args.databases.config()?)?;
     println!("usage period: {period}");
     let mut display = Display::new(std::io::stderr().is_terminal());
     let report = aggregate(&db, &options, &mut |p| display.show(p))?;

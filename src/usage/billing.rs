@@ -185,6 +185,9 @@ pub fn totals_by_account(
         .collect())
 }
 
+/// account, usage type, resource, records, sum of raw usage.
+type ResourceTotalRow = (u64, Option<UsageType>, Option<u64>, i64, Option<f64>);
+
 /// Sums per account, usage type and resource, ordered by account, type and resource.
 ///
 /// ```no_run
@@ -198,7 +201,7 @@ pub fn totals_by_resource(
     conn: &mut MysqlConnection,
     filter: &RecordFilter,
 ) -> Result<Vec<UsageTotal>> {
-    let rows: Vec<(u64, Option<UsageType>, Option<u64>, i64, Option<f64>)> = cloud_usage::table
+    let rows: Vec<ResourceTotalRow> = cloud_usage::table
         .filter(filter.condition())
         .group_by((
             cloud_usage::account_id,

@@ -261,7 +261,7 @@ impl HelperBatch {
                     .any(|r| r.service_offering_id != offering);
                 if changed {
                     self.vms.close(&owner, at, is(UsageType::AllocatedVm));
-                    self.vms.open(owner.clone(), allocated, at);
+                    self.vms.open(owner, allocated, at);
                 }
                 let running = vm_interval(e, UsageType::RunningVm)?;
                 self.vms.open(owner, running, at);
@@ -345,7 +345,7 @@ fn domain_of(e: &CopiedUsageEvent, domains: &HashMap<AccountId, DomainId>) -> Re
     domains.get(&e.account_id).copied().ok_or_else(|| {
         Error::invalid_value(
             "usage_event.account_id",
-            &e.account_id.get().to_string(),
+            e.account_id.get().to_string(),
             "no such account in cloud.account",
         )
     })

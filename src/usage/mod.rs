@@ -27,7 +27,7 @@ pub use helper_tables::AppliedEvents;
 pub use hours::{hours_display, raw_usage_hours};
 pub use intake::{apply_pending_events, copy_new_events, pending_events};
 pub use period::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
-pub use runs::{PeriodStatus, job_period, period_status};
+pub use runs::{PeriodStatus, catch_up_period, job_period, period_status};
 pub use types::*;
 pub use usage_event_copy::CopiedUsageEvent;
 pub use usage_ip_address::{NewUsageIpAddress, UsageIpAddress};

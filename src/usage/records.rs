@@ -240,7 +240,7 @@ fn window_records(
         domains.get(&AccountId(id)).copied().ok_or_else(|| {
             Error::invalid_value(
                 "cloud_usage helper rows: account_id",
-                &id.to_string(),
+                id.to_string(),
                 "no such account in cloud.account",
             )
         })

@@ -85,6 +85,40 @@ fn status_of(period: &UsagePeriod, jobs: Vec<UsageJob>) -> PeriodStatus {
     }
 }
 
+/// The period a catching-up run covers at `now`, as CloudStack's recurring job computes it:
+/// from one millisecond after the end of the last successful run (or, when none succeeded
+/// yet, from midnight UTC of `now`'s day) to the end of the last whole second before `now`.
+/// `None` when that span is empty.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// if let Some(period) = cloudstack_db::usage::catch_up_period(conn, chrono::Utc::now())? {
+///     println!("next run covers {period}");
+/// }
+/// # Ok(()) }
+/// ```
+pub fn catch_up_period(
+    conn: &mut MysqlConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<UsagePeriod>> {
+    let last_end: Option<u64> = usage_job::table
+        .filter(usage_job::success.eq(1))
+        .filter(usage_job::end_millis.gt(0))
+        .order(usage_job::end_millis.desc())
+        .select(usage_job::end_millis)
+        .first(conn)
+        .optional()?;
+    let start = match last_end {
+        Some(end) => Utc
+            .timestamp_millis_opt(end as i64 + 1)
+            .single()
+            .ok_or_else(|| Error::Config(format!("usage_job.end_millis {end} is not a time")))?,
+        None => Utc.from_utc_datetime(&now.date_naive().and_time(chrono::NaiveTime::MIN)),
+    };
+    let end = now.trunc_subsecs(0) - chrono::Duration::milliseconds(1);
+    Ok(UsagePeriod::new(start, end).ok())
+}
+
 /// The period of a finished job row.
 ///
 /// ```
