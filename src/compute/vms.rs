@@ -179,16 +179,60 @@ pub fn create(
         user_vm_type: None,
     };
     transaction(conn, |conn| {
-        diesel::insert_into(vm_instance::table)
-            .values(instance)
-            .execute(conn)?;
-        diesel::insert_into(user_vm::table)
-            .values(user)
-            .execute(conn)?;
+        insert_rows(conn, instance, user)?;
         let row = find_including_removed(conn, id)?;
         write_vm_usage_event(conn, &row.instance, kinds::VM_CREATE)?;
         Ok(row)
     })
+}
+
+/// Inserts a new VM's two rows column by column: every value explicit (NULL for `None` in
+/// nullable columns), so each INSERT stays one cached prepared statement — the derived insert
+/// of the structs would send the DEFAULT keyword for `None` and be prepared anew every time.
+fn insert_rows(conn: &mut MysqlConnection, vm: NewVmInstance, user: NewUserVm) -> Result<()> {
+    use vm_instance as v;
+    // What a new user VM leaves empty is left to the column defaults.
+    debug_assert!(vm.pod_id.is_none() && vm.last_host_id.is_none() && vm.power_state.is_none());
+    let identity = (
+        v::id.eq(vm.id),
+        v::name.eq(vm.name),
+        v::uuid.eq(vm.uuid.map(|u| u.hyphenated().to_string())),
+        v::instance_name.eq(vm.instance_name),
+        v::state.eq(vm.state),
+        v::vm_template_id.eq(vm.vm_template_id),
+        v::guest_os_id.eq(vm.guest_os_id),
+        v::data_center_id.eq(vm.data_center_id),
+        v::host_id.eq(vm.host_id),
+        v::vnc_password.eq(vm.vnc_password.expose().to_owned()),
+        v::ha_enabled.eq(vm.ha_enabled.unwrap_or(false)),
+        v::limit_cpu_use.eq(u8::from(vm.limit_cpu_use)),
+        v::update_count.eq(vm.update_count.unwrap_or(0)),
+        v::created.eq(vm.created.naive_utc()),
+    );
+    let ownership = (
+        v::type_.eq(vm.discriminator),
+        v::vm_type.eq(vm.vm_type),
+        v::account_id.eq(vm.account_id),
+        v::domain_id.eq(vm.domain_id),
+        v::service_offering_id.eq(vm.service_offering_id),
+        v::hypervisor_type.eq(vm.hypervisor_type),
+        v::display_name.eq(vm.display_name),
+        v::dynamically_scalable.eq(u8::from(vm.dynamically_scalable)),
+        v::display_vm.eq(vm.display_vm.unwrap_or(true)),
+        v::user_id.eq(vm.user_id.unwrap_or(UserId(0))),
+    );
+    diesel::insert_into(v::table)
+        .values((identity, ownership))
+        .execute(conn)?;
+    diesel::insert_into(user_vm::table)
+        .values((
+            user_vm::id.eq(user.id),
+            user_vm::iso_id.eq(user.iso_id),
+            user_vm::display_name.eq(user.display_name),
+            user_vm::user_data.eq(user.user_data),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The VM usage event CloudStack writes (skipped for VMs hidden from users).
@@ -211,15 +255,17 @@ fn write_vm_usage_event(conn: &mut MysqlConnection, vm: &VmInstance, kind: &str)
 }
 
 fn load(conn: &mut MysqlConnection, id: VmId, include_removed: bool) -> Result<UserVmRow> {
-    let mut query = vm_instance::table
+    // Two fixed queries rather than a boxed one: Diesel caches each by type, without building
+    // and hashing the SQL text on every call.
+    let query = vm_instance::table
         .inner_join(user_vm::table)
         .filter(vm_instance::id.eq(id))
-        .select((VmInstance::as_select(), UserVm::as_select()))
-        .into_boxed();
-    if !include_removed {
-        query = query.filter(vm_instance::removed.is_null());
-    }
-    let (instance, user_vm) = query.first(conn)?;
+        .select((VmInstance::as_select(), UserVm::as_select()));
+    let (instance, user_vm) = if include_removed {
+        query.first(conn)?
+    } else {
+        query.filter(vm_instance::removed.is_null()).first(conn)?
+    };
     Ok(UserVmRow { instance, user_vm })
 }
 
@@ -235,12 +281,13 @@ pub fn find_including_removed(conn: &mut MysqlConnection, id: VmId) -> Result<Us
 
 /// A live user VM by uuid.
 pub fn find_by_uuid(conn: &mut MysqlConnection, uuid: uuid::Uuid) -> Result<UserVmRow> {
-    let id: VmId = vm_instance::table
+    let (instance, user_vm) = vm_instance::table
+        .inner_join(user_vm::table)
         .filter(vm_instance::uuid.eq(uuid.hyphenated().to_string()))
         .filter(vm_instance::removed.is_null())
-        .select(vm_instance::id)
+        .select((VmInstance::as_select(), UserVm::as_select()))
         .first(conn)?;
-    find(conn, id)
+    Ok(UserVmRow { instance, user_vm })
 }
 
 /// A page of VMs matching `filter`, in id order, continued from the request's cursor.
@@ -336,12 +383,15 @@ pub fn expunge(conn: &mut MysqlConnection, id: VmId) -> Result<()> {
 }
 
 /// Moves a VM through CloudStack's state machine, the way `VMInstanceDaoImpl.updateState` does:
-/// the transition is checked first ([`Error::IllegalTransition`], nothing written); then, in one
-/// transaction, the row is locked (`SELECT ... FOR UPDATE`), updated only if its state, host and
-/// `update_count` are still those of `vm` (bumping `update_count`, setting `update_time`), and
-/// the usage events of the transition are written. A lost race is [`Error::StaleState`] — unless
-/// the row is already in the new state, which counts as success. `new_host` is the host after
-/// the transition (`None`: unchanged).
+/// the transition is checked first ([`Error::IllegalTransition`], nothing written); then one
+/// guarded `UPDATE` changes the row only if it is live and its state, host and `update_count`
+/// are still those of `vm` (bumping `update_count`, setting `update_time`), and the usage events
+/// of the transition are written in the same transaction. A lost race is [`Error::StaleState`]
+/// — unless the row is already in the new state, which counts as success; a removed VM is
+/// [`Error::NotFound`]. `new_host` is the host after the transition (`None`: unchanged).
+///
+/// The returned row is `vm` with the new state, host, count and time — what the UPDATE wrote —
+/// without reading it back (a transition without usage events is one round trip).
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection, vm: cloudstack_db::compute::VmInstance) -> cloudstack_db::Result<()> {
@@ -361,54 +411,73 @@ pub fn transition(
     if t.to == vm.state && host == vm.host_id {
         return Ok(vm.clone());
     }
-    transaction(conn, |conn| {
-        vm_instance::table
-            .filter(vm_instance::id.eq(vm.id))
-            .filter(vm_instance::removed.is_null())
-            .select(vm_instance::id)
-            .for_update()
-            .first::<VmId>(conn)
-            .map_err(|e| match e {
-                diesel::result::Error::NotFound => Error::NotFound,
-                other => other.into(),
-            })?;
-        // UPDATE ... WHERE id AND state AND host_id (IS NULL when there is none) AND update_count
-        let mut update = diesel::update(vm_instance::table)
-            .filter(vm_instance::id.eq(vm.id))
-            .filter(vm_instance::state.eq(vm.state))
-            .filter(vm_instance::update_count.eq(vm.update_count))
-            .into_boxed();
-        update = match vm.host_id {
-            Some(h) => update.filter(vm_instance::host_id.eq(h)),
-            None => update.filter(vm_instance::host_id.is_null()),
+    let at = now();
+    let changed = VmInstance {
+        state: t.to,
+        host_id: host,
+        update_count: vm.update_count + 1,
+        update_time: Some(at),
+        ..vm.clone()
+    };
+    let guarded_update = |conn: &mut MysqlConnection| -> Result<usize> {
+        Ok(GuardedStateUpdate {
+            to: t.to,
+            host,
+            at: at.naive_utc(),
+            id: vm.id.get(),
+            from: vm.state,
+            count: vm.update_count,
+            current_host: vm.host_id,
+        }
+        .execute(conn)?)
+    };
+    if !t.usage {
+        return match guarded_update(conn)? {
+            0 => lost_race(conn, vm, t.to),
+            _ => Ok(changed),
         };
-        let updated = update
-            .set((
-                vm_instance::update_count.eq(vm_instance::update_count + 1),
-                vm_instance::state.eq(t.to),
-                vm_instance::host_id.eq(host),
-                vm_instance::update_time.eq(now().naive_utc()),
-            ))
-            .execute(conn)?;
-        let current = find_including_removed(conn, vm.id)?.instance;
-        if updated == 0 {
-            return if current.state == t.to {
-                Ok(current)
-            } else {
-                Err(Error::StaleState {
-                    entity: "vm_instance",
-                    id: vm.id.get(),
-                    detail: format!(
-                        "expected state {} and update_count {}, found {} and {}",
-                        vm.state, vm.update_count, current.state, current.update_count
-                    ),
-                })
-            };
+    }
+    transaction(conn, |conn| {
+        if guarded_update(conn)? == 0 {
+            return lost_race(conn, vm, t.to);
         }
-        if t.usage {
-            write_transition_usage(conn, &current, vm.state)?;
-        }
-        Ok(current)
+        write_transition_usage(conn, &changed, vm.state)?;
+        Ok(changed.clone())
+    })
+}
+
+crate::repo::statement::cached_statement! {
+    /// `VMInstanceDaoImpl.updateState`'s UPDATE: only a live row still in `from`, at `count`,
+    /// on `current_host` (`<=>`: NULL-safe) changes.
+    GuardedStateUpdate {
+        to: VmState as diesel::sql_types::Text,
+        host: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+        at: chrono::NaiveDateTime as diesel::sql_types::Datetime,
+        id: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        from: VmState as diesel::sql_types::Text,
+        count: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        current_host: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+    } = "UPDATE `vm_instance` SET `update_count` = `update_count` + 1, `state` = ?, `host_id` = ?, \
+         `update_time` = ? WHERE `id` = ? AND `removed` IS NULL AND `state` = ? AND `update_count` = ? \
+         AND `host_id` <=> ?"
+}
+
+/// The guarded UPDATE matched nothing: the VM is gone, already where it was going, or changed.
+fn lost_race(conn: &mut MysqlConnection, vm: &VmInstance, to: VmState) -> Result<VmInstance> {
+    let current = find_including_removed(conn, vm.id)?.instance;
+    if current.removed.is_some() {
+        return Err(Error::NotFound);
+    }
+    if current.state == to {
+        return Ok(current);
+    }
+    Err(Error::StaleState {
+        entity: "vm_instance",
+        id: vm.id.get(),
+        detail: format!(
+            "expected state {} and update_count {}, found {} and {}",
+            vm.state, vm.update_count, current.state, current.update_count
+        ),
     })
 }
 

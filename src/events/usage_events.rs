@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::NewUsageEvent;
 use crate::Result;
 use crate::schema::cloud::usage_event;
-use crate::types::{AccountId, UsageEventId, ZoneId};
+use crate::types::{AccountId, ZoneId};
 
 /// Usage event type strings (`EventTypes`).
 pub mod kinds {
@@ -68,8 +68,9 @@ pub fn usage_event_for(
     }
 }
 
-/// Inserts a usage event on `conn` (inside the caller's transaction when there is one) and
-/// returns its id.
+/// Inserts a usage event on `conn` (inside the caller's transaction when there is one): one
+/// prepared INSERT, cached on the connection. Callers that need the new id ask
+/// [`crate::repo::last_insert_id`] right after.
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
@@ -81,9 +82,31 @@ pub fn usage_event_for(
 pub fn record_usage_event(
     conn: &mut MysqlConnection,
     event: NewUsageEvent,
-) -> Result<UsageEventId> {
-    diesel::insert_into(usage_event::table)
-        .values(event)
-        .execute(conn)?;
-    Ok(UsageEventId(crate::repo::last_insert_id(conn)?))
+) -> Result<()> {
+    // Column by column rather than the struct: a struct's `None` becomes the DEFAULT keyword,
+    // which makes Diesel prepare the statement anew on every call; explicit values (NULL for
+    // `None`) keep it one cached prepared statement. An explicit id is honoured.
+    use usage_event::*;
+    let values = (
+        type_.eq(event.event_type),
+        account_id.eq(event.account_id),
+        created.eq(event.created.naive_utc()),
+        zone_id.eq(event.zone_id),
+        resource_id.eq(event.resource_id),
+        resource_name.eq(event.resource_name),
+        offering_id.eq(event.offering_id),
+        template_id.eq(event.template_id),
+        size.eq(event.size),
+        resource_type.eq(event.resource_type),
+        processed.eq(i8::from(event.processed)),
+        virtual_size.eq(event.virtual_size),
+        vm_id.eq(event.vm_id),
+    );
+    match event.id {
+        None => diesel::insert_into(table).values(values).execute(conn)?,
+        Some(given) => diesel::insert_into(table)
+            .values((id.eq(given), values))
+            .execute(conn)?,
+    };
+    Ok(())
 }

@@ -112,18 +112,35 @@ pub fn claim(conn: &mut MysqlConnection, msid: i64, max: u32) -> Result<Vec<Asyn
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        diesel::update(async_job::table.filter(async_job::id.eq_any(&ids)))
-            .set((
-                async_job::job_executing_msid.eq(msid),
-                async_job::last_updated.eq(now().naive_utc()),
-            ))
-            .execute(conn)?;
+        match ids.as_slice() {
+            [one] => ClaimOne {
+                msid,
+                at: now().naive_utc(),
+                id: one.get(),
+            }
+            .execute(conn)?,
+            _ => diesel::update(async_job::table.filter(async_job::id.eq_any(&ids)))
+                .set((
+                    async_job::job_executing_msid.eq(msid),
+                    async_job::last_updated.eq(now().naive_utc()),
+                ))
+                .execute(conn)?,
+        };
         Ok(async_job::table
             .filter(async_job::id.eq_any(&ids))
             .order(async_job::id)
             .select(AsyncJob::as_select())
             .load(conn)?)
     })
+}
+
+crate::repo::statement::cached_statement! {
+    /// The claim of one job (cached; the common case of [`claim_next`]).
+    ClaimOne {
+        msid: i64 as diesel::sql_types::BigInt,
+        at: chrono::NaiveDateTime as diesel::sql_types::Datetime,
+        id: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+    } = "UPDATE `async_job` SET `job_executing_msid` = ?, `last_updated` = ? WHERE `id` = ?"
 }
 
 /// Claims the oldest unclaimed job for `msid`, if any.

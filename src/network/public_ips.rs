@@ -224,6 +224,29 @@ fn usage_for(
     Ok(())
 }
 
+crate::repo::statement::cached_statement! {
+    /// An address becomes an account's (cached: Diesel prepares its UPDATEs on every call).
+    MarkAllocated {
+        account: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        domain: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        at: chrono::NaiveDateTime as diesel::sql_types::Datetime,
+        source_nat: bool as diesel::sql_types::Bool,
+        is_system: bool as diesel::sql_types::Bool,
+        network: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+        id: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+    } = "UPDATE `user_ip_address` SET `account_id` = ?, `domain_id` = ?, `allocated` = ?, \
+         `source_nat` = ?, `is_system` = ?, `network_id` = ?, `state` = 'Allocated' WHERE `id` = ?"
+}
+
+crate::repo::statement::cached_statement! {
+    /// An address goes back to the free pool, every ownership and NAT field cleared.
+    MarkFree {
+        id: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+    } = "UPDATE `user_ip_address` SET `account_id` = NULL, `domain_id` = NULL, `allocated` = NULL, \
+         `network_id` = NULL, `vpc_id` = NULL, `vm_id` = NULL, `dnat_vmip` = NULL, `source_nat` = 0, \
+         `one_to_one_nat` = 0, `is_system` = 0, `display` = 1, `state` = 'Free' WHERE `id` = ?"
+}
+
 /// Allocates a free address (`allocated IS NULL`) to an account: the candidate row is taken with
 /// `FOR UPDATE SKIP LOCKED`, so concurrent allocators each get a different address without
 /// waiting; the row becomes `Allocated` and `NET.IPASSIGN` is written, in one transaction.
@@ -269,17 +292,16 @@ pub fn allocate(conn: &mut MysqlConnection, request: &AllocateRequest) -> Result
                     .unwrap_or_default()
             ),
         })?;
-        diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
-            .set((
-                user_ip_address::account_id.eq(request.account_id),
-                user_ip_address::domain_id.eq(request.domain_id),
-                user_ip_address::allocated.eq(now().naive_utc()),
-                user_ip_address::source_nat.eq(crate::types::IntBool(request.source_nat)),
-                user_ip_address::is_system.eq(crate::types::IntBool(request.is_system)),
-                user_ip_address::network_id.eq(request.network_id),
-                user_ip_address::state.eq(IpAddressState::Allocated),
-            ))
-            .execute(conn)?;
+        MarkAllocated {
+            account: request.account_id.get(),
+            domain: request.domain_id.get(),
+            at: now().naive_utc(),
+            source_nat: request.source_nat,
+            is_system: request.is_system,
+            network: request.network_id.map(NetworkId::get),
+            id: id.get(),
+        }
+        .execute(conn)?;
         let ip = find(conn, id)?;
         usage_for(conn, &ip, kinds::NET_IP_ASSIGN, request.account_id)?;
         Ok(ip)
@@ -303,22 +325,7 @@ pub fn release(conn: &mut MysqlConnection, id: IpAddressId) -> Result<IpAddress>
             )));
         };
         usage_for(conn, &ip, kinds::NET_IP_RELEASE, owner)?;
-        diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
-            .set((
-                user_ip_address::account_id.eq(None::<AccountId>),
-                user_ip_address::domain_id.eq(None::<DomainId>),
-                user_ip_address::allocated.eq(None::<chrono::NaiveDateTime>),
-                user_ip_address::network_id.eq(None::<NetworkId>),
-                user_ip_address::vpc_id.eq(None::<u64>),
-                user_ip_address::vm_id.eq(None::<VmId>),
-                user_ip_address::dnat_vmip.eq(None::<String>),
-                user_ip_address::source_nat.eq(crate::types::IntBool(false)),
-                user_ip_address::one_to_one_nat.eq(crate::types::IntBool(false)),
-                user_ip_address::is_system.eq(crate::types::IntBool(false)),
-                user_ip_address::display.eq(true),
-                user_ip_address::state.eq(IpAddressState::Free),
-            ))
-            .execute(conn)?;
+        MarkFree { id: id.get() }.execute(conn)?;
         find(conn, id)
     })
 }

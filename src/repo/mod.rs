@@ -8,6 +8,7 @@
 mod page;
 mod sequence;
 mod soft_delete;
+pub(crate) mod statement;
 
 pub use page::{Cursor, MAX_PAGE_SIZE, Page, PageRequest};
 pub use sequence::{IdSource, SequenceName, next_in_sequence};

@@ -61,9 +61,10 @@ pub fn next_in_sequence(conn: &mut MysqlConnection, name: SequenceName) -> Resul
                 }
                 other => other.into(),
             })?;
-        diesel::update(sequence::table.filter(sequence::name.eq(name.as_str())))
-            .set(sequence::value.eq(sequence::value + 1))
-            .execute(conn)?;
+        BumpSequence {
+            name: name.as_str(),
+        }
+        .execute(conn)?;
         Ok(value)
     })
 }
@@ -90,4 +91,10 @@ impl IdSource for Database {
     fn next_id(&self, name: SequenceName) -> Result<u64> {
         self.sequences().next_id(name)
     }
+}
+
+crate::repo::statement::cached_statement! {
+    /// `value + 1` of one sequence row (cached; Diesel's UPDATE is prepared on every call).
+    BumpSequence { name: &'static str as diesel::sql_types::Text } =
+        "UPDATE `sequence` SET `value` = `value` + 1 WHERE `name` = ?"
 }

@@ -136,9 +136,7 @@ pub fn create(
                 ),
                 other => other.into(),
             })?;
-        diesel::insert_into(volumes::table)
-            .values(row)
-            .execute(conn)?;
+        insert_row(conn, row)?;
         let volume = find_including_removed(conn, id)?;
         if volume.display_volume {
             let mut event = usage_event_for(
@@ -156,6 +154,43 @@ pub fn create(
         }
         Ok(volume)
     })
+}
+
+/// Inserts a new volume column by column: every value explicit, so the INSERT stays one cached
+/// prepared statement (the derived insert sends DEFAULT for `None` and is prepared anew each
+/// time). The columns a new volume leaves empty are left to their defaults.
+fn insert_row(conn: &mut MysqlConnection, row: NewVolume) -> Result<()> {
+    use volumes as v;
+    debug_assert!(row.pool_id.is_none() && row.path.is_none() && row.removed.is_none());
+    let placement = (
+        v::id.eq(row.id),
+        v::account_id.eq(row.account_id),
+        v::domain_id.eq(row.domain_id),
+        v::instance_id.eq(row.instance_id),
+        v::device_id.eq(row.device_id),
+        v::name.eq(row.name),
+        v::uuid.eq(row.uuid.map(|u| u.hyphenated().to_string())),
+        v::size.eq(row.size),
+        v::data_center_id.eq(row.data_center_id),
+        v::volume_type.eq(row.volume_type),
+        v::disk_offering_id.eq(row.disk_offering_id),
+        v::template_id.eq(row.template_id),
+    );
+    let lifecycle = (
+        v::recreatable.eq(u8::from(row.recreatable)),
+        v::created.eq(row.created.map(|t| t.naive_utc())),
+        v::attached.eq(row.attached.map(|t| t.naive_utc())),
+        v::updated.eq(row.updated.map(|t| t.naive_utc())),
+        v::state.eq(row.state),
+        v::update_count.eq(row.update_count.unwrap_or(0)),
+        v::display_volume.eq(row.display_volume.unwrap_or(true)),
+        v::format.eq(row.format),
+        v::provisioning_type.eq(row.provisioning_type.unwrap_or(ProvisioningType::Thin)),
+    );
+    diesel::insert_into(v::table)
+        .values((placement, lifecycle))
+        .execute(conn)?;
+    Ok(())
 }
 
 fn load(conn: &mut MysqlConnection, id: VolumeId, include_removed: bool) -> Result<Volume> {
