@@ -1,22 +1,19 @@
 //! Job claims per second with 1, 4 and 8 workers (each a "management server" with its own
-//! connection), and bulk event inserts through the crate against the same multi-row INSERT
-//! written by hand and sent through the raw client, in the same run.
+//! connection). The single claim and the bulk event insert beside a raw client are in
+//! `query_paths`.
 //!
 //! `cargo bench --bench jobs_and_events`
 
 use std::time::{Duration, Instant};
 
-use cloudstack_db::events::EventLevel;
-use cloudstack_db::events::log;
 use cloudstack_db::jobs::JobStatus;
 use cloudstack_db::jobs::queue::{self, JobSpec};
 use cloudstack_db::testing::TestDatabases;
-use cloudstack_db::types::{AccountId, DomainId, UserId};
+use cloudstack_db::types::{AccountId, UserId};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use diesel::connection::SimpleConnection;
 
 const JOBS: usize = 2000;
-const EVENTS: usize = 10_000;
 
 fn spec(i: usize) -> JobSpec {
     JobSpec {
@@ -89,79 +86,5 @@ fn job_claims(c: &mut Criterion) {
     group.finish();
 }
 
-fn raw_insert_sql(rows: usize) -> Vec<String> {
-    let mut statements = Vec::new();
-    let chunk = log::bulk_chunk_size();
-    let mut start = 0;
-    while start < rows {
-        let end = (start + chunk).min(rows);
-        let values: Vec<String> = (start..end)
-            .map(|i| {
-                format!(
-                    "(UUID(), 'VM.STOP', 'Completed', 'event {i}', 2, 2, 1, UTC_TIMESTAMP(), 'INFO', 0, 1)"
-                )
-            })
-            .collect();
-        statements.push(format!(
-            "INSERT INTO event (uuid, type, state, description, user_id, account_id, domain_id, created, level, archived, display) VALUES {}",
-            values.join(", ")
-        ));
-        start = end;
-    }
-    statements
-}
-
-fn bulk_events(c: &mut Criterion) {
-    let test = TestDatabases::new().expect("test databases");
-    let db = test.database().clone();
-    let mut raw = test.raw_cloud_connection().expect("raw connection");
-    let mut group = c.benchmark_group("bulk_event_insert");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(20))
-        .throughput(Throughput::Elements(EVENTS as u64));
-    group.bench_function("crate_bulk_insert", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let events: Vec<_> = (0..EVENTS)
-                    .map(|i| {
-                        log::event(
-                            "VM.STOP",
-                            &format!("event {i}"),
-                            UserId(2),
-                            AccountId(2),
-                            DomainId(1),
-                            EventLevel::Info,
-                        )
-                    })
-                    .collect();
-                let mut conn = db.cloud().get().unwrap();
-                let started = Instant::now();
-                assert_eq!(log::bulk_insert(&mut conn, events).unwrap(), EVENTS);
-                total += started.elapsed();
-                conn.batch_execute("DELETE FROM event").unwrap();
-            }
-            total
-        })
-    });
-    group.bench_function("raw_multi_row_insert", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let statements = raw_insert_sql(EVENTS);
-                let started = Instant::now();
-                for sql in &statements {
-                    raw.batch_execute(sql).unwrap();
-                }
-                total += started.elapsed();
-                raw.batch_execute("DELETE FROM event").unwrap();
-            }
-            total
-        })
-    });
-    group.finish();
-}
-
-criterion_group!(benches, job_claims, bulk_events);
+criterion_group!(benches, job_claims);
 criterion_main!(benches);

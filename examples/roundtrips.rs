@@ -19,6 +19,8 @@ fn counters(admin: &mut MysqlConnection) -> std::collections::BTreeMap<String, i
 }
 
 fn main() {
+    if std::env::var("TIMING").is_ok() { timing(); return; }
+    if std::env::var("STATEMENTS").is_ok() { statements(); return; }
     let _ = BigInt;
     let test = TestDatabases::new().unwrap();
     let db = test.database();
@@ -56,4 +58,46 @@ fn main() {
     let after = counters(&mut admin);
     println!("find, per call:");
     for (k, v) in &after { println!("  {k}: {:.1}", (v - before[k]) as f64 / n as f64); }
+}
+
+#[allow(dead_code)]
+pub fn timing() {
+    use cloudstack_db::repo::{IdSource, SequenceName};
+    let test = TestDatabases::new().unwrap();
+    let db = test.database();
+    let t = std::time::Instant::now();
+    for _ in 0..500 { db.next_id(SequenceName::VmInstance).unwrap(); }
+    println!("next_id via Database: {:?}/call", t.elapsed() / 500);
+    let mut c = db.cloud().get().unwrap();
+    let t = std::time::Instant::now();
+    for _ in 0..500 { cloudstack_db::repo::next_in_sequence(&mut c, SequenceName::VmInstance).unwrap(); }
+    println!("next_in_sequence on held conn: {:?}/call", t.elapsed() / 500);
+    let t = std::time::Instant::now();
+    for _ in 0..500 { db.cloud().transaction(|_c| Ok(())).unwrap(); }
+    println!("empty pool transaction: {:?}/call", t.elapsed() / 500);
+    let t = std::time::Instant::now();
+    for _ in 0..500 { cloudstack_db::db::transaction(&mut c, |c| cloudstack_db::db::transaction(c, |_c| Ok(()))).unwrap(); }
+    println!("nested transaction on held conn: {:?}/call", t.elapsed() / 500);
+    let enc = db.column_encryptor().unwrap();
+    let t = std::time::Instant::now();
+    for _ in 0..500 { enc.encrypt("x").unwrap(); }
+    println!("encrypt: {:?}/call", t.elapsed() / 500);
+}
+
+#[allow(dead_code)]
+pub fn statements() {
+    use diesel::connection::SimpleConnection;
+    let test = TestDatabases::new().unwrap();
+    let db = test.database();
+    let mut c = db.cloud().get().unwrap();
+    let time = |label: &str, c: &mut MysqlConnection, f: &dyn Fn(&mut MysqlConnection)| {
+        let t = std::time::Instant::now();
+        for _ in 0..300 { f(c); }
+        println!("{label}: {:?}", t.elapsed() / 300);
+    };
+    time("batch SELECT 1", &mut c, &|c| c.batch_execute("SELECT 1").unwrap());
+    time("BEGIN+COMMIT", &mut c, &|c| c.batch_execute("BEGIN").and_then(|_| c.batch_execute("COMMIT")).unwrap());
+    time("BEGIN+SAVEPOINT+RELEASE+COMMIT", &mut c, &|c| { c.batch_execute("BEGIN").unwrap(); c.batch_execute("SAVEPOINT a").unwrap(); c.batch_execute("RELEASE SAVEPOINT a").unwrap(); c.batch_execute("COMMIT").unwrap(); });
+    time("diesel nested", &mut c, &|c| cloudstack_db::db::transaction(c, |c| cloudstack_db::db::transaction(c, |_c| Ok(()))).unwrap());
+    time("diesel single", &mut c, &|c| cloudstack_db::db::transaction(c, |_c| Ok(())).unwrap());
 }

@@ -1,149 +1,121 @@
-//! The same work done by hand through the raw client (the `mysql` crate: its own prepared
-//! statement cache, rows decoded into its `Value`s), on connections held outside any pool.
+//! The same work done by hand through a raw client on connections held outside any pool: the
+//! statements each crate path sends, written out, with values bound by the client.
 
 use cloudstack_db::crypto::Encryptor;
-use mysql::prelude::*;
-use mysql::{Conn, Opts, Row, TxOpts, Value};
 
-pub struct Raw {
-    pub conn: Conn,
+use super::clients::{Client, P, Rows, str_at, u64_at};
+
+pub struct Raw<C> {
+    pub conn: C,
     /// Sequence ids are taken on a connection of their own, as the crate does.
-    pub seq: Conn,
+    pub seq: C,
 }
 
-fn open(url: &str) -> Conn {
-    let mut conn = Conn::new(Opts::from_url(url).unwrap()).unwrap();
-    conn.query_drop("SET time_zone = '+00:00'").unwrap();
-    conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        .unwrap();
-    conn
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-impl Raw {
-    pub fn connect(url: &str) -> Self {
-        Self { conn: open(url), seq: open(url) }
+impl<C: Client> Raw<C> {
+    pub fn new(mut conn: C, mut seq: C) -> Self {
+        for c in [&mut conn, &mut seq] {
+            c.text("SET time_zone = '+00:00'");
+            c.text("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        }
+        Self { conn, seq }
     }
 
-    pub fn find_vm(&mut self, id: u64) -> Row {
-        self.conn
-            .exec_first(
-                "SELECT * FROM vm_instance JOIN user_vm ON user_vm.id = vm_instance.id \
-                  WHERE vm_instance.id = ? AND vm_instance.removed IS NULL",
-                (id,),
-            )
-            .unwrap()
-            .unwrap()
+    pub fn find_vm(&mut self, id: u64) -> Rows {
+        self.conn.query(
+            "SELECT * FROM vm_instance JOIN user_vm ON user_vm.id = vm_instance.id \
+              WHERE vm_instance.id = ? AND vm_instance.removed IS NULL",
+            &[P::U(id)],
+        )
     }
 
-    pub fn find_vm_by_uuid(&mut self, uuid: &str) -> Row {
-        self.conn
-            .exec_first(
-                "SELECT * FROM vm_instance JOIN user_vm ON user_vm.id = vm_instance.id \
-                  WHERE vm_instance.uuid = ? AND vm_instance.removed IS NULL",
-                (uuid,),
-            )
-            .unwrap()
-            .unwrap()
+    pub fn find_vm_by_uuid(&mut self, uuid: &str) -> Rows {
+        self.conn.query(
+            "SELECT * FROM vm_instance JOIN user_vm ON user_vm.id = vm_instance.id \
+              WHERE vm_instance.uuid = ? AND vm_instance.removed IS NULL",
+            &[P::S(uuid)],
+        )
     }
 
-    pub fn list_vms(&mut self, account: u64, after: u64, size: u64) -> Vec<Row> {
-        self.conn
-            .exec(
-                "SELECT * FROM vm_instance WHERE removed IS NULL AND account_id = ? AND id > ? \
-                  ORDER BY id LIMIT ?",
-                (account, after, size + 1),
-            )
-            .unwrap()
+    /// A keyset page: `size + 1` rows tell whether there is a next page.
+    pub fn list_vms(&mut self, account: u64, after: u64, size: u64) -> Rows {
+        self.conn.query(
+            "SELECT * FROM vm_instance WHERE removed IS NULL AND account_id = ? AND id > ? \
+              ORDER BY id LIMIT ?",
+            &[P::U(account), P::U(after), P::U(size + 1)],
+        )
     }
 
-    fn next_id(seq: &mut Conn, name: &str) -> u64 {
-        let mut tx = seq.start_transaction(TxOpts::default()).unwrap();
-        let value: u64 = tx
-            .exec_first("SELECT value FROM sequence WHERE name = ? FOR UPDATE", (name,))
-            .unwrap()
-            .unwrap();
-        tx.exec_drop("UPDATE sequence SET value = value + 1 WHERE name = ?", (name,))
-            .unwrap();
-        tx.commit().unwrap();
+    fn next_id(seq: &mut C, name: &str) -> u64 {
+        seq.text("START TRANSACTION");
+        let value = u64_at(
+            &seq.query("SELECT value FROM sequence WHERE name = ? FOR UPDATE", &[P::S(name)]),
+            0,
+            0,
+        );
+        seq.exec("UPDATE sequence SET value = value + 1 WHERE name = ?", &[P::S(name)]);
+        seq.text("COMMIT");
         value
     }
 
     /// A user VM, its ROOT volume and their two usage events, in one transaction.
     pub fn create_vm_with_root(&mut self, name: &str, account: u64, zone: u64, enc: &Encryptor) -> u64 {
-        let vm = Self::next_id(&mut self.seq, "vm_instance_seq");
         let vnc = enc.encrypt("bench-vnc").unwrap();
-        let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
-        let mut tx = self.conn.start_transaction(TxOpts::default()).unwrap();
-        tx.exec_drop(
+        let now = now();
+        let vm_uuid = uuid::Uuid::new_v4().to_string();
+        let instance_name = format!("i-{account}-");
+        self.conn.text("START TRANSACTION");
+        let vm = Self::next_id(&mut self.seq, "vm_instance_seq");
+        let instance_name = format!("{instance_name}{vm}-VM");
+        self.conn.exec(
             "INSERT INTO vm_instance (id, name, uuid, instance_name, state, vm_template_id, guest_os_id, \
-               data_center_id, vnc_password, ha_enabled, limit_cpu_use, update_count, created, type, \
-               vm_type, account_id, domain_id, service_offering_id, hypervisor_type, dynamically_scalable, \
-               display_vm, user_id) \
-             VALUES (?, ?, ?, ?, 'Stopped', 4, 112, ?, ?, 0, 0, 0, ?, 'User', 'User', ?, 1, 1, 'KVM', 0, 1, 2)",
-            (
-                vm,
-                name,
-                uuid::Uuid::new_v4().to_string(),
-                format!("i-{account}-{vm}-VM"),
-                zone,
-                vnc,
-                &now,
-                account,
-            ),
-        )
-        .unwrap();
-        tx.exec_drop("INSERT INTO user_vm (id) VALUES (?)", (vm,)).unwrap();
-        let _: Option<Row> = tx
-            .exec_first(
-                "SELECT * FROM vm_instance JOIN user_vm ON user_vm.id = vm_instance.id WHERE vm_instance.id = ?",
-                (vm,),
-            )
-            .unwrap();
-        tx.exec_drop(
+               data_center_id, host_id, vnc_password, ha_enabled, limit_cpu_use, update_count, created, type, \
+               vm_type, account_id, domain_id, service_offering_id, hypervisor_type, display_name, \
+               dynamically_scalable, display_vm, user_id) \
+             VALUES (?, ?, ?, ?, 'Stopped', 4, 112, ?, NULL, ?, 0, 0, 0, ?, 'User', 'User', ?, 1, 1, 'KVM', NULL, 0, 1, 2)",
+            &[P::U(vm), P::S(name), P::S(&vm_uuid), P::S(&instance_name), P::U(zone), P::S(&vnc), P::S(&now), P::U(account)],
+        );
+        self.conn.exec(
+            "INSERT INTO user_vm (id, iso_id, display_name, user_data) VALUES (?, NULL, NULL, NULL)",
+            &[P::U(vm)],
+        );
+        self.find_vm(vm);
+        self.conn.exec(
             "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
-               offering_id, template_id, size, resource_type, processed) \
-             VALUES ('VM.CREATE', ?, ?, ?, ?, ?, 1, 4, NULL, 'KVM', 0)",
-            (account, &now, zone, vm, name),
-        )
-        .unwrap();
+               offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
+             VALUES ('VM.CREATE', ?, ?, ?, ?, ?, 1, 4, NULL, 'KVM', 0, NULL, NULL)",
+            &[P::U(account), P::S(&now), P::U(zone), P::U(vm), P::S(name)],
+        );
         let volume = Self::next_id(&mut self.seq, "volume_seq");
-        let _: Option<Row> = tx
-            .exec_first("SELECT * FROM disk_offering WHERE id = ?", (1,))
-            .unwrap();
+        self.conn.query("SELECT * FROM disk_offering WHERE id = ?", &[P::U(1)]);
         let volume_name = format!("ROOT-{vm}");
-        tx.exec_drop(
+        let volume_uuid = uuid::Uuid::new_v4().to_string();
+        self.conn.exec(
             "INSERT INTO volumes (id, account_id, domain_id, instance_id, device_id, name, uuid, size, \
                data_center_id, volume_type, disk_offering_id, template_id, recreatable, created, attached, \
                updated, state, update_count, display_volume, format, provisioning_type) \
              VALUES (?, ?, 1, ?, 0, ?, ?, ?, ?, 'ROOT', 1, 4, 0, ?, ?, ?, 'Allocated', 0, 1, 'QCOW2', 'thin')",
-            (
-                volume,
-                account,
-                vm,
-                &volume_name,
-                uuid::Uuid::new_v4().to_string(),
-                8u64 << 30,
-                zone,
-                &now,
-                &now,
-                &now,
-            ),
-        )
-        .unwrap();
-        let _: Option<Row> = tx.exec_first("SELECT * FROM volumes WHERE id = ?", (volume,)).unwrap();
-        tx.exec_drop(
+            &[
+                P::U(volume), P::U(account), P::U(vm), P::S(&volume_name), P::S(&volume_uuid),
+                P::U(8 << 30), P::U(zone), P::S(&now), P::S(&now), P::S(&now),
+            ],
+        );
+        self.conn.query("SELECT * FROM volumes WHERE id = ?", &[P::U(volume)]);
+        self.conn.exec(
             "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
-               offering_id, template_id, size, processed, vm_id) \
-             VALUES ('VOLUME.CREATE', ?, ?, ?, ?, ?, NULL, 4, ?, 0, ?)",
-            (account, &now, zone, volume, &volume_name, 8u64 << 30, vm),
-        )
-        .unwrap();
-        tx.commit().unwrap();
+               offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
+             VALUES ('VOLUME.CREATE', ?, ?, ?, ?, ?, NULL, 4, ?, NULL, 0, NULL, ?)",
+            &[P::U(account), P::S(&now), P::U(zone), P::U(volume), P::S(&volume_name), P::U(8 << 30), P::U(vm)],
+        );
+        self.conn.text("COMMIT");
         vm
     }
 
-    /// One guarded state change (`UPDATE ... WHERE id AND state AND update_count AND host`),
-    /// with its usage event in the same transaction when it has one; returns the new count.
+    /// One guarded state change, with its usage event in the same transaction when it has one;
+    /// returns the new update count.
     #[allow(clippy::too_many_arguments)]
     pub fn transition(
         &mut self,
@@ -155,28 +127,24 @@ impl Raw {
         new_host: Option<u64>,
         usage: Option<(&str, u64, u64, &str)>,
     ) -> u64 {
-        let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
+        let now = now();
+        let opt = |h: Option<u64>| h.map(P::U).unwrap_or(P::N);
         let update = "UPDATE vm_instance SET update_count = update_count + 1, state = ?, host_id = ?, \
                         update_time = ? WHERE id = ? AND removed IS NULL AND state = ? AND update_count = ? \
                         AND host_id <=> ?";
-        let params = (to, new_host, &now, vm, from, count, host);
+        let params = [P::S(to), opt(new_host), P::S(&now), P::U(vm), P::S(from), P::U(count), opt(host)];
         match usage {
-            None => {
-                self.conn.exec_drop(update, params).unwrap();
-                assert_eq!(self.conn.affected_rows(), 1);
-            }
+            None => assert_eq!(self.conn.exec(update, &params), 1),
             Some((kind, account, zone, name)) => {
-                let mut tx = self.conn.start_transaction(TxOpts::default()).unwrap();
-                tx.exec_drop(update, params).unwrap();
-                assert_eq!(tx.affected_rows(), 1);
-                tx.exec_drop(
+                self.conn.text("START TRANSACTION");
+                assert_eq!(self.conn.exec(update, &params), 1);
+                self.conn.exec(
                     "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
-                       offering_id, template_id, resource_type, processed) \
-                     VALUES (?, ?, ?, ?, ?, ?, 1, 4, 'KVM', 0)",
-                    (kind, account, &now, zone, vm, name),
-                )
-                .unwrap();
-                tx.commit().unwrap();
+                       offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
+                     VALUES (?, ?, ?, ?, ?, ?, 1, 4, NULL, 'KVM', 0, NULL, NULL)",
+                    &[P::S(kind), P::U(account), P::S(&now), P::U(zone), P::U(vm), P::S(name)],
+                );
+                self.conn.text("COMMIT");
             }
         }
         count + 1
@@ -185,124 +153,100 @@ impl Raw {
     /// Allocate a free address of the zone to an account, then release it; both with usage
     /// events, each in one transaction. Returns the address id.
     pub fn allocate_and_release(&mut self, zone: u64, account: u64) -> u64 {
-        let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
-        let mut tx = self.conn.start_transaction(TxOpts::default()).unwrap();
-        let ranges: Vec<u64> = tx
-            .exec(
-                "SELECT id FROM vlan WHERE data_center_id = ? AND removed IS NULL AND vlan_type = 'VirtualNetwork'",
-                (zone,),
-            )
-            .unwrap();
-        let id: u64 = tx
-            .exec_first(
-                format!(
-                    "SELECT id FROM user_ip_address WHERE data_center_id = ? AND allocated IS NULL \
-                      AND removed IS NULL AND vlan_db_id IN ({}) ORDER BY forsystemvms, vlan_db_id, id \
-                      LIMIT 1 FOR UPDATE SKIP LOCKED",
-                    ranges.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",")
-                ),
-                (zone,),
-            )
-            .unwrap()
-            .expect("a free address");
-        tx.exec_drop(
+        let now = now();
+        self.conn.text("START TRANSACTION");
+        let ranges = self.conn.query(
+            "SELECT id FROM vlan WHERE data_center_id = ? AND removed IS NULL AND vlan_type = 'VirtualNetwork'",
+            &[P::U(zone)],
+        );
+        let ranges: Vec<String> = (0..ranges.len()).map(|r| u64_at(&ranges, r, 0).to_string()).collect();
+        let picked = self.conn.query(
+            &format!(
+                "SELECT id FROM user_ip_address WHERE data_center_id = ? AND allocated IS NULL \
+                  AND removed IS NULL AND vlan_db_id IN ({}) ORDER BY forsystemvms, vlan_db_id, id \
+                  LIMIT 1 FOR UPDATE SKIP LOCKED",
+                ranges.join(",")
+            ),
+            &[P::U(zone)],
+        );
+        let id = u64_at(&picked, 0, 0);
+        self.conn.exec(
             "UPDATE user_ip_address SET account_id = ?, domain_id = 1, allocated = ?, source_nat = 0, \
                is_system = 0, network_id = NULL, state = 'Allocated' WHERE id = ?",
-            (account, &now, id),
-        )
-        .unwrap();
-        let ip: Row = tx
-            .exec_first("SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL", (id,))
-            .unwrap()
-            .unwrap();
-        let address: String = ip.get("public_ip_address").unwrap();
-        let vlan: u64 = ip.get("vlan_db_id").unwrap();
-        let vlan_type: Option<String> = tx
-            .exec_first("SELECT vlan_type FROM vlan WHERE id = ?", (vlan,))
-            .unwrap();
+            &[P::U(account), P::S(&now), P::U(id)],
+        );
+        let ip = self.conn.query(
+            "SELECT public_ip_address, vlan_db_id, user_ip_address.* FROM user_ip_address WHERE id = ? AND removed IS NULL",
+            &[P::U(id)],
+        );
+        let address = str_at(&ip, 0, 0).unwrap();
+        let vlan = u64_at(&ip, 0, 1);
+        let vlan_type = str_at(&self.conn.query("SELECT vlan_type FROM vlan WHERE id = ?", &[P::U(vlan)]), 0, 0);
         let event = "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
-                       template_id, size, resource_type, processed) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0)";
-        tx.exec_drop(event, ("NET.IPASSIGN", account, &now, zone, id, &address, &vlan_type))
-            .unwrap();
-        tx.commit().unwrap();
+                       offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
+                     VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, 0, NULL, NULL)";
+        let vt = vlan_type.as_deref().map(P::S).unwrap_or(P::N);
+        self.conn.exec(event, &[P::S("NET.IPASSIGN"), P::U(account), P::S(&now), P::U(zone), P::U(id), P::S(&address), vt]);
+        self.conn.text("COMMIT");
 
-        let mut tx = self.conn.start_transaction(TxOpts::default()).unwrap();
-        let _: Row = tx
-            .exec_first("SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL FOR UPDATE", (id,))
-            .unwrap()
-            .unwrap();
-        let vlan_type: Option<String> = tx
-            .exec_first("SELECT vlan_type FROM vlan WHERE id = ?", (vlan,))
-            .unwrap();
-        tx.exec_drop(event, ("NET.IPRELEASE", account, &now, zone, id, &address, &vlan_type))
-            .unwrap();
-        tx.exec_drop(
+        self.conn.text("START TRANSACTION");
+        self.conn.query("SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL FOR UPDATE", &[P::U(id)]);
+        let vlan_type = str_at(&self.conn.query("SELECT vlan_type FROM vlan WHERE id = ?", &[P::U(vlan)]), 0, 0);
+        let vt = vlan_type.as_deref().map(P::S).unwrap_or(P::N);
+        self.conn.exec(event, &[P::S("NET.IPRELEASE"), P::U(account), P::S(&now), P::U(zone), P::U(id), P::S(&address), vt]);
+        self.conn.exec(
             "UPDATE user_ip_address SET account_id = NULL, domain_id = NULL, allocated = NULL, \
                network_id = NULL, vpc_id = NULL, vm_id = NULL, dnat_vmip = NULL, source_nat = 0, \
                one_to_one_nat = 0, is_system = 0, display = 1, state = 'Free' WHERE id = ?",
-            (id,),
-        )
-        .unwrap();
-        let _: Option<Row> = tx
-            .exec_first("SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL", (id,))
-            .unwrap();
-        tx.commit().unwrap();
+            &[P::U(id)],
+        );
+        self.conn.query("SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL", &[P::U(id)]);
+        self.conn.text("COMMIT");
         id
     }
 
-    /// Claims the oldest unclaimed job for `msid`.
-    pub fn claim_next(&mut self, msid: i64) -> Option<Row> {
-        let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
-        let mut tx = self.conn.start_transaction(TxOpts::default()).unwrap();
-        let id: Option<u64> = tx
-            .exec_first(
-                "SELECT id FROM async_job WHERE job_status = 0 AND job_executing_msid IS NULL \
-                  AND job_complete_msid IS NULL ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                (),
-            )
-            .unwrap();
-        let row = id.map(|id| {
-            tx.exec_drop(
-                "UPDATE async_job SET job_executing_msid = ?, last_updated = ? WHERE id IN (?)",
-                (msid, &now, id),
-            )
-            .unwrap();
-            tx.exec_first("SELECT * FROM async_job WHERE id IN (?) ORDER BY id", (id,))
-                .unwrap()
-                .unwrap()
-        });
-        tx.commit().unwrap();
-        row
+    /// Claims the oldest unclaimed job for `msid`; returns its id.
+    pub fn claim_next(&mut self, msid: i64) -> Option<u64> {
+        let now = now();
+        self.conn.text("START TRANSACTION");
+        let picked = self.conn.query(
+            "SELECT id FROM async_job WHERE job_status = 0 AND job_executing_msid IS NULL \
+              AND job_complete_msid IS NULL ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+            &[],
+        );
+        let id = (!picked.is_empty()).then(|| u64_at(&picked, 0, 0));
+        if let Some(id) = id {
+            self.conn.exec(
+                "UPDATE async_job SET job_executing_msid = ?, last_updated = ? WHERE id = ?",
+                &[P::I(msid), P::S(&now), P::U(id)],
+            );
+            self.conn.query("SELECT * FROM async_job WHERE id IN (?) ORDER BY id", &[P::U(id)]);
+        }
+        self.conn.text("COMMIT");
+        id
     }
 
-    pub fn api_key_lookup(&mut self, key: &str) -> Row {
-        self.conn
-            .exec_first(
-                "SELECT * FROM user JOIN account ON account.id = user.account_id WHERE user.api_key = ?",
-                (key,),
-            )
-            .unwrap()
-            .unwrap()
+    pub fn api_key_lookup(&mut self, key: &str) -> Rows {
+        self.conn.query(
+            "SELECT * FROM user JOIN account ON account.id = user.account_id WHERE user.api_key = ? LIMIT 1",
+            &[P::S(key)],
+        )
     }
 
     /// The role and its rules in order, then the first matching rule decides (a trailing `*`
     /// stands for any word characters).
     pub fn is_allowed(&mut self, role: u64, api: &str) -> bool {
-        let role: Row = self
-            .conn
-            .exec_first("SELECT * FROM roles WHERE id = ? AND removed IS NULL", (role,))
-            .unwrap()
-            .unwrap();
-        let rules: Vec<(String, String)> = self
-            .conn
-            .exec(
-                "SELECT rule, permission FROM role_permissions WHERE role_id = ? ORDER BY sort_order, id",
-                (role.get::<u64, _>("id").unwrap(),),
-            )
-            .unwrap();
+        let found = self.conn.query("SELECT * FROM roles WHERE id = ? AND removed IS NULL", &[P::U(role)]);
+        if found.is_empty() {
+            return false;
+        }
+        let rules = self.conn.query(
+            "SELECT rule, permission FROM role_permissions WHERE role_id = ? ORDER BY sort_order, id",
+            &[P::U(role)],
+        );
         let api = api.to_ascii_lowercase();
-        rules
-            .iter()
+        (0..rules.len())
+            .map(|r| (str_at(&rules, r, 0).unwrap(), str_at(&rules, r, 1).unwrap()))
             .find(|(rule, _)| {
                 let rule = rule.to_ascii_lowercase();
                 match rule.strip_suffix('*') {
@@ -314,20 +258,5 @@ impl Raw {
                 }
             })
             .is_some_and(|(_, permission)| permission == "ALLOW")
-    }
-
-    /// Runs hand-written multi-row INSERT statements (text protocol).
-    pub fn run_sql(&mut self, sql: &str) {
-        self.conn.query_drop(sql).unwrap();
-    }
-}
-
-/// A column of a raw row as u64 (for checks).
-pub fn column_u64(row: &Row, name: &str) -> u64 {
-    match row.get::<Value, _>(name) {
-        Some(Value::UInt(v)) => v,
-        Some(Value::Int(v)) => v as u64,
-        Some(Value::Bytes(b)) => String::from_utf8(b).unwrap().parse().unwrap(),
-        other => panic!("{name}: {other:?}"),
     }
 }

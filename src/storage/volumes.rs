@@ -69,6 +69,15 @@ pub fn create(
     ids: &impl IdSource,
     spec: &VolumeSpec,
 ) -> Result<Volume> {
+    transaction(conn, |conn| create_rows(conn, ids, spec))
+}
+
+/// [`create`] without a transaction of its own: the caller's holds it.
+pub(crate) fn create_rows(
+    conn: &mut MysqlConnection,
+    ids: &impl IdSource,
+    spec: &VolumeSpec,
+) -> Result<Volume> {
     if spec.name.trim().is_empty() {
         return Err(Error::invalid_value(
             "volumes.name",
@@ -123,37 +132,35 @@ pub fn create(
         delete_protection: None,
         last_id: None,
     };
-    transaction(conn, |conn| {
-        let offering: DiskOffering = disk_offering::table
-            .filter(disk_offering::id.eq(spec.disk_offering_id))
-            .select(DiskOffering::as_select())
-            .first(conn)
-            .map_err(|e| match e {
-                diesel::result::Error::NotFound => Error::invalid_value(
-                    "volumes.disk_offering_id",
-                    spec.disk_offering_id.to_string(),
-                    "no such disk offering",
-                ),
-                other => other.into(),
-            })?;
-        insert_row(conn, row)?;
-        let volume = find_including_removed(conn, id)?;
-        if volume.display_volume {
-            let mut event = usage_event_for(
-                kinds::VOLUME_CREATE,
-                volume.account_id,
-                volume.data_center_id,
-                id.get(),
-                &spec.name,
-            );
-            event.offering_id = (!offering.compute_only).then_some(offering.id.get());
-            event.template_id = volume.template_id;
-            event.size = Some(volume.size);
-            event.vm_id = volume.instance_id;
-            record_usage_event(conn, event)?;
-        }
-        Ok(volume)
-    })
+    let offering: DiskOffering = disk_offering::table
+        .filter(disk_offering::id.eq(spec.disk_offering_id))
+        .select(DiskOffering::as_select())
+        .first(conn)
+        .map_err(|e| match e {
+            diesel::result::Error::NotFound => Error::invalid_value(
+                "volumes.disk_offering_id",
+                spec.disk_offering_id.to_string(),
+                "no such disk offering",
+            ),
+            other => other.into(),
+        })?;
+    insert_row(conn, row)?;
+    let volume = find_including_removed(conn, id)?;
+    if volume.display_volume {
+        let mut event = usage_event_for(
+            kinds::VOLUME_CREATE,
+            volume.account_id,
+            volume.data_center_id,
+            id.get(),
+            &spec.name,
+        );
+        event.offering_id = (!offering.compute_only).then_some(offering.id.get());
+        event.template_id = volume.template_id;
+        event.size = Some(volume.size);
+        event.vm_id = volume.instance_id;
+        record_usage_event(conn, event)?;
+    }
+    Ok(volume)
 }
 
 /// Inserts a new volume column by column: every value explicit, so the INSERT stays one cached
