@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::addressing::{Ipv4Range, parse_ip, vlan_uri};
 use super::{IpAddress, IpAddressState, NewIpAddress, NewVlan, Vlan, VlanType};
-use crate::db::transaction;
+use crate::db::{RetryPolicy, transaction, transaction_with_retry};
 use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::{data_center, user_ip_address, vlan};
@@ -225,6 +225,18 @@ fn usage_for(
 }
 
 crate::repo::statement::cached_statement! {
+    /// The first free address of a range, skipping rows other allocators hold.
+    PickFreeAddress {
+        zone: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        range: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        for_system_vms: bool as diesel::sql_types::Bool,
+    } -> diesel::sql_types::Unsigned<diesel::sql_types::BigInt> =
+        "SELECT `id` FROM `user_ip_address` FORCE INDEX (PRIMARY) WHERE `data_center_id` = ? \
+         AND `vlan_db_id` = ? AND `forsystemvms` = ? AND `allocated` IS NULL AND `removed` IS NULL \
+         ORDER BY `id` LIMIT 1 FOR UPDATE SKIP LOCKED"
+}
+
+crate::repo::statement::cached_statement! {
     /// An address becomes an account's (cached: Diesel prepares its UPDATEs on every call).
     MarkAllocated {
         account: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
@@ -249,38 +261,44 @@ crate::repo::statement::cached_statement! {
 
 /// Allocates a free address (`allocated IS NULL`) to an account: the candidate row is taken with
 /// `FOR UPDATE SKIP LOCKED`, so concurrent allocators each get a different address without
-/// waiting; the row becomes `Allocated` and `NET.IPASSIGN` is written, in one transaction.
-/// No free address is [`Error::Exhausted`].
+/// waiting; the row becomes `Allocated` and `NET.IPASSIGN` is written, in one transaction —
+/// retried whole when InnoDB picks it as a deadlock victim (unless it runs inside the caller's
+/// transaction, which then gets the retryable error). No free address is [`Error::Exhausted`].
 pub fn allocate(conn: &mut MysqlConnection, request: &AllocateRequest) -> Result<IpAddress> {
-    transaction(conn, |conn| {
+    transaction_with_retry(conn, &RetryPolicy::default(), |conn| {
         // The ranges first, without locks; then the address row is locked alone (a join would
         // lock the range row too, and SKIP LOCKED would then skip every address behind it).
         let mut ranges = vlan::table
             .filter(vlan::data_center_id.eq(request.zone_id))
             .filter(vlan::removed.is_null())
             .filter(vlan::vlan_type.eq(VlanType::VirtualNetwork))
+            .order(vlan::id)
             .select(vlan::id)
             .into_boxed();
         if let Some(v) = request.vlan_id {
             ranges = ranges.filter(vlan::id.eq(v));
         }
         let ranges: Vec<VlanId> = ranges.load(conn)?;
-        let picked: Option<IpAddressId> = user_ip_address::table
-            .filter(user_ip_address::data_center_id.eq(request.zone_id))
-            .filter(user_ip_address::allocated.is_null())
-            .filter(user_ip_address::removed.is_null())
-            .filter(user_ip_address::vlan_db_id.eq_any(ranges))
-            .order((
-                user_ip_address::forsystemvms.asc(),
-                user_ip_address::vlan_db_id.asc(),
-                user_ip_address::id.asc(),
-            ))
-            .select(user_ip_address::id)
-            .limit(1)
-            .for_update()
-            .skip_locked()
-            .first(conn)
-            .optional()?;
+        // Range by range, non-system addresses first, each pick walking the primary key in id
+        // order: the first free row not locked by another allocator is taken and nothing else
+        // is locked. (Through the `allocated` index, InnoDB would lock every candidate and wait
+        // for rows other allocators hold — a queue, and deadlocks with their UPDATEs.)
+        let mut picked = None;
+        'search: for for_system_vms in [false, true] {
+            for range in &ranges {
+                picked = PickFreeAddress {
+                    zone: request.zone_id.get(),
+                    range: range.get(),
+                    for_system_vms,
+                }
+                .get_result::<u64>(conn)
+                .optional()?
+                .map(IpAddressId);
+                if picked.is_some() {
+                    break 'search;
+                }
+            }
+        }
         let id = picked.ok_or_else(|| Error::Exhausted {
             resource: "public IP address",
             detail: format!(
@@ -309,9 +327,9 @@ pub fn allocate(conn: &mut MysqlConnection, request: &AllocateRequest) -> Result
 }
 
 /// Releases an allocated address back to `Free` (owner, allocation time, network, VM and NAT
-/// fields cleared) and writes `NET.IPRELEASE`, in one transaction.
+/// fields cleared) and writes `NET.IPRELEASE`, in one transaction (retried whole on deadlock).
 pub fn release(conn: &mut MysqlConnection, id: IpAddressId) -> Result<IpAddress> {
-    transaction(conn, |conn| {
+    transaction_with_retry(conn, &RetryPolicy::default(), |conn| {
         let ip: IpAddress = user_ip_address::table
             .filter(user_ip_address::id.eq(id))
             .filter(user_ip_address::removed.is_null())

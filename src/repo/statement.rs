@@ -38,6 +38,19 @@ macro_rules! cached_statement {
 
         impl diesel::RunQueryDsl<diesel::MysqlConnection> for $name {}
     };
+    (
+        $(#[$doc:meta])*
+        $name:ident { $($field:ident : $ty:ty as $sql_ty:ty),* $(,)? } -> $row:ty = $sql:literal
+    ) => {
+        $crate::repo::statement::cached_statement! {
+            $(#[$doc])*
+            $name { $($field : $ty as $sql_ty),* } = $sql
+        }
+
+        impl diesel::query_builder::Query for $name {
+            type SqlType = $row;
+        }
+    };
 }
 
 pub(crate) use cached_statement;
