@@ -361,3 +361,45 @@ fn events_page_archive_purge_and_bulk_insert() {
     assert_eq!(log::purge_older_than(conn, cut, 500).unwrap(), 4000);
     assert_eq!(count(conn, "SELECT COUNT(*) FROM event").unwrap(), 6002);
 }
+
+#[test]
+fn bulk_insert_stores_every_string_exactly_and_defaults_what_is_not_given() {
+    let test = common::fresh();
+    let db = test.database();
+    let conn = &mut *db.cloud().get().unwrap();
+    let tricky = [
+        "it's \"quoted\"",
+        "back\\slash \\' and \\\\",
+        "nul \0 inside",
+        "line\nbreak\r\tand \x1a",
+        "emoji 🦀 and 中文",
+        "'); DROP TABLE event; --",
+        "",
+        "%_? ${} @x",
+    ];
+    let events: Vec<_> = tricky
+        .iter()
+        .map(|d| {
+            let mut e = log::event("VM.START", d, UserId(2), AccountId(2), DomainId(1), EventLevel::Warn);
+            e.state = None;
+            e.display = None;
+            e.parameters = Some(format!("{{\"p\":\"{}\"}}", d.escape_default()));
+            e
+        })
+        .collect();
+    assert_eq!(log::bulk_insert(conn, events).unwrap(), tricky.len());
+    let stored: Vec<(String, String, bool, Option<String>)> = {
+        use cloudstack_db::schema::cloud::event::dsl::*;
+        event
+            .order(id)
+            .select((description, state, display, parameters))
+            .load(conn)
+            .unwrap()
+    };
+    assert_eq!(stored.len(), tricky.len(), "the injection attempt did not drop anything");
+    for ((description, state, display, parameters), want) in stored.iter().zip(tricky) {
+        assert_eq!(description, want);
+        assert_eq!((state.as_str(), *display), ("Completed", true), "column defaults");
+        assert_eq!(parameters.as_deref(), Some(format!("{{\"p\":\"{}\"}}", want.escape_default()).as_str()));
+    }
+}

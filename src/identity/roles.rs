@@ -208,8 +208,11 @@ pub fn import_rules(
 /// assert!(!rule_matches("listZones", "listZonesMetrics"));
 /// ```
 pub fn rule_matches(rule: &str, api: &str) -> bool {
-    let rule = rule.to_ascii_lowercase();
-    let api = api.to_ascii_lowercase();
+    matches_lowercase(&rule.to_ascii_lowercase(), &api.to_ascii_lowercase())
+}
+
+/// [`rule_matches`] on a rule and an API name already in lower case.
+fn matches_lowercase(rule: &str, api: &str) -> bool {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let parts: Vec<&str> = rule.split('*').collect();
     if parts.len() == 1 {
@@ -249,9 +252,10 @@ pub fn evaluate(role: &Role, rules: &[RolePermission], api: &str) -> bool {
     if role.state != RoleState::Enabled {
         return false;
     }
+    let api = api.to_ascii_lowercase();
     rules
         .iter()
-        .find(|r| rule_matches(&r.rule, api))
+        .find(|r| matches_lowercase(&r.rule.to_ascii_lowercase(), &api))
         .is_some_and(|r| r.permission == Permission::Allow)
 }
 
