@@ -23,7 +23,9 @@ use cloudstack_db::jobs::queue::{self, JobSpec};
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
 use cloudstack_db::repo::PageRequest;
 use cloudstack_db::types::*;
-use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime};
+use criterion::{
+    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
+};
 use diesel::connection::SimpleConnection;
 
 use clients::{Client, LibMysql, P, RustMysql};
@@ -49,6 +51,9 @@ macro_rules! raw_pair {
 
 type Raws = (Raw<LibMysql>, Raw<RustMysql>);
 
+/// One hand-written state change: from, to, update count, host, new host, usage event kind.
+type Step<'a> = dyn FnMut(&str, &str, u64, Option<u64>, Option<u64>, Option<&str>) -> u64 + 'a;
+
 const EVENTS: usize = 10_000;
 
 fn configure<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
@@ -61,9 +66,19 @@ fn configure<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTim
 }
 
 fn raw_clients(data: &Dataset) -> Raws {
-    let target = data.test.config_with(cloudstack_db::testing::test_pool_settings()).cloud.target;
+    let target = data
+        .test
+        .config_with(cloudstack_db::testing::test_pool_settings())
+        .cloud
+        .target;
     let lib = || {
-        LibMysql::connect(&target.host, target.port, &target.user, target.password.expose(), &target.database)
+        LibMysql::connect(
+            &target.host,
+            target.port,
+            &target.user,
+            target.password.expose(),
+            &target.database,
+        )
     };
     let url = target.diesel_url().expose().to_owned();
     (
@@ -90,51 +105,92 @@ fn point_reads(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
 
     let mut g = configure(c, "find_vm_by_id");
     g.bench_function("crate", |b| {
-        b.iter(|| db.cloud().run(|c| vms::find(c, data.vm_ids[pick(data.vm_ids.len())])).unwrap())
+        b.iter(|| {
+            db.cloud()
+                .run(|c| vms::find(c, data.vm_ids[pick(data.vm_ids.len())]))
+                .unwrap()
+        })
     });
-    raw_pair!(g, raws, |raw| raw.find_vm(data.vm_ids[pick(data.vm_ids.len())].get()));
+    raw_pair!(g, raws, |raw| raw
+        .find_vm(data.vm_ids[pick(data.vm_ids.len())].get()));
     g.finish();
 
     let uuids: Vec<uuid::Uuid> = data.vm_uuids.iter().map(|u| u.parse().unwrap()).collect();
     let mut g = configure(c, "find_vm_by_uuid");
     g.bench_function("crate", |b| {
-        b.iter(|| db.cloud().run(|c| vms::find_by_uuid(c, uuids[pick(uuids.len())])).unwrap())
+        b.iter(|| {
+            db.cloud()
+                .run(|c| vms::find_by_uuid(c, uuids[pick(uuids.len())]))
+                .unwrap()
+        })
     });
-    raw_pair!(g, raws, |raw| raw.find_vm_by_uuid(&data.vm_uuids[pick(uuids.len())]));
+    raw_pair!(g, raws, |raw| raw
+        .find_vm_by_uuid(&data.vm_uuids[pick(uuids.len())]));
     g.finish();
 
     let account = data.account(7);
     let first = db
         .cloud()
-        .run(|c| vms::list(c, &VmFilter { account_id: Some(account), ..Default::default() }, &PageRequest::first(50)))
+        .run(|c| {
+            vms::list(
+                c,
+                &VmFilter {
+                    account_id: Some(account),
+                    ..Default::default()
+                },
+                &PageRequest::first(50),
+            )
+        })
         .unwrap();
     assert_eq!(first.items.len(), 50);
     assert_eq!(raws.0.list_vms(account.get(), 0, 50).len(), 51);
     let mut g = configure(c, "list_vms_page_of_50_for_account");
     g.bench_function("crate", |b| {
         b.iter(|| {
-            let filter = VmFilter { account_id: Some(data.account(pick(1000))), ..Default::default() };
-            db.cloud().run(|c| vms::list(c, &filter, &PageRequest::first(50))).unwrap()
+            let filter = VmFilter {
+                account_id: Some(data.account(pick(1000))),
+                ..Default::default()
+            };
+            db.cloud()
+                .run(|c| vms::list(c, &filter, &PageRequest::first(50)))
+                .unwrap()
         })
     });
-    raw_pair!(g, raws, |raw| raw.list_vms(data.account(pick(1000)).get(), 0, 50));
+    raw_pair!(g, raws, |raw| raw.list_vms(
+        data.account(pick(1000)).get(),
+        0,
+        50
+    ));
     g.finish();
 
     let mut g = configure(c, "api_key_lookup");
     g.bench_function("crate", |b| {
-        b.iter(|| db.cloud().run(|c| api_keys::find_by_api_key(c, &data.api_key)).unwrap())
+        b.iter(|| {
+            db.cloud()
+                .run(|c| api_keys::find_by_api_key(c, &data.api_key))
+                .unwrap()
+        })
     });
     raw_pair!(g, raws, |raw| raw.api_key_lookup(&data.api_key));
     g.finish();
 
-    assert!(db.cloud().run(|c| roles::is_allowed(c, data.role, "listVirtualMachines")).unwrap());
+    assert!(
+        db.cloud()
+            .run(|c| roles::is_allowed(c, data.role, "listVirtualMachines"))
+            .unwrap()
+    );
     assert!(raws.0.is_allowed(data.role.get(), "listVirtualMachines"));
     assert!(raws.1.is_allowed(data.role.get(), "listVirtualMachines"));
     let mut g = configure(c, "role_permission_check");
     g.bench_function("crate", |b| {
-        b.iter(|| db.cloud().run(|c| roles::is_allowed(c, data.role, "listVirtualMachines")).unwrap())
+        b.iter(|| {
+            db.cloud()
+                .run(|c| roles::is_allowed(c, data.role, "listVirtualMachines"))
+                .unwrap()
+        })
     });
-    raw_pair!(g, raws, |raw| raw.is_allowed(data.role.get(), "listVirtualMachines"));
+    raw_pair!(g, raws, |raw| raw
+        .is_allowed(data.role.get(), "listVirtualMachines"));
     g.finish();
 }
 
@@ -160,12 +216,21 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
     });
     raw_pair!(g, raws, |raw| {
         let i = next();
-        raw.create_vm_with_root(&format!("bench-raw-{i}"), data.account(i).get(), data.zone.get(), &encryptor)
+        raw.create_vm_with_root(
+            &format!("bench-raw-{i}"),
+            data.account(i).get(),
+            data.zone.get(),
+            &encryptor,
+        )
     });
     g.finish();
 
     // A start and a stop: four guarded state changes, two of them with their usage event.
-    let mut current = db.cloud().run(|c| vms::find(c, data.vm_ids[1])).unwrap().instance;
+    let mut current = db
+        .cloud()
+        .run(|c| vms::find(c, data.vm_ids[1]))
+        .unwrap()
+        .instance;
     let mut g = configure(c, "vm_start_and_stop");
     g.bench_function("crate", |b| {
         b.iter(|| {
@@ -175,21 +240,41 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
                 (VmEvent::StopRequested, None),
                 (VmEvent::OperationSucceeded, Some(None)),
             ] {
-                current = db.cloud().run(|c| vms::transition(c, &current, event, host)).unwrap();
+                current = db
+                    .cloud()
+                    .run(|c| vms::transition(c, &current, event, host))
+                    .unwrap();
             }
             assert_eq!(current.state, VmState::Stopped);
         })
     });
     let zone = data.zone.get();
-    for (raw_vm, bench) in [(data.vm_ids[2], "libmysqlclient"), (data.vm_ids[3], "mysql_crate")] {
+    for (raw_vm, bench) in [
+        (data.vm_ids[2], "libmysqlclient"),
+        (data.vm_ids[3], "mysql_crate"),
+    ] {
         let row = db.cloud().run(|c| vms::find(c, raw_vm)).unwrap().instance;
         let (vm, account, name) = (raw_vm.get(), row.account_id.get(), row.name.clone());
         let mut count = row.update_count;
-        let cycle = |raw: &mut dyn FnMut(&str, &str, u64, Option<u64>, Option<u64>, Option<&str>) -> u64, count: &mut u64| {
+        let cycle = |raw: &mut Step, count: &mut u64| {
             *count = raw("Stopped", "Starting", *count, None, Some(1), None);
-            *count = raw("Starting", "Running", *count, Some(1), Some(1), Some("VM.START"));
+            *count = raw(
+                "Starting",
+                "Running",
+                *count,
+                Some(1),
+                Some(1),
+                Some("VM.START"),
+            );
             *count = raw("Running", "Stopping", *count, Some(1), Some(1), None);
-            *count = raw("Stopping", "Stopped", *count, Some(1), None, Some("VM.STOP"));
+            *count = raw(
+                "Stopping",
+                "Stopped",
+                *count,
+                Some(1),
+                None,
+                Some("VM.STOP"),
+            );
         };
         if bench == "libmysqlclient" {
             let raw = &mut raws.0;
@@ -197,7 +282,15 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
                 b.iter(|| {
                     cycle(
                         &mut |from, to, n, host, new_host, usage| {
-                            raw.transition(vm, from, to, n, host, new_host, usage.map(|k| (k, account, zone, name.as_str())))
+                            raw.transition(
+                                vm,
+                                from,
+                                to,
+                                n,
+                                host,
+                                new_host,
+                                usage.map(|k| (k, account, zone, name.as_str())),
+                            )
                         },
                         &mut count,
                     )
@@ -209,7 +302,15 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
                 b.iter(|| {
                     cycle(
                         &mut |from, to, n, host, new_host, usage| {
-                            raw.transition(vm, from, to, n, host, new_host, usage.map(|k| (k, account, zone, name.as_str())))
+                            raw.transition(
+                                vm,
+                                from,
+                                to,
+                                n,
+                                host,
+                                new_host,
+                                usage.map(|k| (k, account, zone, name.as_str())),
+                            )
                         },
                         &mut count,
                     )
@@ -231,11 +332,15 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
     let mut g = configure(c, "allocate_and_release_ip");
     g.bench_function("crate", |b| {
         b.iter(|| {
-            let ip = db.cloud().run(|c| public_ips::allocate(c, &request)).unwrap();
+            let ip = db
+                .cloud()
+                .run(|c| public_ips::allocate(c, &request))
+                .unwrap();
             db.cloud().run(|c| public_ips::release(c, ip.id)).unwrap()
         })
     });
-    raw_pair!(g, raws, |raw| raw.allocate_and_release(data.zone.get(), data.account(3).get()));
+    raw_pair!(g, raws, |raw| raw
+        .allocate_and_release(data.zone.get(), data.account(3).get()));
     g.finish();
 
     let spec = |i: usize| JobSpec {
@@ -264,7 +369,10 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
             submit(iters);
             let started = Instant::now();
             for _ in 0..iters {
-                db.cloud().run(|c| queue::claim_next(c, 7)).unwrap().expect("a job");
+                db.cloud()
+                    .run(|c| queue::claim_next(c, 7))
+                    .unwrap()
+                    .expect("a job");
             }
             started.elapsed()
         })
@@ -299,7 +407,16 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
                 let events: Vec<_> = (0..EVENTS)
-                    .map(|i| log::event("VM.STOP", &format!("event {i}"), UserId(2), AccountId(2), DomainId(1), EventLevel::Info))
+                    .map(|i| {
+                        log::event(
+                            "VM.STOP",
+                            &format!("event {i}"),
+                            UserId(2),
+                            AccountId(2),
+                            DomainId(1),
+                            EventLevel::Info,
+                        )
+                    })
                     .collect();
                 let mut conn = db.cloud().get().unwrap();
                 let started = Instant::now();
@@ -315,8 +432,9 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         for _ in 0..iters {
             // The rows exist before the clock starts (as the crate's events do); turning them
             // into SQL text is part of the work, as serialising binds is for the crate.
-            let rows: Vec<(uuid::Uuid, String)> =
-                (0..EVENTS).map(|i| (uuid::Uuid::new_v4(), format!("event {i}"))).collect();
+            let rows: Vec<(uuid::Uuid, String)> = (0..EVENTS)
+                .map(|i| (uuid::Uuid::new_v4(), format!("event {i}")))
+                .collect();
             let started = Instant::now();
             for sql in &raw_event_inserts(&rows) {
                 raw.conn.text(sql);
@@ -327,7 +445,9 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         total
     }
     let (lib, rust) = &mut *raws;
-    g.bench_function("libmysqlclient", |b| b.iter_custom(|iters| bulk(lib, iters)));
+    g.bench_function("libmysqlclient", |b| {
+        b.iter_custom(|iters| bulk(lib, iters))
+    });
     g.bench_function("mysql_crate", |b| b.iter_custom(|iters| bulk(rust, iters)));
     g.finish();
     let _ = P::N;

@@ -380,7 +380,14 @@ fn bulk_insert_stores_every_string_exactly_and_defaults_what_is_not_given() {
     let events: Vec<_> = tricky
         .iter()
         .map(|d| {
-            let mut e = log::event("VM.START", d, UserId(2), AccountId(2), DomainId(1), EventLevel::Warn);
+            let mut e = log::event(
+                "VM.START",
+                d,
+                UserId(2),
+                AccountId(2),
+                DomainId(1),
+                EventLevel::Warn,
+            );
             e.state = None;
             e.display = None;
             e.parameters = Some(format!("{{\"p\":\"{}\"}}", d.escape_default()));
@@ -396,10 +403,21 @@ fn bulk_insert_stores_every_string_exactly_and_defaults_what_is_not_given() {
             .load(conn)
             .unwrap()
     };
-    assert_eq!(stored.len(), tricky.len(), "the injection attempt did not drop anything");
+    assert_eq!(
+        stored.len(),
+        tricky.len(),
+        "the injection attempt did not drop anything"
+    );
     for ((description, state, display, parameters), want) in stored.iter().zip(tricky) {
         assert_eq!(description, want);
-        assert_eq!((state.as_str(), *display), ("Completed", true), "column defaults");
-        assert_eq!(parameters.as_deref(), Some(format!("{{\"p\":\"{}\"}}", want.escape_default()).as_str()));
+        assert_eq!(
+            (state.as_str(), *display),
+            ("Completed", true),
+            "column defaults"
+        );
+        assert_eq!(
+            parameters.as_deref(),
+            Some(format!("{{\"p\":\"{}\"}}", want.escape_default()).as_str())
+        );
     }
 }

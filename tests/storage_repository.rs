@@ -404,11 +404,25 @@ fn deploy_creates_the_vm_and_its_volumes_in_one_transaction_or_nothing() {
     let spec = common::vm_spec(zone, "deployed");
     let root = volume_spec(zone, "ROOT-d", VolumeType::Root, None, Some(0));
     let data = volume_spec(zone, "DATA-d", VolumeType::DataDisk, None, Some(1));
-    let done = vms::deploy(conn, db, db.column_encryptor(), &spec, &[root.clone(), data]).unwrap();
+    let done = vms::deploy(
+        conn,
+        db,
+        db.column_encryptor(),
+        &spec,
+        &[root.clone(), data],
+    )
+    .unwrap();
     assert_eq!(done.volumes.len(), 2);
-    assert!(done.volumes.iter().all(|v| v.instance_id == Some(done.vm.instance.id)));
+    assert!(
+        done.volumes
+            .iter()
+            .all(|v| v.instance_id == Some(done.vm.instance.id))
+    );
     assert_eq!(
-        common::usage_events(conn).iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        common::usage_events(conn)
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>(),
         ["VM.CREATE", "VOLUME.CREATE", "VOLUME.CREATE"]
     );
 
@@ -417,9 +431,18 @@ fn deploy_creates_the_vm_and_its_volumes_in_one_transaction_or_nothing() {
         disk_offering_id: DiskOfferingId(999),
         ..volume_spec(zone, "DATA-bad", VolumeType::DataDisk, None, Some(1))
     };
-    let err = vms::deploy(conn, db, db.column_encryptor(), &common::vm_spec(zone, "broken"), &[root, bad])
-        .unwrap_err();
-    assert!(matches!(&err, Error::InvalidValue { column, .. } if column == "volumes.disk_offering_id"), "{err}");
+    let err = vms::deploy(
+        conn,
+        db,
+        db.column_encryptor(),
+        &common::vm_spec(zone, "broken"),
+        &[root, bad],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidValue { column, .. } if column == "volumes.disk_offering_id"),
+        "{err}"
+    );
     assert_eq!(count(conn, "SELECT COUNT(*) FROM vm_instance").unwrap(), 1);
     assert_eq!(count(conn, "SELECT COUNT(*) FROM volumes").unwrap(), 2);
     assert_eq!(count(conn, "SELECT COUNT(*) FROM usage_event").unwrap(), 3);

@@ -29,7 +29,9 @@ pub fn u64_at(rows: &Rows, row: usize, column: usize) -> u64 {
 }
 
 pub fn str_at(rows: &Rows, row: usize, column: usize) -> Option<String> {
-    rows[row][column].as_ref().map(|b| String::from_utf8(b.clone()).unwrap())
+    rows[row][column]
+        .as_ref()
+        .map(|b| String::from_utf8(b.clone()).unwrap())
 }
 
 // ---------------------------------------------------------------- libmysqlclient
@@ -99,7 +101,8 @@ impl LibMysql {
 
     fn run(&mut self, sql: &str) -> *mut mysqlclient_sys::MYSQL_RES {
         unsafe {
-            let rc = mysqlclient_sys::mysql_real_query(self.conn, sql.as_ptr().cast(), sql.len() as _);
+            let rc =
+                mysqlclient_sys::mysql_real_query(self.conn, sql.as_ptr().cast(), sql.len() as _);
             assert_eq!(rc, 0, "{sql}: {}", error(self.conn));
             mysqlclient_sys::mysql_store_result(self.conn)
         }
@@ -107,7 +110,11 @@ impl LibMysql {
 }
 
 fn error(conn: *mut mysqlclient_sys::MYSQL) -> String {
-    unsafe { CStr::from_ptr(mysqlclient_sys::mysql_error(conn)).to_string_lossy().into_owned() }
+    unsafe {
+        CStr::from_ptr(mysqlclient_sys::mysql_error(conn))
+            .to_string_lossy()
+            .into_owned()
+    }
 }
 
 impl Client for LibMysql {
@@ -123,14 +130,17 @@ impl Client for LibMysql {
                 if row.is_null() {
                     break;
                 }
-                let lengths = std::slice::from_raw_parts(mysqlclient_sys::mysql_fetch_lengths(res), fields);
+                let lengths =
+                    std::slice::from_raw_parts(mysqlclient_sys::mysql_fetch_lengths(res), fields);
                 let values = std::slice::from_raw_parts(row, fields);
                 rows.push(
                     values
                         .iter()
                         .zip(lengths)
                         .map(|(v, len)| {
-                            (!v.is_null()).then(|| std::slice::from_raw_parts(v.cast::<u8>(), *len as usize).to_vec())
+                            (!v.is_null()).then(|| {
+                                std::slice::from_raw_parts(v.cast::<u8>(), *len as usize).to_vec()
+                            })
                         })
                         .collect(),
                 );
@@ -168,7 +178,9 @@ pub struct RustMysql {
 
 impl RustMysql {
     pub fn connect(url: &str) -> Self {
-        Self { conn: mysql::Conn::new(mysql::Opts::from_url(url).unwrap()).unwrap() }
+        Self {
+            conn: mysql::Conn::new(mysql::Opts::from_url(url).unwrap()).unwrap(),
+        }
     }
 }
 

@@ -140,12 +140,16 @@ pub fn build() -> Dataset {
     let schema = test.cloud_name().to_owned();
     let mut conn = db.cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
-    conn.batch_execute("CREATE TABLE bench_numbers (n INT PRIMARY KEY); INSERT INTO bench_numbers VALUES (1)")
-        .unwrap();
+    conn.batch_execute(
+        "CREATE TABLE bench_numbers (n INT PRIMARY KEY); INSERT INTO bench_numbers VALUES (1)",
+    )
+    .unwrap();
     let mut have = 1u64;
     while have < VMS {
-        conn.batch_execute(&format!("INSERT INTO bench_numbers SELECT n + {have} FROM bench_numbers"))
-            .unwrap();
+        conn.batch_execute(&format!(
+            "INSERT INTO bench_numbers SELECT n + {have} FROM bench_numbers"
+        ))
+        .unwrap();
         have *= 2;
     }
     let zone = create_zone(
@@ -186,7 +190,9 @@ pub fn build() -> Dataset {
         api_key: String::new(),
         role: RoleId(4),
     };
-    let vm = vms::create(conn, &db, db.column_encryptor(), &probe.vm_spec(0)).unwrap().instance;
+    let vm = vms::create(conn, &db, db.column_encryptor(), &probe.vm_spec(0))
+        .unwrap()
+        .instance;
     let root = volumes::create(conn, &db, &probe.root_spec(vm.id, vm.account_id)).unwrap();
     let (vm0, vol0) = (vm.id.get(), root.id.get());
     let account_of = format!("{first_account} + (n.n % {ACCOUNTS})");
@@ -200,11 +206,21 @@ pub fn build() -> Dataset {
             ("id", format!("{vm0} + n.n")),
             ("uuid", "UUID()".into()),
             ("name", "CONCAT('bench-vm-', n.n)".into()),
-            ("instance_name", format!("CONCAT('i-', {account_of}, '-', {vm0} + n.n, '-VM')")),
+            (
+                "instance_name",
+                format!("CONCAT('i-', {account_of}, '-', {vm0} + n.n, '-VM')"),
+            ),
             ("account_id", account_of.clone()),
         ],
     );
-    clone_rows(conn, &schema, "user_vm", &format!("src.id = {vm0}"), VMS - 1, &[("id", format!("{vm0} + n.n"))]);
+    clone_rows(
+        conn,
+        &schema,
+        "user_vm",
+        &format!("src.id = {vm0}"),
+        VMS - 1,
+        &[("id", format!("{vm0} + n.n"))],
+    );
     clone_rows(
         conn,
         &schema,
@@ -238,7 +254,9 @@ pub fn build() -> Dataset {
         },
     )
     .unwrap();
-    let encryptor = db.column_encryptor().expect("test databases have a column encryptor");
+    let encryptor = db
+        .column_encryptor()
+        .expect("test databases have a column encryptor");
     let keys = api_keys::generate_keys(conn, user.id, encryptor).unwrap();
     clone_rows(
         conn,
@@ -250,20 +268,36 @@ pub fn build() -> Dataset {
             ("id", format!("{} + n.n", user.id.get())),
             ("uuid", "UUID()".into()),
             ("username", "CONCAT('bench-user-', n.n)".into()),
-            ("account_id", format!("{first_account} + (n.n % {ACCOUNTS})")),
+            (
+                "account_id",
+                format!("{first_account} + (n.n % {ACCOUNTS})"),
+            ),
             ("api_key", "CONCAT(REPLACE(UUID(), '-', ''), n.n)".into()),
         ],
     );
 
     // A role with 60 rules; the checked API matches the 59th.
-    let role = roles::create_role(conn, "bench-role", cloudstack_db::identity::RoleType::User, None)
-        .unwrap();
+    let role = roles::create_role(
+        conn,
+        "bench-role",
+        cloudstack_db::identity::RoleType::User,
+        None,
+    )
+    .unwrap();
     for i in 0..60 {
-        let rule = if i == 58 { "listVirtual*".to_owned() } else { format!("someApi{i}") };
+        let rule = if i == 58 {
+            "listVirtual*".to_owned()
+        } else {
+            format!("someApi{i}")
+        };
         roles::add_rule(
             conn,
             role.id,
-            &RuleSpec { rule, permission: Permission::Allow, description: None },
+            &RuleSpec {
+                rule,
+                permission: Permission::Allow,
+                description: None,
+            },
         )
         .unwrap();
     }
@@ -311,9 +345,9 @@ pub fn build() -> Dataset {
     conn.batch_execute("ANALYZE TABLE vm_instance, user_vm, volumes, account, user, role_permissions, user_ip_address")
         .unwrap();
 
-    let sample: Vec<Id> = diesel::sql_query(format!(
-        "SELECT CAST(id AS SIGNED) AS id FROM vm_instance WHERE id % 97 = 0 ORDER BY id LIMIT 1000"
-    ))
+    let sample: Vec<Id> = diesel::sql_query(
+        "SELECT CAST(id AS SIGNED) AS id FROM vm_instance WHERE id % 97 = 0 ORDER BY id LIMIT 1000",
+    )
     .load(conn)
     .unwrap();
     probe.vm_ids = sample.iter().map(|r| VmId(r.id as u64)).collect();

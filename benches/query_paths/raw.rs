@@ -52,17 +52,29 @@ impl<C: Client> Raw<C> {
     fn next_id(seq: &mut C, name: &str) -> u64 {
         seq.text("START TRANSACTION");
         let value = u64_at(
-            &seq.query("SELECT value FROM sequence WHERE name = ? FOR UPDATE", &[P::S(name)]),
+            &seq.query(
+                "SELECT value FROM sequence WHERE name = ? FOR UPDATE",
+                &[P::S(name)],
+            ),
             0,
             0,
         );
-        seq.exec("UPDATE sequence SET value = value + 1 WHERE name = ?", &[P::S(name)]);
+        seq.exec(
+            "UPDATE sequence SET value = value + 1 WHERE name = ?",
+            &[P::S(name)],
+        );
         seq.text("COMMIT");
         value
     }
 
     /// A user VM, its ROOT volume and their two usage events, in one transaction.
-    pub fn create_vm_with_root(&mut self, name: &str, account: u64, zone: u64, enc: &Encryptor) -> u64 {
+    pub fn create_vm_with_root(
+        &mut self,
+        name: &str,
+        account: u64,
+        zone: u64,
+        enc: &Encryptor,
+    ) -> u64 {
         let vnc = enc.encrypt("bench-vnc").unwrap();
         let now = now();
         let vm_uuid = uuid::Uuid::new_v4().to_string();
@@ -90,7 +102,8 @@ impl<C: Client> Raw<C> {
             &[P::U(account), P::S(&now), P::U(zone), P::U(vm), P::S(name)],
         );
         let volume = Self::next_id(&mut self.seq, "volume_seq");
-        self.conn.query("SELECT * FROM disk_offering WHERE id = ?", &[P::U(1)]);
+        self.conn
+            .query("SELECT * FROM disk_offering WHERE id = ?", &[P::U(1)]);
         let volume_name = format!("ROOT-{vm}");
         let volume_uuid = uuid::Uuid::new_v4().to_string();
         self.conn.exec(
@@ -103,7 +116,8 @@ impl<C: Client> Raw<C> {
                 P::U(8 << 30), P::U(zone), P::S(&now), P::S(&now), P::S(&now),
             ],
         );
-        self.conn.query("SELECT * FROM volumes WHERE id = ?", &[P::U(volume)]);
+        self.conn
+            .query("SELECT * FROM volumes WHERE id = ?", &[P::U(volume)]);
         self.conn.exec(
             "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
                offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
@@ -132,7 +146,15 @@ impl<C: Client> Raw<C> {
         let update = "UPDATE vm_instance SET update_count = update_count + 1, state = ?, host_id = ?, \
                         update_time = ? WHERE id = ? AND removed IS NULL AND state = ? AND update_count = ? \
                         AND host_id <=> ?";
-        let params = [P::S(to), opt(new_host), P::S(&now), P::U(vm), P::S(from), P::U(count), opt(host)];
+        let params = [
+            P::S(to),
+            opt(new_host),
+            P::S(&now),
+            P::U(vm),
+            P::S(from),
+            P::U(count),
+            opt(host),
+        ];
         match usage {
             None => assert_eq!(self.conn.exec(update, &params), 1),
             Some((kind, account, zone, name)) => {
@@ -159,7 +181,9 @@ impl<C: Client> Raw<C> {
             "SELECT id FROM vlan WHERE data_center_id = ? AND removed IS NULL AND vlan_type = 'VirtualNetwork'",
             &[P::U(zone)],
         );
-        let ranges: Vec<String> = (0..ranges.len()).map(|r| u64_at(&ranges, r, 0).to_string()).collect();
+        let ranges: Vec<String> = (0..ranges.len())
+            .map(|r| u64_at(&ranges, r, 0).to_string())
+            .collect();
         let picked = self.conn.query(
             &format!(
                 "SELECT id FROM user_ip_address WHERE data_center_id = ? AND allocated IS NULL \
@@ -181,26 +205,66 @@ impl<C: Client> Raw<C> {
         );
         let address = str_at(&ip, 0, 0).unwrap();
         let vlan = u64_at(&ip, 0, 1);
-        let vlan_type = str_at(&self.conn.query("SELECT vlan_type FROM vlan WHERE id = ?", &[P::U(vlan)]), 0, 0);
+        let vlan_type = str_at(
+            &self
+                .conn
+                .query("SELECT vlan_type FROM vlan WHERE id = ?", &[P::U(vlan)]),
+            0,
+            0,
+        );
         let event = "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
                        offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
                      VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, 0, NULL, NULL)";
         let vt = vlan_type.as_deref().map(P::S).unwrap_or(P::N);
-        self.conn.exec(event, &[P::S("NET.IPASSIGN"), P::U(account), P::S(&now), P::U(zone), P::U(id), P::S(&address), vt]);
+        self.conn.exec(
+            event,
+            &[
+                P::S("NET.IPASSIGN"),
+                P::U(account),
+                P::S(&now),
+                P::U(zone),
+                P::U(id),
+                P::S(&address),
+                vt,
+            ],
+        );
         self.conn.text("COMMIT");
 
         self.conn.text("START TRANSACTION");
-        self.conn.query("SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL FOR UPDATE", &[P::U(id)]);
-        let vlan_type = str_at(&self.conn.query("SELECT vlan_type FROM vlan WHERE id = ?", &[P::U(vlan)]), 0, 0);
+        self.conn.query(
+            "SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL FOR UPDATE",
+            &[P::U(id)],
+        );
+        let vlan_type = str_at(
+            &self
+                .conn
+                .query("SELECT vlan_type FROM vlan WHERE id = ?", &[P::U(vlan)]),
+            0,
+            0,
+        );
         let vt = vlan_type.as_deref().map(P::S).unwrap_or(P::N);
-        self.conn.exec(event, &[P::S("NET.IPRELEASE"), P::U(account), P::S(&now), P::U(zone), P::U(id), P::S(&address), vt]);
+        self.conn.exec(
+            event,
+            &[
+                P::S("NET.IPRELEASE"),
+                P::U(account),
+                P::S(&now),
+                P::U(zone),
+                P::U(id),
+                P::S(&address),
+                vt,
+            ],
+        );
         self.conn.exec(
             "UPDATE user_ip_address SET account_id = NULL, domain_id = NULL, allocated = NULL, \
                network_id = NULL, vpc_id = NULL, vm_id = NULL, dnat_vmip = NULL, source_nat = 0, \
                one_to_one_nat = 0, is_system = 0, display = 1, state = 'Free' WHERE id = ?",
             &[P::U(id)],
         );
-        self.conn.query("SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL", &[P::U(id)]);
+        self.conn.query(
+            "SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL",
+            &[P::U(id)],
+        );
         self.conn.text("COMMIT");
         id
     }
@@ -220,7 +284,10 @@ impl<C: Client> Raw<C> {
                 "UPDATE async_job SET job_executing_msid = ?, last_updated = ? WHERE id = ?",
                 &[P::I(msid), P::S(&now), P::U(id)],
             );
-            self.conn.query("SELECT * FROM async_job WHERE id IN (?) ORDER BY id", &[P::U(id)]);
+            self.conn.query(
+                "SELECT * FROM async_job WHERE id IN (?) ORDER BY id",
+                &[P::U(id)],
+            );
         }
         self.conn.text("COMMIT");
         id
@@ -236,7 +303,10 @@ impl<C: Client> Raw<C> {
     /// The role and its rules in order, then the first matching rule decides (a trailing `*`
     /// stands for any word characters).
     pub fn is_allowed(&mut self, role: u64, api: &str) -> bool {
-        let found = self.conn.query("SELECT * FROM roles WHERE id = ? AND removed IS NULL", &[P::U(role)]);
+        let found = self.conn.query(
+            "SELECT * FROM roles WHERE id = ? AND removed IS NULL",
+            &[P::U(role)],
+        );
         if found.is_empty() {
             return false;
         }
@@ -252,7 +322,9 @@ impl<C: Client> Raw<C> {
                 match rule.strip_suffix('*') {
                     Some(prefix) => {
                         api.starts_with(prefix)
-                            && api[prefix.len()..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                            && api[prefix.len()..]
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '_')
                     }
                     None => rule == api,
                 }

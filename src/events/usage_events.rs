@@ -79,10 +79,7 @@ pub fn usage_event_for(
 /// record_usage_event(conn, usage_event_for(kinds::VM_START, AccountId(2), ZoneId(1), 7, "web-1"))?;
 /// # Ok(()) }
 /// ```
-pub fn record_usage_event(
-    conn: &mut MysqlConnection,
-    event: NewUsageEvent,
-) -> Result<()> {
+pub fn record_usage_event(conn: &mut MysqlConnection, event: NewUsageEvent) -> Result<()> {
     // Column by column rather than the struct: a struct's `None` becomes the DEFAULT keyword,
     // which makes Diesel prepare the statement anew on every call; explicit values (NULL for
     // `None`) keep it one cached prepared statement. An explicit id is honoured.

@@ -67,12 +67,21 @@ mod tests {
 
     #[test]
     fn binds_in_order_and_is_cacheable() {
-        let probe = Probe { name: "x".into(), n: 3 };
+        let probe = Probe {
+            name: "x".into(),
+            n: 3,
+        };
         let sql = diesel::debug_query::<diesel::mysql::Mysql, _>(&probe).to_string();
-        assert!(sql.starts_with("UPDATE t SET name = ? WHERE n = ?"), "{sql}");
+        assert!(
+            sql.starts_with("UPDATE t SET name = ? WHERE n = ?"),
+            "{sql}"
+        );
         assert!(sql.contains("[\"x\", 3]"), "{sql}");
         let mut safe = true;
-        probe.is_safe_to_cache_prepared(&diesel::mysql::Mysql).map(|s| safe = s).unwrap();
+        probe
+            .is_safe_to_cache_prepared(&diesel::mysql::Mysql)
+            .map(|s| safe = s)
+            .unwrap();
         assert!(safe);
     }
 }
