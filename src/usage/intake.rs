@@ -111,22 +111,7 @@ pub fn apply_pending_events(
                 let Some(last) = events.last().map(|e| e.created) else {
                     return Ok(None);
                 };
-                let missing: Vec<AccountId> = events
-                    .iter()
-                    .map(|e| e.account_id)
-                    .filter(|a| !domains.contains_key(a))
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                if !missing.is_empty() {
-                    let found: Vec<(AccountId, Option<DomainId>)> = db.cloud().run(|cloud| {
-                        Ok(account::table
-                            .filter(account::id.eq_any(&missing))
-                            .select((account::id, account::domain_id))
-                            .load(cloud)?)
-                    })?;
-                    domains.extend(found.into_iter().filter_map(|(a, d)| Some((a, d?))));
-                }
+                learn_domains(db, events.iter().map(|e| e.account_id), &mut domains)?;
                 let mut batch = HelperBatch::load(conn, &events)?;
                 let mut counts = AppliedEvents::default();
                 for e in &events {
@@ -193,4 +178,29 @@ fn next_batch(
             .load(conn)?;
     }
     Ok(events)
+}
+
+/// Adds to `domains` the domain of every account in `accounts` it does not know yet, read from
+/// `cloud.account` in one query (accounts without a domain stay unknown).
+pub(crate) fn learn_domains(
+    db: &Database,
+    accounts: impl Iterator<Item = AccountId>,
+    domains: &mut HashMap<AccountId, DomainId>,
+) -> Result<()> {
+    let missing: Vec<AccountId> = accounts
+        .filter(|a| !domains.contains_key(a))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let found: Vec<(AccountId, Option<DomainId>)> = db.cloud().run(|cloud| {
+        Ok(account::table
+            .filter(account::id.eq_any(&missing))
+            .select((account::id, account::domain_id))
+            .load(cloud)?)
+    })?;
+    domains.extend(found.into_iter().filter_map(|(a, d)| Some((a, d?))));
+    Ok(())
 }

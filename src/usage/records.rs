@@ -10,7 +10,6 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Datetime, Nullable, Smallint, Text, Unsigned};
 
 use super::{NewUsageRecord, UsagePeriod, UsageType, hours_display, raw_usage_hours};
-use crate::schema::cloud::account;
 use crate::schema::cloud_usage::cloud_usage;
 use crate::types::{AccountId, DomainId, TemplateId, VmId, ZoneId};
 use crate::{Database, Error, Result};
@@ -158,7 +157,20 @@ fn window_records(
         .expect("window start is a valid time")
         .naive_utc();
 
-    let vms: Vec<VmUsage> = diesel::sql_query(format!(
+    // The parameters of every query below, in the order of `clipped_duration` and `overlapping`.
+    macro_rules! with_window_binds {
+        ($query:expr) => {
+            $query
+                .bind::<BigInt, _>(end_ms)
+                .bind::<BigInt, _>(end_ms)
+                .bind::<BigInt, _>(start_ms)
+                .bind::<Datetime, _>(end_dt_second)
+                .bind::<Datetime, _>(start_dt_second)
+                .bind::<Unsigned<BigInt>, _>(first_account)
+                .bind::<Unsigned<BigInt>, _>(last_account)
+        };
+    }
+    let vms: Vec<VmUsage> = with_window_binds!(diesel::sql_query(format!(
         "SELECT account_id, zone_id, vm_instance_id, usage_type, service_offering_id, template_id, \
                 hypervisor_type, cpu_speed, cpu_cores, memory, MAX(vm_name) AS vm_name, \
                 CAST({} AS SIGNED) AS duration_ms \
@@ -169,17 +181,10 @@ fn window_records(
           ORDER BY account_id, vm_instance_id, usage_type, service_offering_id",
         clipped_duration("start_date", "end_date"),
         overlapping("start_date", "end_date"),
-    ))
-    .bind::<BigInt, _>(end_ms)
-    .bind::<BigInt, _>(end_ms)
-    .bind::<BigInt, _>(start_ms)
-    .bind::<Datetime, _>(end_dt_second)
-    .bind::<Datetime, _>(start_dt_second)
-    .bind::<Unsigned<BigInt>, _>(first_account)
-    .bind::<Unsigned<BigInt>, _>(last_account)
+    )))
     .load(conn)?;
 
-    let volumes: Vec<VolumeUsage> = diesel::sql_query(format!(
+    let volumes: Vec<VolumeUsage> = with_window_binds!(diesel::sql_query(format!(
         "SELECT account_id, zone_id, volume_id, disk_offering_id, template_id, size, \
                 CAST({} AS SIGNED) AS duration_ms \
            FROM usage_volume WHERE {} \
@@ -188,17 +193,10 @@ fn window_records(
           ORDER BY account_id, volume_id, size",
         clipped_duration("created", "deleted"),
         overlapping("created", "deleted"),
-    ))
-    .bind::<BigInt, _>(end_ms)
-    .bind::<BigInt, _>(end_ms)
-    .bind::<BigInt, _>(start_ms)
-    .bind::<Datetime, _>(end_dt_second)
-    .bind::<Datetime, _>(start_dt_second)
-    .bind::<Unsigned<BigInt>, _>(first_account)
-    .bind::<Unsigned<BigInt>, _>(last_account)
+    )))
     .load(conn)?;
 
-    let ips: Vec<IpUsage> = diesel::sql_query(format!(
+    let ips: Vec<IpUsage> = with_window_binds!(diesel::sql_query(format!(
         "SELECT account_id, zone_id, ip_id, public_ip_address, is_source_nat, is_system, \
                 is_hidden, CAST({} AS SIGNED) AS duration_ms \
            FROM usage_ip_address WHERE {} \
@@ -207,35 +205,16 @@ fn window_records(
           ORDER BY account_id, ip_id",
         clipped_duration("assigned", "released"),
         overlapping("assigned", "released"),
-    ))
-    .bind::<BigInt, _>(end_ms)
-    .bind::<BigInt, _>(end_ms)
-    .bind::<BigInt, _>(start_ms)
-    .bind::<Datetime, _>(end_dt_second)
-    .bind::<Datetime, _>(start_dt_second)
-    .bind::<Unsigned<BigInt>, _>(first_account)
-    .bind::<Unsigned<BigInt>, _>(last_account)
+    )))
     .load(conn)?;
 
-    let accounts: Vec<AccountId> = vms
+    let accounts = vms
         .iter()
         .map(|r| r.account_id)
         .chain(volumes.iter().map(|r| r.account_id))
         .chain(ips.iter().map(|r| r.account_id))
-        .map(AccountId)
-        .filter(|a| !domains.contains_key(a))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if !accounts.is_empty() {
-        let found: Vec<(AccountId, Option<DomainId>)> = db.cloud().run(|cloud| {
-            Ok(account::table
-                .filter(account::id.eq_any(&accounts))
-                .select((account::id, account::domain_id))
-                .load(cloud)?)
-        })?;
-        domains.extend(found.into_iter().filter_map(|(a, d)| Some((a, d?))));
-    }
+        .map(AccountId);
+    super::intake::learn_domains(db, accounts, domains)?;
     let domain = |id: u64| {
         domains.get(&AccountId(id)).copied().ok_or_else(|| {
             Error::invalid_value(
