@@ -13,7 +13,7 @@ use cloudstack_db::network::public_ips::{self, RangeSpec};
 use cloudstack_db::network::{BroadcastDomainType, NetworkMode, TrafficType, VlanType, networks};
 use cloudstack_db::storage::volumes::{self, VolumeSpec};
 use cloudstack_db::storage::{ImageFormat, ProvisioningType, VolumeType};
-use cloudstack_db::testing::TestDatabases;
+use cloudstack_db::testing::{TestDatabases, clone_rows};
 use cloudstack_db::types::*;
 use cloudstack_db::{Database, Secret};
 use diesel::connection::SimpleConnection;
@@ -93,42 +93,6 @@ struct Id {
     id: i64,
 }
 
-/// `INSERT INTO table SELECT` every column of the row(s) `source` picks, once per number
-/// 1..=count, with `overrides` (expressions over `src.*` and `n.n`) for some columns.
-fn clone_rows(
-    conn: &mut MysqlConnection,
-    schema: &str,
-    table: &str,
-    source: &str,
-    count: u64,
-    overrides: &[(&str, String)],
-) {
-    let columns: Vec<Name> = diesel::sql_query(format!(
-        "SELECT column_name AS name FROM information_schema.columns \
-          WHERE table_schema = '{schema}' AND table_name = '{table}' ORDER BY ordinal_position"
-    ))
-    .load(conn)
-    .unwrap();
-    let names: Vec<String> = columns.iter().map(|c| format!("`{}`", c.name)).collect();
-    let values: Vec<String> = columns
-        .iter()
-        .map(|c| {
-            overrides
-                .iter()
-                .find(|(name, _)| *name == c.name)
-                .map(|(_, expr)| expr.clone())
-                .unwrap_or_else(|| format!("src.`{}`", c.name))
-        })
-        .collect();
-    conn.batch_execute(&format!(
-        "INSERT INTO `{table}` ({}) SELECT {} FROM `{table}` AS src JOIN bench_numbers AS n \
-          WHERE {source} AND n.n <= {count}",
-        names.join(", "),
-        values.join(", ")
-    ))
-    .unwrap();
-}
-
 pub fn build() -> Dataset {
     let started = std::time::Instant::now();
     let test = TestDatabases::with_pool(cloudstack_db::db::PoolSettings {
@@ -137,7 +101,6 @@ pub fn build() -> Dataset {
     })
     .expect("test databases");
     let db = test.database().clone();
-    let schema = test.cloud_name().to_owned();
     let mut conn = db.cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     conn.batch_execute(
@@ -169,7 +132,6 @@ pub fn build() -> Dataset {
     let first_account = first.id.get();
     clone_rows(
         conn,
-        &schema,
         "account",
         &format!("src.id = {first_account}"),
         ACCOUNTS - 1,
@@ -178,7 +140,8 @@ pub fn build() -> Dataset {
             ("account_name", "CONCAT('bench-', n.n)".into()),
             ("uuid", "UUID()".into()),
         ],
-    );
+    )
+    .unwrap();
 
     // VMs with ROOT volumes: one through the crate, the rest cloned.
     let mut probe = Dataset {
@@ -198,7 +161,6 @@ pub fn build() -> Dataset {
     let account_of = format!("{first_account} + (n.n % {ACCOUNTS})");
     clone_rows(
         conn,
-        &schema,
         "vm_instance",
         &format!("src.id = {vm0}"),
         VMS - 1,
@@ -212,18 +174,18 @@ pub fn build() -> Dataset {
             ),
             ("account_id", account_of.clone()),
         ],
-    );
+    )
+    .unwrap();
     clone_rows(
         conn,
-        &schema,
         "user_vm",
         &format!("src.id = {vm0}"),
         VMS - 1,
         &[("id", format!("{vm0} + n.n"))],
-    );
+    )
+    .unwrap();
     clone_rows(
         conn,
-        &schema,
         "volumes",
         &format!("src.id = {vol0}"),
         VMS - 1,
@@ -234,7 +196,8 @@ pub fn build() -> Dataset {
             ("instance_id", format!("{vm0} + n.n")),
             ("account_id", account_of),
         ],
-    );
+    )
+    .unwrap();
     conn.batch_execute(
         "UPDATE sequence SET value = (SELECT MAX(id) + 1 FROM vm_instance) WHERE name = 'vm_instance_seq'; \
          UPDATE sequence SET value = (SELECT MAX(id) + 1 FROM volumes) WHERE name = 'volume_seq'",
@@ -260,7 +223,6 @@ pub fn build() -> Dataset {
     let keys = api_keys::generate_keys(conn, user.id, encryptor).unwrap();
     clone_rows(
         conn,
-        &schema,
         "user",
         &format!("src.id = {}", user.id.get()),
         USERS - 1,
@@ -274,7 +236,8 @@ pub fn build() -> Dataset {
             ),
             ("api_key", "CONCAT(REPLACE(UUID(), '-', ''), n.n)".into()),
         ],
-    );
+    )
+    .unwrap();
 
     // A role with 60 rules; the checked API matches the 59th.
     let role = roles::create_role(

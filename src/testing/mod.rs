@@ -22,8 +22,10 @@
 //! # Ok::<(), cloudstack_db::Error>(())
 //! ```
 
+mod clone_rows;
 mod usage_history;
 
+pub use clone_rows::clone_rows;
 pub use usage_history::{HistorySpec, HistorySummary, generate_usage_history};
 
 use std::sync::OnceLock;

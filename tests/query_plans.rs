@@ -1,0 +1,336 @@
+//! Every list query of the repositories uses an index on a realistically filled table: the SQL
+//! each list call sends is captured through Diesel's instrumentation and `EXPLAIN`ed.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use cloudstack_db::compute::vms::{self, VmFilter};
+use cloudstack_db::events::log::{self, EventFilter};
+use cloudstack_db::events::{EventLevel, NewEvent};
+use cloudstack_db::jobs::queue::{self, JobFilter};
+use cloudstack_db::network::public_ips::{self, IpFilter};
+use cloudstack_db::repo::PageRequest;
+use cloudstack_db::storage::volumes::{self, VolumeFilter};
+use cloudstack_db::testing::clone_rows;
+use cloudstack_db::types::*;
+use diesel::connection::{Connection, InstrumentationEvent};
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+
+/// The statements `f` sends on `conn`, with their bind values written into the SQL.
+fn statements_of(conn: &mut MysqlConnection, f: impl FnOnce(&mut MysqlConnection)) -> Vec<String> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            sink.lock().unwrap().push(query.to_string());
+        }
+    });
+    f(conn);
+    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+    let seen = seen.lock().unwrap().clone();
+    seen.iter().map(|q| inline_binds(q)).collect()
+}
+
+/// `SELECT ... ? ... -- binds: [AccountId(5), 51]` → `SELECT ... 5 ...`.
+fn inline_binds(debug: &str) -> String {
+    let (sql, binds) = debug.rsplit_once(" -- binds: [").unwrap_or((debug, "]"));
+    let binds: Vec<String> = binds
+        .trim_end_matches(']')
+        .split(", ")
+        .filter(|b| !b.is_empty())
+        .map(|b| {
+            let inner = b
+                .rsplit_once('(')
+                .map(|(_, v)| v.trim_end_matches(')'))
+                .unwrap_or(b);
+            if inner.parse::<f64>().is_ok() {
+                inner.to_owned()
+            } else {
+                format!("'{}'", inner.trim_matches('"').replace('\'', "''"))
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    for (i, piece) in sql.split('?').enumerate() {
+        if i > 0 {
+            out.push_str(binds.get(i - 1).map(String::as_str).unwrap_or("NULL"));
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+#[derive(QueryableByName, Debug)]
+struct Plan {
+    #[diesel(sql_type = Text)]
+    table: String,
+    #[diesel(sql_type = Text, column_name = "type")]
+    access: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    key: Option<String>,
+}
+
+/// The tables `sql` reads without an index.
+fn full_scans(conn: &mut MysqlConnection, sql: &str) -> Vec<Plan> {
+    let plans: Vec<Plan> = diesel::sql_query(format!("EXPLAIN {sql}"))
+        .load(conn)
+        .unwrap();
+    plans
+        .into_iter()
+        .filter(|p| p.access == "ALL" || p.key.is_none())
+        .collect()
+}
+
+fn assert_indexed(conn: &mut MysqlConnection, what: &str, statements: &[String]) {
+    let lists: Vec<&String> = statements
+        .iter()
+        .filter(|s| s.starts_with("SELECT"))
+        .collect();
+    assert!(
+        !lists.is_empty(),
+        "{what}: no SELECT captured from {statements:?}"
+    );
+    for sql in lists {
+        let scans = full_scans(conn, sql);
+        let tables: Vec<(&str, &str)> = scans
+            .iter()
+            .map(|p| (p.table.as_str(), p.access.as_str()))
+            .collect();
+        assert!(
+            tables.is_empty(),
+            "{what}: full scan of {tables:?} for {sql}"
+        );
+    }
+}
+
+#[test]
+fn list_queries_use_indexes() {
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = test.raw_cloud_connection().unwrap();
+    let conn = &mut conn;
+    let zone = common::zone(conn).id;
+    let vm = vms::create(conn, db, None, &common::vm_spec(zone, "seed"))
+        .unwrap()
+        .instance;
+    let vol = volumes::create(
+        conn,
+        db,
+        &volumes::VolumeSpec {
+            name: "ROOT-seed".into(),
+            account_id: AccountId(2),
+            domain_id: DomainId(1),
+            zone_id: zone,
+            volume_type: cloudstack_db::storage::VolumeType::Root,
+            disk_offering_id: DiskOfferingId(1),
+            template_id: Some(TemplateId(4)),
+            size: 1 << 30,
+            instance_id: Some(vm.id),
+            device_id: Some(0),
+            format: None,
+            provisioning_type: cloudstack_db::storage::ProvisioningType::Thin,
+            display_volume: true,
+        },
+    )
+    .unwrap();
+    let range = common::public_range(conn, db, zone);
+    let event: NewEvent = log::event(
+        "VM.START",
+        "seed",
+        UserId(2),
+        AccountId(2),
+        DomainId(1),
+        EventLevel::Info,
+    );
+    log::record(conn, event).unwrap();
+    queue::submit(
+        conn,
+        &queue::JobSpec {
+            cmd: "Cmd".into(),
+            cmd_info: "{}".into(),
+            user_id: UserId(2),
+            account_id: AccountId(2),
+            instance_type: None,
+            instance_id: None,
+            init_msid: 1,
+            dispatcher: None,
+        },
+    )
+    .unwrap();
+    // 20 000 rows each, spread over 200 accounts.
+    let (v, o) = (vm.id.get(), vol.id.get());
+    let account = "101 + (n.n % 200)";
+    clone_rows(
+        conn,
+        "account",
+        "src.id = 2",
+        200,
+        &[
+            ("id", "100 + n.n".into()),
+            ("account_name", "CONCAT('plan-', n.n)".into()),
+            ("uuid", "UUID()".into()),
+        ],
+    )
+    .unwrap();
+    clone_rows(
+        conn,
+        "vm_instance",
+        &format!("src.id = {v}"),
+        20_000,
+        &[
+            ("id", format!("{v} + n.n")),
+            ("uuid", "UUID()".into()),
+            ("instance_name", format!("CONCAT('i-', {v} + n.n)")),
+            ("account_id", account.into()),
+        ],
+    )
+    .unwrap();
+    clone_rows(
+        conn,
+        "volumes",
+        &format!("src.id = {o}"),
+        20_000,
+        &[
+            ("id", format!("{o} + n.n")),
+            ("uuid", "UUID()".into()),
+            ("instance_id", format!("{v} + n.n")),
+            ("account_id", account.into()),
+        ],
+    )
+    .unwrap();
+    clone_rows(
+        conn,
+        "event",
+        "src.id = (SELECT MIN(id) FROM event)",
+        20_000,
+        &[
+            ("id", "NULL".into()),
+            ("uuid", "UUID()".into()),
+            ("account_id", account.into()),
+        ],
+    )
+    .unwrap();
+    clone_rows(
+        conn,
+        "async_job",
+        "src.id = (SELECT MIN(id) FROM async_job)",
+        20_000,
+        &[
+            ("id", "NULL".into()),
+            ("uuid", "UUID()".into()),
+            ("account_id", account.into()),
+        ],
+    )
+    .unwrap();
+    clone_rows(
+        conn,
+        "user_ip_address",
+        &format!(
+            "src.vlan_db_id = {} AND src.id = (SELECT MIN(id) FROM user_ip_address)",
+            range.id.get()
+        ),
+        20_000,
+        &[
+            ("id", "NULL".into()),
+            ("uuid", "UUID()".into()),
+            (
+                "public_ip_address",
+                "CONCAT('10.', n.n DIV 65536, '.', (n.n DIV 256) % 256, '.', n.n % 256)".into(),
+            ),
+            ("account_id", account.into()),
+            ("allocated", "NOW()".into()),
+            ("state", "'Allocated'".into()),
+        ],
+    )
+    .unwrap();
+    diesel::sql_query("ANALYZE TABLE vm_instance, volumes, event, async_job, user_ip_address")
+        .execute(conn)
+        .unwrap();
+
+    // The check sees a full scan when there is one.
+    assert_eq!(
+        full_scans(
+            conn,
+            "SELECT * FROM vm_instance WHERE display_vm = 1 AND name LIKE 'x%'"
+        )
+        .len(),
+        1
+    );
+
+    let mine = AccountId(150);
+    let page = PageRequest::first(50);
+    let sql = statements_of(conn, |c| {
+        vms::list(
+            c,
+            &VmFilter {
+                account_id: Some(mine),
+                ..Default::default()
+            },
+            &page,
+        )
+        .unwrap();
+    });
+    assert_indexed(conn, "VMs of an account", &sql);
+    let sql = statements_of(conn, |c| {
+        volumes::list(
+            c,
+            &VolumeFilter {
+                account_id: Some(mine),
+                ..Default::default()
+            },
+            &page,
+        )
+        .unwrap();
+    });
+    assert_indexed(conn, "volumes of an account", &sql);
+    let sql = statements_of(conn, |c| {
+        volumes::list_for_vm(c, VmId(v + 7)).unwrap();
+    });
+    assert_indexed(conn, "volumes of a VM", &sql);
+    let sql = statements_of(conn, |c| {
+        log::list(
+            c,
+            &EventFilter {
+                account_id: Some(mine),
+                ..Default::default()
+            },
+            &page,
+        )
+        .unwrap();
+    });
+    assert_indexed(conn, "events of an account", &sql);
+    let sql = statements_of(conn, |c| {
+        queue::list(
+            c,
+            &JobFilter {
+                account_id: Some(mine),
+                ..Default::default()
+            },
+            &page,
+        )
+        .unwrap();
+    });
+    assert_indexed(conn, "jobs of an account", &sql);
+    let sql = statements_of(conn, |c| {
+        public_ips::list(
+            c,
+            &IpFilter {
+                account_id: Some(mine),
+                ..Default::default()
+            },
+            &page,
+        )
+        .unwrap();
+    });
+    assert_indexed(conn, "addresses of an account", &sql);
+}
+
+#[test]
+fn binds_are_written_into_the_captured_sql() {
+    assert_eq!(
+        inline_binds("SELECT a FROM t WHERE x = ? AND y = ? -- binds: [AccountId(5), \"it's\"]"),
+        "SELECT a FROM t WHERE x = 5 AND y = 'it''s'"
+    );
+}
