@@ -1,0 +1,300 @@
+//! Many threads mixing every kind of write at once — VM deployments and state changes, public
+//! address allocation, job claims, event writes — then invariants checked by SQL: nothing lost,
+//! nothing done twice, every usage event matching its change, sequences ahead of their ids.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use cloudstack_db::compute::{VmEvent, VmState, vms};
+use cloudstack_db::events::{EventLevel, log};
+use cloudstack_db::jobs::JobStatus;
+use cloudstack_db::jobs::queue::{self, JobSpec};
+use cloudstack_db::network::public_ips::{self, AllocateRequest};
+use cloudstack_db::storage::volumes::VolumeSpec;
+use cloudstack_db::storage::{ProvisioningType, VolumeType};
+use cloudstack_db::testing::{TestDatabases, count, test_pool_settings};
+use cloudstack_db::types::*;
+use cloudstack_db::{Error, db::PoolSettings};
+
+const THREADS: usize = 8;
+const ROUNDS: usize = 25;
+
+#[derive(Default)]
+struct Done {
+    vms: Vec<(VmId, u64)>,
+    starts: u64,
+    stops: u64,
+    assigns: u64,
+    releases: u64,
+    claimed: Vec<JobId>,
+    events: u64,
+    stale: u64,
+}
+
+#[test]
+fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
+    let test = TestDatabases::with_pool(PoolSettings {
+        max_size: 12,
+        ..test_pool_settings()
+    })
+    .unwrap();
+    let db = test.database();
+    let (zone, shared_vm) = {
+        let conn = &mut *db.cloud().get().unwrap();
+        let zone = common::zone(conn).id;
+        common::public_range(conn, db, zone);
+        let vm = vms::create(conn, db, None, &common::vm_spec(zone, "shared"))
+            .unwrap()
+            .instance;
+        (zone, vm.id)
+    };
+    for i in 0..(THREADS * ROUNDS) {
+        db.cloud()
+            .run(|c| {
+                queue::submit(
+                    c,
+                    &JobSpec {
+                        cmd: "Cmd".into(),
+                        cmd_info: format!("{{\"n\":{i}}}"),
+                        user_id: UserId(2),
+                        account_id: AccountId(2),
+                        instance_type: None,
+                        instance_id: None,
+                        init_msid: 1,
+                        dispatcher: None,
+                    },
+                )
+            })
+            .unwrap();
+    }
+    // The update counts the shared VM's transitions returned: a call that finds the VM already
+    // where it was going succeeds with the winner's count, so each real change is one value.
+    let shared_changes = Mutex::new(HashSet::new());
+    let done: Vec<Done> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let shared_changes = &shared_changes;
+                s.spawn(move || {
+                    let mut d = Done::default();
+                    for r in 0..ROUNDS {
+                        // A deployment with its ROOT volume, then a start and a stop.
+                        let spec = common::vm_spec(zone, &format!("vm-{t}-{r}"));
+                        let root = VolumeSpec {
+                            name: format!("ROOT-{t}-{r}"),
+                            account_id: AccountId(2),
+                            domain_id: DomainId(1),
+                            zone_id: zone,
+                            volume_type: VolumeType::Root,
+                            disk_offering_id: DiskOfferingId(1),
+                            template_id: Some(TemplateId(4)),
+                            size: 1 << 30,
+                            instance_id: None,
+                            device_id: Some(0),
+                            format: None,
+                            provisioning_type: ProvisioningType::Thin,
+                            display_volume: true,
+                        };
+                        let deployed = db
+                            .cloud()
+                            .run(|c| vms::deploy(c, db, None, &spec, &[root]))
+                            .unwrap();
+                        let mut vm = deployed.vm.instance;
+                        for (e, host) in [
+                            (VmEvent::StartRequested, Some(Some(1))),
+                            (VmEvent::OperationSucceeded, None),
+                            (VmEvent::StopRequested, None),
+                            (VmEvent::OperationSucceeded, Some(None)),
+                        ] {
+                            vm = db
+                                .cloud()
+                                .run(|c| vms::transition(c, &vm, e, host))
+                                .unwrap();
+                        }
+                        d.starts += 1;
+                        d.stops += 1;
+                        d.vms.push((vm.id, vm.update_count));
+
+                        // Everyone fights over one VM: each win is one increment.
+                        let current = db
+                            .cloud()
+                            .run(|c| vms::find(c, shared_vm))
+                            .unwrap()
+                            .instance;
+                        let (event, host) = match current.state {
+                            VmState::Stopped => (VmEvent::StartRequested, Some(Some(1))),
+                            VmState::Starting => (VmEvent::OperationFailed, Some(None)),
+                            other => panic!("shared VM in {other}"),
+                        };
+                        match db
+                            .cloud()
+                            .run(|c| vms::transition(c, &current, event, host))
+                        {
+                            Ok(after) => {
+                                shared_changes.lock().unwrap().insert(after.update_count);
+                            }
+                            Err(Error::StaleState { .. }) => d.stale += 1,
+                            Err(other) => panic!("{other}"),
+                        }
+
+                        // An address for a moment.
+                        let request = AllocateRequest {
+                            zone_id: zone,
+                            account_id: AccountId(2),
+                            domain_id: DomainId(1),
+                            vlan_id: None,
+                            network_id: None,
+                            source_nat: false,
+                            is_system: false,
+                        };
+                        let ip = db
+                            .cloud()
+                            .run(|c| public_ips::allocate(c, &request))
+                            .unwrap();
+                        d.assigns += 1;
+                        // Some are kept (the range has 41 addresses).
+                        if r % 8 != 0 {
+                            db.cloud().run(|c| public_ips::release(c, ip.id)).unwrap();
+                            d.releases += 1;
+                        }
+
+                        // A job, and an event.
+                        if let Some(job) = db
+                            .cloud()
+                            .run(|c| queue::claim_next(c, t as i64 + 100))
+                            .unwrap()
+                        {
+                            db.cloud()
+                                .run(|c| {
+                                    queue::complete(
+                                        c,
+                                        job.id,
+                                        t as i64 + 100,
+                                        JobStatus::Succeeded,
+                                        0,
+                                        Some("{}"),
+                                    )
+                                })
+                                .unwrap();
+                            d.claimed.push(job.id);
+                        }
+                        db.cloud()
+                            .run(|c| {
+                                log::record(
+                                    c,
+                                    log::event(
+                                        "VM.STOP",
+                                        "mixed",
+                                        UserId(2),
+                                        AccountId(2),
+                                        DomainId(1),
+                                        EventLevel::Info,
+                                    ),
+                                )
+                            })
+                            .unwrap();
+                        d.events += 1;
+                    }
+                    d
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+
+    let conn = &mut *db.cloud().get().unwrap();
+    let mut n = |sql: &str| count(conn, sql).unwrap() as u64;
+    let sum = |f: fn(&Done) -> u64| done.iter().map(f).sum::<u64>();
+    let vms_made = done.iter().map(|d| d.vms.len() as u64).sum::<u64>();
+
+    // Every VM and volume exists once, with its creation events.
+    assert_eq!(n("SELECT COUNT(*) FROM vm_instance"), vms_made + 1);
+    assert_eq!(n("SELECT COUNT(*) FROM volumes"), vms_made);
+    assert_eq!(
+        n("SELECT COUNT(*) FROM usage_event WHERE type = 'VM.CREATE'"),
+        vms_made + 1
+    );
+    assert_eq!(
+        n("SELECT COUNT(*) FROM usage_event WHERE type = 'VOLUME.CREATE'"),
+        vms_made
+    );
+    // No lost update_count increment: each VM's count is what its owner saw last.
+    for d in &done {
+        for (id, seen) in &d.vms {
+            let stored = n(&format!(
+                "SELECT CAST(update_count AS SIGNED) FROM vm_instance WHERE id = {}",
+                id.get()
+            ));
+            assert_eq!(stored, *seen, "vm {id}");
+        }
+    }
+    let shared = n(&format!(
+        "SELECT CAST(update_count AS SIGNED) FROM vm_instance WHERE id = {}",
+        shared_vm.get()
+    ));
+    let seen = shared_changes.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        (1..=shared).collect::<HashSet<u64>>(),
+        "every increment stored, none lost"
+    );
+    assert!(sum(|d| d.stale) > 0, "the shared VM was contended");
+    // Usage events match the changes (the shared VM never reached Running).
+    assert_eq!(
+        n("SELECT COUNT(*) FROM usage_event WHERE type = 'VM.START'"),
+        sum(|d| d.starts)
+    );
+    assert_eq!(
+        n("SELECT COUNT(*) FROM usage_event WHERE type = 'VM.STOP'"),
+        sum(|d| d.stops)
+    );
+    assert_eq!(
+        n("SELECT COUNT(*) FROM usage_event WHERE type = 'NET.IPASSIGN'"),
+        sum(|d| d.assigns)
+    );
+    assert_eq!(
+        n("SELECT COUNT(*) FROM usage_event WHERE type = 'NET.IPRELEASE'"),
+        sum(|d| d.releases)
+    );
+    // No address held twice: the allocated rows are exactly the unreleased ones, each distinct.
+    assert_eq!(
+        n("SELECT COUNT(*) FROM user_ip_address WHERE allocated IS NOT NULL"),
+        sum(|d| d.assigns - d.releases)
+    );
+    assert_eq!(
+        n(
+            "SELECT COUNT(DISTINCT public_ip_address) FROM user_ip_address WHERE allocated IS NOT NULL"
+        ),
+        sum(|d| d.assigns - d.releases)
+    );
+    // No job run twice.
+    let claimed: Vec<JobId> = done
+        .iter()
+        .flat_map(|d| d.claimed.iter().copied())
+        .collect();
+    let distinct: HashSet<JobId> = claimed.iter().copied().collect();
+    assert_eq!(claimed.len(), distinct.len());
+    assert_eq!(
+        claimed.len() as u64,
+        (THREADS * ROUNDS) as u64,
+        "one job a round, every job once"
+    );
+    assert_eq!(
+        n("SELECT COUNT(*) FROM async_job WHERE job_status = 1"),
+        claimed.len() as u64
+    );
+    assert_eq!(
+        n("SELECT COUNT(*) FROM event WHERE description = 'mixed'"),
+        sum(|d| d.events)
+    );
+    // Sequences are ahead of every id they handed out.
+    assert!(
+        n("SELECT CAST(value AS SIGNED) FROM sequence WHERE name = 'vm_instance_seq'")
+            > n("SELECT CAST(MAX(id) AS SIGNED) FROM vm_instance")
+    );
+    assert!(
+        n("SELECT CAST(value AS SIGNED) FROM sequence WHERE name = 'volume_seq'")
+            > n("SELECT CAST(MAX(id) AS SIGNED) FROM volumes")
+    );
+}
