@@ -15,9 +15,7 @@ use diesel::connection::SimpleConnection;
 fn a_connection_killed_inside_a_transaction_loses_the_transaction_and_nothing_else() {
     let test = common::fresh();
     let db = test.database();
-    db.cloud()
-        .run(|c| Ok(common::create_scratch_table(c)?))
-        .unwrap();
+    db.cloud().run(common::create_scratch_table).unwrap();
     let err = db
         .cloud()
         .transaction(|c| {
