@@ -1,0 +1,49 @@
+//! Property tests of the write paths with hostile input: every value is stored exactly or
+//! refused with a typed error naming the column — never a panic, never a partial row.
+
+mod common;
+
+use cloudstack_db::Error;
+use cloudstack_db::compute::vms;
+use cloudstack_db::testing::count;
+use proptest::prelude::*;
+
+fn names() -> impl Strategy<Value = String> {
+    prop_oneof![
+        // Printable text with quotes, backslashes and percent signs.
+        "[ -~]{0,40}",
+        // Anything, including NUL, control characters and 4-byte UTF-8.
+        any::<String>().prop_map(|s| s.chars().take(60).collect()),
+        // Too long for varchar(255).
+        "[a-z]{256,300}",
+        // Only whitespace.
+        "[ \t\n]{1,5}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_vm_name_is_stored_exactly_or_refused_naming_the_column(name in names()) {
+        let test = common::fresh();
+        let db = test.database();
+        let conn = &mut *db.cloud().get().unwrap();
+        let zone = common::zone(conn).id;
+        let before = count(conn, "SELECT COUNT(*) FROM vm_instance").unwrap();
+        match vms::create(conn, db, None, &common::vm_spec(zone, &name)) {
+            Ok(vm) => {
+                prop_assert!(!name.trim().is_empty());
+                let read = vms::find(conn, vm.instance.id).unwrap();
+                prop_assert_eq!(&read.instance.name, &name);
+                prop_assert_eq!(count(conn, "SELECT COUNT(*) FROM vm_instance").unwrap(), before + 1);
+            }
+            Err(Error::InvalidValue { column, .. }) => {
+                prop_assert!(column.contains("name"), "{}", column);
+                prop_assert_eq!(count(conn, "SELECT COUNT(*) FROM vm_instance").unwrap(), before);
+                prop_assert_eq!(count(conn, "SELECT COUNT(*) FROM usage_event").unwrap(), 0);
+            }
+            Err(other) => prop_assert!(false, "untyped refusal of {:?}: {}", name, other),
+        }
+    }
+}
