@@ -8,9 +8,7 @@ use std::time::{Duration, Instant};
 use cloudstack_db::Error;
 use cloudstack_db::compute::NewDataCenter;
 use cloudstack_db::compute::zones_and_offerings::create_zone;
-use cloudstack_db::network::networks::{self, NetworkSpec};
-use cloudstack_db::network::public_ips::{self, AllocateRequest, RangeSpec};
-use cloudstack_db::network::{BroadcastDomainType, TrafficType, VlanType};
+use cloudstack_db::network::public_ips::{self, AllocateRequest};
 use cloudstack_db::testing::TestDatabases;
 use cloudstack_db::types::{AccountId, DomainId};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -36,43 +34,13 @@ fn allocations(c: &mut Criterion) {
         },
     )
     .unwrap();
-    let public = networks::create(
+    cloudstack_db::testing::public_range(
         &mut conn,
         &db,
-        &NetworkSpec {
-            name: "public".into(),
-            display_text: None,
-            account_id: AccountId(1),
-            domain_id: DomainId(1),
-            zone_id: zone.id,
-            traffic_type: TrafficType::Public,
-            guest_type: None,
-            broadcast_domain_type: BroadcastDomainType::Vlan,
-            vlan: None,
-            gateway: None,
-            cidr: None,
-            mode: None,
-            acl_type: None,
-            network_offering_id: 1,
-            physical_network_id: Some(200),
-            guru_name: "PublicNetworkGuru".into(),
-        },
-    )
-    .unwrap();
-    public_ips::create_range(
-        &mut conn,
-        &RangeSpec {
-            zone_id: zone.id,
-            network_id: public.id,
-            physical_network_id: 200,
-            vlan_tag: "untagged".into(),
-            gateway: "10.20.0.1".parse().unwrap(),
-            netmask: "255.255.240.0".parse().unwrap(),
-            start: "10.20.0.10".parse().unwrap(),
-            end: "10.20.7.217".parse().unwrap(),
-            ip6: None,
-            vlan_type: VlanType::VirtualNetwork,
-        },
+        zone.id,
+        "10.20.0.10".parse().unwrap(),
+        "10.20.7.217".parse().unwrap(),
+        "255.255.240.0".parse().unwrap(),
     )
     .unwrap();
     drop(conn);

@@ -9,8 +9,6 @@ use cloudstack_db::identity::api_keys;
 use cloudstack_db::identity::roles::{self, RuleSpec};
 use cloudstack_db::identity::users::{self, UserSpec};
 use cloudstack_db::identity::{AccountType, Permission, accounts};
-use cloudstack_db::network::public_ips::{self, RangeSpec};
-use cloudstack_db::network::{BroadcastDomainType, NetworkMode, TrafficType, VlanType, networks};
 use cloudstack_db::storage::volumes::{self, VolumeSpec};
 use cloudstack_db::storage::{ImageFormat, ProvisioningType, VolumeType};
 use cloudstack_db::testing::{TestDatabases, clone_rows};
@@ -266,43 +264,13 @@ pub fn build() -> Dataset {
     }
 
     // A public range for allocate/release.
-    let public = networks::create(
+    cloudstack_db::testing::public_range(
         conn,
         &db,
-        &networks::NetworkSpec {
-            name: "public".into(),
-            display_text: None,
-            account_id: AccountId(1),
-            domain_id: DomainId(1),
-            zone_id: zone,
-            traffic_type: TrafficType::Public,
-            guest_type: None,
-            broadcast_domain_type: BroadcastDomainType::Vlan,
-            vlan: None,
-            gateway: None,
-            cidr: None,
-            mode: Some(NetworkMode::Static),
-            acl_type: None,
-            network_offering_id: 1,
-            physical_network_id: Some(200),
-            guru_name: "PublicNetworkGuru".into(),
-        },
-    )
-    .unwrap();
-    public_ips::create_range(
-        conn,
-        &RangeSpec {
-            zone_id: zone,
-            network_id: public.id,
-            physical_network_id: 200,
-            vlan_tag: "untagged".into(),
-            gateway: "10.40.0.1".parse().unwrap(),
-            netmask: "255.255.255.0".parse().unwrap(),
-            start: "10.40.0.10".parse().unwrap(),
-            end: "10.40.0.250".parse().unwrap(),
-            ip6: None,
-            vlan_type: VlanType::VirtualNetwork,
-        },
+        zone,
+        "10.40.0.10".parse().unwrap(),
+        "10.40.0.250".parse().unwrap(),
+        "255.255.255.0".parse().unwrap(),
     )
     .unwrap();
     conn.batch_execute("ANALYZE TABLE vm_instance, user_vm, volumes, account, user, role_permissions, user_ip_address")

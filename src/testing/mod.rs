@@ -23,9 +23,11 @@
 //! ```
 
 mod clone_rows;
+mod public_range;
 mod usage_history;
 
 pub use clone_rows::clone_rows;
+pub use public_range::public_range;
 pub use usage_history::{HistorySpec, HistorySummary, generate_usage_history};
 
 use std::sync::OnceLock;

@@ -98,46 +98,13 @@ pub fn public_range(
     db: &cloudstack_db::Database,
     zone: cloudstack_db::types::ZoneId,
 ) -> cloudstack_db::network::Vlan {
-    use cloudstack_db::network::public_ips::RangeSpec;
-    use cloudstack_db::network::*;
-    use cloudstack_db::types::*;
-    let public = networks::create(
+    cloudstack_db::testing::public_range(
         conn,
         db,
-        &networks::NetworkSpec {
-            name: "public".into(),
-            display_text: Some("public".into()),
-            account_id: AccountId(1),
-            domain_id: DomainId(1),
-            zone_id: zone,
-            traffic_type: TrafficType::Public,
-            guest_type: None,
-            broadcast_domain_type: BroadcastDomainType::Vlan,
-            vlan: None,
-            gateway: None,
-            cidr: None,
-            mode: Some(NetworkMode::Static),
-            acl_type: None,
-            network_offering_id: 1,
-            physical_network_id: Some(200),
-            guru_name: "PublicNetworkGuru".into(),
-        },
-    )
-    .expect("public network");
-    public_ips::create_range(
-        conn,
-        &RangeSpec {
-            zone_id: zone,
-            network_id: public.id,
-            physical_network_id: 200,
-            vlan_tag: "untagged".into(),
-            gateway: "10.30.0.1".parse().unwrap(),
-            netmask: "255.255.255.0".parse().unwrap(),
-            start: "10.30.0.10".parse().unwrap(),
-            end: "10.30.0.50".parse().unwrap(),
-            ip6: None,
-            vlan_type: VlanType::VirtualNetwork,
-        },
+        zone,
+        "10.30.0.10".parse().unwrap(),
+        "10.30.0.50".parse().unwrap(),
+        "255.255.255.0".parse().unwrap(),
     )
     .expect("public range")
 }
