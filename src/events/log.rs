@@ -173,7 +173,7 @@ fn push_event_values(sql: &mut String, e: &NewEvent) {
 }
 
 /// `_utf8mb4 X'<hex of the UTF-8 bytes>'`: a string literal nothing in `value` can escape from.
-pub(crate) fn push_text_literal(sql: &mut String, value: &str) {
+fn push_text_literal(sql: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     if value.is_empty() {
         sql.push_str("''");

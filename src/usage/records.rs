@@ -144,19 +144,16 @@ fn window_records(
     domains: &mut HashMap<AccountId, DomainId>,
 ) -> Result<Vec<NewUsageRecord>> {
     let (start_ms, end_ms) = (window.start_millis(), window.end_millis());
-    let (start_dt, end_dt) = (window.start().naive_utc(), window.end().naive_utc());
+    // The window's bounds to the second, as the datetime columns hold them (its last second
+    // is included; MySQL would round a .999 up to the next day).
+    let (start_second, end_second) = (
+        window.start().trunc_subsecs(0),
+        window.end().trunc_subsecs(0),
+    );
+    let (start_dt_second, end_dt_second) = (start_second.naive_utc(), end_second.naive_utc());
     let overlapping = |start: &str, end: &str| {
         format!("{start} <= ? AND ({end} IS NULL OR {end} >= ?) AND account_id BETWEEN ? AND ?")
     };
-    // The window's bounds as the second-precision columns compare: its end second is included.
-    let end_second = end_dt.and_utc().timestamp();
-    let end_dt_second = chrono::DateTime::from_timestamp(end_second, 0)
-        .expect("window end is a valid time")
-        .naive_utc();
-    let start_dt_second = chrono::DateTime::from_timestamp(start_dt.and_utc().timestamp(), 0)
-        .expect("window start is a valid time")
-        .naive_utc();
-
     // The parameters of every query below, in the order of `clipped_duration` and `overlapping`.
     macro_rules! with_window_binds {
         ($query:expr) => {
@@ -244,9 +241,8 @@ fn window_records(
             resource_kind: None,
             size: None,
             network_id: None,
-            // The columns hold seconds (and MySQL would round .999 up to the next day).
-            start_date: window.start().trunc_subsecs(0),
-            end_date: window.end().trunc_subsecs(0),
+            start_date: start_second,
+            end_date: end_second,
             virtual_size: None,
             cpu_speed: None,
             cpu_cores: None,
