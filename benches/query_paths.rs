@@ -51,8 +51,7 @@ macro_rules! raw_pair {
 
 type Raws = (Raw<LibMysql>, Raw<RustMysql>);
 
-/// One hand-written state change: from, to, update count, host, new host, usage event kind.
-type Step<'a> = dyn FnMut(&str, &str, u64, Option<u64>, Option<u64>, Option<&str>) -> u64 + 'a;
+type VmInstanceRow = cloudstack_db::compute::VmInstance;
 
 const EVENTS: usize = 10_000;
 
@@ -248,76 +247,38 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
             assert_eq!(current.state, VmState::Stopped);
         })
     });
-    let zone = data.zone.get();
-    for (raw_vm, bench) in [
-        (data.vm_ids[2], "libmysqlclient"),
-        (data.vm_ids[3], "mysql_crate"),
-    ] {
-        let row = db.cloud().run(|c| vms::find(c, raw_vm)).unwrap().instance;
-        let (vm, account, name) = (raw_vm.get(), row.account_id.get(), row.name.clone());
-        let mut count = row.update_count;
-        let cycle = |raw: &mut Step, count: &mut u64| {
-            *count = raw("Stopped", "Starting", *count, None, Some(1), None);
-            *count = raw(
-                "Starting",
-                "Running",
-                *count,
-                Some(1),
-                Some(1),
-                Some("VM.START"),
-            );
-            *count = raw("Running", "Stopping", *count, Some(1), Some(1), None);
-            *count = raw(
-                "Stopping",
-                "Stopped",
-                *count,
-                Some(1),
-                None,
-                Some("VM.STOP"),
-            );
-        };
-        if bench == "libmysqlclient" {
-            let raw = &mut raws.0;
-            g.bench_function(bench, |b| {
-                b.iter(|| {
-                    cycle(
-                        &mut |from, to, n, host, new_host, usage| {
-                            raw.transition(
-                                vm,
-                                from,
-                                to,
-                                n,
-                                host,
-                                new_host,
-                                usage.map(|k| (k, account, zone, name.as_str())),
-                            )
-                        },
-                        &mut count,
-                    )
-                })
-            });
-        } else {
-            let raw = &mut raws.1;
-            g.bench_function(bench, |b| {
-                b.iter(|| {
-                    cycle(
-                        &mut |from, to, n, host, new_host, usage| {
-                            raw.transition(
-                                vm,
-                                from,
-                                to,
-                                n,
-                                host,
-                                new_host,
-                                usage.map(|k| (k, account, zone, name.as_str())),
-                            )
-                        },
-                        &mut count,
-                    )
-                })
-            });
-        }
+    fn cycles<C: Client>(
+        g: &mut BenchmarkGroup<'_, WallTime>,
+        name: &str,
+        raw: &mut Raw<C>,
+        vm: &VmInstanceRow,
+    ) {
+        let mut count = vm.update_count;
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                count = raw.start_and_stop(
+                    vm.id.get(),
+                    vm.account_id.get(),
+                    vm.data_center_id.get(),
+                    &vm.name,
+                    count,
+                )
+            })
+        });
     }
+    let (lib, rust) = &mut *raws;
+    let lib_vm = db
+        .cloud()
+        .run(|c| vms::find(c, data.vm_ids[2]))
+        .unwrap()
+        .instance;
+    let rust_vm = db
+        .cloud()
+        .run(|c| vms::find(c, data.vm_ids[3]))
+        .unwrap()
+        .instance;
+    cycles(&mut g, "libmysqlclient", lib, &lib_vm);
+    cycles(&mut g, "mysql_crate", rust, &rust_vm);
     g.finish();
 
     let request = AllocateRequest {

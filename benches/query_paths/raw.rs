@@ -172,6 +172,39 @@ impl<C: Client> Raw<C> {
         count + 1
     }
 
+    /// A start and a stop of a stopped VM: four guarded changes, two with their usage event;
+    /// returns the new update count.
+    pub fn start_and_stop(
+        &mut self,
+        vm: u64,
+        account: u64,
+        zone: u64,
+        name: &str,
+        count: u64,
+    ) -> u64 {
+        let usage = |kind| Some((kind, account, zone, name));
+        let count = self.transition(vm, "Stopped", "Starting", count, None, Some(1), None);
+        let count = self.transition(
+            vm,
+            "Starting",
+            "Running",
+            count,
+            Some(1),
+            Some(1),
+            usage("VM.START"),
+        );
+        let count = self.transition(vm, "Running", "Stopping", count, Some(1), Some(1), None);
+        self.transition(
+            vm,
+            "Stopping",
+            "Stopped",
+            count,
+            Some(1),
+            None,
+            usage("VM.STOP"),
+        )
+    }
+
     /// Allocate a free address of the zone to an account, then release it; both with usage
     /// events, each in one transaction. Returns the address id.
     pub fn allocate_and_release(&mut self, zone: u64, account: u64) -> u64 {
