@@ -83,7 +83,13 @@ fn full_scans(conn: &mut MysqlConnection, sql: &str) -> Vec<Plan> {
         .collect()
 }
 
-fn assert_indexed(conn: &mut MysqlConnection, what: &str, statements: &[String]) {
+/// Runs `list` and checks that every SELECT it sent uses an index.
+fn assert_list_indexed(
+    conn: &mut MysqlConnection,
+    what: &str,
+    list: impl FnOnce(&mut MysqlConnection),
+) {
+    let statements = statements_of(conn, list);
     let lists: Vec<&String> = statements
         .iter()
         .filter(|s| s.starts_with("SELECT"))
@@ -261,7 +267,7 @@ fn list_queries_use_indexes() {
 
     let mine = AccountId(150);
     let page = PageRequest::first(50);
-    let sql = statements_of(conn, |c| {
+    assert_list_indexed(conn, "VMs of an account", |c| {
         vms::list(
             c,
             &VmFilter {
@@ -272,8 +278,7 @@ fn list_queries_use_indexes() {
         )
         .unwrap();
     });
-    assert_indexed(conn, "VMs of an account", &sql);
-    let sql = statements_of(conn, |c| {
+    assert_list_indexed(conn, "volumes of an account", |c| {
         volumes::list(
             c,
             &VolumeFilter {
@@ -284,12 +289,10 @@ fn list_queries_use_indexes() {
         )
         .unwrap();
     });
-    assert_indexed(conn, "volumes of an account", &sql);
-    let sql = statements_of(conn, |c| {
+    assert_list_indexed(conn, "volumes of a VM", |c| {
         volumes::list_for_vm(c, VmId(v + 7)).unwrap();
     });
-    assert_indexed(conn, "volumes of a VM", &sql);
-    let sql = statements_of(conn, |c| {
+    assert_list_indexed(conn, "events of an account", |c| {
         log::list(
             c,
             &EventFilter {
@@ -300,8 +303,7 @@ fn list_queries_use_indexes() {
         )
         .unwrap();
     });
-    assert_indexed(conn, "events of an account", &sql);
-    let sql = statements_of(conn, |c| {
+    assert_list_indexed(conn, "jobs of an account", |c| {
         queue::list(
             c,
             &JobFilter {
@@ -312,8 +314,7 @@ fn list_queries_use_indexes() {
         )
         .unwrap();
     });
-    assert_indexed(conn, "jobs of an account", &sql);
-    let sql = statements_of(conn, |c| {
+    assert_list_indexed(conn, "addresses of an account", |c| {
         public_ips::list(
             c,
             &IpFilter {
@@ -324,7 +325,6 @@ fn list_queries_use_indexes() {
         )
         .unwrap();
     });
-    assert_indexed(conn, "addresses of an account", &sql);
 }
 
 #[test]
