@@ -289,8 +289,10 @@ fn read_only_server_refuses_writes_with_read_only() {
 #[test]
 fn killed_idle_connection_is_connection_lost_and_replaced() {
     let test = common::fresh();
+    // Without the idle check the call that takes the killed connection finds out.
     let config = test.config_with(PoolSettings {
         max_size: 1,
+        validate_idle_after: None,
         ..test_pool_settings()
     });
     let db = Database::connect(&config).unwrap();

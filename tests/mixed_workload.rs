@@ -1,11 +1,17 @@
 //! Many threads mixing every kind of write at once — VM deployments and state changes, public
 //! address allocation, job claims, event writes — then invariants checked by SQL: nothing lost,
 //! nothing done twice, every usage event matching its change, sequences ahead of their ids.
+//!
+//! Soak mode: `CSDB_SOAK_MINUTES=30 cargo test --test mixed_workload -- --nocapture` runs the
+//! same workload for that long instead of a fixed number of rounds, then checks the same
+//! invariants.
 
 mod common;
 
 use std::collections::HashSet;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use cloudstack_db::compute::{VmEvent, VmState, vms};
 use cloudstack_db::events::{EventLevel, log};
@@ -19,7 +25,39 @@ use cloudstack_db::types::*;
 use cloudstack_db::{Error, db::PoolSettings};
 
 const THREADS: usize = 8;
+/// Rounds per thread in a normal run.
 const ROUNDS: usize = 25;
+/// Addresses a thread keeps at most (the test range has 41; 8 threads × 4 leaves room).
+const KEPT_PER_THREAD: usize = 4;
+
+/// How long to run: a fixed number of rounds, or until a deadline (soak mode).
+#[derive(Clone, Copy)]
+enum Length {
+    Rounds(usize),
+    Until(Instant),
+}
+
+impl Length {
+    fn from_env() -> Self {
+        match std::env::var("CSDB_SOAK_MINUTES")
+            .ok()
+            .and_then(|m| m.parse::<u64>().ok())
+        {
+            Some(minutes) if minutes > 0 => {
+                Length::Until(Instant::now() + Duration::from_secs(minutes * 60))
+            }
+            _ => Length::Rounds(ROUNDS),
+        }
+    }
+
+    /// Whether the workload goes on after `finished` rounds (decided by one thread for all).
+    fn goes_on(self, finished: usize) -> bool {
+        match self {
+            Length::Rounds(n) => finished < n,
+            Length::Until(deadline) => Instant::now() < deadline,
+        }
+    }
+}
 
 #[derive(Default)]
 struct Done {
@@ -29,6 +67,7 @@ struct Done {
     assigns: u64,
     releases: u64,
     claimed: Vec<JobId>,
+    submitted: u64,
     events: u64,
     stale: u64,
 }
@@ -50,37 +89,22 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
             .instance;
         (zone, vm.id)
     };
-    for i in 0..(THREADS * ROUNDS) {
-        db.cloud()
-            .run(|c| {
-                queue::submit(
-                    c,
-                    &JobSpec {
-                        cmd: "Cmd".into(),
-                        cmd_info: format!("{{\"n\":{i}}}"),
-                        user_id: UserId(2),
-                        account_id: AccountId(2),
-                        instance_type: None,
-                        instance_id: None,
-                        init_msid: 1,
-                        dispatcher: None,
-                    },
-                )
-            })
-            .unwrap();
-    }
     // The update counts the shared VM's transitions returned: a call that finds the VM already
     // where it was going succeeds with the winner's count, so each real change is one value.
     let shared_changes = Mutex::new(HashSet::new());
     // Each round, every thread reads the shared VM, then all try the same change at once.
     let race = std::sync::Barrier::new(THREADS);
+    let length = Length::from_env();
+    let going_on = AtomicBool::new(length.goes_on(0));
     let done: Vec<Done> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..THREADS)
             .map(|t| {
-                let (shared_changes, race) = (&shared_changes, &race);
+                let (shared_changes, race, going_on) = (&shared_changes, &race, &going_on);
                 s.spawn(move || {
                     let mut d = Done::default();
-                    for r in 0..ROUNDS {
+                    let mut kept = std::collections::VecDeque::new();
+                    let mut r = 0;
+                    while going_on.load(Ordering::SeqCst) {
                         // A deployment with its ROOT volume, then a start and a stop.
                         let spec = common::vm_spec(zone, &format!("vm-{t}-{r}"));
                         let root = VolumeSpec {
@@ -140,6 +164,9 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                             Err(Error::StaleState { .. }) => d.stale += 1,
                             Err(other) => panic!("{other}"),
                         }
+                        if race.wait().is_leader() {
+                            going_on.store(length.goes_on(r + 1), Ordering::SeqCst);
+                        }
                         race.wait();
 
                         // An address for a moment.
@@ -157,13 +184,24 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                             .run(|c| public_ips::allocate(c, &request))
                             .unwrap();
                         d.assigns += 1;
-                        // Some are kept (the range has 41 addresses).
-                        if r % 8 != 0 {
+                        // Some are kept a while (the range has 41 addresses).
+                        if r % 8 == 0 {
+                            kept.push_back(ip.id);
+                        } else {
                             db.cloud().run(|c| public_ips::release(c, ip.id)).unwrap();
                             d.releases += 1;
                         }
+                        if kept.len() > KEPT_PER_THREAD {
+                            let oldest = kept.pop_front().expect("more than the limit");
+                            db.cloud().run(|c| public_ips::release(c, oldest)).unwrap();
+                            d.releases += 1;
+                        }
 
-                        // A job, and an event.
+                        // A job submitted, one claimed (anyone's), and an event.
+                        db.cloud()
+                            .run(|c| queue::submit(c, &job_spec(t, r)))
+                            .unwrap();
+                        d.submitted += 1;
                         if let Some(job) = db
                             .cloud()
                             .run(|c| queue::claim_next(c, t as i64 + 100))
@@ -199,6 +237,7 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                             })
                             .unwrap();
                         d.events += 1;
+                        r += 1;
                     }
                     d
                 })
@@ -206,6 +245,17 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
             .collect();
         workers.into_iter().map(|w| w.join().unwrap()).collect()
     });
+
+    // Jobs still queued are claimed now, so every submitted job must have been claimed once.
+    let mut drained = Vec::new();
+    while let Some(job) = db.cloud().run(|c| queue::claim_next(c, 99)).unwrap() {
+        db.cloud()
+            .run(|c| queue::complete(c, job.id, 99, JobStatus::Succeeded, 0, Some("{}")))
+            .unwrap();
+        drained.push(job.id);
+    }
+    let rounds = done.iter().map(|d| d.vms.len()).sum::<usize>() / THREADS;
+    eprintln!("mixed workload: {rounds} rounds of {THREADS} threads");
 
     let conn = &mut *db.cloud().get().unwrap();
     let mut n = |sql: &str| count(conn, sql).unwrap() as u64;
@@ -244,7 +294,7 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
         "every increment stored, none lost"
     );
     assert_eq!(
-        shared, ROUNDS as u64,
+        shared, rounds as u64,
         "one change a round, the seven others lost the race"
     );
     // Usage events match the changes (the shared VM never reached Running).
@@ -279,13 +329,14 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
     let claimed: Vec<JobId> = done
         .iter()
         .flat_map(|d| d.claimed.iter().copied())
+        .chain(drained)
         .collect();
     let distinct: HashSet<JobId> = claimed.iter().copied().collect();
     assert_eq!(claimed.len(), distinct.len());
     assert_eq!(
         claimed.len() as u64,
-        (THREADS * ROUNDS) as u64,
-        "one job a round, every job once"
+        sum(|d| d.submitted),
+        "every submitted job claimed, each once"
     );
     assert_eq!(
         n("SELECT COUNT(*) FROM async_job WHERE job_status = 1"),
@@ -304,4 +355,17 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
         n("SELECT CAST(value AS SIGNED) FROM sequence WHERE name = 'volume_seq'")
             > n("SELECT CAST(MAX(id) AS SIGNED) FROM volumes")
     );
+}
+
+fn job_spec(thread: usize, round: usize) -> JobSpec {
+    JobSpec {
+        cmd: "Cmd".into(),
+        cmd_info: format!("{{\"thread\":{thread},\"round\":{round}}}"),
+        user_id: UserId(2),
+        account_id: AccountId(2),
+        instance_type: None,
+        instance_id: None,
+        init_msid: 1,
+        dispatcher: None,
+    }
 }

@@ -1,6 +1,9 @@
 //! The r2d2 connection manager: opens MySQL connections with CloudStack's session settings.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -25,6 +28,7 @@ pub struct MysqlManager {
     url: Secret,
     session_sql: String,
     session: SessionSettings,
+    losses: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for MysqlManager {
@@ -42,7 +46,13 @@ impl MysqlManager {
             url: config.target.diesel_url(),
             session_sql: config.session.statements()?,
             session: config.session.clone(),
+            losses: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// How many dead connections calls have found so far (shared with the pool).
+    pub(crate) fn losses(&self) -> Arc<AtomicU64> {
+        self.losses.clone()
     }
 }
 
@@ -52,12 +62,32 @@ impl MysqlManager {
 pub struct ManagedConnection {
     conn: MysqlConnection,
     lost: bool,
+    /// The pool's loss count when this connection was last known to be alive.
+    alive_at_loss: u64,
+    /// When it last went back to the pool.
+    idle_since: Instant,
 }
 
 impl ManagedConnection {
     /// Marks the connection as dead so the pool closes it instead of reusing it.
     pub fn mark_lost(&mut self) {
         self.lost = true;
+    }
+
+    /// Whether it must be pinged before use: it is older than the last dead connection found,
+    /// or it sat idle for longer than `idle_limit`.
+    pub(crate) fn needs_ping(&self, losses: u64, idle_limit: Option<std::time::Duration>) -> bool {
+        self.alive_at_loss < losses || idle_limit.is_some_and(|l| self.idle_since.elapsed() > l)
+    }
+
+    /// Records a successful ping (or use) at loss count `losses`.
+    pub(crate) fn confirm_alive(&mut self, losses: u64) {
+        self.alive_at_loss = losses;
+    }
+
+    /// Records that it went back to the pool now.
+    pub(crate) fn returned(&mut self) {
+        self.idle_since = Instant::now();
     }
 }
 
@@ -82,7 +112,12 @@ impl r2d2::ManageConnection for MysqlManager {
         let mut conn = MysqlConnection::establish(self.url.expose())?;
         conn.batch_execute(&self.session_sql)?;
         tracing::debug!("opened a database connection");
-        Ok(ManagedConnection { conn, lost: false })
+        Ok(ManagedConnection {
+            conn,
+            lost: false,
+            alive_at_loss: self.losses.load(Ordering::SeqCst),
+            idle_since: Instant::now(),
+        })
     }
 
     fn is_valid(&self, conn: &mut ManagedConnection) -> Result<()> {

@@ -1,8 +1,9 @@
 //! One r2d2 pool for one database, with helpers that run work on a pooled connection.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::MysqlConnection;
 use r2d2::ManageConnection;
@@ -26,6 +27,9 @@ use crate::{Error, Result};
 pub struct DbPool {
     pool: r2d2::Pool<MysqlManager>,
     target: Arc<ConnectionTarget>,
+    /// Dead connections found by calls so far; connections older than the last one are pinged.
+    losses: Arc<AtomicU64>,
+    validate_idle_after: Option<Duration>,
 }
 
 impl std::fmt::Debug for DbPool {
@@ -69,6 +73,7 @@ impl DbPool {
 
     fn build(config: &PoolConfig, manager: MysqlManager) -> Self {
         let settings = &config.pool;
+        let losses = manager.losses();
         let pool = r2d2::Pool::builder()
             .max_size(settings.max_size.max(1))
             .min_idle(settings.min_idle.map(|m| m.min(settings.max_size)))
@@ -82,6 +87,8 @@ impl DbPool {
         Self {
             pool,
             target: Arc::new(config.target.clone()),
+            losses,
+            validate_idle_after: settings.validate_idle_after,
         }
     }
 
@@ -91,7 +98,10 @@ impl DbPool {
     }
 
     /// Checks out a connection, waiting at most the configured connection timeout
-    /// ([`Error::PoolTimeout`] after that). No query is sent on checkout.
+    /// ([`Error::PoolTimeout`] after that). A connection used a moment ago is handed out without
+    /// a round trip; one idle for longer than `validate_idle_after`, or older than the last dead
+    /// connection a call found, is pinged first and replaced if dead (see
+    /// [`super::PoolSettings`]).
     ///
     /// ```no_run
     /// # fn demo(pool: &cloudstack_db::db::DbPool) -> cloudstack_db::Result<()> {
@@ -105,10 +115,36 @@ impl DbPool {
 
     /// Like [`DbPool::get`] with another wait.
     pub fn get_timeout(&self, wait: Duration) -> Result<PooledConnection> {
-        self.pool
-            .get_timeout(wait)
-            .map(PooledConnection)
-            .map_err(|e| pool_error(e, wait))
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let mut conn = self
+                .pool
+                .get_timeout(left)
+                .map_err(|e| pool_error(e, wait))?;
+            let losses = self.losses.load(Ordering::SeqCst);
+            if !conn.needs_ping(losses, self.validate_idle_after) {
+                return Ok(self.wrap(conn));
+            }
+            match diesel::r2d2::R2D2Connection::ping(&mut **conn) {
+                Ok(()) => {
+                    conn.confirm_alive(losses);
+                    return Ok(self.wrap(conn));
+                }
+                Err(err) => {
+                    tracing::info!(%err, "replacing a dead pooled connection before use");
+                    self.losses.fetch_add(1, Ordering::SeqCst);
+                    conn.mark_lost();
+                }
+            }
+        }
+    }
+
+    fn wrap(&self, conn: r2d2::PooledConnection<MysqlManager>) -> PooledConnection {
+        PooledConnection {
+            conn,
+            losses: self.losses.clone(),
+        }
     }
 
     /// Runs `f` on a pooled connection, outside any transaction (each statement autocommits).
@@ -134,14 +170,44 @@ impl DbPool {
         self.run(|conn| super::transaction(conn, f))
     }
 
-    /// Runs `f` in a transaction and retries the whole transaction on deadlocks and the other
-    /// retryable aborts (see [`super::transaction_with_retry`]).
+    /// Runs `f` in a transaction and runs the **whole** transaction again, on another
+    /// connection where needed, whenever it certainly did not commit (see
+    /// [`Error::certainly_not_committed`]): deadlocks and the other retryable aborts, a
+    /// connection lost before COMMIT (a server restart, a `KILL`), a connection that could not
+    /// be opened. A connection lost during COMMIT is [`Error::CommitUnknown`] and is never
+    /// retried. At most `policy.max_attempts` attempts, with backoff between them.
+    ///
+    /// ```no_run
+    /// # use diesel::RunQueryDsl;
+    /// use cloudstack_db::db::RetryPolicy;
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// db.cloud().transaction_with_retry(&RetryPolicy::default(), |conn| {
+    ///     diesel::sql_query("UPDATE sequence SET value = value + 1 WHERE name = 'volume_seq'")
+    ///         .execute(conn)?;
+    ///     Ok(())
+    /// })?;
+    /// # Ok(()) }
+    /// ```
     pub fn transaction_with_retry<T>(
         &self,
         policy: &RetryPolicy,
-        f: impl FnMut(&mut MysqlConnection) -> Result<T>,
+        mut f: impl FnMut(&mut MysqlConnection) -> Result<T>,
     ) -> Result<T> {
-        self.run(|conn| super::transaction_with_retry(conn, policy, f))
+        let mut attempt = 1;
+        loop {
+            let result = self
+                .get()
+                .and_then(|mut conn| conn.run(|c| super::transaction(c, &mut f)));
+            match result {
+                Err(err) if err.certainly_not_committed() && attempt < policy.max_attempts => {
+                    let delay = policy.delay_before(attempt);
+                    tracing::debug!(%err, attempt, ?delay, "running the whole transaction again");
+                    std::thread::sleep(delay);
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The most connections this pool opens.
@@ -181,37 +247,61 @@ fn pool_error(err: r2d2::Error, waited: Duration) -> Error {
 ///
 /// It dereferences to Diesel's `MysqlConnection`, so it can be passed to every function of the
 /// crate that takes `&mut MysqlConnection`.
-pub struct PooledConnection(r2d2::PooledConnection<MysqlManager>);
+pub struct PooledConnection {
+    conn: r2d2::PooledConnection<MysqlManager>,
+    losses: Arc<AtomicU64>,
+}
 
 impl PooledConnection {
     /// Runs `f`; a [`Error::ConnectionLost`] result marks this connection dead so the pool
-    /// replaces it.
+    /// replaces it, and makes the pool ping its other connections before their next use.
+    ///
+    /// ```no_run
+    /// # fn demo(pool: &cloudstack_db::db::DbPool) -> cloudstack_db::Result<()> {
+    /// let mut conn = pool.get()?;
+    /// let info = conn.run(|c| cloudstack_db::db::ServerInfo::query(c))?;
+    /// # Ok(()) }
+    /// ```
     pub fn run<T>(&mut self, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
-        let result = f(&mut self.0);
+        let result = f(&mut self.conn);
         if let Err(err) = &result {
             if err.is_connection_lost() {
                 tracing::warn!(%err, "discarding a dead database connection");
-                self.0.mark_lost();
+                self.mark_lost();
             }
         }
         result
     }
 
-    /// Tells the pool not to reuse this connection.
+    /// Tells the pool not to reuse this connection (and to check the others before use).
+    ///
+    /// ```no_run
+    /// # fn demo(pool: &cloudstack_db::db::DbPool) -> cloudstack_db::Result<()> {
+    /// let mut conn = pool.get()?;
+    /// conn.mark_lost();
+    /// # Ok(()) }
+    /// ```
     pub fn mark_lost(&mut self) {
-        self.0.mark_lost();
+        self.losses.fetch_add(1, Ordering::SeqCst);
+        self.conn.mark_lost();
+    }
+}
+
+impl Drop for PooledConnection {
+    fn drop(&mut self) {
+        self.conn.returned();
     }
 }
 
 impl Deref for PooledConnection {
     type Target = MysqlConnection;
     fn deref(&self) -> &MysqlConnection {
-        &self.0
+        &self.conn
     }
 }
 
 impl DerefMut for PooledConnection {
     fn deref_mut(&mut self) -> &mut MysqlConnection {
-        &mut self.0
+        &mut self.conn
     }
 }

@@ -6,7 +6,7 @@ use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 use rand::Rng;
 
-use crate::Result;
+use crate::{Error, Result};
 
 /// How [`transaction_with_retry`] retries: capped exponential backoff with full jitter.
 ///
@@ -73,6 +73,9 @@ impl RetryPolicy {
 /// `Err`. Called inside another transaction it uses a savepoint, so an inner failure rolls back
 /// only the inner work.
 ///
+/// A connection lost before COMMIT is [`crate::Error::ConnectionLost`] (the server rolled the
+/// transaction back); lost during COMMIT it is [`crate::Error::CommitUnknown`].
+///
 /// ```no_run
 /// use cloudstack_db::db::transaction;
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
@@ -88,7 +91,23 @@ pub fn transaction<T, F>(conn: &mut MysqlConnection, f: F) -> Result<T>
 where
     F: FnOnce(&mut MysqlConnection) -> Result<T>,
 {
-    conn.transaction(f)
+    if in_transaction(conn) {
+        return conn.transaction(f);
+    }
+    let mut body_succeeded = false;
+    let result = conn.transaction(|conn| {
+        let value = f(conn)?;
+        body_succeeded = true;
+        Ok(value)
+    });
+    match result {
+        // The body succeeded, so the error came from COMMIT (or the ROLLBACK after it).
+        Err(Error::ConnectionLost { message }) if body_succeeded => {
+            tracing::error!(%message, "connection lost during COMMIT: outcome unknown");
+            Err(Error::CommitUnknown { message })
+        }
+        other => other,
+    }
 }
 
 /// Whether `conn` is inside a transaction (so a new one would be a savepoint).
@@ -137,7 +156,7 @@ where
     }
     let mut attempt = 1;
     loop {
-        match conn.transaction(&mut f) {
+        match transaction(conn, &mut f) {
             Err(err) if err.is_retryable() && attempt < policy.max_attempts.max(1) => {
                 let delay = policy.delay_before(attempt);
                 tracing::debug!(%err, attempt, ?delay, "retrying the whole transaction");

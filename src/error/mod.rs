@@ -111,10 +111,22 @@ pub enum Error {
         message: String,
     },
 
-    /// The connection to the server broke (errors 2006, 2013, 1927, 4031, 1053). Whether an
-    /// in-flight COMMIT took effect is unknown.
+    /// The connection to the server broke (errors 2006, 2013, 1927, 4031, 1053) before a
+    /// transaction's COMMIT was sent, so the server rolled the transaction back (a lost COMMIT
+    /// is [`Error::CommitUnknown`]). A lone autocommit statement may have taken effect.
     #[error("connection to the database server lost: {message}")]
     ConnectionLost {
+        /// The client's or server's message.
+        message: String,
+    },
+
+    /// The connection broke while COMMIT was on its way: the transaction may or may not have
+    /// taken effect, so it is never retried; the caller must find out (e.g. by reading back a
+    /// unique key it wrote).
+    #[error(
+        "connection to the database server lost during COMMIT; the transaction may or may not have committed: {message}"
+    )]
+    CommitUnknown {
         /// The client's or server's message.
         message: String,
     },
@@ -199,9 +211,29 @@ impl Error {
     /// ```
     /// use cloudstack_db::Error;
     /// assert!(Error::ConnectionLost { message: "gone".into() }.is_connection_lost());
+    /// assert!(Error::CommitUnknown { message: "gone".into() }.is_connection_lost());
     /// ```
     pub fn is_connection_lost(&self) -> bool {
-        matches!(self, Error::ConnectionLost { .. })
+        matches!(
+            self,
+            Error::ConnectionLost { .. } | Error::CommitUnknown { .. }
+        )
+    }
+
+    /// Whether the work certainly did not take effect and may run again on a new connection:
+    /// retryable aborts, a connection lost before COMMIT, and a connection that could not be
+    /// opened. Never [`Error::CommitUnknown`].
+    ///
+    /// ```
+    /// use cloudstack_db::Error;
+    /// assert!(Error::ConnectionLost { message: "gone".into() }.certainly_not_committed());
+    /// assert!(!Error::CommitUnknown { message: "gone".into() }.certainly_not_committed());
+    /// ```
+    pub fn certainly_not_committed(&self) -> bool {
+        matches!(
+            self,
+            Error::Retryable { .. } | Error::ConnectionLost { .. } | Error::Connect(_)
+        )
     }
 
     /// An [`Error::InvalidValue`] for a value read from or meant for `column`.
@@ -241,6 +273,8 @@ impl From<diesel::result::Error> for Error {
                 }
             }
             D::DeserializationError(err) => deserialization_error(err),
+            // COMMIT failed and so did the ROLLBACK after it: the COMMIT's error is the cause.
+            D::RollbackErrorOnCommit { commit_error, .. } => Error::from(*commit_error),
             D::BrokenTransactionManager => Error::ConnectionLost {
                 message: "the connection's transaction state is broken".into(),
             },

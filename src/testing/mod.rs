@@ -23,10 +23,12 @@
 //! ```
 
 mod clone_rows;
+mod local_server;
 mod public_range;
 mod usage_history;
 
 pub use clone_rows::clone_rows;
+pub use local_server::{LocalServer, free_port};
 pub use public_range::public_range;
 pub use usage_history::{HistorySpec, HistorySummary, generate_usage_history};
 
@@ -201,18 +203,7 @@ impl TestDatabases {
     /// A configuration for these databases with the given pool settings (e.g. to build a second
     /// `Database` with a tiny pool).
     pub fn config_with(&self, pool: PoolSettings) -> DatabaseConfig {
-        let make = |name: &str| PoolConfig {
-            pool: pool.clone(),
-            ..PoolConfig::new(self.admin.with_database(name))
-        };
-        DatabaseConfig {
-            cloud: make(&self.cloud_name),
-            usage: make(&self.usage_name),
-            column_encryptor: Some(crate::crypto::Encryptor::new(
-                TEST_DATABASE_SECRET,
-                Some(crate::crypto::EncryptorVersion::V2),
-            )),
-        }
+        config_for(&self.admin, &self.cloud_name, &self.usage_name, pool)
     }
 
     /// A new unpooled connection to the test's `cloud` database with CloudStack's session
@@ -222,6 +213,28 @@ impl TestDatabases {
         let mut conn = MysqlConnection::establish(config.cloud.target.diesel_url().expose())?;
         config.cloud.session.apply(&mut conn)?;
         Ok(conn)
+    }
+}
+
+/// A configuration for databases `cloud` and `usage` on the server of `admin`, with the test
+/// column encryptor.
+fn config_for(
+    admin: &ConnectionTarget,
+    cloud: &str,
+    usage: &str,
+    pool: PoolSettings,
+) -> DatabaseConfig {
+    let make = |name: &str| PoolConfig {
+        pool: pool.clone(),
+        ..PoolConfig::new(admin.with_database(name))
+    };
+    DatabaseConfig {
+        cloud: make(cloud),
+        usage: make(usage),
+        column_encryptor: Some(crate::crypto::Encryptor::new(
+            TEST_DATABASE_SECRET,
+            Some(crate::crypto::EncryptorVersion::V2),
+        )),
     }
 }
 
@@ -332,12 +345,27 @@ fn template_stem() -> String {
 }
 
 fn create_template(admin: &mut MysqlConnection, cloud: &str, usage: &str) -> Result<()> {
+    create_migrated(admin, &admin_target()?, cloud, usage)?;
+    admin.batch_execute(&format!(
+        "CREATE TABLE `{usage}`.`{READY_MARKER}` (last_used datetime NOT NULL); \
+         INSERT INTO `{usage}`.`{READY_MARKER}` VALUES (NOW())"
+    ))?;
+    Ok(())
+}
+
+/// (Re)creates the databases `cloud` and `usage` on the server `admin_target` points at and runs
+/// every migration in them.
+fn create_migrated(
+    admin: &mut MysqlConnection,
+    admin_target: &ConnectionTarget,
+    cloud: &str,
+    usage: &str,
+) -> Result<()> {
     admin.batch_execute(&format!(
         "DROP DATABASE IF EXISTS `{cloud}`; DROP DATABASE IF EXISTS `{usage}`; \
          CREATE DATABASE `{cloud}` CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci; \
          CREATE DATABASE `{usage}` CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci"
     ))?;
-    let admin_target = admin_target()?;
     let session = crate::db::SessionSettings::default();
     for (schema, name) in [(Schema::Cloud, cloud), (Schema::Usage, usage)] {
         let mut conn =
@@ -345,10 +373,6 @@ fn create_template(admin: &mut MysqlConnection, cloud: &str, usage: &str) -> Res
         session.apply(&mut conn)?;
         migrations::migrate(&mut conn, schema)?;
     }
-    admin.batch_execute(&format!(
-        "CREATE TABLE `{usage}`.`{READY_MARKER}` (last_used datetime NOT NULL); \
-         INSERT INTO `{usage}`.`{READY_MARKER}` VALUES (NOW())"
-    ))?;
     Ok(())
 }
 
