@@ -31,6 +31,8 @@ proptest! {
         let conn = &mut *db.cloud().get().unwrap();
         let zone = common::zone(conn).id;
         let before = count(conn, "SELECT COUNT(*) FROM vm_instance").unwrap();
+        let sequence = "SELECT CAST(value AS SIGNED) FROM sequence WHERE name = 'vm_instance_seq'";
+        let next_id = count(conn, sequence).unwrap();
         match vms::create(conn, db, None, &common::vm_spec(zone, &name)) {
             Ok(vm) => {
                 prop_assert!(!name.trim().is_empty());
@@ -42,6 +44,7 @@ proptest! {
                 prop_assert!(column.contains("name"), "{}", column);
                 prop_assert_eq!(count(conn, "SELECT COUNT(*) FROM vm_instance").unwrap(), before);
                 prop_assert_eq!(count(conn, "SELECT COUNT(*) FROM usage_event").unwrap(), 0);
+                prop_assert_eq!(count(conn, sequence).unwrap(), next_id, "no id taken");
             }
             Err(other) => prop_assert!(false, "untyped refusal of {:?}: {}", name, other),
         }

@@ -10,6 +10,7 @@ use super::{
 use crate::crypto::Encryptor;
 use crate::db::transaction;
 use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
+use crate::repo::{Charset, check_text};
 use crate::repo::{IdSource, Page, PageRequest, SequenceName, now};
 use crate::schema::cloud::{user_vm, vm_instance, volumes};
 use crate::storage::VolumeType;
@@ -172,6 +173,15 @@ fn create_rows(
             &spec.name,
             "must not be empty",
         ));
+    }
+    check_text("vm_instance.name", &spec.name, 255, Charset::Utf8mb3)?;
+    if let Some(display_name) = &spec.display_name {
+        check_text(
+            "vm_instance.display_name",
+            display_name,
+            255,
+            Charset::Utf8mb4,
+        )?;
     }
     let id = VmId(ids.next_id(SequenceName::VmInstance)?);
     let vnc_password = match encryptor {

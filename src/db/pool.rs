@@ -254,7 +254,8 @@ pub struct PooledConnection {
 
 impl PooledConnection {
     /// Runs `f`; a [`Error::ConnectionLost`] result marks this connection dead so the pool
-    /// replaces it, and makes the pool ping its other connections before their next use.
+    /// replaces it, and makes the pool ping its other connections before their next use. A NULL
+    /// read where a value is required is named (see [`crate::system::name_unexpected_null`]).
     ///
     /// ```no_run
     /// # fn demo(pool: &cloudstack_db::db::DbPool) -> cloudstack_db::Result<()> {
@@ -263,14 +264,15 @@ impl PooledConnection {
     /// # Ok(()) }
     /// ```
     pub fn run<T>(&mut self, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
-        let result = f(&mut self.conn);
-        if let Err(err) = &result {
-            if err.is_connection_lost() {
+        match f(&mut self.conn) {
+            Err(err) if err.is_connection_lost() => {
                 tracing::warn!(%err, "discarding a dead database connection");
                 self.mark_lost();
+                Err(err)
             }
+            Err(err) => Err(crate::system::name_unexpected_null(&mut self.conn, err)),
+            ok => ok,
         }
-        result
     }
 
     /// Tells the pool not to reuse this connection (and to check the others before use).

@@ -283,6 +283,11 @@ impl From<diesel::result::Error> for Error {
     }
 }
 
+/// The column of an [`Error::InvalidValue`] for a NULL Diesel could not attribute to a column
+/// (it never names the field of an unexpected NULL); [`crate::db::PooledConnection::run`]
+/// replaces it with the drifted column(s) (see [`crate::system::name_unexpected_null`]).
+pub(crate) const UNNAMED_NULL_COLUMN: &str = "unknown column";
+
 /// Turns Diesel's deserialization errors into [`Error::InvalidValue`] where the cause is a value
 /// the crate cannot represent (an unknown enum value, a NULL in a non-optional field).
 fn deserialization_error(err: Box<dyn std::error::Error + Send + Sync>) -> Error {
@@ -298,7 +303,7 @@ fn deserialization_error(err: Box<dyn std::error::Error + Send + Sync>) -> Error
             reason: "unknown value".to_owned(),
         },
         Err(other) if other.is::<diesel::result::UnexpectedNullError>() => Error::InvalidValue {
-            column: field.unwrap_or_else(|| "unknown column".to_owned()),
+            column: field.unwrap_or_else(|| UNNAMED_NULL_COLUMN.to_owned()),
             value: None,
             reason: "NULL where a value is required".to_owned(),
         },

@@ -9,10 +9,12 @@ mod page;
 mod sequence;
 mod soft_delete;
 pub(crate) mod statement;
+mod text;
 
 pub use page::{Cursor, MAX_PAGE_SIZE, Page, PageRequest};
 pub use sequence::{IdSource, SequenceName, next_in_sequence};
 pub(crate) use soft_delete::{expunge_row, soft_delete};
+pub use text::{Charset, check_text};
 
 use chrono::{DateTime, SubsecRound, Utc};
 

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::db::transaction;
 use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
+use crate::repo::{Charset, check_text};
 use crate::repo::{IdSource, Page, PageRequest, SequenceName, now};
 use crate::schema::cloud::{disk_offering, volumes};
 use crate::types::{AccountId, DiskOfferingId, DomainId, TemplateId, VmId, VolumeId, ZoneId};
@@ -83,6 +84,14 @@ pub(crate) fn create_rows(
             "volumes.name",
             &spec.name,
             "must not be empty",
+        ));
+    }
+    check_text("volumes.name", &spec.name, 255, Charset::Utf8mb4)?;
+    if spec.size == 0 {
+        return Err(Error::invalid_value(
+            "volumes.size",
+            "0",
+            "a volume needs a size of at least one byte",
         ));
     }
     let id = VolumeId(ids.next_id(SequenceName::Volume)?);

@@ -3,9 +3,9 @@
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use crate::Result;
 use crate::db::{ServerFlavor, ServerInfo};
 use crate::migrations::Schema;
+use crate::{Error, Result};
 
 /// Every column the crate's models use, per database (generated from the schema facts).
 const EXPECTED: &str = include_str!("expected_columns.tsv");
@@ -108,6 +108,62 @@ pub fn check_columns(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<C
         }
     }
     Ok(problems)
+}
+
+/// Names the column behind an unexpected NULL. Diesel reports a NULL in a field the crate reads
+/// as a value without saying which field; the schema facts make every such column `NOT NULL`,
+/// so a NULL can only come from a database that drifted (a column altered to allow NULL). This
+/// looks up which columns of the connected database allow NULL where CloudStack's schema does
+/// not, and returns [`Error::InvalidValue`] naming them (`table.column`, several joined by
+/// ` or `). Any other error is returned unchanged. [`crate::db::PooledConnection::run`] and
+/// [`crate::db::DbPool::run`] apply it to every error; call it yourself when you use a
+/// connection directly.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection, id: cloudstack_db::types::VmId) {
+/// use cloudstack_db::compute::vms;
+/// let named = vms::find(conn, id).map_err(|e| cloudstack_db::system::name_unexpected_null(conn, e));
+/// # }
+/// ```
+pub fn name_unexpected_null(conn: &mut MysqlConnection, err: Error) -> Error {
+    let unnamed = matches!(&err, Error::InvalidValue { column, .. }
+        if column == crate::error::UNNAMED_NULL_COLUMN);
+    if !unnamed {
+        return err;
+    }
+    let live: Vec<LiveColumn> = match diesel::sql_query(
+        "SELECT table_name AS table_name, column_name AS column_name, column_type AS column_type, \
+                is_nullable AS is_nullable \
+           FROM information_schema.columns WHERE table_schema = DATABASE() AND is_nullable = 'YES'",
+    )
+    .load(conn)
+    {
+        Ok(live) => live,
+        Err(_) => return err,
+    };
+    let drifted: Vec<String> = EXPECTED
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [_, table, column, _, _, "NO"] = fields[..] else {
+                return None;
+            };
+            live.iter()
+                .any(|c| c.table_name == table && c.column_name.eq_ignore_ascii_case(column))
+                .then(|| format!("{table}.{column}"))
+        })
+        .collect();
+    if drifted.is_empty() {
+        return err;
+    }
+    Error::InvalidValue {
+        column: drifted.join(" or "),
+        value: None,
+        reason: "NULL where a value is required (the column allows NULL in this database, \
+                 CloudStack's schema does not)"
+            .to_owned(),
+    }
 }
 
 /// `bigint(20) unsigned` → `bigint unsigned`; `tinyint(1)` keeps its width (it means boolean).

@@ -1,0 +1,50 @@
+//! Checks a text value against its column before anything is written, so a value the column
+//! cannot hold is refused without side effects (an id taken from `sequence` is not rolled back
+//! with the transaction that failed).
+
+use crate::{Error, Result};
+
+/// What a text column can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    /// `utf8mb3` (CloudStack's default): characters of the Basic Multilingual Plane only, no
+    /// 4-byte UTF-8 (emoji and the like).
+    Utf8mb3,
+    /// `utf8mb4`: every Unicode character.
+    Utf8mb4,
+}
+
+/// Refuses `value` for `column` (`table.column`) when it is longer than `max_chars`
+/// characters (MySQL counts `varchar(n)` in characters) or has a character `charset` cannot
+/// store, with [`Error::InvalidValue`] naming the column.
+///
+/// ```
+/// use cloudstack_db::repo::{Charset, check_text};
+/// assert!(check_text("volumes.name", "data-1", 255, Charset::Utf8mb4).is_ok());
+/// assert!(check_text("vm_instance.name", "vm-\u{1F600}", 255, Charset::Utf8mb3).is_err());
+/// assert!(check_text("vm_instance.name", &"x".repeat(256), 255, Charset::Utf8mb3).is_err());
+/// ```
+pub fn check_text(column: &str, value: &str, max_chars: usize, charset: Charset) -> Result<()> {
+    let mut chars = 0;
+    for c in value.chars() {
+        chars += 1;
+        if charset == Charset::Utf8mb3 && u32::from(c) > 0xFFFF {
+            return Err(Error::InvalidValue {
+                column: column.to_owned(),
+                value: None,
+                reason: format!(
+                    "the character U+{:X} needs utf8mb4; the column is utf8mb3",
+                    u32::from(c)
+                ),
+            });
+        }
+    }
+    if chars > max_chars {
+        return Err(Error::InvalidValue {
+            column: column.to_owned(),
+            value: None,
+            reason: format!("{chars} characters, the column holds {max_chars}"),
+        });
+    }
+    Ok(())
+}
