@@ -98,6 +98,7 @@ fn refused_naming(err: Error, fields: &[&str], input: &str) -> Result<(), TestCa
 
 #[test]
 fn volume_names_and_sizes_are_stored_exactly_or_refused_naming_the_field() {
+    common::log_to_file();
     let test = TestDatabases::new().unwrap();
     let db = test.database();
     let conn = &mut *db.cloud().get().unwrap();
@@ -151,6 +152,7 @@ fn volume_names_and_sizes_are_stored_exactly_or_refused_naming_the_field() {
 
 #[test]
 fn account_and_user_fields_are_stored_exactly_or_refused_naming_the_field() {
+    common::log_to_file();
     let test = TestDatabases::new().unwrap();
     let db = test.database();
     let tables = ["account", "user"];
@@ -222,6 +224,7 @@ fn account_and_user_fields_are_stored_exactly_or_refused_naming_the_field() {
 
 #[test]
 fn job_and_event_text_is_stored_exactly_or_refused_naming_the_field() {
+    common::log_to_file();
     let test = TestDatabases::new().unwrap();
     let db = test.database();
     let tables = ["async_job", "event"];
@@ -286,6 +289,7 @@ fn job_and_event_text_is_stored_exactly_or_refused_naming_the_field() {
 
 #[test]
 fn ip_ranges_inside_their_subnet_are_created_whole_others_are_refused_naming_the_range() {
+    common::log_to_file();
     let test = TestDatabases::new().unwrap();
     let db = test.database();
     let conn = &mut *db.cloud().get().unwrap();
@@ -355,6 +359,7 @@ fn ip_ranges_inside_their_subnet_are_created_whole_others_are_refused_naming_the
 
 #[test]
 fn any_sequence_of_vm_events_follows_the_state_machine_and_illegal_ones_change_nothing() {
+    common::log_to_file();
     let test = TestDatabases::new().unwrap();
     let db = test.database();
     let conn = &mut *db.cloud().get().unwrap();
@@ -428,6 +433,7 @@ fn any_sequence_of_vm_events_follows_the_state_machine_and_illegal_ones_change_n
 
 #[test]
 fn any_text_already_in_a_uuid_or_enum_column_reads_back_as_a_value_or_a_typed_error() {
+    common::log_to_file();
     let test = TestDatabases::new().unwrap();
     let db = test.database();
     let conn = &mut *db.cloud().get().unwrap();
@@ -494,6 +500,7 @@ fn any_text_already_in_a_uuid_or_enum_column_reads_back_as_a_value_or_a_typed_er
 
 #[test]
 fn a_null_where_the_crate_expects_a_value_is_a_typed_error_naming_the_column() {
+    common::log_to_file();
     let test = TestDatabases::new().unwrap();
     let db = test.database();
     let conn = &mut *db.cloud().get().unwrap();

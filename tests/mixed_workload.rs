@@ -74,6 +74,7 @@ struct Done {
 
 #[test]
 fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
+    common::log_to_file();
     let test = TestDatabases::with_pool(PoolSettings {
         max_size: 12,
         ..test_pool_settings()

@@ -153,3 +153,82 @@ fn db_properties_open_both_pools_with_their_settings_and_nothing_leaks() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn user_passwords_api_secret_keys_and_vnc_passwords_leak_nowhere() {
+    use cloudstack_db::compute::vms;
+    use cloudstack_db::identity::api_keys;
+    use cloudstack_db::identity::users::{self, UserSpec};
+    use cloudstack_db::types::{AccountId, DomainId};
+
+    let captured = logs();
+    let test = common::fresh();
+    let db = test.database();
+    let enc = db.column_encryptor().unwrap();
+    let conn = &mut *db.cloud().get().unwrap();
+    let password = Secret::new(format!("User-Pw-{}", uuid::Uuid::new_v4().simple()));
+    let vnc = format!("Vnc-{}", uuid::Uuid::new_v4().simple());
+    let spec = UserSpec {
+        username: "leaky".into(),
+        password: password.clone(),
+        account_id: AccountId(2),
+        firstname: None,
+        lastname: None,
+        email: None,
+    };
+    let user = users::create(conn, &spec).unwrap();
+    let keys = api_keys::generate_keys(conn, user.id, enc).unwrap();
+
+    // Every path that handles these secrets, and their failures.
+    let mut shown = vec![
+        format!("{user:?}"),
+        format!("{keys:?}"),
+        format!("{spec:?}"),
+        format!("{:?}", users::find(conn, user.id).unwrap()),
+    ];
+    let errors = [
+        users::create(conn, &spec).unwrap_err(),
+        users::login(conn, DomainId(1), "leaky", &Secret::new("not-it"), 5).unwrap_err(),
+        api_keys::authenticate_request(
+            conn,
+            enc,
+            &[
+                ("apiKey".into(), keys.api_key.clone()),
+                ("command".into(), "listVirtualMachines".into()),
+                ("signature".into(), "forged".into()),
+            ],
+            chrono::Utc::now(),
+        )
+        .unwrap_err(),
+    ];
+    users::login(conn, DomainId(1), "leaky", &password, 5).unwrap();
+    let zone = common::zone(conn).id;
+    let mut vm_spec = common::vm_spec(zone, "with-vnc");
+    vm_spec.vnc_password = Secret::new(vnc.clone());
+    let vm = vms::create(conn, db, None, &vm_spec).unwrap();
+    vm_spec.name = "x".repeat(300);
+    let refused = vms::create(conn, db, None, &vm_spec).unwrap_err();
+    shown.push(format!("{vm:?}"));
+    shown.push(format!("{vm_spec:?}"));
+    for err in errors.iter().chain([&refused]) {
+        shown.push(err.to_string());
+        shown.push(format!("{err:?}"));
+    }
+    let secrets = [
+        password.expose().to_owned(),
+        keys.secret_key.expose().to_owned(),
+        vnc,
+        cloudstack_db::testing::TEST_DATABASE_SECRET.to_owned(),
+    ];
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("database error"),
+        "converted errors are logged at TRACE: {log}"
+    );
+    for secret in &secrets {
+        for text in &shown {
+            assert!(!text.contains(secret.as_str()), "secret leaked in: {text}");
+        }
+        assert!(!log.contains(secret.as_str()), "secret leaked in the logs");
+    }
+}

@@ -2,6 +2,8 @@
 //! while its COMMIT is in flight. Each test runs its own private `mariadbd` on 127.0.0.1
 //! (`testing::LocalServer`), so killing it disturbs no other test.
 
+mod common;
+
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc;
@@ -27,6 +29,7 @@ struct Outcomes {
 
 #[test]
 fn a_server_killed_under_load_and_restarted_loses_no_committed_write_and_the_pool_recovers_alone() {
+    common::log_to_file();
     let mut server = LocalServer::start(&[]).unwrap();
     let config = server
         .migrated_databases(PoolSettings {
@@ -156,6 +159,7 @@ fn a_server_killed_under_load_and_restarted_loses_no_committed_write_and_the_poo
 
 #[test]
 fn a_connection_lost_during_commit_is_commit_unknown_and_never_retried() {
+    common::log_to_file();
     let server = LocalServer::start(&[]).unwrap();
     let mut admin = server.admin_connection().unwrap();
     admin

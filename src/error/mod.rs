@@ -257,6 +257,14 @@ impl Error {
 
 impl From<diesel::result::Error> for Error {
     fn from(err: diesel::result::Error) -> Self {
+        let converted = from_diesel(err);
+        tracing::trace!(error = %converted, "database error");
+        converted
+    }
+}
+
+fn from_diesel(err: diesel::result::Error) -> Error {
+    {
         use diesel::result::{DatabaseErrorKind as Kind, Error as D};
         match err {
             D::NotFound => Error::NotFound,
@@ -274,7 +282,7 @@ impl From<diesel::result::Error> for Error {
             }
             D::DeserializationError(err) => deserialization_error(err),
             // COMMIT failed and so did the ROLLBACK after it: the COMMIT's error is the cause.
-            D::RollbackErrorOnCommit { commit_error, .. } => Error::from(*commit_error),
+            D::RollbackErrorOnCommit { commit_error, .. } => from_diesel(*commit_error),
             D::BrokenTransactionManager => Error::ConnectionLost {
                 message: "the connection's transaction state is broken".into(),
             },
@@ -313,13 +321,15 @@ fn deserialization_error(err: Box<dyn std::error::Error + Send + Sync>) -> Error
 
 impl From<diesel::ConnectionError> for Error {
     fn from(err: diesel::ConnectionError) -> Self {
-        match err {
+        let converted = match err {
             diesel::ConnectionError::InvalidConnectionUrl(m) => {
                 Error::Config(format!("invalid database URL: {m}"))
             }
             diesel::ConnectionError::CouldntSetupConfiguration(e) => Error::from(e),
             other => Error::Connect(other.to_string()),
-        }
+        };
+        tracing::trace!(error = %converted, "connection error");
+        converted
     }
 }
 

@@ -7,9 +7,33 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-/// Fresh migrated databases, or a panic that says why.
+/// Fresh migrated databases, or a panic that says why. Also sends this test binary's logs to
+/// a file (see [`log_to_file`]).
 pub fn fresh() -> TestDatabases {
+    log_to_file();
     TestDatabases::new().expect("test databases")
+}
+
+/// Everything the crate logs in this test binary, at TRACE level (every database error the
+/// crate converts is logged there too), goes to `target/tmp/test-logs/<binary>.log`;
+/// `scripts/scan-test-logs` greps those files for the suite's secrets after `cargo test`.
+/// Does nothing when a test installed its own subscriber first.
+pub fn log_to_file() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-logs");
+        std::fs::create_dir_all(&dir).expect("log directory");
+        let binary = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "tests".into());
+        let file = std::fs::File::create(dir.join(format!("{binary}.log"))).expect("log file");
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .try_init();
+    });
 }
 
 #[derive(QueryableByName)]
