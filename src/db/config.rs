@@ -79,6 +79,10 @@ pub struct PoolConfig {
     pub pool: PoolSettings,
     /// Session settings applied to every new connection.
     pub session: SessionSettings,
+    /// Servers to open connections on when `target.host` cannot be reached, in order (CloudStack's
+    /// `db.cloud.replicas` with `db.ha.enabled=true`; same port, user and database). Once a
+    /// connection opens on one of them the pool stays there (see `docs/scaling.md`).
+    pub failover_hosts: Vec<(String, u16)>,
 }
 
 impl PoolConfig {
@@ -99,7 +103,29 @@ impl PoolConfig {
             target,
             pool: PoolSettings::default(),
             session: SessionSettings::default(),
+            failover_hosts: Vec::new(),
         }
+    }
+
+    /// Every server this pool may connect to: `target` first, then the failover hosts.
+    ///
+    /// ```
+    /// use cloudstack_db::db::PoolConfig;
+    /// let mut c = PoolConfig::from_url("mysql://u@db1:3306/cloud").unwrap();
+    /// c.failover_hosts.push(("db2".into(), 3306));
+    /// let hosts: Vec<String> = c.targets().iter().map(|t| t.host.clone()).collect();
+    /// assert_eq!(hosts, ["db1", "db2"]);
+    /// ```
+    pub fn targets(&self) -> Vec<ConnectionTarget> {
+        let mut all = vec![self.target.clone()];
+        for (host, port) in &self.failover_hosts {
+            all.push(ConnectionTarget {
+                host: host.clone(),
+                port: *port,
+                ..self.target.clone()
+            });
+        }
+        all
     }
 }
 
@@ -128,6 +154,70 @@ pub struct DatabaseConfig {
     /// The encryptor of encrypted columns (`user.secret_key`, `vm_instance.vnc_password`): the
     /// database secret (`db.cloud.encrypt.secret`) and the configured encryptor version.
     pub column_encryptor: Option<Encryptor>,
+    /// Read replicas of both databases (none by default).
+    pub replicas: ReplicaConfig,
+}
+
+/// Read replicas beside the primary: where reads that may be slightly behind can go.
+///
+/// ```
+/// let r = cloudstack_db::db::ReplicaConfig::default();
+/// assert!(r.cloud.is_empty());
+/// assert_eq!(r.max_lag, std::time::Duration::from_secs(5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicaConfig {
+    /// Replicas of the `cloud` database.
+    pub cloud: Vec<PoolConfig>,
+    /// Replicas of the `cloud_usage` database.
+    pub usage: Vec<PoolConfig>,
+    /// A replica further behind than this (`Seconds_Behind_Master`), or not replicating at
+    /// all, is skipped until it catches up.
+    pub max_lag: Duration,
+    /// How long a replica's health (reachable, replicating, lag) is trusted before it is
+    /// checked again (one `SHOW SLAVE STATUS` round trip).
+    pub recheck_after: Duration,
+}
+
+impl Default for ReplicaConfig {
+    fn default() -> Self {
+        Self {
+            cloud: Vec::new(),
+            usage: Vec::new(),
+            max_lag: Duration::from_secs(5),
+            recheck_after: Duration::from_secs(1),
+        }
+    }
+}
+
+impl ReplicaConfig {
+    /// Replicas of both databases from URLs of their servers (`mysql://user:pw@host:port`; the
+    /// database names are the primary's), with the primary's pool and session settings.
+    ///
+    /// ```
+    /// use cloudstack_db::db::{DatabaseConfig, ReplicaConfig};
+    /// let mut c = DatabaseConfig::from_urls("mysql://u@db1/cloud", "mysql://u@db1/cloud_usage").unwrap();
+    /// c.replicas = ReplicaConfig::from_urls(&c, &["mysql://reader@db2:3306"]).unwrap();
+    /// assert_eq!(c.replicas.cloud[0].target.host, "db2");
+    /// assert_eq!(c.replicas.usage[0].target.database, "cloud_usage");
+    /// ```
+    pub fn from_urls(primary: &DatabaseConfig, urls: &[&str]) -> Result<Self> {
+        let mut replicas = Self::default();
+        for url in urls {
+            let server = ConnectionTarget::from_url(url)?;
+            for (list, of) in [
+                (&mut replicas.cloud, &primary.cloud),
+                (&mut replicas.usage, &primary.usage),
+            ] {
+                list.push(PoolConfig {
+                    target: server.with_database(of.target.database.clone()),
+                    failover_hosts: Vec::new(),
+                    ..of.clone()
+                });
+            }
+        }
+        Ok(replicas)
+    }
 }
 
 impl DatabaseConfig {
@@ -143,6 +233,7 @@ impl DatabaseConfig {
             cloud: PoolConfig::from_url(cloud_url)?,
             usage: PoolConfig::from_url(usage_url)?,
             column_encryptor: None,
+            replicas: ReplicaConfig::default(),
         })
     }
 
@@ -159,6 +250,7 @@ impl DatabaseConfig {
             cloud: PoolConfig::new(cloud),
             usage: PoolConfig::new(usage),
             column_encryptor: None,
+            replicas: ReplicaConfig::default(),
         }
     }
 
@@ -245,12 +337,55 @@ impl DatabaseConfig {
             .secret("db.cloud.encrypt.secret")?
             .filter(|s| !s.is_empty())
             .map(|secret| Encryptor::new(secret, values.version));
+        let mut cloud = pool_from_properties(&values, "db.cloud", "cloud")?;
+        let mut usage = pool_from_properties(&values, "db.usage", "cloud_usage")?;
+        let mut replicas = ReplicaConfig::default();
+        if props.get("db.ha.enabled").map(str::trim) == Some("true") {
+            for (pool, prefix, list) in [
+                (&mut cloud, "db.cloud", &mut replicas.cloud),
+                (&mut usage, "db.usage", &mut replicas.usage),
+            ] {
+                let hosts = replica_hosts(props, prefix, pool.target.port)?;
+                // CloudStack's JDBC URL lists the replicas after the primary: failover targets.
+                pool.failover_hosts = hosts.clone();
+                for (host, port) in hosts {
+                    list.push(PoolConfig {
+                        target: ConnectionTarget {
+                            host,
+                            port,
+                            ..pool.target.clone()
+                        },
+                        failover_hosts: Vec::new(),
+                        ..pool.clone()
+                    });
+                }
+            }
+        }
         Ok(Self {
-            cloud: pool_from_properties(&values, "db.cloud", "cloud")?,
-            usage: pool_from_properties(&values, "db.usage", "cloud_usage")?,
+            cloud,
+            usage,
             column_encryptor,
+            replicas,
         })
     }
+}
+
+/// `<prefix>.replicas`: comma-separated `host` or `host:port` (default: the primary's port).
+fn replica_hosts(props: &DbProperties, prefix: &str, port: u16) -> Result<Vec<(String, u16)>> {
+    let Some(list) = props.get(&format!("{prefix}.replicas")) else {
+        return Ok(Vec::new());
+    };
+    list.split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(|entry| match entry.rsplit_once(':') {
+            Some((host, p)) if !host.contains(':') => p
+                .parse::<u16>()
+                .map(|p| (host.to_owned(), p))
+                .map_err(|_| Error::Config(format!("{prefix}.replicas: bad port in `{entry}`"))),
+            _ => Ok((entry.to_owned(), port)),
+        })
+        .collect()
 }
 
 /// The encryptor version configured in `db.cloud.encryptor.version` (`None`: try V2, then V1).

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{DatabaseConfig, DbPool};
+use super::{DatabaseConfig, DbPool, ReadRouter, ReadYourWrites};
 use crate::Result;
 use crate::crypto::Encryptor;
 use crate::migrations::{self, MigrationReport, Schema};
@@ -26,6 +26,8 @@ pub struct Database {
     cloud: DbPool,
     usage: DbPool,
     sequences: DbPool,
+    cloud_reads: ReadRouter,
+    usage_reads: ReadRouter,
     column_encryptor: Option<Encryptor>,
 }
 
@@ -38,8 +40,12 @@ impl Database {
         sequences.pool.max_size = sequences.pool.max_size.clamp(1, 4);
         sequences.pool.min_idle = Some(0);
         let cloud = DbPool::connect(&config.cloud)?;
+        let usage = DbPool::connect(&config.usage)?;
+        let r = &config.replicas;
         Ok(Self {
-            usage: DbPool::connect(&config.usage)?,
+            cloud_reads: ReadRouter::new(cloud.clone(), &r.cloud, r.max_lag, r.recheck_after)?,
+            usage_reads: ReadRouter::new(usage.clone(), &r.usage, r.max_lag, r.recheck_after)?,
+            usage,
             // Same target and credentials as `cloud`, which was just checked.
             sequences: DbPool::connect_verified(&sequences)?,
             cloud,
@@ -82,6 +88,43 @@ impl Database {
     /// The encryptor of encrypted columns (`db.cloud.encrypt.secret`), when configured.
     pub fn column_encryptor(&self) -> Option<&Encryptor> {
         self.column_encryptor.as_ref()
+    }
+
+    /// Reads of the `cloud` database that may be up to the configured lag behind (lists,
+    /// reports): a healthy read replica, or the primary (see `docs/scaling.md`).
+    ///
+    /// ```no_run
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// let zones = db.cloud_reads().run(|c| cloudstack_db::compute::list_zones(c))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn cloud_reads(&self) -> &ReadRouter {
+        &self.cloud_reads
+    }
+
+    /// Reads of the `cloud_usage` database that may be behind (usage records, billing
+    /// reports): a healthy read replica, or the primary.
+    ///
+    /// ```no_run
+    /// # fn demo(db: &cloudstack_db::Database) {
+    /// assert_eq!(db.usage_reads().replica_count(), 0);
+    /// # }
+    /// ```
+    pub fn usage_reads(&self) -> &ReadRouter {
+        &self.usage_reads
+    }
+
+    /// A session of writes and reads on the `cloud` database that always sees its own writes,
+    /// reading from replicas once they have them.
+    ///
+    /// ```no_run
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// let mut session = db.read_your_writes();
+    /// let zones = session.read(|c| cloudstack_db::compute::list_zones(c))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn read_your_writes(&self) -> ReadYourWrites {
+        ReadYourWrites::new(self.cloud_reads.clone())
     }
 
     /// Applies the pending migrations of both databases and says which ran; a fresh install also

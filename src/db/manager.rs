@@ -2,7 +2,7 @@
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use diesel::connection::SimpleConnection;
@@ -25,7 +25,10 @@ use crate::{Error, Result, Secret};
 /// # Ok::<(), cloudstack_db::Error>(())
 /// ```
 pub struct MysqlManager {
-    url: Secret,
+    /// The primary's URL, then the failover hosts'.
+    urls: Vec<Secret>,
+    /// Index in `urls` of the server new connections go to first.
+    current: Arc<AtomicUsize>,
     session_sql: String,
     session: SessionSettings,
     losses: Arc<AtomicU64>,
@@ -43,11 +46,20 @@ impl MysqlManager {
     /// A manager for the configured target and session settings.
     pub fn new(config: &PoolConfig) -> Result<Self> {
         Ok(Self {
-            url: config.target.diesel_url(),
+            urls: config.targets().iter().map(|t| t.diesel_url()).collect(),
+            current: Arc::new(AtomicUsize::new(0)),
             session_sql: config.session.statements()?,
             session: config.session.clone(),
             losses: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// The handle the pool uses to move new connections off a server.
+    pub(crate) fn failover(&self) -> Failover {
+        Failover {
+            current: self.current.clone(),
+            servers: self.urls.len(),
+        }
     }
 
     /// How many dead connections calls have found so far (shared with the pool).
@@ -66,6 +78,8 @@ pub struct ManagedConnection {
     alive_at_loss: u64,
     /// When it last went back to the pool.
     idle_since: Instant,
+    /// Which of the manager's servers it is connected to.
+    server: usize,
 }
 
 impl ManagedConnection {
@@ -83,6 +97,11 @@ impl ManagedConnection {
     /// Records a successful ping (or use) at loss count `losses`.
     pub(crate) fn confirm_alive(&mut self, losses: u64) {
         self.alive_at_loss = losses;
+    }
+
+    /// Which of the pool's servers (0: the primary, then the failover hosts) it is connected to.
+    pub fn server_index(&self) -> usize {
+        self.server
     }
 
     /// Records that it went back to the pool now.
@@ -108,24 +127,96 @@ impl r2d2::ManageConnection for MysqlManager {
     type Connection = ManagedConnection;
     type Error = Error;
 
+    /// Opens a connection on the current server; when it cannot be reached, on the next ones in
+    /// order (the first that answers becomes the current one).
     fn connect(&self) -> Result<ManagedConnection> {
-        let mut conn = MysqlConnection::establish(self.url.expose())?;
+        let first = self.current.load(Ordering::SeqCst);
+        let mut last_error = None;
+        for step in 0..self.urls.len() {
+            let server = (first + step) % self.urls.len();
+            match self.connect_to(server) {
+                Ok(conn) => {
+                    if server != first {
+                        self.move_past_to(first, server);
+                    }
+                    return Ok(conn);
+                }
+                Err(err) => {
+                    if self.urls.len() > 1 {
+                        tracing::warn!(server, %err, "database server unreachable");
+                    }
+                    last_error = Some(err);
+                }
+            }
+        }
+        Err(last_error.unwrap_or_else(|| Error::Config("no database server configured".into())))
+    }
+
+    fn is_valid(&self, conn: &mut ManagedConnection) -> Result<()> {
+        // Also retires connections left on a server the pool has failed over from.
+        if conn.server != self.current.load(Ordering::SeqCst) {
+            return Err(Error::Config("connection to a server the pool failed over from".into()));
+        }
+        conn.conn.ping().map_err(Error::from)
+    }
+
+    fn has_broken(&self, conn: &mut ManagedConnection) -> bool {
+        conn.lost || conn.server != self.current.load(Ordering::SeqCst) || conn.conn.is_broken()
+    }
+}
+
+impl MysqlManager {
+    fn connect_to(&self, server: usize) -> Result<ManagedConnection> {
+        let mut conn = MysqlConnection::establish(self.urls[server].expose())?;
         conn.batch_execute(&self.session_sql)?;
-        tracing::debug!("opened a database connection");
+        tracing::debug!(server, "opened a database connection");
         Ok(ManagedConnection {
             conn,
             lost: false,
             alive_at_loss: self.losses.load(Ordering::SeqCst),
             idle_since: Instant::now(),
+            server,
         })
     }
 
-    fn is_valid(&self, conn: &mut ManagedConnection) -> Result<()> {
-        conn.conn.ping().map_err(Error::from)
+    fn move_past_to(&self, from: usize, to: usize) {
+        if self
+            .current
+            .compare_exchange(from, to, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            tracing::warn!(from, to, "database failover: connected to the next server");
+        }
+    }
+}
+
+/// Which server of a pool's list new connections go to.
+#[derive(Debug, Clone)]
+pub(crate) struct Failover {
+    current: Arc<AtomicUsize>,
+    servers: usize,
+}
+
+impl Failover {
+    /// Makes new connections avoid server `index` (found read-only): they try the next server
+    /// in the list first. Does nothing with a single server, or when another caller moved on.
+    pub(crate) fn move_past(&self, index: usize) {
+        if self.servers < 2 {
+            return;
+        }
+        let next = (index + 1) % self.servers;
+        if self
+            .current
+            .compare_exchange(index, next, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            tracing::warn!(from = index, to = next, "database failover: the server refuses writes, new connections go to the next one");
+        }
     }
 
-    fn has_broken(&self, conn: &mut ManagedConnection) -> bool {
-        conn.lost || conn.conn.is_broken()
+    /// Whether the pool has more than one server to go to.
+    pub(crate) fn has_alternatives(&self) -> bool {
+        self.servers > 1
     }
 }
 

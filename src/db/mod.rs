@@ -5,6 +5,7 @@ mod database;
 mod manager;
 mod pool;
 mod properties;
+mod replicas;
 mod retry;
 mod server;
 mod session;
@@ -12,12 +13,13 @@ mod target;
 
 pub use config::{
     CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig,
-    PoolSettings, management_key,
+    PoolSettings, ReplicaConfig, management_key,
 };
 pub use database::Database;
 pub use manager::{ManagedConnection, MysqlManager};
 pub use pool::{DbPool, PooledConnection};
 pub use properties::DbProperties;
+pub use replicas::{ReadRouter, ReadTarget, ReadYourWrites};
 pub use retry::{RetryPolicy, in_transaction, transaction, transaction_with_retry};
 pub use server::{ServerFlavor, ServerInfo};
 pub use session::{CLOUDSTACK_SQL_MODE, IsolationLevel, SessionSettings, SessionSnapshot};

@@ -9,7 +9,7 @@ use diesel::MysqlConnection;
 use r2d2::ManageConnection;
 use scheduled_thread_pool::ScheduledThreadPool;
 
-use super::manager::TracingErrorHandler;
+use super::manager::{Failover, TracingErrorHandler};
 use super::{ConnectionTarget, MysqlManager, PoolConfig, RetryPolicy};
 use crate::{Error, Result};
 
@@ -30,6 +30,7 @@ pub struct DbPool {
     /// Dead connections found by calls so far; connections older than the last one are pinged.
     losses: Arc<AtomicU64>,
     validate_idle_after: Option<Duration>,
+    failover: Failover,
 }
 
 impl std::fmt::Debug for DbPool {
@@ -74,6 +75,7 @@ impl DbPool {
     fn build(config: &PoolConfig, manager: MysqlManager) -> Self {
         let settings = &config.pool;
         let losses = manager.losses();
+        let failover = manager.failover();
         let pool = r2d2::Pool::builder()
             .max_size(settings.max_size.max(1))
             .min_idle(settings.min_idle.map(|m| m.min(settings.max_size)))
@@ -89,6 +91,7 @@ impl DbPool {
             target: Arc::new(config.target.clone()),
             losses,
             validate_idle_after: settings.validate_idle_after,
+            failover,
         }
     }
 
@@ -174,8 +177,10 @@ impl DbPool {
     /// connection where needed, whenever it certainly did not commit (see
     /// [`Error::certainly_not_committed`]): deadlocks and the other retryable aborts, a
     /// connection lost before COMMIT (a server restart, a `KILL`), a connection that could not
-    /// be opened. A connection lost during COMMIT is [`Error::CommitUnknown`] and is never
-    /// retried. At most `policy.max_attempts` attempts, with backoff between them.
+    /// be opened, and — when the pool has failover hosts — a server that refused the write as
+    /// read-only (error 1290: new connections then go to the next server). A connection lost
+    /// during COMMIT is [`Error::CommitUnknown`] and is never retried. At most
+    /// `policy.max_attempts` attempts, with backoff between them.
     ///
     /// ```no_run
     /// # use diesel::RunQueryDsl;
@@ -195,11 +200,22 @@ impl DbPool {
     ) -> Result<T> {
         let mut attempt = 1;
         loop {
-            let result = self
-                .get()
-                .and_then(|mut conn| conn.run(|c| super::transaction(c, &mut f)));
+            let result = self.get().and_then(|mut conn| {
+                let result = conn.run(|c| super::transaction(c, &mut f));
+                if matches!(&result, Err(e) if e.is_read_only_server()) {
+                    // A demoted primary (or a replica in the writer list): never write here
+                    // again; new connections try the next server.
+                    conn.mark_lost();
+                    self.failover.move_past(conn.conn.server_index());
+                }
+                result
+            });
             match result {
-                Err(err) if err.certainly_not_committed() && attempt < policy.max_attempts => {
+                Err(err)
+                    if (err.certainly_not_committed()
+                        || (err.is_read_only_server() && self.failover.has_alternatives()))
+                        && attempt < policy.max_attempts =>
+                {
                     let delay = policy.delay_before(attempt);
                     tracing::debug!(%err, attempt, ?delay, "running the whole transaction again");
                     std::thread::sleep(delay);
@@ -208,6 +224,17 @@ impl DbPool {
                 other => return other,
             }
         }
+    }
+
+    /// How long a caller waits for a free connection before [`Error::PoolTimeout`].
+    ///
+    /// ```no_run
+    /// # fn demo(pool: &cloudstack_db::db::DbPool) {
+    /// assert!(pool.connection_timeout() > std::time::Duration::ZERO);
+    /// # }
+    /// ```
+    pub fn connection_timeout(&self) -> Duration {
+        self.pool.connection_timeout()
     }
 
     /// The most connections this pool opens.

@@ -220,6 +220,20 @@ impl Error {
         )
     }
 
+    /// Whether the *server* refused a write because it is read-only (error 1290: a replica, or a
+    /// demoted primary) — not a transaction the caller started READ ONLY (1792).
+    ///
+    /// ```
+    /// use cloudstack_db::Error;
+    /// let replica = Error::ReadOnly { message: "The MariaDB server is running with the --read-only option so it cannot execute this statement".into() };
+    /// assert!(replica.is_read_only_server());
+    /// let txn = Error::ReadOnly { message: "Cannot execute statement in a READ ONLY transaction".into() };
+    /// assert!(!txn.is_read_only_server());
+    /// ```
+    pub fn is_read_only_server(&self) -> bool {
+        matches!(self, Error::ReadOnly { message } if message.contains("read-only option"))
+    }
+
     /// Whether the work certainly did not take effect and may run again on a new connection:
     /// retryable aborts, a connection lost before COMMIT, and a connection that could not be
     /// opened. Never [`Error::CommitUnknown`].

@@ -235,6 +235,7 @@ fn config_for(
             TEST_DATABASE_SECRET,
             Some(crate::crypto::EncryptorVersion::V2),
         )),
+        replicas: crate::db::ReplicaConfig::default(),
     }
 }
 
