@@ -204,7 +204,15 @@ impl ReplicaConfig {
     pub fn from_urls(primary: &DatabaseConfig, urls: &[&str]) -> Result<Self> {
         let mut replicas = Self::default();
         for url in urls {
-            let server = ConnectionTarget::from_url(url)?;
+            // The URL names a server; a database in it is ignored (the primary's are used).
+            let authority_only = url
+                .split_once("://")
+                .is_some_and(|(_, rest)| !rest.contains('/'));
+            let server = if authority_only {
+                ConnectionTarget::from_url(&format!("{url}/{}", primary.cloud.target.database))?
+            } else {
+                ConnectionTarget::from_url(url)?
+            };
             for (list, of) in [
                 (&mut replicas.cloud, &primary.cloud),
                 (&mut replicas.usage, &primary.usage),

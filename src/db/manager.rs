@@ -155,7 +155,9 @@ impl r2d2::ManageConnection for MysqlManager {
     fn is_valid(&self, conn: &mut ManagedConnection) -> Result<()> {
         // Also retires connections left on a server the pool has failed over from.
         if conn.server != self.current.load(Ordering::SeqCst) {
-            return Err(Error::Config("connection to a server the pool failed over from".into()));
+            return Err(Error::Config(
+                "connection to a server the pool failed over from".into(),
+            ));
         }
         conn.conn.ping().map_err(Error::from)
     }
@@ -210,7 +212,11 @@ impl Failover {
             .compare_exchange(index, next, Ordering::SeqCst, Ordering::SeqCst)
             .is_ok()
         {
-            tracing::warn!(from = index, to = next, "database failover: the server refuses writes, new connections go to the next one");
+            tracing::warn!(
+                from = index,
+                to = next,
+                "database failover: the server refuses writes, new connections go to the next one"
+            );
         }
     }
 

@@ -154,7 +154,9 @@ impl ReadRouter {
                 Err(err) => return Err(err),
             }
         }
-        self.primary.run(f).map(|value| (value, ReadTarget::Primary))
+        self.primary
+            .run(f)
+            .map(|value| (value, ReadTarget::Primary))
     }
 
     /// Whether replica `index` may serve reads now (checked at most every `recheck_after`).
@@ -178,7 +180,12 @@ impl ReadRouter {
     /// # }
     /// ```
     pub fn skip_reason(&self, index: usize) -> Option<String> {
-        let health = self.replicas.get(index)?.health.lock().expect("replica health");
+        let health = self
+            .replicas
+            .get(index)?
+            .health
+            .lock()
+            .expect("replica health");
         (health.checked.is_some() && !health.usable).then(|| health.why.clone())
     }
 

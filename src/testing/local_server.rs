@@ -96,6 +96,7 @@ impl LocalServer {
             .join(format!("{}-{n}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("data")).map_err(io)?;
+        fs::create_dir_all(dir.join("tmp")).map_err(io)?;
         let port = free_port()?;
         let server = Self {
             dir,
@@ -103,6 +104,7 @@ impl LocalServer {
             child: None,
         };
         server.write_config(options)?;
+        server.chown()?;
         if install {
             server.install()?;
         }
@@ -221,6 +223,7 @@ impl LocalServer {
         let mut cnf = format!(
             "[mariadbd]\ndatadir={dir}/data\nport={port}\nbind-address=127.0.0.1\n\
              socket={dir}/mysqld.sock\npid-file={dir}/mysqld.pid\nlog-error={dir}/error.log\n\
+             tmpdir={dir}/tmp\n\
              innodb_buffer_pool_size=64M\ninnodb_log_file_size=16M\nperformance_schema=OFF\n\
              skip-name-resolve\nmax_connections=300\ncharacter-set-server=utf8mb3\n\
              collation-server=utf8mb3_general_ci\n",
@@ -244,7 +247,9 @@ impl LocalServer {
             .arg("--no-defaults")
             .arg("--auth-root-authentication-method=normal")
             .arg("--skip-test-db")
-            .arg(format!("--datadir={}/data", self.dir.display()));
+            .arg(format!("--datadir={}/data", self.dir.display()))
+            // Concurrent installs with the default /tmp collide on temporary table names.
+            .arg(format!("--tmpdir={}/tmp", self.dir.display()));
         if running_as_root() {
             command.arg("--user=mysql");
         }
