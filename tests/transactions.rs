@@ -246,3 +246,54 @@ fn retry_counts_attempts_and_stops_on_other_errors() {
     assert!(matches!(result, Err(Error::NotFound)));
     assert_eq!(calls, 1);
 }
+
+/// A deadlock victim whose code handles the error inside the transaction and carries on: the
+/// server already rolled back its writes and ended the transaction, so "committing" would keep
+/// only what came after. The crate does not report that as committed: the victim gets
+/// `Retryable` (on Galera the same happens to a transaction aborted while idle: its next
+/// statement, whatever it is, gets 1213). What ran after the swallowed error ran outside any
+/// transaction and stays — which is why the crate's own code never takes an error for
+/// "not found" (`repo::exists`).
+#[test]
+fn a_transaction_that_swallowed_a_deadlock_is_not_reported_committed() {
+    let test = common::fresh();
+    let pool = test.database().cloud().clone();
+    pool.run(common::create_scratch_table).unwrap();
+
+    let both_hold_first_lock = Arc::new(Barrier::new(2));
+    let run = |first: u32, second: u32, who: &'static str| {
+        let pool = pool.clone();
+        let barrier = both_hold_first_lock.clone();
+        std::thread::spawn(move || {
+            pool.transaction_with_retry(&RetryPolicy::attempts(1), |c| {
+                c.batch_execute(&format!("UPDATE t SET v = v + 1 WHERE id = {first}"))?;
+                barrier.wait();
+                // Careless code: the error of this statement is ignored.
+                let _ = c.batch_execute(&format!("UPDATE t SET v = v + 1 WHERE id = {second}"));
+                Ok(who)
+            })
+        })
+    };
+    let a = run(1, 2, "a");
+    let b = run(2, 1, "b");
+    let results = [a.join().unwrap(), b.join().unwrap()];
+    let committed: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().copied())
+        .collect();
+    assert_eq!(committed.len(), 1, "{results:?}");
+    let refused: Vec<&Error> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(
+        matches!(refused[..], [Error::Retryable { .. }]),
+        "the victim is told it did not commit: {refused:?}"
+    );
+    pool.run(|c| {
+        assert_eq!(
+            count(c, "SELECT SUM(v) FROM t")?,
+            2,
+            "only the survivor's two updates"
+        );
+        Ok(())
+    })
+    .unwrap();
+}

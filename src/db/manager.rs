@@ -171,6 +171,7 @@ impl MysqlManager {
     fn connect_to(&self, server: usize) -> Result<ManagedConnection> {
         let mut conn = MysqlConnection::establish(self.urls[server].expose())?;
         conn.batch_execute(&self.session_sql)?;
+        conn.set_instrumentation(super::AbortWatch::default());
         tracing::debug!(server, "opened a database connection");
         Ok(ManagedConnection {
             conn,

@@ -1,5 +1,6 @@
 //! The connection layer: configuration, the two pools, session settings and transactions.
 
+mod abort_watch;
 mod config;
 mod database;
 mod manager;
@@ -11,6 +12,7 @@ mod server;
 mod session;
 mod target;
 
+pub use abort_watch::AbortWatch;
 pub use config::{
     CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig,
     PoolSettings, ReplicaConfig, management_key,

@@ -94,9 +94,23 @@ where
     if in_transaction(conn) {
         return conn.transaction(f);
     }
+    if let Some(watch) = super::abort_watch::watch(conn) {
+        watch.reset();
+    }
     let mut body_succeeded = false;
     let result = conn.transaction(|conn| {
         let value = f(conn)?;
+        if super::abort_watch::watch(conn).is_some_and(|w| w.saw_abort()) {
+            // The server already rolled this transaction back; a COMMIT now would "succeed"
+            // with nothing in it (Galera) — see `AbortWatch`.
+            return Err(Error::Retryable {
+                reason: crate::RetryReason::Deadlock,
+                message:
+                    "the server aborted this transaction and the error was handled inside it; \
+                          it was not committed"
+                        .into(),
+            });
+        }
         body_succeeded = true;
         Ok(value)
     });

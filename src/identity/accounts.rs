@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::{Account, AccountState, AccountType, NewAccount};
 use crate::db::transaction;
+use crate::repo::exists;
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::account;
 use crate::types::{AccountId, DomainId, RoleId};
@@ -44,7 +45,7 @@ pub fn create(
         ));
     }
     transaction(conn, |conn| {
-        if find_by_name(conn, domain, name).is_ok() {
+        if exists(find_by_name(conn, domain, name))? {
             return Err(Error::Duplicate {
                 key: "account_name".into(),
             });

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::password::{hash_password, verify_password};
 use super::{Account, AccountState, NewUser, User, UserSource};
 use crate::db::transaction;
+use crate::repo::exists;
 use crate::repo::{last_insert_id, now};
 use crate::schema::cloud::{account, user};
 use crate::types::{AccountId, DomainId, UserId};
@@ -53,7 +54,7 @@ pub fn create(conn: &mut MysqlConnection, spec: &UserSpec) -> Result<User> {
             .select(Account::as_select())
             .first(conn)?;
         if let Some(domain) = owner.domain_id {
-            if find_by_username(conn, domain, &spec.username).is_ok() {
+            if exists(find_by_username(conn, domain, &spec.username))? {
                 return Err(Error::Duplicate {
                     key: "username".into(),
                 });

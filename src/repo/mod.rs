@@ -22,6 +22,24 @@ thread_local! {
     static FIXED_NOW: std::cell::Cell<Option<DateTime<Utc>>> = const { std::cell::Cell::new(None) };
 }
 
+/// Whether a lookup found its row: `Ok(true)`, `Ok(false)` for [`crate::Error::NotFound`], and
+/// every other error passed on. Inside a transaction an error must never be taken for "not
+/// found": after a deadlock the server has already ended the transaction.
+///
+/// ```
+/// use cloudstack_db::{repo::exists, Error};
+/// assert_eq!(exists(Ok::<_, Error>(1)).unwrap(), true);
+/// assert_eq!(exists::<i32>(Err(Error::NotFound)).unwrap(), false);
+/// assert!(exists::<i32>(Err(Error::Config("x".into()))).is_err());
+/// ```
+pub fn exists<T>(lookup: crate::Result<T>) -> crate::Result<bool> {
+    match lookup {
+        Ok(_) => Ok(true),
+        Err(crate::Error::NotFound) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 /// Now, in UTC, to the second (what a `datetime` column stores) — or the instant
 /// [`with_clock_at`] set on this thread.
 ///
