@@ -70,6 +70,11 @@ fn retry_reason(message: &str) -> Option<RetryReason> {
     if message.starts_with("WSREP detected deadlock/conflict") {
         return Some(RetryReason::GaleraConflict);
     }
+    // 1305 for a savepoint Diesel itself created: the server rolled back the whole transaction
+    // (a deadlock or a Galera abort noticed by the savepoint statement)
+    if message.starts_with("SAVEPOINT diesel_savepoint_") && message.ends_with("does not exist") {
+        return Some(RetryReason::Deadlock);
+    }
     // 1047 ER_UNKNOWN_COM_ERROR as used by wsrep while the node is not synced
     if message.starts_with("WSREP has not yet prepared node for application use") {
         return Some(RetryReason::NodeNotReady);
@@ -198,6 +203,11 @@ mod tests {
                 "WSREP has not yet prepared node for application use",
                 "Retryable(NodeNotReady)",
             ),
+            (
+                "SAVEPOINT diesel_savepoint_1 does not exist",
+                "Retryable(Deadlock)",
+            ),
+            ("SAVEPOINT mine does not exist", "Database"),
             ("MySQL server has gone away", "ConnectionLost"),
             ("Server has gone away", "ConnectionLost"),
             (

@@ -8,3 +8,4 @@ mod common;
 mod replication;
 
 pub use common::log_to_file;
+mod galera;
