@@ -233,12 +233,7 @@ impl LocalServer {
             cnf.push_str(option);
             cnf.push('\n');
         }
-        fs::write(self.dir.join("my.cnf"), cnf).map_err(io)?;
-        fs::write(
-            self.dir.join("owner"),
-            std::process::id().to_string().as_bytes(),
-        )
-        .map_err(io)
+        fs::write(self.dir.join("my.cnf"), cnf).map_err(io)
     }
 
     fn install(&self) -> Result<()> {
@@ -320,11 +315,16 @@ fn sweep_orphans() {
     };
     for entry in entries.flatten() {
         let dir = entry.path();
-        let owner = fs::read_to_string(dir.join("owner")).unwrap_or_default();
+        // Directories are named `<pid of the test process>-<n>`.
+        let owner = entry
+            .file_name()
+            .to_string_lossy()
+            .split('-')
+            .next()
+            .map(str::to_owned);
         let owner_alive = owner
-            .trim()
-            .parse::<u32>()
-            .is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            .and_then(|o| o.parse::<u32>().ok())
+            .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
         if owner_alive {
             continue;
         }
