@@ -356,6 +356,9 @@ pub fn find_by_uuid(conn: &mut MysqlConnection, uuid: uuid::Uuid) -> Result<User
 }
 
 /// A page of VMs matching `filter`, in id order, continued from the request's cursor.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list(
     conn: &mut MysqlConnection,
     filter: &VmFilter,

@@ -59,6 +59,9 @@ pub fn find_zone_by_name(conn: &mut MysqlConnection, name: &str) -> Result<DataC
 }
 
 /// Every live zone, by id.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_zones(conn: &mut MysqlConnection) -> Result<Vec<DataCenter>> {
     Ok(data_center::table
         .filter(data_center::removed.is_null())
@@ -121,6 +124,9 @@ pub fn find_service_offering_by_name(
 }
 
 /// Every live compute offering, by id.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_service_offerings(conn: &mut MysqlConnection) -> Result<Vec<ServiceOffering>> {
     Ok(service_offering::table
         .filter(service_offering::removed.is_null())

@@ -238,7 +238,7 @@ impl ReadRouter {
             Err(err) => (false, err.to_string()),
         };
         let mut health = replica.health.lock().expect("replica health");
-        if health.usable != usable {
+        if health.usable != usable || health.checked.is_none() {
             if usable {
                 tracing::info!(replica = index, "read replica usable again");
             } else {

@@ -208,6 +208,9 @@ pub struct EventFilter {
 }
 
 /// A page of events matching `filter`, in id order.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list(
     conn: &mut MysqlConnection,
     filter: &EventFilter,

@@ -93,6 +93,9 @@ pub fn find_by_name(conn: &mut MysqlConnection, domain: DomainId, name: &str) ->
 }
 
 /// A page of live accounts of a domain (all domains when `None`), in id order.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list(
     conn: &mut MysqlConnection,
     domain: Option<DomainId>,

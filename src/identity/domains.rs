@@ -123,6 +123,9 @@ fn like_prefix(text: &str) -> String {
 }
 
 /// The live domains under `id`, itself included, ordered by path.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_subtree(conn: &mut MysqlConnection, id: DomainId) -> Result<Vec<Domain>> {
     let top = find(conn, id)?;
     Ok(domain::table

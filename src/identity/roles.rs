@@ -67,6 +67,9 @@ pub fn find_role(conn: &mut MysqlConnection, id: RoleId) -> Result<Role> {
 }
 
 /// Every live role, by id.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_roles(conn: &mut MysqlConnection) -> Result<Vec<Role>> {
     Ok(roles::table
         .filter(roles::removed.is_null())
@@ -120,6 +123,9 @@ pub fn add_rule(
 }
 
 /// A role's rules in evaluation order.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_rules(conn: &mut MysqlConnection, role: RoleId) -> Result<Vec<RolePermission>> {
     Ok(role_permissions::table
         .filter(role_permissions::role_id.eq(role))

@@ -248,6 +248,9 @@ pub struct JobFilter {
 }
 
 /// A page of jobs (finished ones included), in id order.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list(
     conn: &mut MysqlConnection,
     filter: &JobFilter,

@@ -201,6 +201,9 @@ pub struct NetworkFilter {
 }
 
 /// A page of live networks matching `filter`, in id order.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list(
     conn: &mut MysqlConnection,
     filter: &NetworkFilter,

@@ -446,6 +446,9 @@ pub struct IpFilter {
 }
 
 /// A page of live address rows matching `filter`, in id order.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list(
     conn: &mut MysqlConnection,
     filter: &IpFilter,
@@ -487,6 +490,9 @@ pub fn list(
 }
 
 /// The live ranges of a zone.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_ranges(conn: &mut MysqlConnection, zone: ZoneId) -> Result<Vec<Vlan>> {
     live_ranges(conn, zone)
 }

@@ -77,6 +77,9 @@ pub fn find_template_by_unique_name(
 }
 
 /// Live templates matching `filter`, by id.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_templates(
     conn: &mut MysqlConnection,
     filter: &TemplateFilter,
@@ -211,6 +214,9 @@ pub fn find_disk_offering_by_name(conn: &mut MysqlConnection, name: &str) -> Res
 }
 
 /// Every live disk offering, by id.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_disk_offerings(conn: &mut MysqlConnection) -> Result<Vec<DiskOffering>> {
     Ok(disk_offering::table
         .filter(disk_offering::removed.is_null())

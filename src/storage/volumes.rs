@@ -240,6 +240,9 @@ pub fn find_by_uuid(conn: &mut MysqlConnection, uuid: uuid::Uuid) -> Result<Volu
 }
 
 /// The live volumes attached to a VM, by device number.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_for_vm(conn: &mut MysqlConnection, vm: VmId) -> Result<Vec<Volume>> {
     Ok(volumes::table
         .filter(volumes::instance_id.eq(vm))
@@ -250,6 +253,9 @@ pub fn list_for_vm(conn: &mut MysqlConnection, vm: VmId) -> Result<Vec<Volume>> 
 }
 
 /// A page of volumes matching `filter`, in id order.
+///
+/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list(
     conn: &mut MysqlConnection,
     filter: &VolumeFilter,

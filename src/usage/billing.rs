@@ -108,6 +108,9 @@ impl RecordFilter {
 /// for r in &page.items { println!("{} {}", r.description, r.usage_display); }
 /// # Ok(()) }
 /// ```
+///
+/// May read from a replica: run it on [`crate::Database::usage_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn list_records(
     conn: &mut MysqlConnection,
     filter: &RecordFilter,
@@ -158,6 +161,9 @@ pub struct UsageTotal {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// May read from a replica: run it on [`crate::Database::usage_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn totals_by_account(
     conn: &mut MysqlConnection,
     filter: &RecordFilter,
@@ -197,6 +203,9 @@ type ResourceTotalRow = (u64, Option<UsageType>, Option<u64>, i64, Option<f64>);
 /// let per_vm = totals_by_resource(conn, &RecordFilter::account(AccountId(5)))?;
 /// # Ok(()) }
 /// ```
+///
+/// May read from a replica: run it on [`crate::Database::usage_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn totals_by_resource(
     conn: &mut MysqlConnection,
     filter: &RecordFilter,

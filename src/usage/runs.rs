@@ -31,6 +31,9 @@ pub enum PeriodStatus {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// May read from a replica: run it on [`crate::Database::usage_reads`] when data a few
+/// seconds old will do (see `docs/scaling.md`).
 pub fn period_status(conn: &mut MysqlConnection, period: &UsagePeriod) -> Result<PeriodStatus> {
     let jobs: Vec<UsageJob> = usage_job::table
         .filter(usage_job::success.eq(1))

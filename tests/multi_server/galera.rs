@@ -487,17 +487,26 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
         still_allocated <= unknown,
         "{still_allocated} addresses still allocated"
     );
-    // The other survivor has the same rows.
-    let mut other =
-        MysqlConnection::establish(&format!("mysql://root@127.0.0.1:{}/cloud", ports[1])).unwrap();
-    other
-        .batch_execute("SET SESSION wsrep_sync_wait = 1")
-        .unwrap();
+    // The other survivor has the same rows, read through a pool whose sessions wait for the
+    // cluster to catch up (`wsrep_sync_wait=1`, as a session that needs its writes everywhere).
+    let mut causal = root.clone();
+    causal.cloud.target.port = ports[1];
+    causal
+        .cloud
+        .session
+        .extra_variables
+        .push(("wsrep_sync_wait".into(), "1".into()));
+    let survivor = Database::connect(&causal).unwrap();
+    let other = &mut *survivor.cloud().get().unwrap();
+    assert_eq!(
+        count(other, "SELECT CAST(@@session.wsrep_sync_wait AS SIGNED)").unwrap(),
+        1
+    );
     for table in ["event", "vm_instance", "async_job", "usage_event"] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         assert_eq!(
             count(conn, &sql).unwrap(),
-            count(&mut other, &sql).unwrap(),
+            count(other, &sql).unwrap(),
             "{table}"
         );
     }
