@@ -609,6 +609,53 @@ fn session_variables(text: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn db_ha_keys_give_failover_hosts_and_read_replicas() {
+        let base = "db.cloud.username=cloud\ndb.cloud.host=db1\ndb.cloud.port=3307\n\
+                    db.usage.username=cloud\ndb.usage.host=db1\n\
+                    db.cloud.replicas=db2, db3:3310\ndb.usage.replicas=db4\n";
+        let off = DatabaseConfig::from_db_properties(&DbProperties::parse(base)).unwrap();
+        assert!(off.cloud.failover_hosts.is_empty() && off.replicas.cloud.is_empty());
+
+        let on = DatabaseConfig::from_db_properties(&DbProperties::parse(&format!(
+            "{base}db.ha.enabled=true\n"
+        )))
+        .unwrap();
+        assert_eq!(
+            on.cloud.failover_hosts,
+            [("db2".to_owned(), 3307), ("db3".to_owned(), 3310)]
+        );
+        assert_eq!(on.usage.failover_hosts, [("db4".to_owned(), 3306)]);
+        let replicas: Vec<(String, u16, String)> = on
+            .replicas
+            .cloud
+            .iter()
+            .map(|r| {
+                (
+                    r.target.host.clone(),
+                    r.target.port,
+                    r.target.database.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            replicas,
+            [
+                ("db2".to_owned(), 3307, "cloud".to_owned()),
+                ("db3".to_owned(), 3310, "cloud".to_owned())
+            ]
+        );
+        assert_eq!(on.replicas.usage[0].target.database, "cloud_usage");
+        assert!(
+            on.replicas
+                .cloud
+                .iter()
+                .all(|r| r.failover_hosts.is_empty())
+        );
+        let bad = format!("{base}db.ha.enabled=true\ndb.cloud.replicas=db2:http\n");
+        assert!(DatabaseConfig::from_db_properties(&DbProperties::parse(&bad)).is_err());
+    }
+
     const CLOUDSTACK_TEMPLATE: &str = r"
 # CloudStack database settings
 db.cloud.username=cloud
