@@ -44,15 +44,7 @@ fn allocations(c: &mut Criterion) {
     )
     .unwrap();
     drop(conn);
-    let request = AllocateRequest {
-        zone_id: zone.id,
-        account_id: AccountId(2),
-        domain_id: DomainId(1),
-        vlan_id: None,
-        network_id: None,
-        source_nat: false,
-        is_system: false,
-    };
+    let request = AllocateRequest::for_account(zone.id, AccountId(2), DomainId(1));
     let mut group = c.benchmark_group("public_ip_allocation");
     group
         .sample_size(10)

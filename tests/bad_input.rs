@@ -8,24 +8,11 @@ use cloudstack_db::compute::vms;
 use cloudstack_db::testing::count;
 use proptest::prelude::*;
 
-fn names() -> impl Strategy<Value = String> {
-    prop_oneof![
-        // Printable text with quotes, backslashes and percent signs.
-        "[ -~]{0,40}",
-        // Anything, including NUL, control characters and 4-byte UTF-8.
-        any::<String>().prop_map(|s| s.chars().take(60).collect()),
-        // Too long for varchar(255).
-        "[a-z]{256,300}",
-        // Only whitespace.
-        "[ \t\n]{1,5}",
-    ]
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, rng_seed: common::proptest_seed(), ..ProptestConfig::default() })]
 
     #[test]
-    fn a_vm_name_is_stored_exactly_or_refused_naming_the_column(name in names()) {
+    fn a_vm_name_is_stored_exactly_or_refused_naming_the_column(name in common::hostile_text()) {
         let test = common::fresh();
         let db = test.database();
         let conn = &mut *db.cloud().get().unwrap();

@@ -28,23 +28,13 @@ use diesel::connection::SimpleConnection;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-/// Strings that break naive code: quotes, backslashes, percent signs, NUL, control characters,
-/// 4-byte UTF-8, only whitespace, and more than a varchar(255) holds.
-fn hostile_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[ -~]{0,40}",
-        any::<String>().prop_map(|s| s.chars().take(60).collect()),
-        "[a-z]{250,300}",
-        "[ \t\n]{1,5}",
-        Just("x'); DROP TABLE vm_instance; --".to_owned()),
-        Just("\u{1F600}\u{0}\\%_".to_owned()),
-    ]
-}
-
+/// A runner of `cases` cases. The seed is fixed so CI runs the same cases every time; set
+/// `PROPTEST_RNG_SEED=<n>` to explore other ones.
 fn runner(cases: u32) -> TestRunner {
     TestRunner::new(Config {
         cases,
         failure_persistence: None,
+        rng_seed: common::proptest_seed(),
         ..Config::default()
     })
 }
@@ -114,7 +104,7 @@ fn volume_names_and_sizes_are_stored_exactly_or_refused_naming_the_field() {
     let tables = ["volumes", "usage_event", "sequence"];
     let shared = RefCell::new(db.cloud().get().unwrap());
     runner(40)
-        .run(&(hostile_text(), sizes), |(name, size)| {
+        .run(&(common::hostile_text(), sizes), |(name, size)| {
             let mut guard = shared.borrow_mut();
             let conn: &mut MysqlConnection = &mut guard;
             let before = checksums(conn, &tables);
@@ -161,10 +151,10 @@ fn account_and_user_fields_are_stored_exactly_or_refused_naming_the_field() {
     runner(32)
         .run(
             &(
-                hostile_text(),
-                hostile_text(),
-                proptest::option::of(hostile_text()),
-                proptest::option::of(hostile_text()),
+                common::hostile_text(),
+                common::hostile_text(),
+                proptest::option::of(common::hostile_text()),
+                proptest::option::of(common::hostile_text()),
                 any::<String>(),
             ),
             |(account_name, username, firstname, email, password)| {
@@ -230,60 +220,54 @@ fn job_and_event_text_is_stored_exactly_or_refused_naming_the_field() {
     let tables = ["async_job", "event"];
     let shared = RefCell::new(db.cloud().get().unwrap());
     runner(32)
-        .run(&(hostile_text(), hostile_text()), |(cmd, text)| {
-            let mut guard = shared.borrow_mut();
-            let conn: &mut MysqlConnection = &mut guard;
-            let before = checksums(conn, &tables);
-            let spec = JobSpec {
-                cmd: cmd.clone(),
-                cmd_info: text.clone(),
-                user_id: UserId(2),
-                account_id: AccountId(2),
-                instance_type: None,
-                instance_id: None,
-                init_msid: 1,
-                dispatcher: None,
-            };
-            match queue::submit(conn, &spec) {
-                Ok(job) => {
-                    let read = queue::find(conn, job.id).unwrap();
-                    prop_assert_eq!(read.job_cmd.as_deref(), Some(cmd.as_str()));
-                    prop_assert_eq!(read.job_cmd_info.as_deref(), Some(text.as_str()));
+        .run(
+            &(common::hostile_text(), common::hostile_text()),
+            |(cmd, text)| {
+                let mut guard = shared.borrow_mut();
+                let conn: &mut MysqlConnection = &mut guard;
+                let before = checksums(conn, &tables);
+                let spec = JobSpec::new(cmd.clone(), text.clone(), UserId(2), AccountId(2), 1);
+                match queue::submit(conn, &spec) {
+                    Ok(job) => {
+                        let read = queue::find(conn, job.id).unwrap();
+                        prop_assert_eq!(read.job_cmd.as_deref(), Some(cmd.as_str()));
+                        prop_assert_eq!(read.job_cmd_info.as_deref(), Some(text.as_str()));
+                    }
+                    Err(err) => {
+                        refused_naming(err, &["job_cmd", "job_cmd_info"], &cmd)?;
+                        prop_assert_eq!(checksums(conn, &tables), before);
+                    }
                 }
-                Err(err) => {
-                    refused_naming(err, &["job_cmd", "job_cmd_info"], &cmd)?;
-                    prop_assert_eq!(checksums(conn, &tables), before);
+                let before = checksums(conn, &tables);
+                let new = log::event(
+                    &cmd,
+                    &text,
+                    UserId(2),
+                    AccountId(2),
+                    DomainId(1),
+                    EventLevel::Info,
+                );
+                match log::record(conn, new) {
+                    Ok(id) => {
+                        use diesel::RunQueryDsl;
+                        let read: EventText =
+                            diesel::sql_query("SELECT type, description FROM event WHERE id = ?")
+                                .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(
+                                    id.get(),
+                                )
+                                .get_result(conn)
+                                .unwrap();
+                        prop_assert_eq!(&read.kind, &cmd);
+                        prop_assert_eq!(&read.description, &text);
+                    }
+                    Err(err) => {
+                        refused_naming(err, &["type", "description"], &text)?;
+                        prop_assert_eq!(checksums(conn, &tables), before);
+                    }
                 }
-            }
-            let before = checksums(conn, &tables);
-            let new = log::event(
-                &cmd,
-                &text,
-                UserId(2),
-                AccountId(2),
-                DomainId(1),
-                EventLevel::Info,
-            );
-            match log::record(conn, new) {
-                Ok(id) => {
-                    use diesel::RunQueryDsl;
-                    let read: EventText =
-                        diesel::sql_query("SELECT type, description FROM event WHERE id = ?")
-                            .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(
-                                id.get(),
-                            )
-                            .get_result(conn)
-                            .unwrap();
-                    prop_assert_eq!(&read.kind, &cmd);
-                    prop_assert_eq!(&read.description, &text);
-                }
-                Err(err) => {
-                    refused_naming(err, &["type", "description"], &text)?;
-                    prop_assert_eq!(checksums(conn, &tables), before);
-                }
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
         .unwrap();
 }
 

@@ -171,15 +171,7 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                         race.wait();
 
                         // An address for a moment.
-                        let request = AllocateRequest {
-                            zone_id: zone,
-                            account_id: AccountId(2),
-                            domain_id: DomainId(1),
-                            vlan_id: None,
-                            network_id: None,
-                            source_nat: false,
-                            is_system: false,
-                        };
+                        let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
                         let ip = db
                             .cloud()
                             .run(|c| public_ips::allocate(c, &request))
@@ -359,14 +351,11 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
 }
 
 fn job_spec(thread: usize, round: usize) -> JobSpec {
-    JobSpec {
-        cmd: "Cmd".into(),
-        cmd_info: format!("{{\"thread\":{thread},\"round\":{round}}}"),
-        user_id: UserId(2),
-        account_id: AccountId(2),
-        instance_type: None,
-        instance_id: None,
-        init_msid: 1,
-        dispatcher: None,
-    }
+    JobSpec::new(
+        "Cmd",
+        format!("{{\"thread\":{thread},\"round\":{round}}}"),
+        UserId(2),
+        AccountId(2),
+        1,
+    )
 }

@@ -164,15 +164,7 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
         1000
     );
     drop(conn);
-    let request = AllocateRequest {
-        zone_id: zone,
-        account_id: AccountId(2),
-        domain_id: DomainId(1),
-        vlan_id: None,
-        network_id: None,
-        source_nat: false,
-        is_system: false,
-    };
+    let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
     let per_thread: Vec<Vec<(IpAddressId, IpAddr)>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..32)
             .map(|_| {

@@ -153,16 +153,7 @@ fn list_queries_use_indexes() {
     log::record(conn, event).unwrap();
     queue::submit(
         conn,
-        &queue::JobSpec {
-            cmd: "Cmd".into(),
-            cmd_info: "{}".into(),
-            user_id: UserId(2),
-            account_id: AccountId(2),
-            instance_type: None,
-            instance_id: None,
-            init_msid: 1,
-            dispatcher: None,
-        },
+        &queue::JobSpec::new("Cmd", "{}", UserId(2), AccountId(2), 1),
     )
     .unwrap();
     // 20 000 rows each, spread over 200 accounts.

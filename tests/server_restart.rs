@@ -10,9 +10,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use cloudstack_db::db::{DbPool, PoolConfig, PoolSettings, RetryPolicy};
-use cloudstack_db::events::{EventLevel, log};
+use cloudstack_db::events::log;
 use cloudstack_db::testing::{LocalServer, count, test_pool_settings};
-use cloudstack_db::types::{AccountId, DomainId, UserId};
 use cloudstack_db::{Database, Error};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -61,7 +60,7 @@ fn a_server_killed_under_load_and_restarted_loses_no_committed_write_and_the_poo
                         let name = format!("w{w}-{n}");
                         let seen_phase = phase.load(Ordering::SeqCst);
                         let written = db.cloud().transaction_with_retry(policy, |c| {
-                            log::record(c, event(&name))?;
+                            log::record(c, common::event(&name))?;
                             Ok(())
                         });
                         // A read outside any transaction, as list pages do.
@@ -222,17 +221,6 @@ fn a_connection_lost_during_commit_is_commit_unknown_and_never_retried() {
 struct Name {
     #[diesel(sql_type = diesel::sql_types::Text)]
     name: String,
-}
-
-fn event(description: &str) -> cloudstack_db::events::NewEvent {
-    log::event(
-        "VM.START",
-        description,
-        UserId(2),
-        AccountId(2),
-        DomainId(1),
-        EventLevel::Info,
-    )
 }
 
 fn connection_id(conn: &mut MysqlConnection) -> cloudstack_db::Result<i64> {

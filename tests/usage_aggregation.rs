@@ -106,15 +106,7 @@ fn script(db: &Database) -> History {
     });
     let vm = run(conn, vm, at(23, 22, 30), &stop);
     let vm = run(conn, vm, at(23, 23, 0), &start);
-    let request = AllocateRequest {
-        zone_id: zone,
-        account_id: AccountId(2),
-        domain_id: DomainId(1),
-        vlan_id: None,
-        network_id: None,
-        source_nat: false,
-        is_system: false,
-    };
+    let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
     let overnight = with_clock_at(at(23, 23, 15), || {
         public_ips::allocate(conn, &request).unwrap()
     });

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::{Account, AccountState, AccountType, NewAccount};
 use crate::db::transaction;
-use crate::repo::exists;
+use crate::repo::{Charset, check_text, exists};
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::account;
 use crate::types::{AccountId, DomainId, RoleId};
@@ -44,6 +44,7 @@ pub fn create(
             "must not be empty",
         ));
     }
+    check_text("account.account_name", name, 100, Charset::Utf8mb4)?;
     transaction(conn, |conn| {
         if exists(find_by_name(conn, domain, name))? {
             return Err(Error::Duplicate {

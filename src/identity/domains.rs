@@ -105,6 +105,9 @@ pub fn find(conn: &mut MysqlConnection, id: DomainId) -> Result<Domain> {
 
 /// A live domain by path (`/` is ROOT, `/a/b/` a grandchild).
 pub fn find_by_path(conn: &mut MysqlConnection, path: &str) -> Result<Domain> {
+    if !crate::repo::fits_charset(path, crate::repo::Charset::Utf8mb3) {
+        return Err(Error::NotFound);
+    }
     Ok(domain::table
         .filter(domain::path.eq(path))
         .filter(domain::removed.is_null())

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::password::{hash_password, verify_password};
 use super::{Account, AccountState, NewUser, User, UserSource};
 use crate::db::transaction;
-use crate::repo::exists;
+use crate::repo::{Charset, check_text, exists, fits_charset};
 use crate::repo::{last_insert_id, now};
 use crate::schema::cloud::{account, user};
 use crate::types::{AccountId, DomainId, UserId};
@@ -45,6 +45,16 @@ pub fn create(conn: &mut MysqlConnection, spec: &UserSpec) -> Result<User> {
             value: None,
             reason: "must not be empty".into(),
         });
+    }
+    check_text("user.username", &spec.username, 255, Charset::Utf8mb3)?;
+    for (column, value, charset) in [
+        ("user.firstname", &spec.firstname, Charset::Utf8mb4),
+        ("user.lastname", &spec.lastname, Charset::Utf8mb4),
+        ("user.email", &spec.email, Charset::Utf8mb3),
+    ] {
+        if let Some(value) = value {
+            check_text(column, value, 255, charset)?;
+        }
     }
     let hash = hash_password(spec.password.expose());
     transaction(conn, |conn| {
@@ -108,6 +118,9 @@ pub fn find_by_username(
     domain: DomainId,
     username: &str,
 ) -> Result<User> {
+    if !fits_charset(username, Charset::Utf8mb3) {
+        return Err(Error::NotFound);
+    }
     Ok(user::table
         .inner_join(account::table)
         .filter(account::domain_id.eq(domain))

@@ -41,6 +41,36 @@ pub struct JobSpec {
     pub dispatcher: Option<String>,
 }
 
+impl JobSpec {
+    /// A job running `cmd` with parameters `cmd_info` for `user` of `account`, submitted by
+    /// management server `init_msid`, about no particular object, with the default dispatcher.
+    ///
+    /// ```
+    /// use cloudstack_db::jobs::queue::JobSpec;
+    /// use cloudstack_db::types::{AccountId, UserId};
+    /// let job = JobSpec::new("DeployVMCmd", "{}", UserId(2), AccountId(2), 1);
+    /// assert!(job.instance_id.is_none());
+    /// ```
+    pub fn new(
+        cmd: impl Into<String>,
+        cmd_info: impl Into<String>,
+        user_id: UserId,
+        account_id: AccountId,
+        init_msid: i64,
+    ) -> Self {
+        Self {
+            cmd: cmd.into(),
+            cmd_info: cmd_info.into(),
+            user_id,
+            account_id,
+            instance_type: None,
+            instance_id: None,
+            init_msid,
+            dispatcher: None,
+        }
+    }
+}
+
 /// Submits a job: `IN_PROGRESS`, not yet claimed by any server.
 pub fn submit(conn: &mut MysqlConnection, spec: &JobSpec) -> Result<AsyncJob> {
     let at = now();

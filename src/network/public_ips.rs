@@ -196,6 +196,29 @@ pub struct AllocateRequest {
     pub is_system: bool,
 }
 
+impl AllocateRequest {
+    /// An address for `account` from any range of `zone`: not source NAT, not for the system,
+    /// not associated with a network yet.
+    ///
+    /// ```
+    /// use cloudstack_db::network::public_ips::AllocateRequest;
+    /// use cloudstack_db::types::{AccountId, DomainId, ZoneId};
+    /// let r = AllocateRequest::for_account(ZoneId(1), AccountId(2), DomainId(1));
+    /// assert!(!r.source_nat && r.vlan_id.is_none());
+    /// ```
+    pub fn for_account(zone_id: ZoneId, account_id: AccountId, domain_id: DomainId) -> Self {
+        Self {
+            zone_id,
+            account_id,
+            domain_id,
+            vlan_id: None,
+            network_id: None,
+            source_nat: false,
+            is_system: false,
+        }
+    }
+}
+
 fn usage_for(
     conn: &mut MysqlConnection,
     ip: &IpAddress,

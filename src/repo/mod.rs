@@ -14,7 +14,7 @@ mod text;
 pub use page::{Cursor, MAX_PAGE_SIZE, Page, PageRequest};
 pub use sequence::{IdSource, SequenceName, next_in_sequence};
 pub(crate) use soft_delete::{expunge_row, soft_delete};
-pub use text::{Charset, check_text};
+pub use text::{Charset, check_text, fits_charset};
 
 use chrono::{DateTime, SubsecRound, Utc};
 

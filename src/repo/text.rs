@@ -48,3 +48,18 @@ pub fn check_text(column: &str, value: &str, max_chars: usize, charset: Charset)
     }
     Ok(())
 }
+
+/// Whether every character of `value` can be stored in (and so compared with) a column of
+/// `charset`. A lookup by a value that does not fit cannot match any row — and MySQL refuses to
+/// compare a 4-byte character with a utf8mb3 column ("Illegal mix of collations") — so lookups
+/// answer "not found" without asking.
+///
+/// ```
+/// use cloudstack_db::repo::{Charset, fits_charset};
+/// assert!(fits_charset("admin", Charset::Utf8mb3));
+/// assert!(!fits_charset("\u{1F600}", Charset::Utf8mb3));
+/// assert!(fits_charset("\u{1F600}", Charset::Utf8mb4));
+/// ```
+pub fn fits_charset(value: &str, charset: Charset) -> bool {
+    charset == Charset::Utf8mb4 || value.chars().all(|c| u32::from(c) <= 0xFFFF)
+}

@@ -182,3 +182,41 @@ pub fn usage_contents(db: &cloudstack_db::Database) -> Vec<Vec<String>> {
         rows_as_text(conn, "usage_event", "id, processed"),
     ]
 }
+
+/// An INFO event of type `VM.START` by the admin (user 2, account 2, ROOT domain).
+pub fn event(description: &str) -> cloudstack_db::events::NewEvent {
+    cloudstack_db::events::log::event(
+        "VM.START",
+        description,
+        cloudstack_db::types::UserId(2),
+        cloudstack_db::types::AccountId(2),
+        cloudstack_db::types::DomainId(1),
+        cloudstack_db::events::EventLevel::Info,
+    )
+}
+
+/// Strings that break naive code: quotes, backslashes, percent signs, NUL, control characters,
+/// 4-byte UTF-8, only whitespace, an injection attempt, and more than a varchar(255) holds.
+pub fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        "[ -~]{0,40}",
+        any::<String>().prop_map(|s| s.chars().take(60).collect()),
+        "[a-z]{250,300}",
+        "[ \t\n]{1,5}",
+        Just("x'); DROP TABLE vm_instance; --".to_owned()),
+        Just("\u{1F600}\u{0}\\%_".to_owned()),
+    ]
+}
+
+/// The property tests' seed: `PROPTEST_RNG_SEED` when set, else a fixed one (CI sees the same
+/// cases every run).
+pub fn proptest_seed() -> proptest::test_runner::RngSeed {
+    match std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        Some(seed) => proptest::test_runner::RngSeed::Fixed(seed),
+        None => proptest::test_runner::RngSeed::Fixed(20_261_126),
+    }
+}

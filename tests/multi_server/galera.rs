@@ -74,13 +74,13 @@ impl Cluster {
             .collect();
         nodes[0].launch(&["--wsrep-new-cluster"], true).unwrap();
         wait_synced(&nodes[0], 1);
-        for i in 1..3 {
+        for (i, node) in nodes.iter_mut().enumerate().skip(1) {
             // A joiner that lost the race for membership exits; it is started again once.
-            if let Err(first) = nodes[i].launch(&[], true) {
+            if let Err(first) = node.launch(&[], true) {
                 eprintln!("galera joiner {i} exited while starting, starting it again: {first}");
-                nodes[i].launch(&[], true).unwrap();
+                node.launch(&[], true).unwrap();
             }
-            wait_synced(&nodes[i], i + 1);
+            wait_synced(node, i + 1);
         }
         Self { nodes }
     }
@@ -309,15 +309,7 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                             Settled::Unknown => seen.shared_unknown += 1,
                         }
                         // An address, held for a moment by exactly one worker.
-                        let request = AllocateRequest {
-                            zone_id: zone,
-                            account_id: AccountId(2),
-                            domain_id: DomainId(1),
-                            vlan_id: None,
-                            network_id: None,
-                            source_nat: false,
-                            is_system: false,
-                        };
+                        let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
                         if let Settled::Done(ip) = settle(|| {
                             db.cloud().transaction_with_retry(policy, |c| {
                                 public_ips::allocate(c, &request)
@@ -541,14 +533,11 @@ fn event(description: &str) -> cloudstack_db::events::NewEvent {
 }
 
 fn job(thread: usize, round: usize) -> JobSpec {
-    JobSpec {
-        cmd: "Cmd".into(),
-        cmd_info: format!("{{\"thread\":{thread},\"round\":{round}}}"),
-        user_id: UserId(2),
-        account_id: AccountId(2),
-        instance_type: None,
-        instance_id: None,
-        init_msid: 1,
-        dispatcher: None,
-    }
+    JobSpec::new(
+        "Cmd",
+        format!("{{\"thread\":{thread},\"round\":{round}}}"),
+        UserId(2),
+        AccountId(2),
+        1,
+    )
 }

@@ -3,9 +3,8 @@
 use std::time::{Duration, Instant};
 
 use cloudstack_db::db::{DatabaseConfig, PoolSettings, ReadTarget, ReplicaConfig, RetryPolicy};
-use cloudstack_db::events::{EventLevel, log};
+use cloudstack_db::events::log;
 use cloudstack_db::testing::{LocalServer, count, test_pool_settings};
-use cloudstack_db::types::{AccountId, DomainId, UserId};
 use cloudstack_db::{Database, Error};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -127,17 +126,6 @@ pub fn port_of(conn: &mut MysqlConnection) -> cloudstack_db::Result<u16> {
     Ok(count(conn, "SELECT CAST(@@port AS SIGNED)")? as u16)
 }
 
-fn event(description: &str) -> cloudstack_db::events::NewEvent {
-    log::event(
-        "VM.START",
-        description,
-        UserId(2),
-        AccountId(2),
-        DomainId(1),
-        EventLevel::Info,
-    )
-}
-
 fn events_named(conn: &mut MysqlConnection, description: &str) -> cloudstack_db::Result<i64> {
     count(
         conn,
@@ -155,7 +143,7 @@ fn reads_go_to_a_healthy_replica_and_to_the_primary_when_it_lags_stops_or_dies()
     let primary_port = servers.primary.port();
 
     db.cloud()
-        .run(|c| log::record(c, event("written on the primary")))
+        .run(|c| log::record(c, crate::common::event("written on the primary")))
         .unwrap();
     servers.wait_until_replica_has_everything();
     let ((port, seen), target) = reads
@@ -182,11 +170,12 @@ fn reads_go_to_a_healthy_replica_and_to_the_primary_when_it_lags_stops_or_dies()
     // Lagging past the bound: the replica applies events 30 s late.
     servers.replica_admin("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 30; START SLAVE");
     db.cloud()
-        .run(|c| log::record(c, event("delayed")))
+        .run(|c| log::record(c, crate::common::event("delayed")))
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !(!reads.replica_usable(0) && reads.skip_reason(0).is_some_and(|r| r.contains("behind")))
-    {
+    let lagging =
+        || !reads.replica_usable(0) && reads.skip_reason(0).is_some_and(|r| r.contains("behind"));
+    while !lagging() {
         assert!(
             Instant::now() < deadline,
             "the delayed replica never lagged: {:?}",
@@ -223,7 +212,7 @@ fn a_session_reads_its_own_writes_from_the_primary_until_the_replica_has_them() 
     servers.replica_admin("STOP SLAVE SQL_THREAD");
     session
         .write(&RetryPolicy::default(), |c| {
-            log::record(c, event("mine"))?;
+            log::record(c, crate::common::event("mine"))?;
             Ok(())
         })
         .unwrap();
@@ -251,7 +240,7 @@ fn writes_fail_over_to_the_next_server_once_it_accepts_writes() {
     };
     let write = |name: &str| {
         db.cloud().transaction_with_retry(&policy, |c| {
-            log::record(c, event(name))?;
+            log::record(c, crate::common::event(name))?;
             port_of(c)
         })
     };
