@@ -95,7 +95,7 @@ impl Database {
     ///
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-    /// let zones = db.cloud_reads().run(|c| cloudstack_db::compute::list_zones(c))?;
+    /// let zones = db.cloud_reads().run(|c| cloudstack_db::compute::zones_and_offerings::list_zones(c))?;
     /// # Ok(()) }
     /// ```
     pub fn cloud_reads(&self) -> &ReadRouter {
@@ -120,7 +120,7 @@ impl Database {
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
     /// let mut session = db.read_your_writes();
-    /// let zones = session.read(|c| cloudstack_db::compute::list_zones(c))?;
+    /// let zones = session.read(|c| cloudstack_db::compute::zones_and_offerings::list_zones(c))?;
     /// # Ok(()) }
     /// ```
     pub fn read_your_writes(&self) -> ReadYourWrites {
