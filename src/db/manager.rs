@@ -153,12 +153,6 @@ impl r2d2::ManageConnection for MysqlManager {
     }
 
     fn is_valid(&self, conn: &mut ManagedConnection) -> Result<()> {
-        // Also retires connections left on a server the pool has failed over from.
-        if conn.server != self.current.load(Ordering::SeqCst) {
-            return Err(Error::Config(
-                "connection to a server the pool failed over from".into(),
-            ));
-        }
         conn.conn.ping().map_err(Error::from)
     }
 
