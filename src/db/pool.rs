@@ -198,9 +198,12 @@ impl DbPool {
         policy: &RetryPolicy,
         mut f: impl FnMut(&mut MysqlConnection) -> Result<T>,
     ) -> Result<T> {
-        let mut attempt = 1;
-        loop {
-            let result = self.get().and_then(|mut conn| {
+        let worth_retrying = |err: &Error| {
+            err.certainly_not_committed()
+                || (err.is_read_only_server() && self.failover.has_alternatives())
+        };
+        super::retry::with_backoff(policy, worth_retrying, || {
+            self.get().and_then(|mut conn| {
                 let result = conn.run(|c| super::transaction(c, &mut f));
                 if matches!(&result, Err(e) if e.is_read_only_server()) {
                     // A demoted primary (or a replica in the writer list): never write here
@@ -209,21 +212,8 @@ impl DbPool {
                     self.failover.move_past(conn.conn.server_index());
                 }
                 result
-            });
-            match result {
-                Err(err)
-                    if (err.certainly_not_committed()
-                        || (err.is_read_only_server() && self.failover.has_alternatives()))
-                        && attempt < policy.max_attempts =>
-                {
-                    let delay = policy.delay_before(attempt);
-                    tracing::debug!(%err, attempt, ?delay, "running the whole transaction again");
-                    std::thread::sleep(delay);
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+            })
+        })
     }
 
     /// How long a caller waits for a free connection before [`Error::PoolTimeout`].

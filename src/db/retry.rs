@@ -182,17 +182,29 @@ where
     if in_transaction(conn) {
         return transaction(conn, f);
     }
-    let mut attempt = 1;
+    with_backoff(policy, Error::is_retryable, || transaction(conn, &mut f))
+}
+
+/// Calls `attempt` until it succeeds, fails with an error `worth_retrying` rejects, or
+/// `policy.max_attempts` attempts were made, sleeping [`RetryPolicy::delay_before`] between
+/// attempts. The one retry loop of the crate: [`transaction_with_retry`] and
+/// [`super::DbPool::transaction_with_retry`] differ only in what is worth retrying.
+pub(crate) fn with_backoff<T>(
+    policy: &RetryPolicy,
+    worth_retrying: impl Fn(&Error) -> bool,
+    mut attempt: impl FnMut() -> Result<T>,
+) -> Result<T> {
+    let mut made = 1;
     loop {
-        match transaction(conn, &mut f) {
-            Err(err) if err.is_retryable() && attempt < policy.max_attempts.max(1) => {
-                let delay = policy.delay_before(attempt);
-                tracing::debug!(%err, attempt, ?delay, "retrying the whole transaction");
+        match attempt() {
+            Err(err) if worth_retrying(&err) && made < policy.max_attempts.max(1) => {
+                let delay = policy.delay_before(made);
+                tracing::debug!(%err, attempt = made, ?delay, "running the whole transaction again");
                 std::thread::sleep(delay);
-                attempt += 1;
+                made += 1;
             }
-            Err(err) if err.is_retryable() => {
-                tracing::warn!(%err, attempt, "transaction still aborted after the last attempt");
+            Err(err) if worth_retrying(&err) => {
+                tracing::warn!(%err, attempt = made, "transaction still failing after the last attempt");
                 return Err(err);
             }
             other => return other,
