@@ -43,10 +43,7 @@ impl AbortWatch {
 fn is_abort(err: &DieselError) -> bool {
     match err {
         DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
-        DieselError::DatabaseError(_, info) => {
-            let m = info.message();
-            m.starts_with("Deadlock found") || m.starts_with("WSREP detected deadlock")
-        }
+        DieselError::DatabaseError(_, info) => crate::error::aborts_transaction(info.message()),
         _ => false,
     }
 }
