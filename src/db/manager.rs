@@ -27,8 +27,8 @@ use crate::{Error, Result, Secret};
 pub struct MysqlManager {
     /// The primary's URL, then the failover hosts'.
     urls: Vec<Secret>,
-    /// Index in `urls` of the server new connections go to first.
-    current: Arc<AtomicUsize>,
+    /// Which of `urls` new connections go to first.
+    failover: Failover,
     session_sql: String,
     session: SessionSettings,
     losses: Arc<AtomicU64>,
@@ -47,7 +47,10 @@ impl MysqlManager {
     pub fn new(config: &PoolConfig) -> Result<Self> {
         Ok(Self {
             urls: config.targets().iter().map(|t| t.diesel_url()).collect(),
-            current: Arc::new(AtomicUsize::new(0)),
+            failover: Failover {
+                current: Arc::new(AtomicUsize::new(0)),
+                servers: config.targets().len(),
+            },
             session_sql: config.session.statements()?,
             session: config.session.clone(),
             losses: Arc::new(AtomicU64::new(0)),
@@ -56,10 +59,7 @@ impl MysqlManager {
 
     /// The handle the pool uses to move new connections off a server.
     pub(crate) fn failover(&self) -> Failover {
-        Failover {
-            current: self.current.clone(),
-            servers: self.urls.len(),
-        }
+        self.failover.clone()
     }
 
     /// How many dead connections calls have found so far (shared with the pool).
@@ -130,14 +130,15 @@ impl r2d2::ManageConnection for MysqlManager {
     /// Opens a connection on the current server; when it cannot be reached, on the next ones in
     /// order (the first that answers becomes the current one).
     fn connect(&self) -> Result<ManagedConnection> {
-        let first = self.current.load(Ordering::SeqCst);
+        let first = self.failover.current();
         let mut last_error = None;
         for step in 0..self.urls.len() {
             let server = (first + step) % self.urls.len();
             match self.connect_to(server) {
                 Ok(conn) => {
                     if server != first {
-                        self.move_past_to(first, server);
+                        self.failover
+                            .switch(first, server, "connected to the next server");
                     }
                     return Ok(conn);
                 }
@@ -157,7 +158,7 @@ impl r2d2::ManageConnection for MysqlManager {
     }
 
     fn has_broken(&self, conn: &mut ManagedConnection) -> bool {
-        conn.lost || conn.server != self.current.load(Ordering::SeqCst) || conn.conn.is_broken()
+        conn.lost || conn.server != self.failover.current() || conn.conn.is_broken()
     }
 }
 
@@ -175,16 +176,6 @@ impl MysqlManager {
             server,
         })
     }
-
-    fn move_past_to(&self, from: usize, to: usize) {
-        if self
-            .current
-            .compare_exchange(from, to, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
-        {
-            tracing::warn!(from, to, "database failover: connected to the next server");
-        }
-    }
 }
 
 /// Which server of a pool's list new connections go to.
@@ -198,20 +189,29 @@ impl Failover {
     /// Makes new connections avoid server `index` (found read-only): they try the next server
     /// in the list first. Does nothing with a single server, or when another caller moved on.
     pub(crate) fn move_past(&self, index: usize) {
-        if self.servers < 2 {
-            return;
+        if self.servers >= 2 {
+            let next = (index + 1) % self.servers;
+            self.switch(
+                index,
+                next,
+                "the server refuses writes, new connections go to the next one",
+            );
         }
-        let next = (index + 1) % self.servers;
+    }
+
+    /// The server new connections try first.
+    fn current(&self) -> usize {
+        self.current.load(Ordering::SeqCst)
+    }
+
+    /// Makes `to` the current server if `from` still is (another caller may have moved on).
+    fn switch(&self, from: usize, to: usize, why: &str) {
         if self
             .current
-            .compare_exchange(index, next, Ordering::SeqCst, Ordering::SeqCst)
+            .compare_exchange(from, to, Ordering::SeqCst, Ordering::SeqCst)
             .is_ok()
         {
-            tracing::warn!(
-                from = index,
-                to = next,
-                "database failover: the server refuses writes, new connections go to the next one"
-            );
+            tracing::warn!(from, to, why, "database failover");
         }
     }
 
