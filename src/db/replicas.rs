@@ -141,6 +141,28 @@ impl ReadRouter {
         &self,
         mut f: impl FnMut(&mut MysqlConnection) -> Result<T>,
     ) -> Result<(T, ReadTarget)> {
+        match self.on_first_replica(|conn| f(conn).map(Some))? {
+            Some(done) => Ok(done),
+            None => self.on_primary(f),
+        }
+    }
+
+    fn on_primary<T>(
+        &self,
+        f: impl FnOnce(&mut MysqlConnection) -> Result<T>,
+    ) -> Result<(T, ReadTarget)> {
+        self.primary
+            .run(f)
+            .map(|value| (value, ReadTarget::Primary))
+    }
+
+    /// Runs `attempt` on the usable replicas in turn (starting at the next in the rotation)
+    /// until one gives `Some`; a replica that cannot be reached is marked unusable. `None` when
+    /// no replica gave a value (the caller reads from the primary).
+    fn on_first_replica<T>(
+        &self,
+        mut attempt: impl FnMut(&mut MysqlConnection) -> Result<Option<T>>,
+    ) -> Result<Option<(T, ReadTarget)>> {
         let count = self.replicas.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         for step in 0..count {
@@ -148,15 +170,14 @@ impl ReadRouter {
             if !self.usable(index) {
                 continue;
             }
-            match self.on_replica(index, &mut f) {
-                Ok(value) => return Ok((value, ReadTarget::Replica(index))),
+            match self.on_replica(index, &mut attempt) {
+                Ok(Some(value)) => return Ok(Some((value, ReadTarget::Replica(index)))),
+                Ok(None) => {}
                 Err(err) if unreachable(&err) => self.mark_unusable(index, &err),
                 Err(err) => return Err(err),
             }
         }
-        self.primary
-            .run(f)
-            .map(|value| (value, ReadTarget::Primary))
+        Ok(None)
     }
 
     /// Whether replica `index` may serve reads now (checked at most every `recheck_after`).
@@ -365,32 +386,19 @@ impl ReadYourWrites {
     ) -> Result<(T, ReadTarget)> {
         let (flavor, gtid) = match &self.written {
             None => return self.router.run_traced(f),
-            Some(Written::PrimaryOnly) => {
-                return self.router.primary.run(f).map(|v| (v, ReadTarget::Primary));
-            }
+            Some(Written::PrimaryOnly) => return self.router.on_primary(f),
             Some(Written::Gtid(flavor, gtid)) => (*flavor, gtid.clone()),
         };
-        for index in 0..self.router.replicas.len() {
-            if !self.router.usable(index) {
-                continue;
+        let on_replica = self.router.on_first_replica(|conn| {
+            if !has_applied(conn, flavor, &gtid)? {
+                return Ok(None);
             }
-            let attempt = self.router.on_replica(index, |conn| {
-                if !has_applied(conn, flavor, &gtid)? {
-                    return Ok(None);
-                }
-                f(conn).map(Some)
-            });
-            match attempt {
-                Ok(Some(value)) => return Ok((value, ReadTarget::Replica(index))),
-                Ok(None) => {}
-                Err(err) if unreachable(&err) => self.router.mark_unusable(index, &err),
-                Err(err) => return Err(err),
-            }
+            f(conn).map(Some)
+        })?;
+        match on_replica {
+            Some(done) => Ok(done),
+            None => self.router.on_primary(f),
         }
-        self.router
-            .primary
-            .run(f)
-            .map(|value| (value, ReadTarget::Primary))
     }
 }
 
