@@ -37,6 +37,32 @@ struct LiveColumn {
     is_nullable: String,
 }
 
+/// One line of the expected columns: database, table, column, MariaDB type, MySQL 8 type,
+/// nullable (`YES`/`NO`).
+type ExpectedColumn<'a> = [&'a str; 6];
+
+fn expected_columns() -> impl Iterator<Item = ExpectedColumn<'static>> {
+    EXPECTED
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|line| line.split('\t').collect::<Vec<_>>().try_into().ok())
+}
+
+/// The columns of the connected database (`only_nullable`: just those that allow NULL).
+fn live_columns(conn: &mut MysqlConnection, only_nullable: bool) -> Result<Vec<LiveColumn>> {
+    let filter = if only_nullable {
+        " AND is_nullable = 'YES'"
+    } else {
+        ""
+    };
+    Ok(diesel::sql_query(format!(
+        "SELECT table_name AS table_name, column_name AS column_name, column_type AS column_type, \
+                is_nullable AS is_nullable \
+           FROM information_schema.columns WHERE table_schema = DATABASE(){filter}"
+    ))
+    .load(conn)?)
+}
+
 /// Compares the columns of the database `conn` is connected to with what the crate expects for
 /// `schema`: every missing column, and every column whose type or nullability differs.
 ///
@@ -50,12 +76,7 @@ struct LiveColumn {
 /// ```
 pub fn check_columns(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<ColumnProblem>> {
     let flavor = ServerInfo::query(conn)?.flavor;
-    let live: Vec<LiveColumn> = diesel::sql_query(
-        "SELECT table_name AS table_name, column_name AS column_name, column_type AS column_type, \
-                is_nullable AS is_nullable \
-           FROM information_schema.columns WHERE table_schema = DATABASE()",
-    )
-    .load(conn)?;
+    let live = live_columns(conn, false)?;
     let find = |table: &str, column: &str| {
         live.iter()
             .find(|c| c.table_name == table && c.column_name.eq_ignore_ascii_case(column))
@@ -65,14 +86,7 @@ pub fn check_columns(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<C
         Schema::Usage => "cloud_usage",
     };
     let mut problems = Vec::new();
-    for line in EXPECTED
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [db, table, column, maria_type, mysql8_type, nullable] = fields[..] else {
-            continue;
-        };
+    for [db, table, column, maria_type, mysql8_type, nullable] in expected_columns() {
         if db != database {
             continue;
         }
@@ -131,24 +145,14 @@ pub fn name_unexpected_null(conn: &mut MysqlConnection, err: Error) -> Error {
     if !unnamed {
         return err;
     }
-    let live: Vec<LiveColumn> = match diesel::sql_query(
-        "SELECT table_name AS table_name, column_name AS column_name, column_type AS column_type, \
-                is_nullable AS is_nullable \
-           FROM information_schema.columns WHERE table_schema = DATABASE() AND is_nullable = 'YES'",
-    )
-    .load(conn)
-    {
-        Ok(live) => live,
-        Err(_) => return err,
+    let Ok(live) = live_columns(conn, true) else {
+        return err;
     };
-    let drifted: Vec<String> = EXPECTED
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split('\t').collect();
-            let [_, table, column, _, _, "NO"] = fields[..] else {
+    let drifted: Vec<String> = expected_columns()
+        .filter_map(|[_, table, column, _, _, nullable]| {
+            if nullable != "NO" {
                 return None;
-            };
+            }
             live.iter()
                 .any(|c| c.table_name == table && c.column_name.eq_ignore_ascii_case(column))
                 .then(|| format!("{table}.{column}"))
