@@ -65,13 +65,16 @@ fn io(err: std::io::Error) -> Error {
     Error::Config(format!("local test server: {err}"))
 }
 
-/// Whether the process runs as root (then `mariadbd` needs `--user=mysql`).
+/// Whether the process runs as root (then `mariadbd` needs `--user=mysql`); asked once.
 fn running_as_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    static ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ROOT.get_or_init(|| {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false)
+    })
 }
 
 impl LocalServer {
