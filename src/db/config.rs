@@ -107,6 +107,25 @@ impl PoolConfig {
         }
     }
 
+    /// The same pool (sizes, session settings) for a replica at `target`: no failover hosts of
+    /// its own.
+    ///
+    /// ```
+    /// use cloudstack_db::db::{ConnectionTarget, PoolConfig};
+    /// let mut primary = PoolConfig::from_url("mysql://u@db1:3306/cloud").unwrap();
+    /// primary.failover_hosts.push(("db2".into(), 3306));
+    /// let replica = primary.replica_at(ConnectionTarget::new("db2", 3306, "u", "", "cloud"));
+    /// assert!(replica.failover_hosts.is_empty());
+    /// assert_eq!(replica.pool, primary.pool);
+    /// ```
+    pub fn replica_at(&self, target: ConnectionTarget) -> Self {
+        Self {
+            target,
+            failover_hosts: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     /// Every server this pool may connect to: `target` first, then the failover hosts.
     ///
     /// ```
@@ -217,11 +236,7 @@ impl ReplicaConfig {
                 (&mut replicas.cloud, &primary.cloud),
                 (&mut replicas.usage, &primary.usage),
             ] {
-                list.push(PoolConfig {
-                    target: server.with_database(of.target.database.clone()),
-                    failover_hosts: Vec::new(),
-                    ..of.clone()
-                });
+                list.push(of.replica_at(server.with_database(of.target.database.clone())));
             }
         }
         Ok(replicas)
@@ -357,15 +372,11 @@ impl DatabaseConfig {
                 // CloudStack's JDBC URL lists the replicas after the primary: failover targets.
                 pool.failover_hosts = hosts.clone();
                 for (host, port) in hosts {
-                    list.push(PoolConfig {
-                        target: ConnectionTarget {
-                            host,
-                            port,
-                            ..pool.target.clone()
-                        },
-                        failover_hosts: Vec::new(),
-                        ..pool.clone()
-                    });
+                    list.push(pool.replica_at(ConnectionTarget {
+                        host,
+                        port,
+                        ..pool.target.clone()
+                    }));
                 }
             }
         }
