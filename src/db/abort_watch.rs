@@ -43,7 +43,10 @@ impl AbortWatch {
 fn is_abort(err: &DieselError) -> bool {
     match err {
         DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
-        DieselError::DatabaseError(_, info) => crate::error::aborts_transaction(info.message()),
+        DieselError::DatabaseError(_, info) => {
+            let m = info.message();
+            m.starts_with("Deadlock found") || m.starts_with("WSREP detected deadlock")
+        }
         _ => false,
     }
 }

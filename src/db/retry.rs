@@ -92,9 +92,21 @@ where
     F: FnOnce(&mut MysqlConnection) -> Result<T>,
 {
     if in_transaction(conn) {
-        // A savepoint. When the server aborted the whole transaction inside it, Diesel reports
-        // the failed ROLLBACK TO SAVEPOINT ("does not exist"), which is classified `Retryable`.
-        return conn.transaction(f);
+        return match conn.transaction(f) {
+            // The server aborted the whole transaction (deadlock, Galera conflict) inside the
+            // savepoint, so rolling back to the savepoint failed and Diesel reports that
+            // instead: the cause is the abort, and the caller's transaction is gone.
+            Err(err)
+                if !err.is_retryable()
+                    && super::abort_watch::watch(conn).is_some_and(|w| w.saw_abort()) =>
+            {
+                Err(Error::Retryable {
+                    reason: crate::RetryReason::Deadlock,
+                    message: format!("the server aborted the enclosing transaction ({err})"),
+                })
+            }
+            other => other,
+        };
     }
     if let Some(watch) = super::abort_watch::watch(conn) {
         watch.reset();

@@ -48,16 +48,6 @@ pub fn classify_server_message(message: &str) -> Error {
     Error::Database(owned())
 }
 
-/// Whether `message` says the server rolled back the *whole* transaction: a deadlock, a Galera
-/// conflict, or a savepoint of the crate's that the rollback took with it (a lock wait timeout
-/// undoes only its statement).
-pub(crate) fn aborts_transaction(message: &str) -> bool {
-    matches!(
-        retry_reason(message),
-        Some(RetryReason::Deadlock | RetryReason::GaleraConflict)
-    )
-}
-
 /// Which retryable condition a deadlock-class (1213) message reports.
 pub(crate) fn retry_reason_of_1213(message: &str) -> RetryReason {
     retry_reason(message).unwrap_or(RetryReason::Deadlock)

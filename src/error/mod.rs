@@ -4,7 +4,6 @@ mod classify;
 
 use std::time::Duration;
 
-pub(crate) use classify::aborts_transaction;
 pub use classify::classify_server_message;
 
 /// Why a transaction may be retried as a whole.
