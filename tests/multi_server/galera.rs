@@ -379,6 +379,24 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
             }
         }
         cluster.nodes[2].kill();
+        // The rest of the rounds, with a bound: a call that never returns (no client read
+        // timeout can be set through Diesel) must fail the test, not hang CI.
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while workers.iter().any(|w| !w.is_finished()) {
+            if Instant::now() > deadline {
+                eprintln!("galera workload did not finish within 90 s after the node loss");
+                for node in cluster.nodes.iter_mut() {
+                    eprintln!(
+                        "--- node on port {}:\n{}",
+                        node.port(),
+                        node.error_log_tail()
+                    );
+                    node.kill();
+                }
+                std::process::exit(101);
+            }
+            let _ = rounds_done.recv_timeout(Duration::from_secs(1));
+        }
         workers.into_iter().map(|w| w.join().unwrap()).collect()
     });
 
