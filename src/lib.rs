@@ -20,7 +20,7 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod cli;
+pub mod catalog;
 pub mod compute;
 pub mod crypto;
 pub mod db;
@@ -30,12 +30,12 @@ pub mod identity;
 pub mod jobs;
 pub mod migrations;
 pub mod network;
+pub mod prelude;
 pub mod repo;
 pub mod schema;
 mod secret;
 pub mod storage;
 pub mod system;
-pub mod testing;
 pub mod types;
 pub mod usage;
 

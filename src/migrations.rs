@@ -10,6 +10,14 @@ pub const CLOUD_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/c
 /// Migrations of the `cloud_usage` database (`migrations/cloud_usage/`).
 pub const USAGE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/cloud_usage");
 
+/// A fingerprint of the migration files this crate was built with (it changes whenever one of
+/// them does): the test harness names its template databases after it.
+///
+/// ```
+/// assert_eq!(cloudstack_db::migrations::FINGERPRINT.len(), 16);
+/// ```
+pub const FINGERPRINT: &str = env!("CSDB_MIGRATIONS_HASH");
+
 /// Which of the two databases a migration set belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Schema {

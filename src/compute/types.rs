@@ -1,4 +1,4 @@
-//! Enum columns of VMs and zones.
+//! Enum columns of VMs.
 
 use crate::types::text_enum;
 
@@ -35,29 +35,4 @@ text_enum! {
         PowerUnknown = "PowerUnknown", PowerOn = "PowerOn", PowerOff = "PowerOff",
         PowerReportMissing = "PowerReportMissing",
     }
-}
-
-text_enum! {
-    /// A hypervisor (`HypervisorType`, stored by name, read case-insensitively).
-    HypervisorType in "hypervisor_type (vm_instance, vm_template, usage_vm_instance)" {
-        None = "None", XenServer = "XenServer", Kvm = "KVM", VMware = "VMware", Hyperv = "Hyperv",
-        VirtualBox = "VirtualBox", Parralels = "Parralels", BareMetal = "BareMetal",
-        Simulator = "Simulator", Ovm = "Ovm", Ovm3 = "Ovm3", Lxc = "LXC", Custom = "Custom",
-        External = "External", Any = "Any",
-    }
-}
-
-text_enum! {
-    /// A zone's network model (`DataCenter.NetworkType`).
-    ZoneNetworkType in "data_center.networktype" { Basic = "Basic", Advanced = "Advanced" }
-}
-
-text_enum! {
-    /// Core or edge zone (`DataCenter.Type`).
-    ZoneType in "data_center.type" { Core = "Core", Edge = "Edge" }
-}
-
-text_enum! {
-    /// Whether a zone takes new allocations (`Grouping.AllocationState`).
-    AllocationState in "data_center.allocation_state" { Enabled = "Enabled", Disabled = "Disabled" }
 }

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::{HypervisorType, PowerState, VmDiscriminator, VmState, VmType};
+use super::{PowerState, VmDiscriminator, VmState, VmType};
+use crate::types::HypervisorType;
 use crate::Secret;
 use crate::schema::cloud::vm_instance;
 use crate::types::{

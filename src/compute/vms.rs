@@ -4,17 +4,18 @@
 use diesel::prelude::*;
 
 use super::{
-    HypervisorType, NewUserVm, NewVmInstance, PowerState, UserVm, VmDiscriminator, VmEvent,
-    VmInstance, VmState, VmType, vm_transition,
+    NewUserVm, NewVmInstance, PowerState, UserVm, VmDiscriminator, VmEvent, VmInstance, VmState,
+    VmType, vm_transition,
 };
-use crate::crypto::Encryptor;
-use crate::db::transaction;
-use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
-use crate::repo::{Charset, check_text};
-use crate::repo::{IdSource, Page, PageRequest, SequenceName, now};
-use crate::schema::cloud::{user_vm, vm_instance, volumes};
-use crate::storage::VolumeType;
-use crate::types::{AccountId, DomainId, ServiceOfferingId, TemplateId, UserId, VmId, ZoneId};
+use crate::db::{SequenceName, Tx};
+use crate::events::usage_events::{insert_usage_event, kinds};
+use crate::events::usage_event_for;
+use crate::repo::{Charset, Page, PageRequest, check_text, now};
+use crate::schema::cloud::{user_vm, vm_instance};
+use crate::storage::{VolumeSpec, VolumeType, volumes};
+use crate::types::{
+    AccountId, DomainId, HypervisorType, ServiceOfferingId, TemplateId, UserId, VmId, ZoneId,
+};
 use crate::{Error, Result, Secret};
 
 /// What a new user VM is made of.
@@ -59,6 +60,29 @@ pub struct UserVmRow {
     pub user_vm: UserVm,
 }
 
+impl UserVmRow {
+    /// `volume` as one of this VM's volumes: attached to it and owned by its account and
+    /// domain — what [`crate::storage::volumes::create`] needs to create the VM's disks.
+    ///
+    /// ```no_run
+    /// use cloudstack_db::prelude::*;
+    /// # fn demo(db: &Database, spec: UserVmSpec, root: VolumeSpec) -> cloudstack_db::Result<()> {
+    /// db.write(|tx| {
+    ///     let vm = vms::create(tx, &spec)?;
+    ///     volumes::create(tx, &vm.attached(&root))
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    pub fn attached(&self, volume: &VolumeSpec) -> VolumeSpec {
+        VolumeSpec {
+            account_id: self.instance.account_id,
+            domain_id: self.instance.domain_id,
+            instance_id: Some(self.instance.id),
+            ..volume.clone()
+        }
+    }
+}
+
 /// Filters for [`list`]: every field that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VmFilter {
@@ -93,80 +117,18 @@ pub struct VmChanges {
     pub power_state: Option<Option<PowerState>>,
 }
 
-/// Creates a user VM in state `Stopped`, with its id from `vm_instance_seq` (taken by `ids`),
-/// its `user_vm` row and the `VM.CREATE` usage event, all in one transaction on `conn`.
+/// Creates a user VM in state `Stopped`, with its id from `vm_instance_seq`, its `user_vm` row
+/// and the `VM.CREATE` usage event, in the caller's transaction. The VNC password is stored
+/// encrypted when the [`Tx`] has a column encryptor.
 ///
 /// ```no_run
-/// # fn demo(db: &cloudstack_db::Database, spec: cloudstack_db::compute::vms::UserVmSpec) -> cloudstack_db::Result<()> {
-/// let vm = db.cloud().transaction(|conn| {
-///     cloudstack_db::compute::vms::create(conn, db, db.column_encryptor(), &spec)
-/// })?;
+/// use cloudstack_db::prelude::*;
+/// # fn demo(db: &Database, spec: UserVmSpec) -> cloudstack_db::Result<()> {
+/// let vm = db.write(|tx| vms::create(tx, &spec))?;
 /// println!("created {} ({})", vm.instance.instance_name, vm.instance.id);
 /// # Ok(()) }
 /// ```
-pub fn create(
-    conn: &mut MysqlConnection,
-    ids: &impl IdSource,
-    encryptor: Option<&Encryptor>,
-    spec: &UserVmSpec,
-) -> Result<UserVmRow> {
-    transaction(conn, |conn| create_rows(conn, ids, encryptor, spec))
-}
-
-/// What [`deploy`] makes: the VM and its volumes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Deployment {
-    /// The VM's two rows.
-    pub vm: UserVmRow,
-    /// Its volumes, in the order given.
-    pub volumes: Vec<crate::storage::Volume>,
-}
-
-/// Creates a user VM with its volumes — each attached to it and owned by its account — and
-/// their `VM.CREATE` / `VOLUME.CREATE` usage events in **one** transaction, as CloudStack's
-/// deploy does; cheaper than calling [`create`] and [`crate::storage::volumes::create`] in a
-/// caller's transaction, which costs a savepoint per call.
-///
-/// ```no_run
-/// # fn demo(db: &cloudstack_db::Database, spec: cloudstack_db::compute::vms::UserVmSpec,
-/// #         root: cloudstack_db::storage::volumes::VolumeSpec) -> cloudstack_db::Result<()> {
-/// let mut conn = db.cloud().get()?;
-/// let done = cloudstack_db::compute::vms::deploy(&mut conn, db, db.column_encryptor(), &spec, &[root])?;
-/// assert_eq!(done.volumes[0].instance_id, Some(done.vm.instance.id));
-/// # Ok(()) }
-/// ```
-pub fn deploy(
-    conn: &mut MysqlConnection,
-    ids: &impl IdSource,
-    encryptor: Option<&Encryptor>,
-    spec: &UserVmSpec,
-    volumes: &[crate::storage::volumes::VolumeSpec],
-) -> Result<Deployment> {
-    transaction(conn, |conn| {
-        let vm = create_rows(conn, ids, encryptor, spec)?;
-        let volumes = volumes
-            .iter()
-            .map(|v| {
-                let attached = crate::storage::volumes::VolumeSpec {
-                    account_id: vm.instance.account_id,
-                    domain_id: vm.instance.domain_id,
-                    instance_id: Some(vm.instance.id),
-                    ..v.clone()
-                };
-                crate::storage::volumes::create_rows(conn, ids, &attached)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Deployment { vm, volumes })
-    })
-}
-
-/// [`create`] without a transaction of its own: the caller's holds it.
-fn create_rows(
-    conn: &mut MysqlConnection,
-    ids: &impl IdSource,
-    encryptor: Option<&Encryptor>,
-    spec: &UserVmSpec,
-) -> Result<UserVmRow> {
+pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
     if spec.name.trim().is_empty() {
         return Err(Error::invalid_value(
             "vm_instance.name",
@@ -183,8 +145,8 @@ fn create_rows(
             Charset::Utf8mb4,
         )?;
     }
-    let id = VmId(ids.next_id(SequenceName::VmInstance)?);
-    let vnc_password = match encryptor {
+    let id = VmId(tx.next_id(SequenceName::VmInstance)?);
+    let vnc_password = match tx.encryptor() {
         Some(e) => Secret::new(e.encrypt(spec.vnc_password.expose())?),
         None => spec.vnc_password.clone(),
     };
@@ -245,6 +207,7 @@ fn create_rows(
         update_parameters: None,
         user_vm_type: None,
     };
+    let conn = tx.conn();
     insert_rows(conn, instance, user)?;
     let row = find_including_removed(conn, id)?;
     write_vm_usage_event(conn, &row.instance, kinds::VM_CREATE)?;
@@ -315,7 +278,7 @@ fn write_vm_usage_event(conn: &mut MysqlConnection, vm: &VmInstance, kind: &str)
     event.offering_id = Some(vm.service_offering_id.get());
     event.template_id = vm.vm_template_id;
     event.resource_type = vm.hypervisor_type.map(|h| h.as_str().to_owned());
-    record_usage_event(conn, event)?;
+    insert_usage_event(conn, event)?;
     Ok(())
 }
 
@@ -386,23 +349,31 @@ pub fn list(
         }
         q
     };
-    let rows = build()
-        .filter(vm_instance::id.gt(VmId(page.after_id())))
-        .order(vm_instance::id.asc())
-        .limit(i64::from(page.limit()) + 1)
-        .select(VmInstance::as_select())
-        .load(conn)?;
-    let total = if page.count_total {
-        Some(build().count().get_result(conn)?)
-    } else {
-        None
-    };
-    Ok(Page::from_rows(rows, page, |vm| vm.id.get(), total))
+    crate::repo::keyset_page!(
+        conn,
+        page,
+        build,
+        vm_instance::id,
+        VmId(page.after_id()),
+        VmInstance,
+        |vm: &VmInstance| vm.id.get()
+    )
 }
 
-/// Applies `changes` to both rows of a live VM and returns it as it is now.
-pub fn update(conn: &mut MysqlConnection, id: VmId, changes: &VmChanges) -> Result<UserVmRow> {
-    transaction(conn, |conn| {
+/// Applies `changes` to both rows of a live VM and returns it as it is now; a VM that is not
+/// live is [`Error::NotFound`].
+///
+/// ```no_run
+/// use cloudstack_db::prelude::*;
+/// # fn demo(db: &Database, id: VmId) -> cloudstack_db::Result<()> {
+/// let changes = VmChanges { display_name: Some(None), ..Default::default() };
+/// let vm = db.write(|tx| vms::update(tx, id, &changes))?;
+/// assert_eq!(vm.user_vm.display_name, None);
+/// # Ok(()) }
+/// ```
+pub fn update(tx: &mut Tx<'_>, id: VmId, changes: &VmChanges) -> Result<UserVmRow> {
+    let conn = tx.conn();
+    {
         find(conn, id)?;
         let target = vm_instance::table.filter(vm_instance::id.eq(id));
         if let Some(v) = changes.ha_enabled {
@@ -436,18 +407,30 @@ pub fn update(conn: &mut MysqlConnection, id: VmId, changes: &VmChanges) -> Resu
                 .set(user_vm::user_data.eq(v.clone()))
                 .execute(conn)?;
         }
-        find(conn, id)
-    })
+    }
+    find(conn, id)
 }
 
 /// Soft-deletes a VM: sets `removed` to now (as CloudStack's `remove`). The rows stay.
-pub fn remove(conn: &mut MysqlConnection, id: VmId) -> Result<()> {
-    crate::repo::soft_delete!(conn, vm_instance, id)
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, id: cloudstack_db::types::VmId) -> cloudstack_db::Result<()> {
+/// db.write(|tx| cloudstack_db::compute::vms::remove(tx, id))?;
+/// # Ok(()) }
+/// ```
+pub fn remove(tx: &mut Tx<'_>, id: VmId) -> Result<()> {
+    crate::repo::soft_delete!(tx.conn(), vm_instance, id)
 }
 
 /// Deletes a VM for real: its `vm_instance` row and (by cascade) its `user_vm` row.
-pub fn expunge(conn: &mut MysqlConnection, id: VmId) -> Result<()> {
-    crate::repo::expunge_row!(conn, vm_instance, id)
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, id: cloudstack_db::types::VmId) -> cloudstack_db::Result<()> {
+/// db.write(|tx| cloudstack_db::compute::vms::expunge(tx, id))?;
+/// # Ok(()) }
+/// ```
+pub fn expunge(tx: &mut Tx<'_>, id: VmId) -> Result<()> {
+    crate::repo::expunge_row!(tx.conn(), vm_instance, id)
 }
 
 /// Moves a VM through CloudStack's state machine, the way `VMInstanceDaoImpl.updateState` does:
@@ -462,14 +445,14 @@ pub fn expunge(conn: &mut MysqlConnection, id: VmId) -> Result<()> {
 /// without reading it back (a transition without usage events is one round trip).
 ///
 /// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection, vm: cloudstack_db::compute::VmInstance) -> cloudstack_db::Result<()> {
-/// use cloudstack_db::compute::{vms, VmEvent};
-/// let starting = vms::transition(conn, &vm, VmEvent::StartRequested, Some(Some(7)))?;
-/// let running = vms::transition(conn, &starting, VmEvent::OperationSucceeded, None)?;
+/// use cloudstack_db::prelude::*;
+/// # fn demo(db: &Database, vm: VmInstance) -> cloudstack_db::Result<()> {
+/// let starting = db.write(|tx| vms::transition(tx, &vm, VmEvent::StartRequested, Some(Some(7))))?;
+/// let running = db.write(|tx| vms::transition(tx, &starting, VmEvent::OperationSucceeded, None))?;
 /// # Ok(()) }
 /// ```
 pub fn transition(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     vm: &VmInstance,
     event: VmEvent,
     new_host: Option<Option<u64>>,
@@ -487,34 +470,27 @@ pub fn transition(
         update_time: Some(at),
         ..vm.clone()
     };
-    let guarded_update = |conn: &mut MysqlConnection| -> Result<usize> {
-        Ok(GuardedStateUpdate {
-            to: t.to,
-            host,
-            at: at.naive_utc(),
-            id: vm.id.get(),
-            from: vm.state,
-            count: vm.update_count,
-            current_host: vm.host_id,
-        }
-        .execute(conn)?)
-    };
-    if !t.usage {
-        return match guarded_update(conn)? {
-            0 => lost_race(conn, vm, t.to),
-            _ => Ok(changed),
-        };
+    let conn = tx.conn();
+    let matched = GuardedStateUpdate {
+        to: t.to,
+        host,
+        at: at.naive_utc(),
+        id: vm.id.get(),
+        from: vm.state,
+        count: vm.update_count,
+        current_host: vm.host_id,
     }
-    transaction(conn, |conn| {
-        if guarded_update(conn)? == 0 {
-            return lost_race(conn, vm, t.to);
-        }
+    .execute(conn)?;
+    if matched == 0 {
+        return lost_race(conn, vm, t.to);
+    }
+    if t.usage {
         write_transition_usage(conn, &changed, vm.state)?;
-        Ok(changed.clone())
-    })
+    }
+    Ok(changed)
 }
 
-crate::repo::statement::cached_statement! {
+crate::db::statement::cached_statement! {
     /// `VMInstanceDaoImpl.updateState`'s UPDATE: only a live row still in `from`, at `count`,
     /// on `current_host` (`<=>`: NULL-safe) changes.
     GuardedStateUpdate {
@@ -565,24 +541,18 @@ fn write_transition_usage(
             write_vm_usage_event(conn, vm, kinds::VM_DESTROY)?;
             if vm.state == VmState::Destroyed {
                 // UserVmManagerImpl writes VOLUME.DELETE for the ROOT volume after a destroy.
-                let roots: Vec<(u64, Option<String>)> = volumes::table
-                    .filter(volumes::instance_id.eq(vm.id))
-                    .filter(volumes::volume_type.eq(VolumeType::Root))
-                    .filter(volumes::removed.is_null())
-                    .select((volumes::id, volumes::name))
-                    .load::<(crate::types::VolumeId, Option<String>)>(conn)?
+                for root in volumes::list_for_vm(conn, vm.id)?
                     .into_iter()
-                    .map(|(id, name)| (id.get(), name))
-                    .collect();
-                for (id, name) in roots {
+                    .filter(|v| v.volume_type == VolumeType::Root)
+                {
                     let event = usage_event_for(
                         kinds::VOLUME_DELETE,
                         vm.account_id,
                         vm.data_center_id,
-                        id,
-                        name.as_deref().unwrap_or_default(),
+                        root.id.get(),
+                        root.name.as_deref().unwrap_or_default(),
                     );
-                    record_usage_event(conn, event)?;
+                    insert_usage_event(conn, event)?;
                 }
             }
             Ok(())

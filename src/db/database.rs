@@ -2,23 +2,23 @@
 
 use std::path::Path;
 
-use super::{DatabaseConfig, DbPool, ReadRouter, ReadYourWrites};
+use diesel::MysqlConnection;
+
+use super::{DatabaseConfig, DbPool, ReadRouter, ReadYourWrites, RetryPolicy, Tx};
 use crate::Result;
 use crate::crypto::Encryptor;
 use crate::migrations::{self, MigrationReport, Schema};
 
 /// Both CloudStack databases: a pool for `cloud` and one for `cloud_usage`. Cheap to clone.
 ///
+/// Reads run on a connection ([`Database::read`]); writes run in a transaction
+/// ([`Database::write`]), whose [`Tx`] every write function of the crate takes.
+///
 /// ```no_run
-/// use cloudstack_db::Database;
-/// use diesel::RunQueryDsl;
+/// use cloudstack_db::prelude::*;
 ///
 /// let db = Database::from_env()?;       // CLOUD_DATABASE_URL / USAGE_DATABASE_URL
-/// db.cloud().transaction(|conn| {
-///     diesel::sql_query("UPDATE sequence SET value = value + 1 WHERE name = 'volume_seq'")
-///         .execute(conn)?;
-///     Ok(())
-/// })?;
+/// let zones = db.read(|conn| zones::list_all(conn))?;
 /// # Ok::<(), cloudstack_db::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -69,6 +69,113 @@ impl Database {
         Self::connect(&DatabaseConfig::from_db_properties_file(path)?)
     }
 
+    /// Runs `f` on a pooled `cloud` connection, outside any transaction (see
+    /// [`DbPool::run`]): the way to call the crate's reads.
+    ///
+    /// ```no_run
+    /// use cloudstack_db::prelude::*;
+    /// # fn demo(db: &Database) -> cloudstack_db::Result<()> {
+    /// let offerings = db.read(|conn| service_offerings::list_all(conn))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn read<T>(&self, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
+        self.cloud.run(f)
+    }
+
+    /// Runs `f` in one transaction on the `cloud` database: COMMIT when it returns `Ok`,
+    /// ROLLBACK (nothing left behind) when it returns `Err`. Every write function called with
+    /// the [`Tx`] joins this transaction — no savepoints.
+    ///
+    /// ```no_run
+    /// use cloudstack_db::prelude::*;
+    /// # fn demo(db: &Database, spec: UserVmSpec, root: VolumeSpec) -> cloudstack_db::Result<()> {
+    /// let (vm, volume) = db.write(|tx| {
+    ///     let vm = vms::create(tx, &spec)?;
+    ///     let volume = volumes::create(tx, &root.attached_to(&vm.instance))?;
+    ///     Ok((vm, volume))
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_on(&self.cloud, f)
+    }
+
+    /// Like [`Database::write`], running the **whole** closure again, on a new connection where
+    /// needed, whenever the transaction certainly did not commit (deadlock, lock wait timeout,
+    /// a connection lost before COMMIT, …; see [`DbPool::transaction_with_retry`]). The closure
+    /// may therefore run more than once: keep side effects outside the database out of it.
+    ///
+    /// ```no_run
+    /// use cloudstack_db::prelude::*;
+    /// # fn demo(db: &Database, request: AllocateRequest) -> cloudstack_db::Result<()> {
+    /// let ip = db.write_with_retry(&RetryPolicy::default(), |tx| public_ips::allocate(tx, &request))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn write_with_retry<T>(
+        &self,
+        policy: &RetryPolicy,
+        f: impl FnMut(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_with_retry_on(&self.cloud, policy, f)
+    }
+
+    /// [`Database::read`] on the `cloud_usage` database.
+    ///
+    /// ```no_run
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// let info = db.usage_read(|conn| cloudstack_db::db::ServerInfo::query(conn))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn usage_read<T>(&self, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
+        self.usage.run(f)
+    }
+
+    /// [`Database::write`] on the `cloud_usage` database.
+    ///
+    /// ```no_run
+    /// # use diesel::RunQueryDsl;
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// db.usage_write(|tx| Ok(diesel::sql_query("DELETE FROM usage_job WHERE id = 0").execute(tx.conn())?))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn usage_write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_on(&self.usage, f)
+    }
+
+    /// [`Database::write_with_retry`] on the `cloud_usage` database.
+    ///
+    /// ```no_run
+    /// # use diesel::RunQueryDsl;
+    /// use cloudstack_db::db::RetryPolicy;
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// db.usage_write_with_retry(&RetryPolicy::default(), |tx| {
+    ///     Ok(diesel::sql_query("DELETE FROM usage_job WHERE id = 0").execute(tx.conn())?)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    pub fn usage_write_with_retry<T>(
+        &self,
+        policy: &RetryPolicy,
+        f: impl FnMut(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_with_retry_on(&self.usage, policy, f)
+    }
+
+    fn write_on<T>(&self, pool: &DbPool, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let encryptor = self.column_encryptor.as_ref();
+        pool.run(|conn| Tx::run(conn, self, encryptor, f))
+    }
+
+    fn write_with_retry_on<T>(
+        &self,
+        pool: &DbPool,
+        policy: &RetryPolicy,
+        mut f: impl FnMut(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let encryptor = self.column_encryptor.as_ref();
+        pool.transaction_with_retry(policy, |conn| Tx::within(conn, self, encryptor, &mut f))
+    }
+
     /// The `cloud` database pool.
     pub fn cloud(&self) -> &DbPool {
         &self.cloud
@@ -79,7 +186,7 @@ impl Database {
         &self.usage
     }
 
-    /// The pool [`crate::repo::IdSource`] takes sequence ids from (a few connections of the
+    /// The pool [`super::IdSource`] takes sequence ids from (a few connections of the
     /// `cloud` database, apart from [`Database::cloud`]).
     pub fn sequences(&self) -> &DbPool {
         &self.sequences
@@ -95,7 +202,7 @@ impl Database {
     ///
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-    /// let zones = db.cloud_reads().run(|c| cloudstack_db::compute::zones_and_offerings::list_zones(c))?;
+    /// let zones = db.cloud_reads().run(|c| cloudstack_db::catalog::zones::list_all(c))?;
     /// # Ok(()) }
     /// ```
     pub fn cloud_reads(&self) -> &ReadRouter {
@@ -120,7 +227,7 @@ impl Database {
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
     /// let mut session = db.read_your_writes();
-    /// let zones = session.read(|c| cloudstack_db::compute::zones_and_offerings::list_zones(c))?;
+    /// let zones = session.read(|c| cloudstack_db::catalog::zones::list_all(c))?;
     /// # Ok(()) }
     /// ```
     pub fn read_your_writes(&self) -> ReadYourWrites {

@@ -1,4 +1,5 @@
-//! The connection layer: configuration, the two pools, session settings and transactions.
+//! The connection layer: configuration, the pools, session settings, transactions and the
+//! transaction context ([`Tx`]) every write runs in.
 
 mod abort_watch;
 mod config;
@@ -8,9 +9,12 @@ mod pool;
 mod properties;
 mod replicas;
 mod retry;
+mod sequence;
 mod server;
 mod session;
+pub(crate) mod statement;
 mod target;
+mod tx;
 
 pub use abort_watch::AbortWatch;
 pub use config::{
@@ -25,4 +29,6 @@ pub use replicas::{ReadRouter, ReadTarget, ReadYourWrites};
 pub use retry::{RetryPolicy, in_transaction, transaction, transaction_with_retry};
 pub use server::{ServerFlavor, ServerInfo};
 pub use session::{CLOUDSTACK_SQL_MODE, IsolationLevel, SessionSettings, SessionSnapshot};
+pub use sequence::{IdSource, SequenceName, next_in_sequence};
 pub use target::ConnectionTarget;
+pub use tx::Tx;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{Event, EventLevel, EventState, NewEvent};
+use crate::db::Tx;
 use crate::Result;
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::event;
@@ -52,8 +53,18 @@ pub fn event(
     }
 }
 
-/// Inserts one event on `conn` (inside the caller's transaction when there is one).
-pub fn record(conn: &mut MysqlConnection, new: NewEvent) -> Result<EventId> {
+/// Inserts one event in the caller's transaction and returns its id.
+///
+/// ```no_run
+/// use cloudstack_db::events::{log, EventLevel};
+/// use cloudstack_db::types::{AccountId, DomainId, UserId};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let new = log::event("VM.START", "started web-1", UserId(2), AccountId(2), DomainId(1), EventLevel::Info);
+/// let id = db.write(|tx| log::record(tx, new))?;
+/// # Ok(()) }
+/// ```
+pub fn record(tx: &mut Tx<'_>, new: NewEvent) -> Result<EventId> {
+    let conn = tx.conn();
     diesel::insert_into(event::table)
         .values(new)
         .execute(conn)?;
@@ -61,21 +72,21 @@ pub fn record(conn: &mut MysqlConnection, new: NewEvent) -> Result<EventId> {
 }
 
 /// Records the start of an action (state `Started`); complete it with [`record_completed`].
-pub fn record_started(conn: &mut MysqlConnection, mut new: NewEvent) -> Result<EventId> {
+pub fn record_started(tx: &mut Tx<'_>, mut new: NewEvent) -> Result<EventId> {
     new.state = Some(EventState::Started);
     new.start_id = None;
-    record(conn, new)
+    record(tx, new)
 }
 
 /// Records the completion of the action started by `start` (state `Completed`, `start_id` set).
 pub fn record_completed(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     start: EventId,
     mut new: NewEvent,
 ) -> Result<EventId> {
     new.state = Some(EventState::Completed);
     new.start_id = Some(start);
-    record(conn, new)
+    record(tx, new)
 }
 
 /// How many event rows go into one INSERT so it stays under [`MAX_PLACEHOLDERS`].
@@ -107,7 +118,8 @@ pub fn bulk_chunk_size() -> usize {
 /// assert_eq!(log::bulk_insert(conn, events)?, 10_000);
 /// # Ok(()) }
 /// ```
-pub fn bulk_insert(conn: &mut MysqlConnection, events: Vec<NewEvent>) -> Result<usize> {
+pub fn bulk_insert(tx: &mut Tx<'_>, events: Vec<NewEvent>) -> Result<usize> {
+    let conn = tx.conn();
     use diesel::connection::SimpleConnection;
     let mut written = 0;
     for chunk in events.chunks(bulk_chunk_size()) {
@@ -257,10 +269,11 @@ pub fn list(
 
 /// Marks events created before `cut` archived, `batch` rows per statement; returns how many.
 pub fn archive_older_than(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     cut: DateTime<Utc>,
     batch: u32,
 ) -> Result<usize> {
+    let conn = tx.conn();
     crate::repo::in_batches(|| {
         let ids: Vec<EventId> = event::table
             .filter(event::archived.eq(IntBool(false)))
@@ -280,10 +293,11 @@ pub fn archive_older_than(
 
 /// Deletes events created before `cut`, `batch` rows per statement; returns how many.
 pub fn purge_older_than(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     cut: DateTime<Utc>,
     batch: u32,
 ) -> Result<usize> {
+    let conn = tx.conn();
     crate::repo::in_batches(|| {
         let ids: Vec<EventId> = event::table
             .filter(event::created.lt(cut.naive_utc()))

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::NewUsageEvent;
+use crate::db::Tx;
 use crate::Result;
 use crate::schema::cloud::usage_event;
 use crate::types::{AccountId, ZoneId};
@@ -68,18 +69,24 @@ pub fn usage_event_for(
     }
 }
 
-/// Inserts a usage event on `conn` (inside the caller's transaction when there is one): one
-/// prepared INSERT, cached on the connection. Callers that need the new id ask
-/// [`crate::repo::last_insert_id`] right after.
+/// Inserts a usage event in the caller's transaction: one prepared INSERT, cached on the
+/// connection. Callers that need the new id ask [`crate::repo::last_insert_id`] right after.
 ///
 /// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
 /// use cloudstack_db::events::{record_usage_event, usage_event_for, usage_events::kinds};
 /// use cloudstack_db::types::{AccountId, ZoneId};
-/// record_usage_event(conn, usage_event_for(kinds::VM_START, AccountId(2), ZoneId(1), 7, "web-1"))?;
+/// let event = usage_event_for(kinds::VM_START, AccountId(2), ZoneId(1), 7, "web-1");
+/// db.write(|tx| record_usage_event(tx, event))?;
 /// # Ok(()) }
 /// ```
-pub fn record_usage_event(conn: &mut MysqlConnection, event: NewUsageEvent) -> Result<()> {
+pub fn record_usage_event(tx: &mut Tx<'_>, event: NewUsageEvent) -> Result<()> {
+    insert_usage_event(tx.conn(), event)
+}
+
+/// [`record_usage_event`] for the aggregates' own helpers, which hold the transaction's
+/// connection.
+pub(crate) fn insert_usage_event(conn: &mut MysqlConnection, event: NewUsageEvent) -> Result<()> {
     // Column by column rather than the struct: a struct's `None` becomes the DEFAULT keyword,
     // which makes Diesel prepare the statement anew on every call; explicit values (NULL for
     // `None`) keep it one cached prepared statement. An explicit id is honoured.

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::{Account, AccountState, AccountType, NewAccount};
-use crate::db::transaction;
+use crate::db::Tx;
 use crate::repo::{Charset, check_text, exists};
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::account;
@@ -31,12 +31,13 @@ pub fn default_role(account_type: AccountType) -> Option<RoleId> {
 /// Creates an enabled account `name` in `domain`; `role` defaults to the type's default role.
 /// A live account with the same name in the domain is [`Error::Duplicate`].
 pub fn create(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     domain: DomainId,
     name: &str,
     account_type: AccountType,
     role: Option<RoleId>,
 ) -> Result<Account> {
+    let conn = tx.conn();
     if name.trim().is_empty() {
         return Err(Error::invalid_value(
             "account.account_name",
@@ -45,33 +46,31 @@ pub fn create(
         ));
     }
     check_text("account.account_name", name, 100, Charset::Utf8mb4)?;
-    transaction(conn, |conn| {
-        if exists(find_by_name(conn, domain, name))? {
-            return Err(Error::Duplicate {
-                key: "account_name".into(),
-            });
-        }
-        diesel::insert_into(account::table)
-            .values(NewAccount {
-                id: None,
-                account_name: Some(name.to_owned()),
-                uuid: Some(uuid::Uuid::new_v4()),
-                account_type,
-                role_id: role.or_else(|| default_role(account_type)),
-                domain_id: Some(domain),
-                state: Some(AccountState::Enabled),
-                created: Some(now()),
-                removed: None,
-                cleanup_needed: None,
-                network_domain: None,
-                default_zone_id: None,
-                default: false,
-                api_key_access: None,
-            })
-            .execute(conn)?;
-        let id = AccountId(last_insert_id(conn)?);
-        find(conn, id)
-    })
+    if exists(find_by_name(conn, domain, name))? {
+        return Err(Error::Duplicate {
+            key: "account_name".into(),
+        });
+    }
+    diesel::insert_into(account::table)
+        .values(NewAccount {
+            id: None,
+            account_name: Some(name.to_owned()),
+            uuid: Some(uuid::Uuid::new_v4()),
+            account_type,
+            role_id: role.or_else(|| default_role(account_type)),
+            domain_id: Some(domain),
+            state: Some(AccountState::Enabled),
+            created: Some(now()),
+            removed: None,
+            cleanup_needed: None,
+            network_domain: None,
+            default_zone_id: None,
+            default: false,
+            api_key_access: None,
+        })
+        .execute(conn)?;
+    let id = AccountId(last_insert_id(conn)?);
+    find(conn, id)
 }
 
 /// A live account by id.
@@ -127,10 +126,11 @@ pub fn list(
 
 /// Sets a live account's state (`enabled`, `disabled`, `locked`).
 pub fn set_state(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     id: AccountId,
     state: AccountState,
 ) -> Result<Account> {
+    let conn = tx.conn();
     let n = diesel::update(
         account::table
             .filter(account::id.eq(id))
@@ -145,7 +145,8 @@ pub fn set_state(
 }
 
 /// Gives a live account another role.
-pub fn assign_role(conn: &mut MysqlConnection, id: AccountId, role: RoleId) -> Result<Account> {
+pub fn assign_role(tx: &mut Tx<'_>, id: AccountId, role: RoleId) -> Result<Account> {
+    let conn = tx.conn();
     let n = diesel::update(
         account::table
             .filter(account::id.eq(id))
@@ -160,6 +161,7 @@ pub fn assign_role(conn: &mut MysqlConnection, id: AccountId, role: RoleId) -> R
 }
 
 /// Soft-deletes an account (its rows stay, `removed` is set).
-pub fn remove(conn: &mut MysqlConnection, id: AccountId) -> Result<()> {
+pub fn remove(tx: &mut Tx<'_>, id: AccountId) -> Result<()> {
+    let conn = tx.conn();
     crate::repo::soft_delete!(conn, account, id)
 }

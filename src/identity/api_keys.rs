@@ -13,6 +13,7 @@ use rand::RngCore;
 use subtle::ConstantTimeEq;
 
 use super::{Account, AccountState, User};
+use crate::db::Tx;
 use crate::crypto::Encryptor;
 use crate::schema::cloud::{account, user};
 use crate::types::UserId;
@@ -44,42 +45,42 @@ fn random_key() -> String {
 /// # Ok(()) }
 /// ```
 pub fn generate_keys(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     id: UserId,
     encryptor: &Encryptor,
 ) -> Result<KeyPair> {
-    crate::db::transaction(conn, |conn| {
-        let api_key = loop {
-            let candidate = random_key();
-            let taken: i64 = user::table
-                .filter(user::api_key.eq(&candidate))
-                .count()
-                .get_result(conn)?;
-            if taken == 0 {
-                break candidate;
-            }
-        };
-        let secret_key = Secret::new(random_key());
-        let stored = Secret::new(encryptor.encrypt(secret_key.expose())?);
-        let n = diesel::update(
-            user::table
-                .filter(user::id.eq(id))
-                .filter(user::removed.is_null()),
-        )
-        .set((user::api_key.eq(&api_key), user::secret_key.eq(stored)))
-        .execute(conn)?;
-        if n == 0 {
-            return Err(Error::NotFound);
+    let conn = tx.conn();
+    let api_key = loop {
+        let candidate = random_key();
+        let taken: i64 = user::table
+            .filter(user::api_key.eq(&candidate))
+            .count()
+            .get_result(conn)?;
+        if taken == 0 {
+            break candidate;
         }
-        Ok(KeyPair {
-            api_key,
-            secret_key,
-        })
+    };
+    let secret_key = Secret::new(random_key());
+    let stored = Secret::new(encryptor.encrypt(secret_key.expose())?);
+    let n = diesel::update(
+        user::table
+            .filter(user::id.eq(id))
+            .filter(user::removed.is_null()),
+    )
+    .set((user::api_key.eq(&api_key), user::secret_key.eq(stored)))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(KeyPair {
+        api_key,
+        secret_key,
     })
 }
 
 /// Removes a user's key pair.
-pub fn revoke_keys(conn: &mut MysqlConnection, id: UserId) -> Result<()> {
+pub fn revoke_keys(tx: &mut Tx<'_>, id: UserId) -> Result<()> {
+    let conn = tx.conn();
     let n = diesel::update(user::table.filter(user::id.eq(id)))
         .set((
             user::api_key.eq(None::<String>),

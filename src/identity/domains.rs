@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::{Domain, DomainState, NewDomain};
-use crate::db::transaction;
+use crate::db::Tx;
 use crate::repo::{last_insert_id, now};
 use crate::schema::cloud::{account, domain};
 use crate::types::{AccountId, DomainId};
@@ -35,11 +35,12 @@ fn lock_live(conn: &mut MysqlConnection, id: DomainId) -> Result<Domain> {
 /// # Ok(()) }
 /// ```
 pub fn create_child(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     parent: DomainId,
     name: &str,
     owner: AccountId,
 ) -> Result<Domain> {
+    let conn = tx.conn();
     if name.trim().is_empty() || name.contains('/') {
         return Err(Error::invalid_value(
             "domain.name",
@@ -47,51 +48,49 @@ pub fn create_child(
             "must not be empty or contain `/`",
         ));
     }
-    transaction(conn, |conn| {
-        let parent_row = lock_live(conn, parent)?;
-        if parent_row.state != DomainState::Active {
-            return Err(Error::Conflict(format!(
-                "parent domain {parent} is not active"
-            )));
-        }
-        let sibling: i64 = domain::table
-            .filter(domain::parent.eq(parent))
-            .filter(domain::name.eq(name))
-            .filter(domain::removed.is_null())
-            .count()
-            .get_result(conn)?;
-        if sibling > 0 {
-            return Err(Error::Duplicate {
-                key: "parent".into(),
-            });
-        }
-        diesel::update(domain::table.filter(domain::id.eq(parent)))
-            .set((
-                domain::child_count.eq(domain::child_count + 1),
-                domain::next_child_seq.eq(domain::next_child_seq + 1),
-            ))
-            .execute(conn)?;
-        diesel::insert_into(domain::table)
-            .values(NewDomain {
-                id: None,
-                parent: Some(parent),
-                name: Some(name.to_owned()),
-                uuid: Some(uuid::Uuid::new_v4()),
-                owner,
-                path: format!("{}{name}/", parent_row.path),
-                level: Some(parent_row.level + 1),
-                child_count: None,
-                next_child_seq: None,
-                created: Some(now()),
-                removed: None,
-                state: None,
-                network_domain: None,
-                domain_type: None,
-            })
-            .execute(conn)?;
-        let id = DomainId(last_insert_id(conn)?);
-        find(conn, id)
-    })
+    let parent_row = lock_live(conn, parent)?;
+    if parent_row.state != DomainState::Active {
+        return Err(Error::Conflict(format!(
+            "parent domain {parent} is not active"
+        )));
+    }
+    let sibling: i64 = domain::table
+        .filter(domain::parent.eq(parent))
+        .filter(domain::name.eq(name))
+        .filter(domain::removed.is_null())
+        .count()
+        .get_result(conn)?;
+    if sibling > 0 {
+        return Err(Error::Duplicate {
+            key: "parent".into(),
+        });
+    }
+    diesel::update(domain::table.filter(domain::id.eq(parent)))
+        .set((
+            domain::child_count.eq(domain::child_count + 1),
+            domain::next_child_seq.eq(domain::next_child_seq + 1),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(domain::table)
+        .values(NewDomain {
+            id: None,
+            parent: Some(parent),
+            name: Some(name.to_owned()),
+            uuid: Some(uuid::Uuid::new_v4()),
+            owner,
+            path: format!("{}{name}/", parent_row.path),
+            level: Some(parent_row.level + 1),
+            child_count: None,
+            next_child_seq: None,
+            created: Some(now()),
+            removed: None,
+            state: None,
+            network_domain: None,
+            domain_type: None,
+        })
+        .execute(conn)?;
+    let id = DomainId(last_insert_id(conn)?);
+    find(conn, id)
 }
 
 /// A live domain by id.
@@ -179,72 +178,70 @@ fn ensure_empty(conn: &mut MysqlConnection, id: DomainId) -> Result<()> {
 
 /// Soft-deletes an empty domain (no live accounts or children; never ROOT) and lowers its
 /// parent's `child_count`, in one transaction.
-pub fn remove(conn: &mut MysqlConnection, id: DomainId) -> Result<()> {
+pub fn remove(tx: &mut Tx<'_>, id: DomainId) -> Result<()> {
+    let conn = tx.conn();
     if id == ROOT_DOMAIN {
         return Err(Error::Conflict("the ROOT domain cannot be removed".into()));
     }
-    transaction(conn, |conn| {
-        let row = lock_live(conn, id)?;
-        let parent = row
-            .parent
-            .ok_or_else(|| Error::Conflict("a domain without parent cannot be removed".into()))?;
-        lock_live(conn, parent)?;
-        ensure_empty(conn, id)?;
-        diesel::update(domain::table.filter(domain::id.eq(parent)))
-            .set(domain::child_count.eq(domain::child_count - 1))
-            .execute(conn)?;
-        crate::repo::soft_delete!(conn, domain, id)
-    })
+    let row = lock_live(conn, id)?;
+    let parent = row
+        .parent
+        .ok_or_else(|| Error::Conflict("a domain without parent cannot be removed".into()))?;
+    lock_live(conn, parent)?;
+    ensure_empty(conn, id)?;
+    diesel::update(domain::table.filter(domain::id.eq(parent)))
+        .set(domain::child_count.eq(domain::child_count - 1))
+        .execute(conn)?;
+    crate::repo::soft_delete!(conn, domain, id)
 }
 
 /// Moves an empty domain under `new_parent`: path and level follow, both parents' counts are
 /// kept right, in one transaction.
 pub fn move_domain(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     id: DomainId,
     new_parent: DomainId,
 ) -> Result<Domain> {
+    let conn = tx.conn();
     if id == ROOT_DOMAIN || id == new_parent {
         return Err(Error::Conflict(
             "ROOT cannot move, and a domain cannot be its own parent".into(),
         ));
     }
-    transaction(conn, |conn| {
-        let row = lock_live(conn, id)?;
-        let old_parent = row
-            .parent
-            .ok_or_else(|| Error::Conflict("a domain without parent cannot move".into()))?;
-        let target = lock_live(conn, new_parent)?;
-        lock_live(conn, old_parent)?;
-        ensure_empty(conn, id)?;
-        let name = row.name.clone().unwrap_or_default();
-        let clash: i64 = domain::table
-            .filter(domain::parent.eq(new_parent))
-            .filter(domain::name.eq(&name))
-            .filter(domain::removed.is_null())
-            .count()
-            .get_result(conn)?;
-        if clash > 0 {
-            return Err(Error::Duplicate {
-                key: "parent".into(),
-            });
-        }
-        diesel::update(domain::table.filter(domain::id.eq(old_parent)))
-            .set(domain::child_count.eq(domain::child_count - 1))
-            .execute(conn)?;
-        diesel::update(domain::table.filter(domain::id.eq(new_parent)))
-            .set((
-                domain::child_count.eq(domain::child_count + 1),
-                domain::next_child_seq.eq(domain::next_child_seq + 1),
-            ))
-            .execute(conn)?;
-        diesel::update(domain::table.filter(domain::id.eq(id)))
-            .set((
-                domain::parent.eq(new_parent),
-                domain::path.eq(format!("{}{name}/", target.path)),
-                domain::level.eq(target.level + 1),
-            ))
-            .execute(conn)?;
-        find(conn, id)
-    })
+    let row = lock_live(conn, id)?;
+    let old_parent = row
+        .parent
+        .ok_or_else(|| Error::Conflict("a domain without parent cannot move".into()))?;
+    let target = lock_live(conn, new_parent)?;
+    lock_live(conn, old_parent)?;
+    ensure_empty(conn, id)?;
+    let name = row.name.clone().unwrap_or_default();
+    let clash: i64 = domain::table
+        .filter(domain::parent.eq(new_parent))
+        .filter(domain::name.eq(&name))
+        .filter(domain::removed.is_null())
+        .count()
+        .get_result(conn)?;
+    if clash > 0 {
+        return Err(Error::Duplicate {
+            key: "parent".into(),
+        });
+    }
+    diesel::update(domain::table.filter(domain::id.eq(old_parent)))
+        .set(domain::child_count.eq(domain::child_count - 1))
+        .execute(conn)?;
+    diesel::update(domain::table.filter(domain::id.eq(new_parent)))
+        .set((
+            domain::child_count.eq(domain::child_count + 1),
+            domain::next_child_seq.eq(domain::next_child_seq + 1),
+        ))
+        .execute(conn)?;
+    diesel::update(domain::table.filter(domain::id.eq(id)))
+        .set((
+            domain::parent.eq(new_parent),
+            domain::path.eq(format!("{}{name}/", target.path)),
+            domain::level.eq(target.level + 1),
+        ))
+        .execute(conn)?;
+    find(conn, id)
 }

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::{NewRole, NewRolePermission, Permission, Role, RolePermission, RoleState, RoleType};
-use crate::db::transaction;
+use crate::db::Tx;
 use crate::repo::last_insert_id;
 use crate::schema::cloud::{role_permissions, roles};
 use crate::types::{RoleId, RolePermissionId};
@@ -26,11 +26,12 @@ pub struct RuleSpec {
 
 /// Creates an enabled, public, non-default role.
 pub fn create_role(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     name: &str,
     role_type: RoleType,
     description: Option<&str>,
 ) -> Result<Role> {
+    let conn = tx.conn();
     if name.trim().is_empty() {
         return Err(Error::invalid_value(
             "roles.name",
@@ -38,23 +39,21 @@ pub fn create_role(
             "must not be empty",
         ));
     }
-    transaction(conn, |conn| {
-        diesel::insert_into(roles::table)
-            .values(NewRole {
-                id: None,
-                uuid: Some(uuid::Uuid::new_v4()),
-                name: Some(name.to_owned()),
-                role_type,
-                removed: None,
-                description: description.map(str::to_owned),
-                is_default: Some(false),
-                public_role: Some(true),
-                state: Some(RoleState::Enabled),
-            })
-            .execute(conn)?;
-        let id = RoleId(last_insert_id(conn)?);
-        find_role(conn, id)
-    })
+    diesel::insert_into(roles::table)
+        .values(NewRole {
+            id: None,
+            uuid: Some(uuid::Uuid::new_v4()),
+            name: Some(name.to_owned()),
+            role_type,
+            removed: None,
+            description: description.map(str::to_owned),
+            is_default: Some(false),
+            public_role: Some(true),
+            state: Some(RoleState::Enabled),
+        })
+        .execute(conn)?;
+    let id = RoleId(last_insert_id(conn)?);
+    find_role(conn, id)
 }
 
 /// A live role by id.
@@ -92,34 +91,33 @@ fn check_rule(rule: &str) -> Result<()> {
 /// Appends a rule to a role (`sort_order` = last + 1, 0 for the first). The same pattern twice
 /// in a role is [`Error::Duplicate`].
 pub fn add_rule(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     role: RoleId,
     rule: &RuleSpec,
 ) -> Result<RolePermission> {
+    let conn = tx.conn();
     check_rule(&rule.rule)?;
-    transaction(conn, |conn| {
-        find_role(conn, role)?;
-        let last: Option<u64> = role_permissions::table
-            .filter(role_permissions::role_id.eq(role))
-            .select(diesel::dsl::max(role_permissions::sort_order))
-            .first(conn)?;
-        diesel::insert_into(role_permissions::table)
-            .values(NewRolePermission {
-                id: None,
-                uuid: Some(uuid::Uuid::new_v4()),
-                role_id: role,
-                rule: rule.rule.clone(),
-                permission: rule.permission,
-                description: rule.description.clone(),
-                sort_order: Some(last.map_or(0, |l| l + 1)),
-            })
-            .execute(conn)?;
-        let id = RolePermissionId(last_insert_id(conn)?);
-        Ok(role_permissions::table
-            .find(id)
-            .select(RolePermission::as_select())
-            .first(conn)?)
-    })
+    find_role(conn, role)?;
+    let last: Option<u64> = role_permissions::table
+        .filter(role_permissions::role_id.eq(role))
+        .select(diesel::dsl::max(role_permissions::sort_order))
+        .first(conn)?;
+    diesel::insert_into(role_permissions::table)
+        .values(NewRolePermission {
+            id: None,
+            uuid: Some(uuid::Uuid::new_v4()),
+            role_id: role,
+            rule: rule.rule.clone(),
+            permission: rule.permission,
+            description: rule.description.clone(),
+            sort_order: Some(last.map_or(0, |l| l + 1)),
+        })
+        .execute(conn)?;
+    let id = RolePermissionId(last_insert_id(conn)?);
+    Ok(role_permissions::table
+        .find(id)
+        .select(RolePermission::as_select())
+        .first(conn)?)
 }
 
 /// A role's rules in evaluation order.
@@ -141,33 +139,32 @@ pub fn list_rules(conn: &mut MysqlConnection, role: RoleId) -> Result<Vec<RolePe
 /// name exactly the role's rules; if they changed meanwhile the reorder is refused
 /// ([`Error::StaleState`]) and nothing is written.
 pub fn reorder_rules(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     role: RoleId,
     order: &[RolePermissionId],
 ) -> Result<Vec<RolePermission>> {
-    transaction(conn, |conn| {
-        let mut current: Vec<RolePermissionId> = role_permissions::table
-            .filter(role_permissions::role_id.eq(role))
-            .select(role_permissions::id)
-            .for_update()
-            .load(conn)?;
-        let mut wanted = order.to_vec();
-        current.sort();
-        wanted.sort();
-        if current != wanted {
-            return Err(Error::StaleState {
-                entity: "role_permissions",
-                id: role.get(),
-                detail: "the role's rules changed since they were read".into(),
-            });
-        }
-        for (position, id) in order.iter().enumerate() {
-            diesel::update(role_permissions::table.filter(role_permissions::id.eq(id)))
-                .set(role_permissions::sort_order.eq(position as u64))
-                .execute(conn)?;
-        }
-        list_rules(conn, role)
-    })
+    let conn = tx.conn();
+    let mut current: Vec<RolePermissionId> = role_permissions::table
+        .filter(role_permissions::role_id.eq(role))
+        .select(role_permissions::id)
+        .for_update()
+        .load(conn)?;
+    let mut wanted = order.to_vec();
+    current.sort();
+    wanted.sort();
+    if current != wanted {
+        return Err(Error::StaleState {
+            entity: "role_permissions",
+            id: role.get(),
+            detail: "the role's rules changed since they were read".into(),
+        });
+    }
+    for (position, id) in order.iter().enumerate() {
+        diesel::update(role_permissions::table.filter(role_permissions::id.eq(id)))
+            .set(role_permissions::sort_order.eq(position as u64))
+            .execute(conn)?;
+    }
+    list_rules(conn, role)
 }
 
 /// A role's rules, in order, for export.
@@ -184,22 +181,20 @@ pub fn export_rules(conn: &mut MysqlConnection, role: RoleId) -> Result<Vec<Rule
 
 /// Replaces a role's rules with `rules`, in that order, atomically.
 pub fn import_rules(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     role: RoleId,
     rules: &[RuleSpec],
 ) -> Result<Vec<RolePermission>> {
     for r in rules {
         check_rule(&r.rule)?;
     }
-    transaction(conn, |conn| {
-        find_role(conn, role)?;
-        diesel::delete(role_permissions::table.filter(role_permissions::role_id.eq(role)))
-            .execute(conn)?;
-        for r in rules {
-            add_rule(conn, role, r)?;
-        }
-        list_rules(conn, role)
-    })
+    find_role(tx.conn(), role)?;
+    diesel::delete(role_permissions::table.filter(role_permissions::role_id.eq(role)))
+        .execute(tx.conn())?;
+    for r in rules {
+        add_rule(tx, role, r)?;
+    }
+    list_rules(tx.conn(), role)
 }
 
 /// Whether a rule pattern matches an API name: whole name, case-insensitive, each `*` standing

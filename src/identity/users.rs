@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::password::{hash_password, verify_password};
 use super::{Account, AccountState, NewUser, User, UserSource};
-use crate::db::transaction;
+use crate::db::Tx;
 use crate::repo::{Charset, check_text, exists, fits_charset};
 use crate::repo::{last_insert_id, now};
 use crate::schema::cloud::{account, user};
@@ -31,7 +31,8 @@ pub struct UserSpec {
 
 /// Creates an enabled user. A live user with the same name in the account's domain is
 /// [`Error::Duplicate`].
-pub fn create(conn: &mut MysqlConnection, spec: &UserSpec) -> Result<User> {
+pub fn create(tx: &mut Tx<'_>, spec: &UserSpec) -> Result<User> {
+    let conn = tx.conn();
     if spec.username.trim().is_empty() {
         return Err(Error::invalid_value(
             "user.username",
@@ -57,50 +58,48 @@ pub fn create(conn: &mut MysqlConnection, spec: &UserSpec) -> Result<User> {
         }
     }
     let hash = hash_password(spec.password.expose());
-    transaction(conn, |conn| {
-        let owner: Account = account::table
-            .filter(account::id.eq(spec.account_id))
-            .filter(account::removed.is_null())
-            .select(Account::as_select())
-            .first(conn)?;
-        if let Some(domain) = owner.domain_id {
-            if exists(find_by_username(conn, domain, &spec.username))? {
-                return Err(Error::Duplicate {
-                    key: "username".into(),
-                });
-            }
+    let owner: Account = account::table
+        .filter(account::id.eq(spec.account_id))
+        .filter(account::removed.is_null())
+        .select(Account::as_select())
+        .first(conn)?;
+    if let Some(domain) = owner.domain_id {
+        if exists(find_by_username(conn, domain, &spec.username))? {
+            return Err(Error::Duplicate {
+                key: "username".into(),
+            });
         }
-        diesel::insert_into(user::table)
-            .values(NewUser {
-                id: None,
-                uuid: Some(uuid::Uuid::new_v4()),
-                username: spec.username.clone(),
-                password: hash,
-                account_id: spec.account_id,
-                firstname: spec.firstname.clone(),
-                lastname: spec.lastname.clone(),
-                email: spec.email.clone(),
-                state: Some(AccountState::Enabled),
-                api_key: None,
-                secret_key: None,
-                api_key_access: None,
-                created: now(),
-                removed: None,
-                timezone: None,
-                registration_token: None,
-                is_registered: false,
-                incorrect_login_attempts: None,
-                default: false,
-                source: Some(UserSource::Native),
-                external_entity: None,
-                is_user_2fa_enabled: false,
-                key_for_2fa: None,
-                user_2fa_provider: None,
-            })
-            .execute(conn)?;
-        let id = UserId(last_insert_id(conn)?);
-        find(conn, id)
-    })
+    }
+    diesel::insert_into(user::table)
+        .values(NewUser {
+            id: None,
+            uuid: Some(uuid::Uuid::new_v4()),
+            username: spec.username.clone(),
+            password: hash,
+            account_id: spec.account_id,
+            firstname: spec.firstname.clone(),
+            lastname: spec.lastname.clone(),
+            email: spec.email.clone(),
+            state: Some(AccountState::Enabled),
+            api_key: None,
+            secret_key: None,
+            api_key_access: None,
+            created: now(),
+            removed: None,
+            timezone: None,
+            registration_token: None,
+            is_registered: false,
+            incorrect_login_attempts: None,
+            default: false,
+            source: Some(UserSource::Native),
+            external_entity: None,
+            is_user_2fa_enabled: false,
+            key_for_2fa: None,
+            user_2fa_provider: None,
+        })
+        .execute(conn)?;
+    let id = UserId(last_insert_id(conn)?);
+    find(conn, id)
 }
 
 /// A live user by id.
@@ -133,7 +132,8 @@ pub fn find_by_username(
 
 /// Sets a live user's state (`enabled`, `disabled`, `locked`); enabling also clears the failed
 /// login count.
-pub fn set_state(conn: &mut MysqlConnection, id: UserId, state: AccountState) -> Result<User> {
+pub fn set_state(tx: &mut Tx<'_>, id: UserId, state: AccountState) -> Result<User> {
+    let conn = tx.conn();
     let target = user::table
         .filter(user::id.eq(id))
         .filter(user::removed.is_null());
@@ -153,7 +153,8 @@ pub fn set_state(conn: &mut MysqlConnection, id: UserId, state: AccountState) ->
 }
 
 /// Replaces a user's password with the PBKDF2 hash of `password`.
-pub fn set_password(conn: &mut MysqlConnection, id: UserId, password: &Secret) -> Result<()> {
+pub fn set_password(tx: &mut Tx<'_>, id: UserId, password: &Secret) -> Result<()> {
+    let conn = tx.conn();
     let n = diesel::update(
         user::table
             .filter(user::id.eq(id))
@@ -167,17 +168,27 @@ pub fn set_password(conn: &mut MysqlConnection, id: UserId, password: &Secret) -
 /// Checks a login: the user (by name in `domain`) and its account must be enabled and live, and
 /// the password must verify (in constant time). A wrong password raises
 /// `incorrect_login_attempts`; at `max_attempts` the user is locked. Success resets the count.
+///
+/// The outer `Result` is the database's (it aborts the transaction); the inner one is the
+/// verdict ([`Error::AuthenticationFailed`]). Commit the transaction whatever the verdict, so a
+/// failed attempt is counted: return the verdict from the closure and `?` it afterwards.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, password: cloudstack_db::Secret) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::{identity::users, types::DomainId};
+/// let user = db.write(|tx| users::login(tx, DomainId(1), "admin", &password, 5))??;
+/// # Ok(()) }
+/// ```
 pub fn login(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     domain: DomainId,
     username: &str,
     password: &Secret,
     max_attempts: u32,
-) -> Result<User> {
+) -> Result<Result<User>> {
     let refused = |reason| Error::AuthenticationFailed { reason };
-    // The closure's outer Result aborts the transaction; the inner one is the verdict, so a
-    // failed attempt is committed even though the caller gets an error.
-    transaction(conn, |conn| -> Result<Result<User>> {
+    let conn = tx.conn();
+    {
         let row: Option<(User, Account)> = user::table
             .inner_join(account::table)
             .filter(account::domain_id.eq(domain))
@@ -220,10 +231,11 @@ pub fn login(
         } else {
             "wrong password"
         })))
-    })?
+    }
 }
 
 /// Soft-deletes a user.
-pub fn remove(conn: &mut MysqlConnection, id: UserId) -> Result<()> {
+pub fn remove(tx: &mut Tx<'_>, id: UserId) -> Result<()> {
+    let conn = tx.conn();
     crate::repo::soft_delete!(conn, user, id)
 }

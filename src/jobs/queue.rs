@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{AsyncJob, JobStatus, NewAsyncJob};
-use crate::db::transaction;
+use crate::db::Tx;
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::async_job;
 use crate::types::{AccountId, JobId, UserId};
@@ -72,40 +72,39 @@ impl JobSpec {
 }
 
 /// Submits a job: `IN_PROGRESS`, not yet claimed by any server.
-pub fn submit(conn: &mut MysqlConnection, spec: &JobSpec) -> Result<AsyncJob> {
+pub fn submit(tx: &mut Tx<'_>, spec: &JobSpec) -> Result<AsyncJob> {
+    let conn = tx.conn();
     let at = now();
-    transaction(conn, |conn| {
-        diesel::insert_into(async_job::table)
-            .values(NewAsyncJob {
-                id: None,
-                user_id: spec.user_id,
-                account_id: spec.account_id,
-                instance_type: spec.instance_type.clone(),
-                instance_id: spec.instance_id,
-                job_cmd: Some(spec.cmd.clone()),
-                job_cmd_info: Some(spec.cmd_info.clone()),
-                job_cmd_ver: Some(1),
-                job_status: Some(JobStatus::InProgress),
-                job_process_status: Some(0),
-                job_result_code: Some(0),
-                job_result: None,
-                job_init_msid: Some(spec.init_msid),
-                job_complete_msid: None,
-                created: Some(at),
-                last_updated: Some(at),
-                last_polled: None,
-                removed: None,
-                uuid: Some(uuid::Uuid::new_v4()),
-                related: String::new(),
-                job_type: None,
-                job_dispatcher: spec.dispatcher.clone(),
-                job_executing_msid: None,
-                job_pending_signals: None,
-            })
-            .execute(conn)?;
-        let id = JobId(last_insert_id(conn)?);
-        find(conn, id)
-    })
+    diesel::insert_into(async_job::table)
+        .values(NewAsyncJob {
+            id: None,
+            user_id: spec.user_id,
+            account_id: spec.account_id,
+            instance_type: spec.instance_type.clone(),
+            instance_id: spec.instance_id,
+            job_cmd: Some(spec.cmd.clone()),
+            job_cmd_info: Some(spec.cmd_info.clone()),
+            job_cmd_ver: Some(1),
+            job_status: Some(JobStatus::InProgress),
+            job_process_status: Some(0),
+            job_result_code: Some(0),
+            job_result: None,
+            job_init_msid: Some(spec.init_msid),
+            job_complete_msid: None,
+            created: Some(at),
+            last_updated: Some(at),
+            last_polled: None,
+            removed: None,
+            uuid: Some(uuid::Uuid::new_v4()),
+            related: String::new(),
+            job_type: None,
+            job_dispatcher: spec.dispatcher.clone(),
+            job_executing_msid: None,
+            job_pending_signals: None,
+        })
+        .execute(conn)?;
+    let id = JobId(last_insert_id(conn)?);
+    find(conn, id)
 }
 
 /// A job by id, finished or not (completion sets `removed`, so this includes removed rows) —
@@ -127,44 +126,43 @@ pub fn find_by_uuid(conn: &mut MysqlConnection, uuid: uuid::Uuid) -> Result<Asyn
 
 /// Claims up to `max` unclaimed `IN_PROGRESS` jobs (oldest first) for management server `msid`,
 /// skipping rows other claimers hold locked.
-pub fn claim(conn: &mut MysqlConnection, msid: i64, max: u32) -> Result<Vec<AsyncJob>> {
-    transaction(conn, |conn| {
-        let ids: Vec<JobId> = async_job::table
-            .filter(async_job::job_status.eq(JobStatus::InProgress))
-            .filter(async_job::job_executing_msid.is_null())
-            .filter(async_job::job_complete_msid.is_null())
-            .order(async_job::id)
-            .limit(i64::from(max.max(1)))
-            .select(async_job::id)
-            .for_update()
-            .skip_locked()
-            .load(conn)?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
+pub fn claim(tx: &mut Tx<'_>, msid: i64, max: u32) -> Result<Vec<AsyncJob>> {
+    let conn = tx.conn();
+    let ids: Vec<JobId> = async_job::table
+        .filter(async_job::job_status.eq(JobStatus::InProgress))
+        .filter(async_job::job_executing_msid.is_null())
+        .filter(async_job::job_complete_msid.is_null())
+        .order(async_job::id)
+        .limit(i64::from(max.max(1)))
+        .select(async_job::id)
+        .for_update()
+        .skip_locked()
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    match ids.as_slice() {
+        [one] => ClaimOne {
+            msid,
+            at: now().naive_utc(),
+            id: one.get(),
         }
-        match ids.as_slice() {
-            [one] => ClaimOne {
-                msid,
-                at: now().naive_utc(),
-                id: one.get(),
-            }
+        .execute(conn)?,
+        _ => diesel::update(async_job::table.filter(async_job::id.eq_any(&ids)))
+            .set((
+                async_job::job_executing_msid.eq(msid),
+                async_job::last_updated.eq(now().naive_utc()),
+            ))
             .execute(conn)?,
-            _ => diesel::update(async_job::table.filter(async_job::id.eq_any(&ids)))
-                .set((
-                    async_job::job_executing_msid.eq(msid),
-                    async_job::last_updated.eq(now().naive_utc()),
-                ))
-                .execute(conn)?,
-        };
-        Ok(async_job::table
-            .filter(async_job::id.eq_any(&ids))
-            .order(async_job::id)
-            .select(AsyncJob::as_select())
-            .load(conn)?)
-    })
+    };
+    Ok(async_job::table
+        .filter(async_job::id.eq_any(&ids))
+        .order(async_job::id)
+        .select(AsyncJob::as_select())
+        .load(conn)?)
 }
 
-crate::repo::statement::cached_statement! {
+crate::db::statement::cached_statement! {
     /// The claim of one job (cached; the common case of [`claim_next`]).
     ClaimOne {
         msid: i64 as diesel::sql_types::BigInt,
@@ -183,8 +181,8 @@ crate::repo::statement::cached_statement! {
 /// }
 /// # Ok(()) }
 /// ```
-pub fn claim_next(conn: &mut MysqlConnection, msid: i64) -> Result<Option<AsyncJob>> {
-    Ok(claim(conn, msid, 1)?.into_iter().next())
+pub fn claim_next(tx: &mut Tx<'_>, msid: i64) -> Result<Option<AsyncJob>> {
+    Ok(claim(tx, msid, 1)?.into_iter().next())
 }
 
 fn stale(id: JobId, detail: &str) -> Error {
@@ -196,7 +194,8 @@ fn stale(id: JobId, detail: &str) -> Error {
 }
 
 /// Records that `msid` is still working on a job (`last_updated` = now).
-pub fn heartbeat(conn: &mut MysqlConnection, id: JobId, msid: i64) -> Result<()> {
+pub fn heartbeat(tx: &mut Tx<'_>, id: JobId, msid: i64) -> Result<()> {
+    let conn = tx.conn();
     let n = diesel::update(
         async_job::table
             .filter(async_job::id.eq(id))
@@ -246,13 +245,14 @@ fn finish(
 /// result, `job_complete_msid`, `last_updated` and `removed` set, `job_executing_msid` cleared.
 /// A job already finished (completed or cancelled) is [`Error::StaleState`].
 pub fn complete(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     id: JobId,
     msid: i64,
     status: JobStatus,
     code: i32,
     result: Option<&str>,
 ) -> Result<AsyncJob> {
+    let conn = tx.conn();
     if status == JobStatus::InProgress {
         return Err(Error::invalid_value(
             "async_job.job_status",
@@ -264,7 +264,8 @@ pub fn complete(
 }
 
 /// Cancels a job that is still `IN_PROGRESS`; a finished job is [`Error::StaleState`].
-pub fn cancel(conn: &mut MysqlConnection, id: JobId, msid: i64) -> Result<AsyncJob> {
+pub fn cancel(tx: &mut Tx<'_>, id: JobId, msid: i64) -> Result<AsyncJob> {
+    let conn = tx.conn();
     finish(conn, id, msid, JobStatus::Cancelled, 0, Some("cancelled"))
 }
 
@@ -360,49 +361,48 @@ pub fn find_orphans(conn: &mut MysqlConnection, which: Orphaned) -> Result<Vec<A
 
 /// Hands orphaned jobs back to the queue (unclaimed, so another server claims them); returns
 /// how many.
-pub fn requeue_orphans(conn: &mut MysqlConnection, which: Orphaned) -> Result<usize> {
-    transaction(conn, |conn| {
-        let ids = orphan_ids(conn, which)?;
-        Ok(
-            diesel::update(async_job::table.filter(async_job::id.eq_any(ids)))
-                .set((
-                    async_job::job_executing_msid.eq(None::<i64>),
-                    async_job::last_updated.eq(now().naive_utc()),
-                ))
-                .execute(conn)?,
-        )
-    })
+pub fn requeue_orphans(tx: &mut Tx<'_>, which: Orphaned) -> Result<usize> {
+    let conn = tx.conn();
+    let ids = orphan_ids(conn, which)?;
+    Ok(
+        diesel::update(async_job::table.filter(async_job::id.eq_any(ids)))
+            .set((
+                async_job::job_executing_msid.eq(None::<i64>),
+                async_job::last_updated.eq(now().naive_utc()),
+            ))
+            .execute(conn)?,
+    )
 }
 
 /// Fails orphaned jobs the way CloudStack does for a dead server: `FAILED`, code 530, result
 /// [`ORPHAN_RESULT`], completed by `msid`; returns how many.
-pub fn fail_orphans(conn: &mut MysqlConnection, which: Orphaned, msid: i64) -> Result<usize> {
-    transaction(conn, |conn| {
-        let ids = orphan_ids(conn, which)?;
-        let at = now().naive_utc();
-        Ok(
-            diesel::update(async_job::table.filter(async_job::id.eq_any(ids)))
-                .set((
-                    async_job::job_status.eq(JobStatus::Failed),
-                    async_job::job_result_code.eq(INTERNAL_ERROR),
-                    async_job::job_result.eq(ORPHAN_RESULT),
-                    async_job::job_complete_msid.eq(msid),
-                    async_job::job_executing_msid.eq(None::<i64>),
-                    async_job::last_updated.eq(at),
-                    async_job::removed.eq(at),
-                ))
-                .execute(conn)?,
-        )
-    })
+pub fn fail_orphans(tx: &mut Tx<'_>, which: Orphaned, msid: i64) -> Result<usize> {
+    let conn = tx.conn();
+    let ids = orphan_ids(conn, which)?;
+    let at = now().naive_utc();
+    Ok(
+        diesel::update(async_job::table.filter(async_job::id.eq_any(ids)))
+            .set((
+                async_job::job_status.eq(JobStatus::Failed),
+                async_job::job_result_code.eq(INTERNAL_ERROR),
+                async_job::job_result.eq(ORPHAN_RESULT),
+                async_job::job_complete_msid.eq(msid),
+                async_job::job_executing_msid.eq(None::<i64>),
+                async_job::last_updated.eq(at),
+                async_job::removed.eq(at),
+            ))
+            .execute(conn)?,
+    )
 }
 
 /// Deletes finished jobs whose `removed` is older than `cut`, at most `batch` rows per
 /// statement (each its own short transaction), until none is left; returns how many.
 pub fn expunge_finished(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     cut: DateTime<Utc>,
     batch: u32,
 ) -> Result<usize> {
+    let conn = tx.conn();
     crate::repo::in_batches(|| {
         let ids: Vec<JobId> = async_job::table
             .filter(async_job::job_status.ne(JobStatus::InProgress))

@@ -10,8 +10,8 @@ use super::{
     AclType, BroadcastDomainType, GuestType, Network, NetworkMode, NetworkState, NewNetwork,
     TrafficType,
 };
-use crate::db::transaction;
-use crate::repo::{IdSource, Page, PageRequest, SequenceName, now};
+use crate::db::{SequenceName, Tx};
+use crate::repo::{Page, PageRequest, now};
 use crate::schema::cloud::networks;
 use crate::types::{AccountId, DomainId, NetworkId, ZoneId};
 use crate::{Error, Result};
@@ -95,11 +95,16 @@ pub struct NetworkSpec {
 }
 
 /// Creates a network in state `Allocated` with its id from `networks_seq` (`related` = itself).
-pub fn create(
-    conn: &mut MysqlConnection,
-    ids: &impl IdSource,
-    spec: &NetworkSpec,
-) -> Result<Network> {
+/// An empty name, a bad CIDR or VLAN, or a gateway outside the CIDR is [`Error::InvalidValue`],
+/// refused before an id is taken.
+///
+/// ```no_run
+/// use cloudstack_db::prelude::*;
+/// # fn demo(db: &Database, spec: cloudstack_db::network::networks::NetworkSpec) -> cloudstack_db::Result<()> {
+/// let network = db.write(|tx| networks::create(tx, &spec))?;
+/// # Ok(()) }
+/// ```
+pub fn create(tx: &mut Tx<'_>, spec: &NetworkSpec) -> Result<Network> {
     if spec.name.trim().is_empty() {
         return Err(Error::invalid_value(
             "networks.name",
@@ -122,7 +127,7 @@ pub fn create(
         }
     }
     let broadcast_uri = spec.vlan.as_deref().map(vlan_uri).transpose()?;
-    let id = NetworkId(ids.next_id(SequenceName::Networks)?);
+    let id = NetworkId(tx.next_id(SequenceName::Networks)?);
     let row = NewNetwork {
         id,
         name: Some(spec.name.clone()),
@@ -168,12 +173,11 @@ pub fn create(
         public_mtu: None,
         private_mtu: None,
     };
-    transaction(conn, |conn| {
-        diesel::insert_into(networks::table)
-            .values(row)
-            .execute(conn)?;
-        find(conn, id)
-    })
+    let conn = tx.conn();
+    diesel::insert_into(networks::table)
+        .values(row)
+        .execute(conn)?;
+    find(conn, id)
 }
 
 /// A live network by id.
@@ -247,10 +251,11 @@ pub fn list(
 /// Moves a network through its state machine, guarded by the state it was read in (the
 /// `networks` table has no update counter); a lost race is [`Error::StaleState`].
 pub fn transition(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     network: &Network,
     event: NetworkEvent,
 ) -> Result<Network> {
+    let conn = tx.conn();
     let to = network_transition(network.state, event)?;
     let n = diesel::update(
         networks::table
@@ -271,6 +276,7 @@ pub fn transition(
 }
 
 /// Soft-deletes a network.
-pub fn remove(conn: &mut MysqlConnection, id: NetworkId) -> Result<()> {
+pub fn remove(tx: &mut Tx<'_>, id: NetworkId) -> Result<()> {
+    let conn = tx.conn();
     crate::repo::soft_delete!(conn, networks, id)
 }

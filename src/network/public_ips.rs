@@ -9,8 +9,9 @@ use diesel::prelude::*;
 
 use super::addressing::{Ipv4Range, parse_ip, vlan_uri};
 use super::{IpAddress, IpAddressState, NewIpAddress, NewVlan, Vlan, VlanType};
-use crate::db::{RetryPolicy, transaction, transaction_with_retry};
-use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
+use crate::db::Tx;
+use crate::events::usage_events::{insert_usage_event, kinds};
+use crate::events::usage_event_for;
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::{data_center, user_ip_address, vlan};
 use crate::types::{AccountId, DomainId, IpAddressId, NetworkId, TemplateId, VlanId, VmId, ZoneId};
@@ -57,124 +58,122 @@ fn live_ranges(conn: &mut MysqlConnection, zone: ZoneId) -> Result<Vec<Vlan>> {
 /// Creates a range and one `Free` address row per address, in one transaction. A range that
 /// overlaps a live range of the zone is refused ([`Error::Conflict`]); the zone row is locked
 /// while checking, so two overlapping ranges cannot both get in.
-pub fn create_range(conn: &mut MysqlConnection, spec: &RangeSpec) -> Result<Vlan> {
+pub fn create_range(tx: &mut Tx<'_>, spec: &RangeSpec) -> Result<Vlan> {
+    let conn = tx.conn();
     let range = Ipv4Range::new(spec.start, spec.end, spec.gateway, spec.netmask)?;
     let tag = vlan_uri(&spec.vlan_tag)?;
-    transaction(conn, |conn| {
-        let mac_base: u64 = data_center::table
-            .filter(data_center::id.eq(spec.zone_id))
-            .select(data_center::mac_address)
-            .for_update()
-            .first(conn)?;
-        for existing in live_ranges(conn, spec.zone_id)? {
-            if let Some(other) = existing.ip4_range.as_deref().and_then(Ipv4Range::parse) {
-                if other.overlaps(&range) {
-                    return Err(Error::Conflict(format!(
-                        "{range} overlaps range {other} (vlan {}) in zone {}",
-                        existing.id, spec.zone_id
-                    )));
-                }
+    let mac_base: u64 = data_center::table
+        .filter(data_center::id.eq(spec.zone_id))
+        .select(data_center::mac_address)
+        .for_update()
+        .first(conn)?;
+    for existing in live_ranges(conn, spec.zone_id)? {
+        if let Some(other) = existing.ip4_range.as_deref().and_then(Ipv4Range::parse) {
+            if other.overlaps(&range) {
+                return Err(Error::Conflict(format!(
+                    "{range} overlaps range {other} (vlan {}) in zone {}",
+                    existing.id, spec.zone_id
+                )));
             }
         }
-        let at = now();
-        diesel::insert_into(vlan::table)
-            .values(NewVlan {
-                id: None,
-                uuid: Some(uuid::Uuid::new_v4()),
-                vlan_id: Some(tag.clone()),
-                vlan_gateway: Some(spec.gateway.to_string()),
-                vlan_netmask: Some(spec.netmask.to_string()),
-                ip4_range: Some(range.to_string()),
-                vlan_type: Some(spec.vlan_type),
-                data_center_id: spec.zone_id,
-                network_id: spec.network_id,
-                physical_network_id: spec.physical_network_id,
-                ip6_gateway: spec.ip6.as_ref().map(|i| i.0.clone()),
-                ip6_cidr: spec.ip6.as_ref().map(|i| i.1.clone()),
-                ip6_range: spec.ip6.as_ref().map(|i| i.2.clone()),
-                removed: None,
-                created: Some(at),
-            })
+    }
+    let at = now();
+    diesel::insert_into(vlan::table)
+        .values(NewVlan {
+            id: None,
+            uuid: Some(uuid::Uuid::new_v4()),
+            vlan_id: Some(tag.clone()),
+            vlan_gateway: Some(spec.gateway.to_string()),
+            vlan_netmask: Some(spec.netmask.to_string()),
+            ip4_range: Some(range.to_string()),
+            vlan_type: Some(spec.vlan_type),
+            data_center_id: spec.zone_id,
+            network_id: spec.network_id,
+            physical_network_id: spec.physical_network_id,
+            ip6_gateway: spec.ip6.as_ref().map(|i| i.0.clone()),
+            ip6_cidr: spec.ip6.as_ref().map(|i| i.1.clone()),
+            ip6_range: spec.ip6.as_ref().map(|i| i.2.clone()),
+            removed: None,
+            created: Some(at),
+        })
+        .execute(conn)?;
+    let vlan_id = VlanId(last_insert_id(conn)?);
+    // Each address takes the zone's next MAC address number.
+    let rows: Vec<NewIpAddress> = range
+        .addresses()
+        .enumerate()
+        .map(|(i, ip)| NewIpAddress {
+            id: None,
+            uuid: Some(uuid::Uuid::new_v4()),
+            account_id: None,
+            domain_id: None,
+            public_ip_address: ip.to_string(),
+            data_center_id: spec.zone_id,
+            source_nat: false,
+            allocated: None,
+            vlan_db_id: vlan_id,
+            one_to_one_nat: false,
+            vm_id: None,
+            state: Some(IpAddressState::Free),
+            mac_address: mac_base + i as u64,
+            source_network_id: spec.network_id,
+            network_id: None,
+            physical_network_id: spec.physical_network_id,
+            is_system: false,
+            vpc_id: None,
+            dnat_vmip: None,
+            is_portable: false,
+            display: None,
+            removed: None,
+            created: Some(at),
+            rule_state: None,
+            forsystemvms: None,
+            for_router: None,
+        })
+        .collect();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<NewIpAddress> = rows.by_ref().take(ADDRESS_CHUNK).collect();
+        diesel::insert_into(user_ip_address::table)
+            .values(chunk)
             .execute(conn)?;
-        let vlan_id = VlanId(last_insert_id(conn)?);
-        // Each address takes the zone's next MAC address number.
-        let rows: Vec<NewIpAddress> = range
-            .addresses()
-            .enumerate()
-            .map(|(i, ip)| NewIpAddress {
-                id: None,
-                uuid: Some(uuid::Uuid::new_v4()),
-                account_id: None,
-                domain_id: None,
-                public_ip_address: ip.to_string(),
-                data_center_id: spec.zone_id,
-                source_nat: false,
-                allocated: None,
-                vlan_db_id: vlan_id,
-                one_to_one_nat: false,
-                vm_id: None,
-                state: Some(IpAddressState::Free),
-                mac_address: mac_base + i as u64,
-                source_network_id: spec.network_id,
-                network_id: None,
-                physical_network_id: spec.physical_network_id,
-                is_system: false,
-                vpc_id: None,
-                dnat_vmip: None,
-                is_portable: false,
-                display: None,
-                removed: None,
-                created: Some(at),
-                rule_state: None,
-                forsystemvms: None,
-                for_router: None,
-            })
-            .collect();
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let chunk: Vec<NewIpAddress> = rows.by_ref().take(ADDRESS_CHUNK).collect();
-            diesel::insert_into(user_ip_address::table)
-                .values(chunk)
-                .execute(conn)?;
-        }
-        diesel::update(data_center::table.filter(data_center::id.eq(spec.zone_id)))
-            .set(data_center::mac_address.eq(mac_base + range.len()))
-            .execute(conn)?;
-        Ok(vlan::table
-            .find(vlan_id)
-            .select(Vlan::as_select())
-            .first(conn)?)
-    })
+    }
+    diesel::update(data_center::table.filter(data_center::id.eq(spec.zone_id)))
+        .set(data_center::mac_address.eq(mac_base + range.len()))
+        .execute(conn)?;
+    Ok(vlan::table
+        .find(vlan_id)
+        .select(Vlan::as_select())
+        .first(conn)?)
 }
 
 /// Deletes a range and its addresses, refused ([`Error::Conflict`]) while any of them is
 /// allocated.
-pub fn delete_range(conn: &mut MysqlConnection, id: VlanId) -> Result<()> {
-    transaction(conn, |conn| {
-        vlan::table
-            .filter(vlan::id.eq(id))
-            .filter(vlan::removed.is_null())
-            .select(vlan::id)
-            .for_update()
-            .first::<VlanId>(conn)?;
-        let in_use: i64 = user_ip_address::table
-            .filter(user_ip_address::vlan_db_id.eq(id))
-            .filter(
-                user_ip_address::allocated
-                    .is_not_null()
-                    .or(user_ip_address::state.ne(IpAddressState::Free)),
-            )
-            .count()
-            .get_result(conn)?;
-        if in_use > 0 {
-            return Err(Error::Conflict(format!(
-                "range {id} has {in_use} address(es) in use"
-            )));
-        }
-        diesel::delete(user_ip_address::table.filter(user_ip_address::vlan_db_id.eq(id)))
-            .execute(conn)?;
-        crate::repo::soft_delete!(conn, vlan, id)
-    })
+pub fn delete_range(tx: &mut Tx<'_>, id: VlanId) -> Result<()> {
+    let conn = tx.conn();
+    vlan::table
+        .filter(vlan::id.eq(id))
+        .filter(vlan::removed.is_null())
+        .select(vlan::id)
+        .for_update()
+        .first::<VlanId>(conn)?;
+    let in_use: i64 = user_ip_address::table
+        .filter(user_ip_address::vlan_db_id.eq(id))
+        .filter(
+            user_ip_address::allocated
+                .is_not_null()
+                .or(user_ip_address::state.ne(IpAddressState::Free)),
+        )
+        .count()
+        .get_result(conn)?;
+    if in_use > 0 {
+        return Err(Error::Conflict(format!(
+            "range {id} has {in_use} address(es) in use"
+        )));
+    }
+    diesel::delete(user_ip_address::table.filter(user_ip_address::vlan_db_id.eq(id)))
+        .execute(conn)?;
+    crate::repo::soft_delete!(conn, vlan, id)
 }
 
 /// What an allocation asks for.
@@ -243,11 +242,11 @@ fn usage_for(
     event.template_id = Some(TemplateId(u64::from(ip.is_system)));
     event.size = Some(u64::from(ip.source_nat));
     event.resource_type = vlan_type.map(|t| t.as_str().to_owned());
-    record_usage_event(conn, event)?;
+    insert_usage_event(conn, event)?;
     Ok(())
 }
 
-crate::repo::statement::cached_statement! {
+crate::db::statement::cached_statement! {
     /// The first free address of a range, skipping rows other allocators hold.
     PickFreeAddress {
         zone: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
@@ -259,7 +258,7 @@ crate::repo::statement::cached_statement! {
          ORDER BY `id` LIMIT 1 FOR UPDATE SKIP LOCKED"
 }
 
-crate::repo::statement::cached_statement! {
+crate::db::statement::cached_statement! {
     /// An address becomes an account's (cached: Diesel prepares its UPDATEs on every call).
     MarkAllocated {
         account: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
@@ -273,7 +272,7 @@ crate::repo::statement::cached_statement! {
          `source_nat` = ?, `is_system` = ?, `network_id` = ?, `state` = 'Allocated' WHERE `id` = ?"
 }
 
-crate::repo::statement::cached_statement! {
+crate::db::statement::cached_statement! {
     /// An address goes back to the free pool, every ownership and NAT field cleared.
     MarkFree {
         id: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
@@ -287,8 +286,9 @@ crate::repo::statement::cached_statement! {
 /// waiting; the row becomes `Allocated` and `NET.IPASSIGN` is written, in one transaction —
 /// retried whole when InnoDB picks it as a deadlock victim (unless it runs inside the caller's
 /// transaction, which then gets the retryable error). No free address is [`Error::Exhausted`].
-pub fn allocate(conn: &mut MysqlConnection, request: &AllocateRequest) -> Result<IpAddress> {
-    transaction_with_retry(conn, &RetryPolicy::default(), |conn| {
+pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress> {
+    let conn = tx.conn();
+    {
         // The ranges first, without locks; then the address row is locked alone (a join would
         // lock the range row too, and SKIP LOCKED would then skip every address behind it).
         let mut ranges = vlan::table
@@ -346,13 +346,14 @@ pub fn allocate(conn: &mut MysqlConnection, request: &AllocateRequest) -> Result
         let ip = find(conn, id)?;
         usage_for(conn, &ip, kinds::NET_IP_ASSIGN, request.account_id)?;
         Ok(ip)
-    })
+    }
 }
 
 /// Releases an allocated address back to `Free` (owner, allocation time, network, VM and NAT
 /// fields cleared) and writes `NET.IPRELEASE`, in one transaction (retried whole on deadlock).
-pub fn release(conn: &mut MysqlConnection, id: IpAddressId) -> Result<IpAddress> {
-    transaction_with_retry(conn, &RetryPolicy::default(), |conn| {
+pub fn release(tx: &mut Tx<'_>, id: IpAddressId) -> Result<IpAddress> {
+    let conn = tx.conn();
+    {
         let ip: IpAddress = user_ip_address::table
             .filter(user_ip_address::id.eq(id))
             .filter(user_ip_address::removed.is_null())
@@ -368,16 +369,17 @@ pub fn release(conn: &mut MysqlConnection, id: IpAddressId) -> Result<IpAddress>
         usage_for(conn, &ip, kinds::NET_IP_RELEASE, owner)?;
         MarkFree { id: id.get() }.execute(conn)?;
         find(conn, id)
-    })
+    }
 }
 
 /// Associates an allocated address with a network and optionally a VM.
 pub fn associate(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     id: IpAddressId,
     network: NetworkId,
     vm: Option<VmId>,
 ) -> Result<IpAddress> {
+    let conn = tx.conn();
     let n = diesel::update(
         user_ip_address::table
             .filter(user_ip_address::id.eq(id))
@@ -395,7 +397,8 @@ pub fn associate(
 }
 
 /// Marks an allocated address as its network's source NAT address (or not).
-pub fn set_source_nat(conn: &mut MysqlConnection, id: IpAddressId, on: bool) -> Result<IpAddress> {
+pub fn set_source_nat(tx: &mut Tx<'_>, id: IpAddressId, on: bool) -> Result<IpAddress> {
+    let conn = tx.conn();
     diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
         .set(user_ip_address::source_nat.eq(crate::types::IntBool(on)))
         .execute(conn)?;
@@ -404,10 +407,11 @@ pub fn set_source_nat(conn: &mut MysqlConnection, id: IpAddressId, on: bool) -> 
 
 /// Turns static NAT to `vm` on (`Some`) or off (`None`).
 pub fn set_static_nat(
-    conn: &mut MysqlConnection,
+    tx: &mut Tx<'_>,
     id: IpAddressId,
     vm: Option<VmId>,
 ) -> Result<IpAddress> {
+    let conn = tx.conn();
     diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
         .set((
             user_ip_address::one_to_one_nat.eq(crate::types::IntBool(vm.is_some())),

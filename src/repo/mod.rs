@@ -1,18 +1,17 @@
-//! What every repository shares: ids from CloudStack's `sequence` table, keyset pages with an
-//! opaque cursor, and the clock.
+//! What every repository shares: keyset pages with an opaque cursor, text checks against a
+//! column, soft delete, and the clock.
 //!
-//! Repository functions take `&mut MysqlConnection`, so a caller can run several of them in one
-//! transaction (`cloudstack_db::db::transaction(conn, |conn| ...)`) or pass a pooled connection
-//! (`&mut *db.cloud().get()?`).
+//! Every aggregate has the same shape: reads take `&mut MysqlConnection` (a pooled connection,
+//! or [`crate::db::Tx::conn`] inside a write); writes take the open transaction,
+//! `&mut` [`crate::db::Tx`], so any number of them compose into one COMMIT without savepoints.
 
+mod finders;
 mod page;
-mod sequence;
 mod soft_delete;
-pub(crate) mod statement;
 mod text;
 
+pub(crate) use finders::{keyset_page, live_finders};
 pub use page::{Cursor, MAX_PAGE_SIZE, Page, PageRequest};
-pub use sequence::{IdSource, SequenceName, next_in_sequence};
 pub(crate) use soft_delete::{expunge_row, soft_delete};
 pub use text::{Charset, check_text, fits_charset};
 
@@ -108,7 +107,12 @@ pub(crate) fn in_batches(mut step: impl FnMut() -> crate::Result<usize>) -> crat
 
 /// Splits `rows` into owned pieces of at most `size` (for multi-row INSERTs of structs that
 /// only insert by value).
-pub(crate) fn owned_chunks<T>(mut rows: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
+///
+/// ```
+/// let pieces: Vec<Vec<u8>> = cloudstack_db::repo::owned_chunks(vec![1, 2, 3], 2).collect();
+/// assert_eq!(pieces, vec![vec![1, 2], vec![3]]);
+/// ```
+pub fn owned_chunks<T>(mut rows: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
     let size = size.max(1);
     std::iter::from_fn(move || {
         if rows.is_empty() {

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::{ImageFormat, ProvisioningType, StoragePoolType, VolumeState, VolumeType};
+use super::{StoragePoolType, VolumeState, VolumeType};
+use crate::types::{ImageFormat, ProvisioningType};
 use crate::schema::cloud::volumes;
 use crate::types::{
     AccountId, DiskOfferingId, DomainId, IntBool, OptionOf, TemplateId, UtcDateTime, UuidText,

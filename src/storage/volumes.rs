@@ -3,16 +3,17 @@
 
 use diesel::prelude::*;
 
-use super::{
-    DiskOffering, ImageFormat, NewVolume, ProvisioningType, Volume, VolumeEvent, VolumeState,
-    VolumeType, volume_transition,
-};
-use crate::db::transaction;
-use crate::events::{record_usage_event, usage_event_for, usage_events::kinds};
-use crate::repo::{Charset, check_text};
-use crate::repo::{IdSource, Page, PageRequest, SequenceName, now};
+use super::{NewVolume, Volume, VolumeEvent, VolumeState, VolumeType, volume_transition};
+use crate::catalog::DiskOffering;
+use crate::db::{SequenceName, Tx};
+use crate::events::usage_events::{insert_usage_event, kinds};
+use crate::events::usage_event_for;
+use crate::repo::{Charset, Page, PageRequest, check_text, now};
 use crate::schema::cloud::{disk_offering, volumes};
-use crate::types::{AccountId, DiskOfferingId, DomainId, TemplateId, VmId, VolumeId, ZoneId};
+use crate::types::{
+    AccountId, DiskOfferingId, DomainId, ImageFormat, ProvisioningType, TemplateId, VmId, VolumeId,
+    ZoneId,
+};
 use crate::{Error, Result};
 
 /// What a new volume is made of.
@@ -65,20 +66,17 @@ pub struct VolumeFilter {
 
 /// Creates a volume in state `Allocated` with its id from `volume_seq`, writing `VOLUME.CREATE`
 /// in the same transaction (offering NULL when the disk offering is compute-only, as CloudStack).
-pub fn create(
-    conn: &mut MysqlConnection,
-    ids: &impl IdSource,
-    spec: &VolumeSpec,
-) -> Result<Volume> {
-    transaction(conn, |conn| create_rows(conn, ids, spec))
-}
-
-/// [`create`] without a transaction of its own: the caller's holds it.
-pub(crate) fn create_rows(
-    conn: &mut MysqlConnection,
-    ids: &impl IdSource,
-    spec: &VolumeSpec,
-) -> Result<Volume> {
+/// An empty or over-long name or a size of 0 is [`Error::InvalidValue`], refused before an id is
+/// taken; so is an unknown disk offering.
+///
+/// ```no_run
+/// use cloudstack_db::prelude::*;
+/// # fn demo(db: &Database, spec: VolumeSpec) -> cloudstack_db::Result<()> {
+/// let volume = db.write(|tx| volumes::create(tx, &spec))?;
+/// assert_eq!(volume.state, Some(VolumeState::Allocated));
+/// # Ok(()) }
+/// ```
+pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
     if spec.name.trim().is_empty() {
         return Err(Error::invalid_value(
             "volumes.name",
@@ -94,7 +92,7 @@ pub(crate) fn create_rows(
             "a volume needs a size of at least one byte",
         ));
     }
-    let id = VolumeId(ids.next_id(SequenceName::Volume)?);
+    let id = VolumeId(tx.next_id(SequenceName::Volume)?);
     let at = now();
     let row = NewVolume {
         id,
@@ -141,6 +139,7 @@ pub(crate) fn create_rows(
         delete_protection: None,
         last_id: None,
     };
+    let conn = tx.conn();
     let offering: DiskOffering = disk_offering::table
         .filter(disk_offering::id.eq(spec.disk_offering_id))
         .select(DiskOffering::as_select())
@@ -167,7 +166,7 @@ pub(crate) fn create_rows(
         event.template_id = volume.template_id;
         event.size = Some(volume.size);
         event.vm_id = volume.instance_id;
-        record_usage_event(conn, event)?;
+        insert_usage_event(conn, event)?;
     }
     Ok(volume)
 }
@@ -209,35 +208,7 @@ fn insert_row(conn: &mut MysqlConnection, row: NewVolume) -> Result<()> {
     Ok(())
 }
 
-fn load(conn: &mut MysqlConnection, id: VolumeId, include_removed: bool) -> Result<Volume> {
-    let mut q = volumes::table
-        .filter(volumes::id.eq(id))
-        .select(Volume::as_select())
-        .into_boxed();
-    if !include_removed {
-        q = q.filter(volumes::removed.is_null());
-    }
-    Ok(q.first(conn)?)
-}
-
-/// A live volume by id.
-pub fn find(conn: &mut MysqlConnection, id: VolumeId) -> Result<Volume> {
-    load(conn, id, false)
-}
-
-/// A volume by id, removed or not.
-pub fn find_including_removed(conn: &mut MysqlConnection, id: VolumeId) -> Result<Volume> {
-    load(conn, id, true)
-}
-
-/// A live volume by uuid.
-pub fn find_by_uuid(conn: &mut MysqlConnection, uuid: uuid::Uuid) -> Result<Volume> {
-    Ok(volumes::table
-        .filter(volumes::uuid.eq(uuid.hyphenated().to_string()))
-        .filter(volumes::removed.is_null())
-        .select(Volume::as_select())
-        .first(conn)?)
-}
+crate::repo::live_finders!(volumes, Volume, VolumeId, "storage::volumes", "cloudstack_db::types::VolumeId(1)");
 
 /// The live volumes attached to a VM, by device number.
 ///
@@ -283,18 +254,15 @@ pub fn list(
         }
         q
     };
-    let rows = build()
-        .filter(volumes::id.gt(VolumeId(page.after_id())))
-        .order(volumes::id.asc())
-        .limit(i64::from(page.limit()) + 1)
-        .select(Volume::as_select())
-        .load(conn)?;
-    let total = if page.count_total {
-        Some(build().count().get_result(conn)?)
-    } else {
-        None
-    };
-    Ok(Page::from_rows(rows, page, |v| v.id.get(), total))
+    crate::repo::keyset_page!(
+        conn,
+        page,
+        build,
+        volumes::id,
+        VolumeId(page.after_id()),
+        Volume,
+        |v: &Volume| v.id.get()
+    )
 }
 
 fn stale(volume: &Volume, detail: &str) -> Error {
@@ -305,13 +273,16 @@ fn stale(volume: &Volume, detail: &str) -> Error {
     }
 }
 
-/// Attaches a detached volume to `vm` as device `device_id`, guarded by `update_count`.
-pub fn attach(
-    conn: &mut MysqlConnection,
-    volume: &Volume,
-    vm: VmId,
-    device_id: u64,
-) -> Result<Volume> {
+/// Attaches a detached volume to `vm` as device `device_id`, guarded by `update_count`; a
+/// volume changed, attached or removed since it was read is [`Error::StaleState`].
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, v: cloudstack_db::storage::Volume, vm: cloudstack_db::types::VmId) -> cloudstack_db::Result<()> {
+/// let v = db.write(|tx| cloudstack_db::storage::volumes::attach(tx, &v, vm, 1))?;
+/// # Ok(()) }
+/// ```
+pub fn attach(tx: &mut Tx<'_>, volume: &Volume, vm: VmId, device_id: u64) -> Result<Volume> {
+    let conn = tx.conn();
     let at = now().naive_utc();
     let n = diesel::update(
         volumes::table
@@ -338,7 +309,15 @@ pub fn attach(
 }
 
 /// Detaches a volume from its VM, guarded by `update_count`.
-pub fn detach(conn: &mut MysqlConnection, volume: &Volume) -> Result<Volume> {
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, v: cloudstack_db::storage::Volume) -> cloudstack_db::Result<()> {
+/// let v = db.write(|tx| cloudstack_db::storage::volumes::detach(tx, &v))?;
+/// assert_eq!(v.instance_id, None);
+/// # Ok(()) }
+/// ```
+pub fn detach(tx: &mut Tx<'_>, volume: &Volume) -> Result<Volume> {
+    let conn = tx.conn();
     let n = diesel::update(
         volumes::table
             .filter(volumes::id.eq(volume.id))
@@ -361,12 +340,15 @@ pub fn detach(conn: &mut MysqlConnection, volume: &Volume) -> Result<Volume> {
 
 /// Moves a volume through CloudStack's volume state machine: `UPDATE ... SET state, updated,
 /// update_count + 1 WHERE id AND state AND update_count` (0 rows: [`Error::StaleState`]), and the
-/// usage events `VolumeStateListener` writes, in one transaction.
-pub fn transition(
-    conn: &mut MysqlConnection,
-    volume: &Volume,
-    event: VolumeEvent,
-) -> Result<Volume> {
+/// usage events `VolumeStateListener` writes, in the caller's transaction.
+///
+/// ```no_run
+/// use cloudstack_db::prelude::*;
+/// # fn demo(db: &Database, v: Volume) -> cloudstack_db::Result<()> {
+/// let creating = db.write(|tx| volumes::transition(tx, &v, VolumeEvent::CreateRequested))?;
+/// # Ok(()) }
+/// ```
+pub fn transition(tx: &mut Tx<'_>, volume: &Volume, event: VolumeEvent) -> Result<Volume> {
     let from = volume.state.ok_or_else(|| {
         Error::invalid_value(
             "volumes.state",
@@ -375,7 +357,8 @@ pub fn transition(
         )
     })?;
     let (to, usage) = volume_transition(from, event)?;
-    transaction(conn, |conn| {
+    let conn = tx.conn();
+    {
         let n = diesel::update(
             volumes::table
                 .filter(volumes::id.eq(volume.id))
@@ -402,7 +385,7 @@ pub fn transition(
             write_transition_usage(conn, &current, from)?;
         }
         Ok(current)
-    })
+    }
 }
 
 fn write_transition_usage(
@@ -440,7 +423,7 @@ fn write_transition_usage(
         }
         _ => return Ok(()),
     };
-    record_usage_event(conn, event)?;
+    insert_usage_event(conn, event)?;
     Ok(())
 }
 
@@ -450,12 +433,12 @@ fn write_transition_usage(
 /// [`Error::InvalidValue`].
 ///
 /// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection, v: &cloudstack_db::storage::Volume) -> cloudstack_db::Result<()> {
-/// let bigger = cloudstack_db::storage::volumes::resize(conn, v, 40 << 30)?;
+/// # fn demo(db: &cloudstack_db::Database, v: &cloudstack_db::storage::Volume) -> cloudstack_db::Result<()> {
+/// let bigger = db.write(|tx| cloudstack_db::storage::volumes::resize(tx, v, 40 << 30))?;
 /// assert_eq!(bigger.size, 40 << 30);
 /// # Ok(()) }
 /// ```
-pub fn resize(conn: &mut MysqlConnection, volume: &Volume, new_size: u64) -> Result<Volume> {
+pub fn resize(tx: &mut Tx<'_>, volume: &Volume, new_size: u64) -> Result<Volume> {
     if new_size == 0 {
         return Err(Error::invalid_value(
             "volumes.size",
@@ -463,34 +446,49 @@ pub fn resize(conn: &mut MysqlConnection, volume: &Volume, new_size: u64) -> Res
             "a volume needs a size of at least one byte",
         ));
     }
-    transaction(conn, |conn| {
-        let resizing = transition(conn, volume, VolumeEvent::ResizeRequested)?;
-        diesel::update(volumes::table.find(resizing.id))
-            .set(volumes::size.eq(new_size))
-            .execute(conn)?;
-        let resizing = find_including_removed(conn, resizing.id)?;
-        transition(conn, &resizing, VolumeEvent::OperationSucceeded)
-    })
+    let resizing = transition(tx, volume, VolumeEvent::ResizeRequested)?;
+    diesel::update(volumes::table.find(resizing.id))
+        .set(volumes::size.eq(new_size))
+        .execute(tx.conn())?;
+    let resizing = find_including_removed(tx.conn(), resizing.id)?;
+    transition(tx, &resizing, VolumeEvent::OperationSucceeded)
 }
 
 /// Deletes a volume the way CloudStack's storage layer does: `Destroy` requested, then the
 /// `Destroy → Destroy` success that writes `VOLUME.DELETE` (not for ROOT volumes), then
-/// `removed` set — all in one transaction.
-pub fn destroy(conn: &mut MysqlConnection, volume: &Volume) -> Result<Volume> {
-    transaction(conn, |conn| {
-        let requested = transition(conn, volume, VolumeEvent::DestroyRequested)?;
-        let destroyed = transition(conn, &requested, VolumeEvent::OperationSucceeded)?;
-        remove(conn, destroyed.id)?;
-        find_including_removed(conn, destroyed.id)
-    })
+/// `removed` set — in the caller's transaction.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, v: &cloudstack_db::storage::Volume) -> cloudstack_db::Result<()> {
+/// let gone = db.write(|tx| cloudstack_db::storage::volumes::destroy(tx, v))?;
+/// assert!(gone.removed.is_some());
+/// # Ok(()) }
+/// ```
+pub fn destroy(tx: &mut Tx<'_>, volume: &Volume) -> Result<Volume> {
+    let requested = transition(tx, volume, VolumeEvent::DestroyRequested)?;
+    let destroyed = transition(tx, &requested, VolumeEvent::OperationSucceeded)?;
+    remove(tx, destroyed.id)?;
+    find_including_removed(tx.conn(), destroyed.id)
 }
 
 /// Soft-deletes a volume (sets `removed`).
-pub fn remove(conn: &mut MysqlConnection, id: VolumeId) -> Result<()> {
-    crate::repo::soft_delete!(conn, volumes, id)
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, id: cloudstack_db::types::VolumeId) -> cloudstack_db::Result<()> {
+/// db.write(|tx| cloudstack_db::storage::volumes::remove(tx, id))?;
+/// # Ok(()) }
+/// ```
+pub fn remove(tx: &mut Tx<'_>, id: VolumeId) -> Result<()> {
+    crate::repo::soft_delete!(tx.conn(), volumes, id)
 }
 
 /// Deletes a volume row for real.
-pub fn expunge(conn: &mut MysqlConnection, id: VolumeId) -> Result<()> {
-    crate::repo::expunge_row!(conn, volumes, id)
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, id: cloudstack_db::types::VolumeId) -> cloudstack_db::Result<()> {
+/// db.write(|tx| cloudstack_db::storage::volumes::expunge(tx, id))?;
+/// # Ok(()) }
+/// ```
+pub fn expunge(tx: &mut Tx<'_>, id: VolumeId) -> Result<()> {
+    crate::repo::expunge_row!(tx.conn(), volumes, id)
 }

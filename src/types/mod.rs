@@ -1,5 +1,5 @@
-//! Column types shared by every table: typed ids, UUIDs, UTC datetimes, integer booleans, and
-//! the machinery behind the enum columns.
+//! Column types shared by every table: typed ids, UUIDs, UTC datetimes, integer booleans, the
+//! machinery behind the enum columns, and the enums several aggregates share.
 //!
 //! Diesel's MySQL backend reads `datetime` as `NaiveDateTime`, `varchar` as `String` and
 //! `int(1)` as an integer; the wrappers here ([`UtcDateTime`], [`UuidText`], [`IntBool`] and
@@ -8,9 +8,11 @@
 
 mod enums;
 mod ids;
+mod vocabulary;
 mod wrappers;
 
 pub use enums::UnknownEnumValue;
 pub(crate) use enums::{ordinal_enum, text_enum};
 pub use ids::*;
+pub use vocabulary::*;
 pub use wrappers::{IntBool, OptionOf, UtcDateTime, UuidText};

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::UsageType;
-use crate::compute::HypervisorType;
+use crate::types::HypervisorType;
 use crate::schema::cloud_usage::usage_vm_instance;
 use crate::types::{AccountId, OptionOf, ServiceOfferingId, TemplateId, UtcDateTime, VmId, ZoneId};
 

@@ -4,7 +4,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use crate::Result;
+use cloudstack_db::Result;
 
 #[derive(QueryableByName)]
 struct Column {
@@ -19,7 +19,7 @@ struct Column {
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
-/// cloudstack_db::testing::clone_rows(conn, "account", "src.id = 2", 100, &[
+/// cloudstack_db_testing::clone_rows(conn, "account", "src.id = 2", 100, &[
 ///     ("id", "1000 + n.n".into()),
 ///     ("account_name", "CONCAT('copy-', n.n)".into()),
 ///     ("uuid", "UUID()".into()),

@@ -17,8 +17,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::db::DatabaseConfig;
-use crate::{Database, Result};
+use cloudstack_db::db::DatabaseConfig;
+use cloudstack_db::{Database, Result};
 
 /// Operate Apache CloudStack's `cloud` and `cloud_usage` databases.
 #[derive(Parser)]

@@ -7,17 +7,17 @@ use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::events::usage_events::kinds;
-use crate::events::{NewUsageEvent, usage_event_for};
-use crate::identity::{AccountType, accounts};
-use crate::schema::cloud::usage_event;
-use crate::types::{AccountId, DomainId, TemplateId, ZoneId};
-use crate::{Database, Result};
+use cloudstack_db::events::usage_events::kinds;
+use cloudstack_db::events::{NewUsageEvent, usage_event_for};
+use cloudstack_db::identity::{AccountType, accounts};
+use cloudstack_db::schema::cloud::usage_event;
+use cloudstack_db::types::{AccountId, DomainId, TemplateId, ZoneId};
+use cloudstack_db::{Database, Result};
 
 /// What to generate.
 ///
 /// ```
-/// let spec = cloudstack_db::testing::HistorySpec::default();
+/// let spec = cloudstack_db_testing::HistorySpec::default();
 /// assert_eq!((spec.accounts, spec.days), (20, 2));
 /// ```
 #[derive(Debug, Clone)]
@@ -64,18 +64,18 @@ const ZONE: ZoneId = ZoneId(1);
 /// `cloud.account`). Resource ids are synthetic: no VM, volume or address rows are created.
 ///
 /// ```no_run
-/// use cloudstack_db::testing::{generate_usage_history, HistorySpec, TestDatabases};
+/// use cloudstack_db_testing::{generate_usage_history, HistorySpec, TestDatabases};
 /// let test = TestDatabases::new()?;
 /// let summary = generate_usage_history(test.database(), &HistorySpec::default())?;
 /// assert!(summary.events >= 10_000);
 /// # Ok::<(), cloudstack_db::Error>(())
 /// ```
 pub fn generate_usage_history(db: &Database, spec: &HistorySpec) -> Result<HistorySummary> {
-    let accounts: Vec<AccountId> = db.cloud().run(|conn| {
+    let accounts: Vec<AccountId> = db.write(|tx| {
         (0..spec.accounts.max(1))
             .map(|i| {
                 accounts::create(
-                    conn,
+                    tx,
                     DomainId(1),
                     &format!("usage-history-{}-{i}", spec.seed),
                     AccountType::Normal,
@@ -174,7 +174,7 @@ pub fn generate_usage_history(db: &Database, spec: &HistorySpec) -> Result<Histo
     let written = events.len() as u64;
     db.cloud().run(|conn| {
         use diesel::RunQueryDsl;
-        for chunk in crate::repo::owned_chunks(events, 4000) {
+        for chunk in cloudstack_db::repo::owned_chunks(events, 4000) {
             diesel::insert_into(usage_event::table)
                 .values(chunk)
                 .execute(conn)?;

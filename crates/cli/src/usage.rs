@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use chrono::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::usage::{
+use cloudstack_db::usage::{
     AggregationOptions, AggregationOutcome, AggregationProgress, UsagePeriod, aggregate,
     catch_up_period,
 };
-use crate::{Database, Result};
+use cloudstack_db::{Database, Result};
 
 /// What `cloudstack-db usage` was asked.
 #[derive(clap::Args, Debug)]

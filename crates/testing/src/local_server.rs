@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 
-use crate::db::{ConnectionTarget, DatabaseConfig, PoolSettings};
-use crate::{Error, Result};
+use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, PoolSettings};
+use cloudstack_db::{Error, Result};
 
 /// Where every private instance's directory lives.
 const BASE_DIR: &str = "csdb-servers";
@@ -27,7 +27,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// One private `mariadbd` on 127.0.0.1.
 ///
 /// ```no_run
-/// use cloudstack_db::testing::LocalServer;
+/// use cloudstack_db_testing::LocalServer;
 ///
 /// let mut server = LocalServer::start(&["server_id=1"])?;
 /// let url = server.admin_url("mysql");
@@ -54,7 +54,7 @@ impl std::fmt::Debug for LocalServer {
 /// A free TCP port on 127.0.0.1 (the OS picks it; it is released before the server binds it).
 ///
 /// ```
-/// assert!(cloudstack_db::testing::free_port().unwrap() > 1024);
+/// assert!(cloudstack_db_testing::free_port().unwrap() > 1024);
 /// ```
 pub fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(io)?;

@@ -42,7 +42,7 @@ macro_rules! cached_statement {
         $(#[$doc:meta])*
         $name:ident { $($field:ident : $ty:ty as $sql_ty:ty),* $(,)? } -> $row:ty = $sql:literal
     ) => {
-        $crate::repo::statement::cached_statement! {
+        $crate::db::statement::cached_statement! {
             $(#[$doc])*
             $name { $($field : $ty as $sql_ty),* } = $sql
         }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::Secret;
-use crate::crypto::EncryptorVersion;
+use cloudstack_db::Secret;
+use cloudstack_db::crypto::EncryptorVersion;
 
 /// `cloudstack-setup-databases user:[password]@mysqlhost:[port] [options]`.
 #[derive(Debug, Args)]
@@ -187,7 +187,7 @@ fn check_chars(text: &str, what: &'static str) -> Result<(), UsageError> {
 /// Splits `user:[password]` (at the first `:`).
 ///
 /// ```
-/// use cloudstack_db::cli::setup_args::parse_credentials;
+/// use cloudstack_db_cli::setup_args::parse_credentials;
 /// let c = parse_credentials("root:", "admin").unwrap();
 /// assert_eq!((c.user.as_str(), c.password.expose()), ("root", ""));
 /// assert!(parse_credentials(":pw", "admin").is_err());
@@ -223,7 +223,7 @@ pub fn parse_credentials(text: &str, role: &'static str) -> Result<Credentials, 
 /// means 3306.
 ///
 /// ```
-/// use cloudstack_db::cli::setup_args::parse_target;
+/// use cloudstack_db_cli::setup_args::parse_target;
 /// let t = parse_target("cloud:p@ss@db1:3307").unwrap();
 /// assert_eq!((t.credentials.user.as_str(), t.credentials.password.expose()), ("cloud", "p@ss"));
 /// assert_eq!((t.host.as_str(), t.port), ("db1", 3307));

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use crate::Result;
-use crate::db::{CLOUDSTACK_SQL_MODE, DatabaseConfig};
+use cloudstack_db::Result;
+use cloudstack_db::db::{CLOUDSTACK_SQL_MODE, DatabaseConfig};
 
 #[derive(QueryableByName)]
 struct Globals {

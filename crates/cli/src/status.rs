@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use crate::db::{DatabaseConfig, SessionSettings};
-use crate::migrations::{self, Schema};
-use crate::system::check_columns;
-use crate::{Error, Result};
+use cloudstack_db::db::{DatabaseConfig, SessionSettings};
+use cloudstack_db::migrations::{self, Schema};
+use cloudstack_db::system::check_columns;
+use cloudstack_db::{Error, Result};
 
 #[derive(QueryableByName)]
 struct Row {

@@ -11,13 +11,13 @@
 //! needs the right to create and drop databases.
 //!
 //! ```no_run
-//! use cloudstack_db::testing::TestDatabases;
+//! use cloudstack_db_testing::TestDatabases;
 //!
 //! let test = TestDatabases::new()?;
 //! let db = test.database();
 //! let n: i64 = db.cloud().run(|conn| {
 //!     use diesel::prelude::*;
-//!     Ok(cloudstack_db::testing::count(conn, "SELECT COUNT(*) FROM sequence")?)
+//!     Ok(cloudstack_db_testing::count(conn, "SELECT COUNT(*) FROM sequence")?)
 //! })?;
 //! # Ok::<(), cloudstack_db::Error>(())
 //! ```
@@ -40,12 +40,12 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use crate::db::{ConnectionTarget, DatabaseConfig, PoolConfig, PoolSettings};
-use crate::migrations::{self, Schema};
-use crate::{Database, Error, Result};
+use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, PoolConfig, PoolSettings};
+use cloudstack_db::migrations::{self, Schema};
+use cloudstack_db::{Database, Error, Result};
 
 /// The fingerprint of the migration files this crate was built with.
-const MIGRATIONS_HASH: &str = env!("CSDB_MIGRATIONS_HASH");
+const MIGRATIONS_HASH: &str = cloudstack_db::migrations::FINGERPRINT;
 /// Bumped whenever what the harness does to a template beyond the migrations changes, so stale
 /// templates are rebuilt.
 const TEMPLATE_REVISION: u32 = 2;
@@ -61,7 +61,7 @@ const STALE_AFTER: Duration = Duration::from_secs(12 * 3600);
 /// The server tests run against, from `CSDB_TEST_ADMIN_URL`.
 ///
 /// ```
-/// let admin = cloudstack_db::testing::admin_target().unwrap();
+/// let admin = cloudstack_db_testing::admin_target().unwrap();
 /// assert!(!admin.host.is_empty());
 /// ```
 pub fn admin_target() -> Result<ConnectionTarget> {
@@ -122,7 +122,7 @@ impl std::fmt::Debug for TestDatabases {
 /// Pool settings for tests: few connections, none opened ahead of use.
 ///
 /// ```
-/// assert_eq!(cloudstack_db::testing::test_pool_settings().min_idle, Some(0));
+/// assert_eq!(cloudstack_db_testing::test_pool_settings().min_idle, Some(0));
 /// ```
 pub fn test_pool_settings() -> PoolSettings {
     PoolSettings {
@@ -231,11 +231,11 @@ fn config_for(
     DatabaseConfig {
         cloud: make(cloud),
         usage: make(usage),
-        column_encryptor: Some(crate::crypto::Encryptor::new(
+        column_encryptor: Some(cloudstack_db::crypto::Encryptor::new(
             TEST_DATABASE_SECRET,
-            Some(crate::crypto::EncryptorVersion::V2),
+            Some(cloudstack_db::crypto::EncryptorVersion::V2),
         )),
-        replicas: crate::db::ReplicaConfig::default(),
+        replicas: cloudstack_db::db::ReplicaConfig::default(),
     }
 }
 
@@ -367,7 +367,7 @@ fn create_migrated(
          CREATE DATABASE `{cloud}` CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci; \
          CREATE DATABASE `{usage}` CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci"
     ))?;
-    let session = crate::db::SessionSettings::default();
+    let session = cloudstack_db::db::SessionSettings::default();
     for (schema, name) in [(Schema::Cloud, cloud), (Schema::Usage, usage)] {
         let mut conn =
             MysqlConnection::establish(admin_target.with_database(name).diesel_url().expose())?;
@@ -490,7 +490,7 @@ pub struct TestUser {
     /// The user name (created for `localhost`, `127.0.0.1` and `%`).
     pub name: String,
     /// Its password.
-    pub password: crate::Secret,
+    pub password: cloudstack_db::Secret,
 }
 
 impl std::fmt::Debug for TestUser {
@@ -526,7 +526,7 @@ impl TestUser {
         admin.batch_execute(&sql)?;
         Ok(Self {
             name,
-            password: crate::Secret::new(password),
+            password: cloudstack_db::Secret::new(password),
         })
     }
 

@@ -4,14 +4,15 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::{DiskCacheMode, OfferingState, ProvisioningType};
+use super::DiskCacheMode;
+use crate::types::{OfferingState, ProvisioningType};
 use crate::schema::cloud::disk_offering;
 use crate::types::{DiskOfferingId, IntBool, OptionOf, UtcDateTime, UuidText};
 
 /// A row of `cloud`.`disk_offering` as CloudStack's `DiskOfferingVO` maps it.
 ///
 /// ```no_run
-/// use cloudstack_db::storage::DiskOffering;
+/// use cloudstack_db::catalog::DiskOffering;
 /// use cloudstack_db::schema::cloud::disk_offering;
 /// use diesel::prelude::*;
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> QueryResult<()> {

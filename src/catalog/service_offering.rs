@@ -5,13 +5,13 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::schema::cloud::service_offering;
-use crate::storage::OfferingState;
+use crate::types::OfferingState;
 use crate::types::{DiskOfferingId, IntBool, OptionOf, ServiceOfferingId, UtcDateTime, UuidText};
 
 /// A row of `cloud`.`service_offering` as CloudStack's `ServiceOfferingVO` maps it.
 ///
 /// ```no_run
-/// use cloudstack_db::compute::ServiceOffering;
+/// use cloudstack_db::catalog::ServiceOffering;
 /// use cloudstack_db::schema::cloud::service_offering;
 /// use diesel::prelude::*;
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> QueryResult<()> {

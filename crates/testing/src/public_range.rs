@@ -2,37 +2,33 @@
 
 use std::net::Ipv4Addr;
 
-use diesel::MysqlConnection;
-
-use crate::Result;
-use crate::network::public_ips::{self, RangeSpec};
-use crate::network::{BroadcastDomainType, NetworkMode, TrafficType, Vlan, VlanType, networks};
-use crate::repo::IdSource;
-use crate::types::{AccountId, DomainId, ZoneId};
+use cloudstack_db::Result;
+use cloudstack_db::network::public_ips::{self, RangeSpec};
+use cloudstack_db::network::{BroadcastDomainType, NetworkMode, TrafficType, Vlan, VlanType, networks};
+use cloudstack_db::db::Tx;
+use cloudstack_db::types::{AccountId, DomainId, ZoneId};
 
 /// Creates the public network of `zone` (owned by the system account) and a `VirtualNetwork`
 /// range `first`–`last` in it; the gateway is the first address of the subnet `netmask` gives.
 ///
 /// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection, db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
 /// use cloudstack_db::types::ZoneId;
-/// let range = cloudstack_db::testing::public_range(
-///     conn, db, ZoneId(1), "10.30.0.10".parse().unwrap(), "10.30.0.50".parse().unwrap(),
-///     "255.255.255.0".parse().unwrap())?;
+/// let range = db.write(|tx| cloudstack_db_testing::public_range(
+///     tx, ZoneId(1), "10.30.0.10".parse().unwrap(), "10.30.0.50".parse().unwrap(),
+///     "255.255.255.0".parse().unwrap()))?;
 /// assert_eq!(range.ip4_range.as_deref(), Some("10.30.0.10-10.30.0.50"));
 /// # Ok(()) }
 /// ```
 pub fn public_range(
-    conn: &mut MysqlConnection,
-    ids: &impl IdSource,
+    tx: &mut Tx<'_>,
     zone: ZoneId,
     first: Ipv4Addr,
     last: Ipv4Addr,
     netmask: Ipv4Addr,
 ) -> Result<Vlan> {
     let public = networks::create(
-        conn,
-        ids,
+        tx,
         &networks::NetworkSpec {
             name: "public".into(),
             display_text: Some("public".into()),
@@ -54,7 +50,7 @@ pub fn public_range(
     )?;
     let gateway = Ipv4Addr::from((u32::from(first) & u32::from(netmask)) + 1);
     public_ips::create_range(
-        conn,
+        tx,
         &RangeSpec {
             zone_id: zone,
             network_id: public.id,

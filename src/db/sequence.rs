@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::{DbPool, transaction};
+use super::{DbPool, transaction};
 use crate::schema::cloud::sequence;
 use crate::{Database, Error, Result};
 
@@ -23,7 +23,7 @@ impl SequenceName {
     /// The `sequence.name` value.
     ///
     /// ```
-    /// assert_eq!(cloudstack_db::repo::SequenceName::Volume.as_str(), "volume_seq");
+    /// assert_eq!(cloudstack_db::db::SequenceName::Volume.as_str(), "volume_seq");
     /// ```
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,7 +44,7 @@ impl SequenceName {
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
-/// use cloudstack_db::repo::{next_in_sequence, SequenceName};
+/// use cloudstack_db::db::{next_in_sequence, SequenceName};
 /// let id = next_in_sequence(conn, SequenceName::VmInstance)?;
 /// # Ok(()) }
 /// ```
@@ -93,7 +93,7 @@ impl IdSource for Database {
     }
 }
 
-crate::repo::statement::cached_statement! {
+crate::db::statement::cached_statement! {
     /// `value + 1` of one sequence row (cached; Diesel's UPDATE is prepared on every call).
     BumpSequence { name: &'static str as diesel::sql_types::Text } =
         "UPDATE `sequence` SET `value` = `value` + 1 WHERE `name` = ?"

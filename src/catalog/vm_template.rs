@@ -4,15 +4,16 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::{CpuArch, ImageFormat, TemplateState, TemplateType, UserDataOverridePolicy};
-use crate::compute::HypervisorType;
+use super::{CpuArch, TemplateState, TemplateType, UserDataOverridePolicy};
+use crate::types::ImageFormat;
+use crate::types::HypervisorType;
 use crate::schema::cloud::vm_template;
 use crate::types::{AccountId, IntBool, OptionOf, TemplateId, UtcDateTime, UuidText};
 
 /// A row of `cloud`.`vm_template` as CloudStack's `VMTemplateVO` maps it.
 ///
 /// ```no_run
-/// use cloudstack_db::storage::VmTemplate;
+/// use cloudstack_db::catalog::VmTemplate;
 /// use cloudstack_db::schema::cloud::vm_template;
 /// use diesel::prelude::*;
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> QueryResult<()> {

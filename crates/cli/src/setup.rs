@@ -9,10 +9,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::setup_args::{Credentials, EncryptType, SetupArgs, SetupPlan, UsageError};
-use crate::crypto::{Encryptor, enc_value};
-use crate::db::{ConnectionTarget, DatabaseConfig, DbProperties, SessionSettings};
-use crate::migrations::{self, Schema};
-use crate::{Database, Error, Secret};
+use cloudstack_db::crypto::{Encryptor, enc_value};
+use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, DbProperties, SessionSettings};
+use cloudstack_db::migrations::{self, Schema};
+use cloudstack_db::{Database, Error, Secret};
 
 const TEMPLATE: &str = include_str!("db.properties.template");
 
@@ -86,9 +86,9 @@ struct Run<'a, W: Write> {
 ///
 /// ```no_run
 /// use clap::Parser;
-/// # #[derive(Parser)] struct Cli { #[command(flatten)] args: cloudstack_db::cli::setup_args::SetupArgs }
+/// # #[derive(Parser)] struct Cli { #[command(flatten)] args: cloudstack_db_cli::setup_args::SetupArgs }
 /// let cli = Cli::parse_from(["setup", "cloud:cloud@localhost", "--deploy-as=root:", "-i", "127.0.0.1"]);
-/// cloudstack_db::cli::setup::run_setup(&cli.args, std::io::stdout()).unwrap();
+/// cloudstack_db_cli::setup::run_setup(&cli.args, std::io::stdout()).unwrap();
 /// ```
 pub fn run_setup<W: Write>(args: &SetupArgs, out: W) -> Result<(), SetupFailure> {
     let plan = args.plan()?;

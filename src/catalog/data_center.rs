@@ -11,7 +11,7 @@ use crate::types::{DomainId, IntBool, OptionOf, UtcDateTime, UuidText, ZoneId};
 /// A row of `cloud`.`data_center` as CloudStack's `DataCenterVO` maps it.
 ///
 /// ```no_run
-/// use cloudstack_db::compute::DataCenter;
+/// use cloudstack_db::catalog::DataCenter;
 /// use cloudstack_db::schema::cloud::data_center;
 /// use diesel::prelude::*;
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> QueryResult<()> {
