@@ -106,7 +106,7 @@ fn show_fresh_install(db: &Database) -> Result<()> {
     use cloudstack_db::identity::{Account, Role};
     use cloudstack_db::schema::cloud::{account, roles, version, vm_template};
     use cloudstack_db::storage::VmTemplate;
-    use cloudstack_db::system::Version;
+    use cloudstack_db::install::Version;
     use diesel::prelude::*;
 
     let mut conn = db.cloud().get()?;

@@ -118,16 +118,16 @@ POST_4_22_0 = [
 
 
 def write_expected_columns(inventory):
-    """src/system/expected_columns.tsv: what `cloudstack-db status` checks live databases against."""
+    """src/schema/expected_columns.tsv: what `cloudstack-db status` checks live databases against."""
     rows = ["# database\ttable\tcolumn\ttype (MariaDB)\ttype (MySQL 8)\tnullable"]
     for db, tables in inventory["databases"].items():
         for table, spec in tables.items():
             cols = list(spec["columns"]) + [c for d, t, c in POST_4_22_0 if d == db and t == table]
             for c in cols:
                 rows.append("\t".join([db, table, c["name"], c["type"], c["type_mysql8"], "YES" if c["nullable"] else "NO"]))
-    with open("src/system/expected_columns.tsv", "w") as f:
+    with open("src/schema/expected_columns.tsv", "w") as f:
         f.write("\n".join(rows) + "\n")
-    print("wrote src/system/expected_columns.tsv")
+    print("wrote src/schema/expected_columns.tsv")
 
 
 if __name__ == "__main__":

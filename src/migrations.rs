@@ -72,9 +72,9 @@ pub fn run_pending(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<Str
 /// The migration that inserts CloudStack's default rows.
 pub const DEFAULT_DATA_VERSION: &str = "20251125000009";
 
-/// Applies the pending migrations of `schema` and, when that created the default rows, finishes
-/// the fresh install the way CloudStack's first start does (enables `admin` with the password
-/// `password`; see [`crate::system::enable_default_admin`]).
+/// Applies the pending migrations of `schema`; returns the versions applied. Only schema and
+/// CloudStack's default rows: no account or user is changed (finishing a fresh install is the
+/// explicit [`crate::identity::first_start::finish_fresh_install`]).
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
@@ -103,9 +103,6 @@ pub fn migrate_with_progress(
             .to_string();
         progress(&version);
         applied.push(version);
-    }
-    if schema == Schema::Cloud && applied.iter().any(|v| v == DEFAULT_DATA_VERSION) {
-        crate::system::enable_default_admin(conn)?;
     }
     Ok(applied)
 }

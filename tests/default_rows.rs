@@ -10,7 +10,7 @@ use cloudstack_db::identity::{
 };
 use cloudstack_db::schema::cloud::*;
 use cloudstack_db::storage::{DiskOffering, ProvisioningType, VmTemplate};
-use cloudstack_db::system::{Sequence, Version};
+use cloudstack_db::install::{Sequence, Version};
 use cloudstack_db::types::*;
 use diesel::prelude::*;
 use serde_json::Value;

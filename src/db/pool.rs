@@ -272,7 +272,7 @@ pub struct PooledConnection {
 impl PooledConnection {
     /// Runs `f`; a [`Error::ConnectionLost`] result marks this connection dead so the pool
     /// replaces it, and makes the pool ping its other connections before their next use. A NULL
-    /// read where a value is required is named (see [`crate::system::name_unexpected_null`]).
+    /// read where a value is required is named (see [`crate::name_unexpected_null`]).
     ///
     /// ```no_run
     /// # fn demo(pool: &cloudstack_db::db::DbPool) -> cloudstack_db::Result<()> {
@@ -287,7 +287,7 @@ impl PooledConnection {
                 self.mark_lost();
                 Err(err)
             }
-            Err(err) => Err(crate::system::name_unexpected_null(&mut self.conn, err)),
+            Err(err) => Err(crate::error::name_unexpected_null(&mut self.conn, err)),
             ok => ok,
         }
     }

@@ -87,6 +87,25 @@ impl IdSource for DbPool {
     }
 }
 
+/// A connection of its own behind a lock, for tools that hold connections rather than a pool
+/// (a setup tool, a one-off script): each id is taken on it in its own short transaction.
+///
+/// ```no_run
+/// use std::sync::Mutex;
+/// use cloudstack_db::db::{IdSource, SequenceName};
+/// use diesel::Connection;
+/// # fn demo() -> cloudstack_db::Result<()> {
+/// let ids = Mutex::new(diesel::MysqlConnection::establish("mysql://cloud:cloud@127.0.0.1/cloud")?);
+/// let id = ids.next_id(SequenceName::Volume)?;
+/// # Ok(()) }
+/// ```
+impl IdSource for std::sync::Mutex<MysqlConnection> {
+    fn next_id(&self, name: SequenceName) -> Result<u64> {
+        let mut conn = self.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        next_in_sequence(&mut conn, name)
+    }
+}
+
 impl IdSource for Database {
     fn next_id(&self, name: SequenceName) -> Result<u64> {
         self.sequences().next_id(name)

@@ -1,10 +1,12 @@
 //! The crate's one error type and how MySQL / MariaDB errors are sorted into it.
 
 mod classify;
+mod null_column;
 
 use std::time::Duration;
 
 pub use classify::classify_server_message;
+pub use null_column::name_unexpected_null;
 
 /// Why a transaction may be retried as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -307,7 +309,7 @@ fn from_diesel(err: diesel::result::Error) -> Error {
 
 /// The column of an [`Error::InvalidValue`] for a NULL Diesel could not attribute to a column
 /// (it never names the field of an unexpected NULL); [`crate::db::PooledConnection::run`]
-/// replaces it with the drifted column(s) (see [`crate::system::name_unexpected_null`]).
+/// replaces it with the drifted column(s) (see [`name_unexpected_null`]).
 pub(crate) const UNNAMED_NULL_COLUMN: &str = "unknown column";
 
 /// Turns Diesel's deserialization errors into [`Error::InvalidValue`] where the cause is a value

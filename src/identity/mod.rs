@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_keys;
 mod domain;
 pub mod domains;
+pub mod first_start;
 pub mod password;
 mod role;
 mod role_permission;

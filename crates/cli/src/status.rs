@@ -7,7 +7,7 @@ use diesel::sql_types::Text;
 
 use cloudstack_db::db::{DatabaseConfig, SessionSettings};
 use cloudstack_db::migrations::{self, Schema};
-use cloudstack_db::system::check_columns;
+use cloudstack_db::install::check_columns;
 use cloudstack_db::{Error, Result};
 
 #[derive(QueryableByName)]

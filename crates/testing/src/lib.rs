@@ -41,6 +41,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, PoolConfig, PoolSettings};
+use cloudstack_db::db::Tx;
+use cloudstack_db::identity::first_start::finish_fresh_install;
 use cloudstack_db::migrations::{self, Schema};
 use cloudstack_db::{Database, Error, Result};
 
@@ -354,8 +356,9 @@ fn create_template(admin: &mut MysqlConnection, cloud: &str, usage: &str) -> Res
     Ok(())
 }
 
-/// (Re)creates the databases `cloud` and `usage` on the server `admin_target` points at and runs
-/// every migration in them.
+/// (Re)creates the databases `cloud` and `usage` on the server `admin_target` points at, runs
+/// every migration in them and finishes the fresh install (the default admin enabled), as the
+/// setup tool leaves a deployment.
 fn create_migrated(
     admin: &mut MysqlConnection,
     admin_target: &ConnectionTarget,
@@ -373,6 +376,12 @@ fn create_migrated(
             MysqlConnection::establish(admin_target.with_database(name).diesel_url().expose())?;
         session.apply(&mut conn)?;
         migrations::migrate(&mut conn, schema)?;
+        if schema == Schema::Cloud {
+            let ids = std::sync::Mutex::new(MysqlConnection::establish(
+                admin_target.with_database(name).diesel_url().expose(),
+            )?);
+            Tx::run(&mut conn, &ids, None, finish_fresh_install)?;
+        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::schema::cloud::sequence;
 /// A row of `cloud`.`sequence` as CloudStack's `SequenceFetcher` maps it.
 ///
 /// ```no_run
-/// use cloudstack_db::system::Sequence;
+/// use cloudstack_db::install::Sequence;
 /// use cloudstack_db::schema::cloud::sequence;
 /// use diesel::prelude::*;
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> QueryResult<()> {

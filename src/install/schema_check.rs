@@ -1,14 +1,11 @@
 //! Does a live database have the columns this crate expects? (`cloudstack-db status`)
 
-use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::MysqlConnection;
 
+use crate::Result;
 use crate::db::{ServerFlavor, ServerInfo};
 use crate::migrations::Schema;
-use crate::{Error, Result};
-
-/// Every column the crate's models use, per database (generated from the schema facts).
-const EXPECTED: &str = include_str!("expected_columns.tsv");
+use crate::schema::expected::{expected_columns, live_columns};
 
 /// A column the crate expects that the live database lacks or has differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,51 +22,13 @@ impl std::fmt::Display for ColumnProblem {
     }
 }
 
-#[derive(QueryableByName)]
-struct LiveColumn {
-    #[diesel(sql_type = Text)]
-    table_name: String,
-    #[diesel(sql_type = Text)]
-    column_name: String,
-    #[diesel(sql_type = Text)]
-    column_type: String,
-    #[diesel(sql_type = Text)]
-    is_nullable: String,
-}
-
-/// One line of the expected columns: database, table, column, MariaDB type, MySQL 8 type,
-/// nullable (`YES`/`NO`).
-type ExpectedColumn<'a> = [&'a str; 6];
-
-fn expected_columns() -> impl Iterator<Item = ExpectedColumn<'static>> {
-    EXPECTED
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter_map(|line| line.split('\t').collect::<Vec<_>>().try_into().ok())
-}
-
-/// The columns of the connected database (`only_nullable`: just those that allow NULL).
-fn live_columns(conn: &mut MysqlConnection, only_nullable: bool) -> Result<Vec<LiveColumn>> {
-    let filter = if only_nullable {
-        " AND is_nullable = 'YES'"
-    } else {
-        ""
-    };
-    Ok(diesel::sql_query(format!(
-        "SELECT table_name AS table_name, column_name AS column_name, column_type AS column_type, \
-                is_nullable AS is_nullable \
-           FROM information_schema.columns WHERE table_schema = DATABASE(){filter}"
-    ))
-    .load(conn)?)
-}
-
 /// Compares the columns of the database `conn` is connected to with what the crate expects for
 /// `schema`: every missing column, and every column whose type or nullability differs.
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
 /// use cloudstack_db::migrations::Schema;
-/// for problem in cloudstack_db::system::check_columns(conn, Schema::Cloud)? {
+/// for problem in cloudstack_db::install::check_columns(conn, Schema::Cloud)? {
 ///     println!("{problem}");
 /// }
 /// # Ok(()) }
@@ -122,52 +81,6 @@ pub fn check_columns(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<C
         }
     }
     Ok(problems)
-}
-
-/// Names the column behind an unexpected NULL. Diesel reports a NULL in a field the crate reads
-/// as a value without saying which field; the schema facts make every such column `NOT NULL`,
-/// so a NULL can only come from a database that drifted (a column altered to allow NULL). This
-/// looks up which columns of the connected database allow NULL where CloudStack's schema does
-/// not, and returns [`Error::InvalidValue`] naming them (`table.column`, several joined by
-/// ` or `). Any other error is returned unchanged. [`crate::db::PooledConnection::run`] and
-/// [`crate::db::DbPool::run`] apply it to every error; call it yourself when you use a
-/// connection directly.
-///
-/// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection, id: cloudstack_db::types::VmId) {
-/// use cloudstack_db::compute::vms;
-/// let named = vms::find(conn, id).map_err(|e| cloudstack_db::system::name_unexpected_null(conn, e));
-/// # }
-/// ```
-pub fn name_unexpected_null(conn: &mut MysqlConnection, err: Error) -> Error {
-    let unnamed = matches!(&err, Error::InvalidValue { column, .. }
-        if column == crate::error::UNNAMED_NULL_COLUMN);
-    if !unnamed {
-        return err;
-    }
-    let Ok(live) = live_columns(conn, true) else {
-        return err;
-    };
-    let drifted: Vec<String> = expected_columns()
-        .filter_map(|[_, table, column, _, _, nullable]| {
-            if nullable != "NO" {
-                return None;
-            }
-            live.iter()
-                .any(|c| c.table_name == table && c.column_name.eq_ignore_ascii_case(column))
-                .then(|| format!("{table}.{column}"))
-        })
-        .collect();
-    if drifted.is_empty() {
-        return err;
-    }
-    Error::InvalidValue {
-        column: drifted.join(" or "),
-        value: None,
-        reason: "NULL where a value is required (the column allows NULL in this database, \
-                 CloudStack's schema does not)"
-            .to_owned(),
-    }
 }
 
 /// `bigint(20) unsigned` → `bigint unsigned`; `tinyint(1)` keeps its width (it means boolean).

@@ -9,7 +9,7 @@ use crate::types::{UtcDateTime, VersionId};
 /// A row of `cloud`.`version` as CloudStack's `VersionVO` maps it.
 ///
 /// ```no_run
-/// use cloudstack_db::system::Version;
+/// use cloudstack_db::install::Version;
 /// use cloudstack_db::schema::cloud::version;
 /// use diesel::prelude::*;
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> QueryResult<()> {

@@ -1,0 +1,12 @@
+//! What an installed schema carries besides the tables the aggregates model: the `version`
+//! rows, the `sequence` rows ids come from, and whether a live database has the columns the crate
+//! expects. The migrations themselves are [`crate::migrations`]; finishing a fresh install (the
+//! default admin) is [`crate::identity::first_start`].
+
+mod schema_check;
+mod sequence;
+mod version;
+
+pub use schema_check::{ColumnProblem, check_columns};
+pub use sequence::{NewSequence, Sequence};
+pub use version::{NewVersion, Version};
