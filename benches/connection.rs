@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench connection`
 
-use cloudstack_db::testing::TestDatabases;
+use cloudstack_db_testing::TestDatabases;
 use criterion::{Criterion, criterion_group, criterion_main};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

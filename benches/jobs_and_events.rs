@@ -4,12 +4,13 @@
 //!
 //! `cargo bench --bench jobs_and_events`
 
+use cloudstack_db::db::Tx;
 use std::time::{Duration, Instant};
 
 use cloudstack_db::jobs::JobStatus;
 use cloudstack_db::jobs::queue::{self, JobSpec};
-use cloudstack_db::testing::TestDatabases;
 use cloudstack_db::types::{AccountId, UserId};
+use cloudstack_db_testing::TestDatabases;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use diesel::connection::SimpleConnection;
 
@@ -31,7 +32,7 @@ fn spec(i: usize) -> JobSpec {
 fn job_claims(c: &mut Criterion) {
     let test = TestDatabases::with_pool(cloudstack_db::db::PoolSettings {
         max_size: 10,
-        ..cloudstack_db::testing::test_pool_settings()
+        ..cloudstack_db_testing::test_pool_settings()
     })
     .expect("test databases");
     let db = test.database().clone();
@@ -48,7 +49,7 @@ fn job_claims(c: &mut Criterion) {
                     db.cloud()
                         .transaction(|conn| {
                             for i in 0..JOBS {
-                                queue::submit(conn, &spec(i))?;
+                                Tx::run(conn, &db, None, |tx| queue::submit(tx, &spec(i)))?;
                             }
                             Ok(())
                         })
@@ -60,15 +61,20 @@ fn job_claims(c: &mut Criterion) {
                             s.spawn(move || {
                                 let mut conn = db.cloud().get().unwrap();
                                 let msid = 100 + w as i64;
-                                while let Some(job) = queue::claim_next(&mut conn, msid).unwrap() {
-                                    queue::complete(
-                                        &mut conn,
-                                        job.id,
-                                        msid,
-                                        JobStatus::Succeeded,
-                                        0,
-                                        None,
-                                    )
+                                while let Some(job) =
+                                    Tx::run(&mut conn, &db, None, |tx| queue::claim_next(tx, msid))
+                                        .unwrap()
+                                {
+                                    Tx::run(&mut conn, &db, None, |tx| {
+                                        queue::complete(
+                                            tx,
+                                            job.id,
+                                            msid,
+                                            JobStatus::Succeeded,
+                                            0,
+                                            None,
+                                        )
+                                    })
                                     .unwrap();
                                 }
                             });

@@ -3,14 +3,15 @@
 //!
 //! `cargo bench --bench public_ips`
 
+use cloudstack_db::db::Tx;
 use std::time::{Duration, Instant};
 
 use cloudstack_db::Error;
-use cloudstack_db::compute::NewDataCenter;
-use cloudstack_db::compute::zones_and_offerings::create_zone;
+use cloudstack_db::catalog::NewDataCenter;
+use cloudstack_db::catalog::{disk_offerings, service_offerings, templates, zones};
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
-use cloudstack_db::testing::TestDatabases;
 use cloudstack_db::types::{AccountId, DomainId};
+use cloudstack_db_testing::TestDatabases;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use diesel::connection::SimpleConnection;
 
@@ -19,29 +20,32 @@ const ADDRESSES: u64 = 2000;
 fn allocations(c: &mut Criterion) {
     let test = TestDatabases::with_pool(cloudstack_db::db::PoolSettings {
         max_size: 18,
-        ..cloudstack_db::testing::test_pool_settings()
+        ..cloudstack_db_testing::test_pool_settings()
     })
     .expect("test databases");
     let db = test.database().clone();
     let mut conn = db.cloud().get().unwrap();
-    let zone = create_zone(
-        &mut conn,
-        NewDataCenter {
-            name: Some("bench".into()),
-            dns1: "8.8.8.8".into(),
-            internal_dns1: "10.0.0.2".into(),
-            ..Default::default()
-        },
-    )
+    let zone = Tx::run(&mut conn, &db, None, |tx| {
+        zones::create(
+            tx,
+            &NewDataCenter {
+                name: Some("bench".into()),
+                dns1: "8.8.8.8".into(),
+                internal_dns1: "10.0.0.2".into(),
+                ..Default::default()
+            },
+        )
+    })
     .unwrap();
-    cloudstack_db::testing::public_range(
-        &mut conn,
-        &db,
-        zone.id,
-        "10.20.0.10".parse().unwrap(),
-        "10.20.7.217".parse().unwrap(),
-        "255.255.240.0".parse().unwrap(),
-    )
+    Tx::run(&mut conn, &db, None, |tx| {
+        cloudstack_db_testing::public_range(
+            tx,
+            zone.id,
+            "10.20.0.10".parse().unwrap(),
+            "10.20.7.217".parse().unwrap(),
+            "255.255.240.0".parse().unwrap(),
+        )
+    })
     .unwrap();
     drop(conn);
     let request = AllocateRequest::for_account(zone.id, AccountId(2), DomainId(1));
@@ -62,7 +66,7 @@ fn allocations(c: &mut Criterion) {
                             s.spawn(move || {
                                 let mut conn = db.cloud().get().unwrap();
                                 loop {
-                                    match public_ips::allocate(&mut conn, &request) {
+                                    match Tx::run(&mut conn, &db, None, |tx| public_ips::allocate(tx, &request)) {
                                         Ok(_) => {}
                                         Err(Error::Exhausted { .. }) => break,
                                         Err(e) => panic!("{e}"),

@@ -12,6 +12,7 @@ mod dataset;
 #[path = "query_paths/raw.rs"]
 mod raw;
 
+use cloudstack_db::db::Tx;
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,7 @@ use cloudstack_db::identity::{api_keys, roles};
 use cloudstack_db::jobs::queue::{self, JobSpec};
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
 use cloudstack_db::repo::PageRequest;
+use cloudstack_db::storage::volumes;
 use cloudstack_db::types::*;
 use criterion::{
     BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
@@ -67,7 +69,7 @@ fn configure<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTim
 fn raw_clients(data: &Dataset) -> Raws {
     let target = data
         .test
-        .config_with(cloudstack_db::testing::test_pool_settings())
+        .config_with(cloudstack_db_testing::test_pool_settings())
         .cloud
         .target;
     let lib = || {
@@ -208,9 +210,12 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         b.iter(|| {
             let spec = data.vm_spec(next());
             let root = data.root_spec(VmId(0), spec.account_id);
-            db.cloud()
-                .run(|c| vms::deploy(c, db, db.column_encryptor(), &spec, &[root]))
-                .unwrap()
+            db.write(|tx| {
+                let vm = vms::create(tx, &spec)?;
+                let root = volumes::create(tx, &vm.attached(&root))?;
+                Ok((vm, root))
+            })
+            .unwrap()
         })
     });
     raw_pair!(g, raws, |raw| {
@@ -241,7 +246,11 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
             ] {
                 current = db
                     .cloud()
-                    .run(|c| vms::transition(c, &current, event, host))
+                    .run(|c| {
+                        Tx::run(c, &db, None, |tx| {
+                            vms::transition(tx, &current, event, host)
+                        })
+                    })
                     .unwrap();
             }
             assert_eq!(current.state, VmState::Stopped);
@@ -293,11 +302,8 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
     let mut g = configure(c, "allocate_and_release_ip");
     g.bench_function("crate", |b| {
         b.iter(|| {
-            let ip = db
-                .cloud()
-                .run(|c| public_ips::allocate(c, &request))
-                .unwrap();
-            db.cloud().run(|c| public_ips::release(c, ip.id)).unwrap()
+            let ip = db.write(|tx| public_ips::allocate(tx, &request)).unwrap();
+            db.write(|tx| public_ips::release(tx, ip.id)).unwrap()
         })
     });
     raw_pair!(g, raws, |raw| raw
@@ -318,7 +324,7 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         db.cloud()
             .transaction(|c| {
                 for i in 0..count {
-                    queue::submit(c, &spec(i as usize))?;
+                    Tx::run(c, &db, None, |tx| queue::submit(tx, &spec(i as usize)))?;
                 }
                 Ok(())
             })
@@ -330,8 +336,7 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
             submit(iters);
             let started = Instant::now();
             for _ in 0..iters {
-                db.cloud()
-                    .run(|c| queue::claim_next(c, 7))
+                db.write(|tx| queue::claim_next(tx, 7))
                     .unwrap()
                     .expect("a job");
             }
@@ -381,7 +386,10 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
                     .collect();
                 let mut conn = db.cloud().get().unwrap();
                 let started = Instant::now();
-                assert_eq!(log::bulk_insert(&mut conn, events).unwrap(), EVENTS);
+                assert_eq!(
+                    Tx::run(&mut conn, &db, None, |tx| log::bulk_insert(tx, events)).unwrap(),
+                    EVENTS
+                );
                 total += started.elapsed();
                 conn.batch_execute("DELETE FROM event").unwrap();
             }

@@ -9,8 +9,8 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use cloudstack_db::testing::{HistorySpec, TestDatabases, generate_usage_history};
 use cloudstack_db::usage::{AggregationOptions, AggregationProgress, UsagePeriod, aggregate};
+use cloudstack_db_testing::{HistorySpec, TestDatabases, generate_usage_history};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter that does not name this bench skips it.

@@ -10,6 +10,7 @@
 //! `CLOUD_DATABASE_URL` and `USAGE_DATABASE_URL`, by default the databases `cloudstack_tour` and
 //! `cloudstack_tour_usage` on the local server as root, and creates them when they are missing.
 
+use cloudstack_db::db::Tx;
 use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, ServerInfo, SessionSnapshot};
 use cloudstack_db::{Database, Result};
 use diesel::connection::SimpleConnection;
@@ -64,6 +65,10 @@ fn run() -> Result<()> {
 
     let db = Database::connect(&config)?;
     let report = db.run_migrations()?;
+    // What CloudStack's first start does on a fresh install (nothing when already done).
+    if db.write(cloudstack_db::identity::first_start::finish_fresh_install)? {
+        println!("enabled user admin with the default password");
+    }
     println!(
         "migrations:      {} applied to cloud, {} applied to cloud_usage",
         report.cloud.len(),
@@ -103,10 +108,10 @@ fn run() -> Result<()> {
 
 /// What a fresh install holds: schema version, default accounts, roles and templates.
 fn show_fresh_install(db: &Database) -> Result<()> {
+    use cloudstack_db::catalog::VmTemplate;
     use cloudstack_db::identity::{Account, Role};
-    use cloudstack_db::schema::cloud::{account, roles, version, vm_template};
-    use cloudstack_db::storage::VmTemplate;
     use cloudstack_db::install::Version;
+    use cloudstack_db::schema::cloud::{account, roles, version, vm_template};
     use diesel::prelude::*;
 
     let mut conn = db.cloud().get()?;
@@ -156,32 +161,36 @@ fn show_fresh_install(db: &Database) -> Result<()> {
 /// A VM of the admin account with a ROOT and a DATA volume from a default template: created,
 /// started, stopped and destroyed, with what the database holds after each step.
 fn vm_lifecycle(db: &Database) -> Result<()> {
+    use cloudstack_db::catalog::NewDataCenter;
+    use cloudstack_db::catalog::{disk_offerings, service_offerings, templates, zones};
     use cloudstack_db::compute::vms::{self, UserVmSpec};
-    use cloudstack_db::compute::zones_and_offerings::{create_zone, find_zone_by_name};
-    use cloudstack_db::compute::{HypervisorType, NewDataCenter, VmEvent, VmInstance};
+    use cloudstack_db::compute::{VmEvent, VmInstance};
     use cloudstack_db::schema::cloud::usage_event;
-    use cloudstack_db::storage::templates_and_offerings::find_template_by_unique_name;
+    use cloudstack_db::storage::VolumeType;
     use cloudstack_db::storage::volumes::{self, VolumeSpec};
-    use cloudstack_db::storage::{ProvisioningType, VolumeType};
+    use cloudstack_db::types::HypervisorType;
+    use cloudstack_db::types::ProvisioningType;
     use cloudstack_db::types::{AccountId, DiskOfferingId, DomainId, ServiceOfferingId, UserId};
     use diesel::prelude::*;
 
     let mut conn = db.cloud().get()?;
     let conn: &mut MysqlConnection = &mut conn;
     println!("-- a VM's life");
-    let zone = match find_zone_by_name(conn, "tour-zone") {
+    let zone = match zones::find_by_name(conn, "tour-zone") {
         Ok(zone) => zone,
-        Err(_) => create_zone(
-            conn,
-            NewDataCenter {
-                name: Some("tour-zone".into()),
-                dns1: "8.8.8.8".into(),
-                internal_dns1: "10.0.0.2".into(),
-                ..Default::default()
-            },
-        )?,
+        Err(_) => db.write(|tx| {
+            zones::create(
+                tx,
+                &NewDataCenter {
+                    name: Some("tour-zone".into()),
+                    dns1: "8.8.8.8".into(),
+                    internal_dns1: "10.0.0.2".into(),
+                    ..Default::default()
+                },
+            )
+        })?,
     };
-    let template = find_template_by_unique_name(conn, "centos55-x86_64")?;
+    let template = templates::find_by_unique_name(conn, "centos55-x86_64")?;
     let spec = UserVmSpec {
         name: format!("tour-vm-{}", chrono::Utc::now().timestamp()),
         display_name: Some("Tour VM".into()),
@@ -205,22 +214,26 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
     use cloudstack_db::jobs::queue::{self, JobSpec};
     const WORKER: i64 = 7;
     let tour_started = chrono::Utc::now() - chrono::Duration::seconds(1);
-    let submitted = queue::submit(
-        conn,
-        &JobSpec {
-            cmd: "org.apache.cloudstack.api.command.user.vm.DeployVMCmd".into(),
-            cmd_info: format!("{{\"name\":\"{}\"}}", spec.name),
-            user_id: spec.user_id,
-            account_id: spec.account_id,
-            instance_type: Some("VirtualMachine".into()),
-            instance_id: None,
-            init_msid: 1,
-            dispatcher: Some("ApiAsyncJobDispatcher".into()),
-        },
-    )?;
-    let job = queue::claim_next(conn, WORKER)?.ok_or_else(|| {
-        cloudstack_db::Error::Config("the submitted job was not claimable".into())
+    let submitted = db.write(|tx| {
+        queue::submit(
+            tx,
+            &JobSpec {
+                cmd: "org.apache.cloudstack.api.command.user.vm.DeployVMCmd".into(),
+                cmd_info: format!("{{\"name\":\"{}\"}}", spec.name),
+                user_id: spec.user_id,
+                account_id: spec.account_id,
+                instance_type: Some("VirtualMachine".into()),
+                instance_id: None,
+                init_msid: 1,
+                dispatcher: Some("ApiAsyncJobDispatcher".into()),
+            },
+        )
     })?;
+    let job = db
+        .write(|tx| queue::claim_next(tx, WORKER))?
+        .ok_or_else(|| {
+            cloudstack_db::Error::Config("the submitted job was not claimable".into())
+        })?;
     println!(
         "job {} submitted by server 1, claimed by worker {WORKER} (uuid {})",
         submitted.id,
@@ -236,13 +249,16 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
             EventLevel::Info,
         )
     };
-    let started = log::record_started(
-        conn,
-        event_for("VM.CREATE", &format!("deploying {}", spec.name)),
-    )?;
+    let started = db.write(|tx| {
+        log::record_started(
+            tx,
+            event_for("VM.CREATE", &format!("deploying {}", spec.name)),
+        )
+    })?;
     // The VM and both volumes in one transaction, as CloudStack's deploy does.
-    let vm = cloudstack_db::db::transaction(conn, |conn| {
-        let vm = vms::create(conn, db, db.column_encryptor(), &spec)?;
+    // Composed from two repositories in one `write`: one COMMIT, no savepoint.
+    let vm = db.write(|tx| {
+        let vm = vms::create(tx, &spec)?;
         for (name, kind, offering, size, device) in [
             (
                 "ROOT",
@@ -259,44 +275,49 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
                 1,
             ),
         ] {
-            volumes::create(
-                conn,
-                db,
-                &VolumeSpec {
-                    name: format!("{name}-{}", vm.instance.id),
-                    account_id: spec.account_id,
-                    domain_id: spec.domain_id,
-                    zone_id: zone.id,
-                    volume_type: kind,
-                    disk_offering_id: offering,
-                    template_id: (kind == VolumeType::Root).then_some(template.id),
-                    size,
-                    instance_id: Some(vm.instance.id),
-                    device_id: Some(device),
-                    format: Some(template.format),
-                    provisioning_type: ProvisioningType::Thin,
-                    display_volume: true,
-                },
-            )?;
+            {
+                volumes::create(
+                    tx,
+                    &VolumeSpec {
+                        name: format!("{name}-{}", vm.instance.id),
+                        account_id: spec.account_id,
+                        domain_id: spec.domain_id,
+                        zone_id: zone.id,
+                        volume_type: kind,
+                        disk_offering_id: offering,
+                        template_id: (kind == VolumeType::Root).then_some(template.id),
+                        size,
+                        instance_id: Some(vm.instance.id),
+                        device_id: Some(device),
+                        format: Some(template.format),
+                        provisioning_type: ProvisioningType::Thin,
+                        display_volume: true,
+                    },
+                )?;
+            }
         }
         Ok(vm.instance)
     })?;
-    log::record_completed(
-        conn,
-        started,
-        event_for(
-            "VM.CREATE",
-            &format!("deployed {} as {}", spec.name, vm.instance_name),
-        ),
-    )?;
-    let done = queue::complete(
-        conn,
-        job.id,
-        WORKER,
-        JobStatus::Succeeded,
-        0,
-        Some(&format!("{{\"vm\":{}}}", vm.id)),
-    )?;
+    db.write(|tx| {
+        log::record_completed(
+            tx,
+            started,
+            event_for(
+                "VM.CREATE",
+                &format!("deployed {} as {}", spec.name, vm.instance_name),
+            ),
+        )
+    })?;
+    let done = db.write(|tx| {
+        queue::complete(
+            tx,
+            job.id,
+            WORKER,
+            JobStatus::Succeeded,
+            0,
+            Some(&format!("{{\"vm\":{}}}", vm.id)),
+        )
+    })?;
     println!(
         "job {} finished: {} by worker {:?}, result {}",
         done.id,
@@ -342,21 +363,27 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
         Ok(())
     };
     show(conn, "created", &vm)?;
-    let starting = vms::transition(conn, &vm, VmEvent::StartRequested, Some(Some(1)))?;
-    let running = vms::transition(conn, &starting, VmEvent::OperationSucceeded, None)?;
+    let starting =
+        db.write(|tx| vms::transition(tx, &vm, VmEvent::StartRequested, Some(Some(1))))?;
+    let running =
+        db.write(|tx| vms::transition(tx, &starting, VmEvent::OperationSucceeded, None))?;
     show(conn, "started", &running)?;
-    let stopping = vms::transition(conn, &running, VmEvent::StopRequested, None)?;
-    let stopped = vms::transition(conn, &stopping, VmEvent::OperationSucceeded, Some(None))?;
+    let stopping = db.write(|tx| vms::transition(tx, &running, VmEvent::StopRequested, None))?;
+    let stopped =
+        db.write(|tx| vms::transition(tx, &stopping, VmEvent::OperationSucceeded, Some(None)))?;
     show(conn, "stopped", &stopped)?;
-    let destroyed = vms::transition(conn, &stopped, VmEvent::DestroyRequested, None)?;
+    let destroyed =
+        db.write(|tx| vms::transition(tx, &stopped, VmEvent::DestroyRequested, None))?;
     show(conn, "destroyed", &destroyed)?;
-    log::record(
-        conn,
-        event_for(
-            "VM.DESTROY",
-            &format!("destroyed {}", destroyed.instance_name),
-        ),
-    )?;
+    db.write(|tx| {
+        log::record(
+            tx,
+            event_for(
+                "VM.DESTROY",
+                &format!("destroyed {}", destroyed.instance_name),
+            ),
+        )
+    })?;
     let events = log::list(
         conn,
         &log::EventFilter {
@@ -393,45 +420,56 @@ fn identity(db: &Database) -> Result<()> {
     let conn: &mut MysqlConnection = &mut conn;
     println!("-- identity");
     let stamp = chrono::Utc::now().timestamp();
-    let domain = create_child(conn, ROOT_DOMAIN, &format!("tour-{stamp}"), AccountId(2))?;
+    let domain =
+        db.write(|tx| create_child(tx, ROOT_DOMAIN, &format!("tour-{stamp}"), AccountId(2)))?;
     // A role that may list anything and nothing else (rules are evaluated in order).
-    let readers = roles::create_role(conn, &format!("Tour readers {stamp}"), RoleType::User, None)?;
-    roles::add_rule(
-        conn,
-        readers.id,
-        &RuleSpec {
-            rule: "list*".into(),
-            permission: Permission::Allow,
-            description: None,
-        },
-    )?;
-    roles::add_rule(
-        conn,
-        readers.id,
-        &RuleSpec {
-            rule: "*".into(),
-            permission: Permission::Deny,
-            description: None,
-        },
-    )?;
-    let account = accounts::create(
-        conn,
-        domain.id,
-        "tour-team",
-        AccountType::Normal,
-        Some(readers.id),
-    )?;
-    let user = users::create(
-        conn,
-        &UserSpec {
-            username: "tour-user".into(),
-            password: cloudstack_db::Secret::new("tour-password"),
-            account_id: account.id,
-            firstname: Some("Tour".into()),
-            lastname: Some("User".into()),
-            email: None,
-        },
-    )?;
+    let readers = db.write(|tx| {
+        roles::create_role(tx, &format!("Tour readers {stamp}"), RoleType::User, None)
+    })?;
+    db.write(|tx| {
+        roles::add_rule(
+            tx,
+            readers.id,
+            &RuleSpec {
+                rule: "list*".into(),
+                permission: Permission::Allow,
+                description: None,
+            },
+        )
+    })?;
+    db.write(|tx| {
+        roles::add_rule(
+            tx,
+            readers.id,
+            &RuleSpec {
+                rule: "*".into(),
+                permission: Permission::Deny,
+                description: None,
+            },
+        )
+    })?;
+    let account = db.write(|tx| {
+        accounts::create(
+            tx,
+            domain.id,
+            "tour-team",
+            AccountType::Normal,
+            Some(readers.id),
+        )
+    })?;
+    let user = db.write(|tx| {
+        users::create(
+            tx,
+            &UserSpec {
+                username: "tour-user".into(),
+                password: cloudstack_db::Secret::new("tour-password"),
+                account_id: account.id,
+                firstname: Some("Tour".into()),
+                lastname: Some("User".into()),
+                email: None,
+            },
+        )
+    })?;
     println!(
         "domain:          {} (level {}, id {})",
         domain.path, domain.level, domain.id
@@ -450,7 +488,7 @@ fn identity(db: &Database) -> Result<()> {
     let encryptor = db
         .column_encryptor()
         .ok_or_else(|| cloudstack_db::Error::Config("no database secret configured".into()))?;
-    let keys = generate_keys(conn, user.id, encryptor)?;
+    let keys = db.write(|tx| generate_keys(tx, user.id, encryptor))?;
     println!(
         "api key:         {}... ({} chars; the secret key is stored encrypted)",
         &keys.api_key[..12],
@@ -487,7 +525,7 @@ fn identity(db: &Database) -> Result<()> {
 /// A public IP range for the zone, an isolated guest network for the account, and an address
 /// allocated to it and released.
 fn public_addresses(db: &Database) -> Result<()> {
-    use cloudstack_db::compute::zones_and_offerings::find_zone_by_name;
+    use cloudstack_db::catalog::{disk_offerings, service_offerings, templates, zones};
     use cloudstack_db::network::networks::{self, NetworkEvent, NetworkSpec};
     use cloudstack_db::network::public_ips::{self, AllocateRequest, RangeSpec};
     use cloudstack_db::network::{
@@ -498,7 +536,7 @@ fn public_addresses(db: &Database) -> Result<()> {
     let mut conn = db.cloud().get()?;
     let conn: &mut MysqlConnection = &mut conn;
     println!("-- public addresses");
-    let zone = find_zone_by_name(conn, "tour-zone")?;
+    let zone = zones::find_by_name(conn, "tour-zone")?;
     let spec = |name: &str, traffic, guest, vlan: Option<&str>, cidr: Option<&str>| NetworkSpec {
         name: name.into(),
         display_text: Some(name.into()),
@@ -517,33 +555,36 @@ fn public_addresses(db: &Database) -> Result<()> {
         physical_network_id: Some(200),
         guru_name: "ExternalGuestNetworkGuru".into(),
     };
-    let public = networks::create(
-        conn,
-        db,
-        &spec(
-            "tour-public",
-            TrafficType::Public,
-            None,
-            Some("untagged"),
-            None,
-        ),
-    )?;
+    let public = db.write(|tx| {
+        networks::create(
+            tx,
+            &spec(
+                "tour-public",
+                TrafficType::Public,
+                None,
+                Some("untagged"),
+                None,
+            ),
+        )
+    })?;
     let stamp = (chrono::Utc::now().timestamp() % 200) as u8 + 20;
-    let range = public_ips::create_range(
-        conn,
-        &RangeSpec {
-            zone_id: zone.id,
-            network_id: public.id,
-            physical_network_id: 200,
-            vlan_tag: "untagged".into(),
-            gateway: format!("198.18.{stamp}.1").parse().expect("an address"),
-            netmask: "255.255.255.0".parse().expect("a netmask"),
-            start: format!("198.18.{stamp}.10").parse().expect("an address"),
-            end: format!("198.18.{stamp}.20").parse().expect("an address"),
-            ip6: None,
-            vlan_type: VlanType::VirtualNetwork,
-        },
-    );
+    let range = db.write(|tx| {
+        public_ips::create_range(
+            tx,
+            &RangeSpec {
+                zone_id: zone.id,
+                network_id: public.id,
+                physical_network_id: 200,
+                vlan_tag: "untagged".into(),
+                gateway: format!("198.18.{stamp}.1").parse().expect("an address"),
+                netmask: "255.255.255.0".parse().expect("a netmask"),
+                start: format!("198.18.{stamp}.10").parse().expect("an address"),
+                end: format!("198.18.{stamp}.20").parse().expect("an address"),
+                ip6: None,
+                vlan_type: VlanType::VirtualNetwork,
+            },
+        )
+    });
     let range = match range {
         Ok(range) => range,
         // Ran before in this minute's subnet: reuse the zone's first range.
@@ -556,19 +597,21 @@ fn public_addresses(db: &Database) -> Result<()> {
         range.vlan_id.as_deref().unwrap_or(""),
         zone.id
     );
-    let guest = networks::create(
-        conn,
-        db,
-        &spec(
-            "tour-isolated",
-            TrafficType::Guest,
-            Some(GuestType::Isolated),
-            Some("100"),
-            Some("10.1.1.0/24"),
-        ),
-    )?;
-    let guest = networks::transition(conn, &guest, NetworkEvent::ImplementNetwork)?;
-    let guest = networks::transition(conn, &guest, NetworkEvent::OperationSucceeded)?;
+    let guest = db.write(|tx| {
+        networks::create(
+            tx,
+            &spec(
+                "tour-isolated",
+                TrafficType::Guest,
+                Some(GuestType::Isolated),
+                Some("100"),
+                Some("10.1.1.0/24"),
+            ),
+        )
+    })?;
+    let guest = db.write(|tx| networks::transition(tx, &guest, NetworkEvent::ImplementNetwork))?;
+    let guest =
+        db.write(|tx| networks::transition(tx, &guest, NetworkEvent::OperationSucceeded))?;
     println!(
         "guest network:   {} id {} {} {} {}",
         guest.name.as_deref().unwrap_or(""),
@@ -577,18 +620,20 @@ fn public_addresses(db: &Database) -> Result<()> {
         guest.broadcast_uri.as_deref().unwrap_or(""),
         guest.state
     );
-    let ip = public_ips::allocate(
-        conn,
-        &AllocateRequest {
-            zone_id: zone.id,
-            account_id: AccountId(2),
-            domain_id: DomainId(1),
-            vlan_id: Some(range.id),
-            network_id: Some(guest.id),
-            source_nat: true,
-            is_system: false,
-        },
-    )?;
+    let ip = db.write(|tx| {
+        public_ips::allocate(
+            tx,
+            &AllocateRequest {
+                zone_id: zone.id,
+                account_id: AccountId(2),
+                domain_id: DomainId(1),
+                vlan_id: Some(range.id),
+                network_id: Some(guest.id),
+                source_nat: true,
+                is_system: false,
+            },
+        )
+    })?;
     println!(
         "allocated:       {} (state {}, source NAT {}, network {:?})",
         ip.address()?,
@@ -596,7 +641,7 @@ fn public_addresses(db: &Database) -> Result<()> {
         ip.source_nat,
         ip.network_id
     );
-    let freed = public_ips::release(conn, ip.id)?;
+    let freed = db.write(|tx| public_ips::release(tx, ip.id))?;
     println!(
         "released:        {} (state {}, owner {:?}) — usage events NET.IPASSIGN and NET.IPRELEASE written",
         freed.address()?,

@@ -9,7 +9,8 @@
 pub use crate::catalog::templates::TemplateFilter;
 pub use crate::catalog::{
     DataCenter, DiskOffering, NewDataCenter, NewDiskOffering, NewServiceOffering, NewVmTemplate,
-    ServiceOffering, TemplateState, VmTemplate, disk_offerings, service_offerings, templates, zones,
+    ServiceOffering, TemplateState, VmTemplate, disk_offerings, service_offerings, templates,
+    zones,
 };
 pub use crate::compute::{
     UserVmRow, UserVmSpec, VmChanges, VmEvent, VmFilter, VmInstance, VmState, vms,
@@ -17,8 +18,8 @@ pub use crate::compute::{
 pub use crate::db::{RetryPolicy, Tx};
 pub use crate::identity::{accounts, domains, users};
 pub use crate::jobs::queue;
-pub use crate::network::public_ips::{self, AllocateRequest};
 pub use crate::network::networks;
+pub use crate::network::public_ips::{self, AllocateRequest};
 pub use crate::repo::{Page, PageRequest};
 pub use crate::storage::{Volume, VolumeEvent, VolumeFilter, VolumeSpec, VolumeState, volumes};
 pub use crate::types::*;

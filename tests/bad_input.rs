@@ -5,7 +5,8 @@ mod common;
 
 use cloudstack_db::Error;
 use cloudstack_db::compute::vms;
-use cloudstack_db::testing::count;
+use cloudstack_db::db::Tx;
+use cloudstack_db_testing::count;
 use proptest::prelude::*;
 
 proptest! {
@@ -20,7 +21,7 @@ proptest! {
         let before = count(conn, "SELECT COUNT(*) FROM vm_instance").unwrap();
         let sequence = "SELECT CAST(value AS SIGNED) FROM sequence WHERE name = 'vm_instance_seq'";
         let next_id = count(conn, sequence).unwrap();
-        match vms::create(conn, db, None, &common::vm_spec(zone, &name)) {
+        match Tx::run(conn, db, None, |tx| vms::create(tx, &common::vm_spec(zone, &name))) {
             Ok(vm) => {
                 prop_assert!(!name.trim().is_empty());
                 let read = vms::find(conn, vm.instance.id).unwrap();

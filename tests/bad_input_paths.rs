@@ -8,6 +8,7 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::cell::{Cell, RefCell};
 use std::net::Ipv4Addr;
 
@@ -18,11 +19,12 @@ use cloudstack_db::identity::{AccountType, accounts};
 use cloudstack_db::jobs::queue::{self, JobSpec};
 use cloudstack_db::network::VlanType;
 use cloudstack_db::network::public_ips::{self, RangeSpec};
+use cloudstack_db::storage::VolumeType;
 use cloudstack_db::storage::volumes::{self, VolumeSpec};
-use cloudstack_db::storage::{ProvisioningType, VolumeType};
-use cloudstack_db::testing::{TestDatabases, count};
+use cloudstack_db::types::ProvisioningType;
 use cloudstack_db::types::*;
 use cloudstack_db::{Error, Secret};
+use cloudstack_db_testing::{TestDatabases, count};
 use diesel::MysqlConnection;
 use diesel::connection::SimpleConnection;
 use proptest::prelude::*;
@@ -123,7 +125,7 @@ fn volume_names_and_sizes_are_stored_exactly_or_refused_naming_the_field() {
                 provisioning_type: ProvisioningType::Thin,
                 display_volume: true,
             };
-            match volumes::create(conn, db, &spec) {
+            match Tx::run(conn, db, None, |tx| volumes::create(tx, &spec)) {
                 Ok(volume) => {
                     let read = volumes::find(conn, volume.id).unwrap();
                     prop_assert_eq!(read.name.as_deref(), Some(name.as_str()));
@@ -165,13 +167,9 @@ fn account_and_user_fields_are_stored_exactly_or_refused_naming_the_field() {
                 let before = checksums(conn, &tables);
                 // A counter keeps names unique where they are valid.
                 let account_name = format!("{account_name}{n}");
-                let account = match accounts::create(
-                    conn,
-                    DomainId(1),
-                    &account_name,
-                    AccountType::Normal,
-                    None,
-                ) {
+                let account = match Tx::run(conn, &db, None, |tx| {
+                    accounts::create(tx, DomainId(1), &account_name, AccountType::Normal, None)
+                }) {
                     Ok(account) => account,
                     Err(err) => {
                         refused_naming(err, &["account_name"], &account_name)?;
@@ -190,7 +188,7 @@ fn account_and_user_fields_are_stored_exactly_or_refused_naming_the_field() {
                     lastname: None,
                     email: email.clone(),
                 };
-                match users::create(conn, &spec) {
+                match Tx::run(conn, &db, None, |tx| users::create(tx, &spec)) {
                     Ok(user) => {
                         prop_assert_eq!(&user.username, &username);
                         prop_assert_eq!(&user.firstname, &firstname);
@@ -227,7 +225,7 @@ fn job_and_event_text_is_stored_exactly_or_refused_naming_the_field() {
                 let conn: &mut MysqlConnection = &mut guard;
                 let before = checksums(conn, &tables);
                 let spec = JobSpec::new(cmd.clone(), text.clone(), UserId(2), AccountId(2), 1);
-                match queue::submit(conn, &spec) {
+                match Tx::run(conn, &db, None, |tx| queue::submit(tx, &spec)) {
                     Ok(job) => {
                         let read = queue::find(conn, job.id).unwrap();
                         prop_assert_eq!(read.job_cmd.as_deref(), Some(cmd.as_str()));
@@ -247,7 +245,7 @@ fn job_and_event_text_is_stored_exactly_or_refused_naming_the_field() {
                     DomainId(1),
                     EventLevel::Info,
                 );
-                match log::record(conn, new) {
+                match Tx::run(conn, &db, None, |tx| log::record(tx, new)) {
                     Ok(id) => {
                         use diesel::RunQueryDsl;
                         let read: EventText =
@@ -308,7 +306,7 @@ fn ip_ranges_inside_their_subnet_are_created_whole_others_are_refused_naming_the
                     ip6: None,
                     vlan_type: VlanType::VirtualNetwork,
                 };
-                match public_ips::create_range(conn, &spec) {
+                match Tx::run(conn, &db, None, |tx| public_ips::create_range(tx, &spec)) {
                     Ok(vlan) => {
                         let addresses = count(
                             conn,
@@ -378,14 +376,16 @@ fn any_sequence_of_vm_events_follows_the_state_machine_and_illegal_ones_change_n
             let conn: &mut MysqlConnection = &mut guard;
             n.set(n.get() + 1);
             let n = n.get();
-            let mut vm = vms::create(conn, db, None, &common::vm_spec(zone, &format!("sm-{n}")))
-                .unwrap()
-                .instance;
+            let mut vm = Tx::run(conn, db, None, |tx| {
+                vms::create(tx, &common::vm_spec(zone, &format!("sm-{n}")))
+            })
+            .unwrap()
+            .instance;
             for event in sequence {
                 let host = Some(Some(1));
                 match (
                     vm_transition(vm.state, event),
-                    vms::transition(conn, &vm, event, host),
+                    Tx::run(conn, &db, None, |tx| vms::transition(tx, &vm, event, host)),
                 ) {
                     (Ok(expected), Ok(after)) => {
                         prop_assert_eq!(after.state, expected.to);
@@ -422,9 +422,11 @@ fn any_text_already_in_a_uuid_or_enum_column_reads_back_as_a_value_or_a_typed_er
     let db = test.database();
     let conn = &mut *db.cloud().get().unwrap();
     let zone = common::zone(conn).id;
-    let vm = vms::create(conn, db, None, &common::vm_spec(zone, "target"))
-        .unwrap()
-        .instance;
+    let vm = Tx::run(conn, db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone, "target"))
+    })
+    .unwrap()
+    .instance;
     let uuid_like = prop_oneof![
         Just(uuid::Uuid::new_v4().to_string()),
         Just(uuid::Uuid::new_v4().to_string().to_uppercase()),
@@ -489,9 +491,11 @@ fn a_null_where_the_crate_expects_a_value_is_a_typed_error_naming_the_column() {
     let db = test.database();
     let conn = &mut *db.cloud().get().unwrap();
     let zone = common::zone(conn).id;
-    let vm = vms::create(conn, db, None, &common::vm_spec(zone, "drifted"))
-        .unwrap()
-        .instance;
+    let vm = Tx::run(conn, db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone, "drifted"))
+    })
+    .unwrap()
+    .instance;
     // A database that drifted from the schema: a NOT NULL column made nullable and set NULL.
     conn.batch_execute(&format!(
         "ALTER TABLE vm_instance MODIFY instance_name varchar(255) NULL; \

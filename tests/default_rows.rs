@@ -3,14 +3,15 @@
 
 mod common;
 
-use cloudstack_db::compute::ServiceOffering;
+use cloudstack_db::catalog::ServiceOffering;
+use cloudstack_db::catalog::{DiskOffering, VmTemplate};
 use cloudstack_db::identity::password::verify_password;
 use cloudstack_db::identity::{
     Account, AccountState, AccountType, Domain, Permission, Role, RolePermission, RoleState, User,
 };
-use cloudstack_db::schema::cloud::*;
-use cloudstack_db::storage::{DiskOffering, ProvisioningType, VmTemplate};
 use cloudstack_db::install::{Sequence, Version};
+use cloudstack_db::schema::cloud::*;
+use cloudstack_db::types::ProvisioningType;
 use cloudstack_db::types::*;
 use diesel::prelude::*;
 use serde_json::Value;

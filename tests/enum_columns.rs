@@ -4,12 +4,14 @@
 mod common;
 
 use cloudstack_db::Error;
+use cloudstack_db::catalog::*;
 use cloudstack_db::compute::*;
 use cloudstack_db::events::*;
 use cloudstack_db::identity::*;
 use cloudstack_db::jobs::*;
 use cloudstack_db::network::*;
 use cloudstack_db::storage::*;
+use cloudstack_db::types::{HypervisorType, ImageFormat, OfferingState, ProvisioningType};
 use cloudstack_db::usage::*;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

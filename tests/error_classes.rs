@@ -5,8 +5,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use cloudstack_db::db::{PoolSettings, RetryPolicy};
-use cloudstack_db::testing::{TestUser, admin_connection, count, test_pool_settings};
 use cloudstack_db::{Database, Error, RetryReason};
+use cloudstack_db_testing::{TestUser, admin_connection, count, test_pool_settings};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;

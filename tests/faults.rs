@@ -4,14 +4,15 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 use cloudstack_db::compute::vms::{self, VmFilter};
 use cloudstack_db::db::{PoolSettings, RetryPolicy};
 use cloudstack_db::repo::PageRequest;
-use cloudstack_db::testing::{admin_connection, count, test_pool_settings};
 use cloudstack_db::{Database, Error};
+use cloudstack_db_testing::{admin_connection, count, test_pool_settings};
 use diesel::connection::SimpleConnection;
 
 #[test]
@@ -139,7 +140,10 @@ fn a_read_killed_while_it_runs_is_connection_lost_and_the_pool_goes_on() {
     let db = test.database();
     let conn = &mut *db.cloud().get().unwrap();
     let zone = common::zone(conn).id;
-    vms::create(conn, db, None, &common::vm_spec(zone, "listed")).unwrap();
+    Tx::run(conn, db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone, "listed"))
+    })
+    .unwrap();
     // Another session holds the table, so the list blocks inside the server.
     let mut holder = test.raw_cloud_connection().unwrap();
     holder

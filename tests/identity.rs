@@ -2,6 +2,7 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::collections::HashSet;
 
 use chrono::{Duration, Utc};
@@ -12,9 +13,9 @@ use cloudstack_db::identity::domains::{self, ROOT_DOMAIN};
 use cloudstack_db::identity::roles::{self, RuleSpec, evaluate, rule_matches};
 use cloudstack_db::identity::users::{self, UserSpec};
 use cloudstack_db::identity::{AccountState, AccountType, Permission, RoleType, accounts};
-use cloudstack_db::testing::count;
 use cloudstack_db::types::*;
 use cloudstack_db::{Error, Secret};
+use cloudstack_db_testing::count;
 use diesel::prelude::*;
 
 #[test]
@@ -22,8 +23,14 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     let test = common::fresh();
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
-    let eng = domains::create_child(conn, ROOT_DOMAIN, "eng", AccountId(2)).unwrap();
-    let web = domains::create_child(conn, eng.id, "web", AccountId(2)).unwrap();
+    let eng = Tx::run(conn, &common::NoIds, None, |tx| {
+        domains::create_child(tx, ROOT_DOMAIN, "eng", AccountId(2))
+    })
+    .unwrap();
+    let web = Tx::run(conn, &common::NoIds, None, |tx| {
+        domains::create_child(tx, eng.id, "web", AccountId(2))
+    })
+    .unwrap();
     assert_eq!(
         (eng.path.as_str(), eng.level, web.path.as_str(), web.level),
         ("/eng/", 1, "/eng/web/", 2)
@@ -42,35 +49,57 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     assert!(!domains::is_ancestor(conn, web.id, eng.id).unwrap());
     // Refusals: a slash in the name, a duplicate sibling, removing a non-empty domain or ROOT.
     assert!(matches!(
-        domains::create_child(conn, eng.id, "a/b", AccountId(2)),
+        Tx::run(conn, &common::NoIds, None, |tx| domains::create_child(
+            tx,
+            eng.id,
+            "a/b",
+            AccountId(2)
+        )),
         Err(Error::InvalidValue { .. })
     ));
     assert!(matches!(
-        domains::create_child(conn, eng.id, "web", AccountId(2)),
+        Tx::run(conn, &common::NoIds, None, |tx| domains::create_child(
+            tx,
+            eng.id,
+            "web",
+            AccountId(2)
+        )),
         Err(Error::Duplicate { .. })
     ));
     assert!(matches!(
-        domains::remove(conn, eng.id),
+        Tx::run(conn, &common::NoIds, None, |tx| domains::remove(tx, eng.id)),
         Err(Error::Conflict(_))
     ));
     assert!(matches!(
-        domains::remove(conn, ROOT_DOMAIN),
+        Tx::run(conn, &common::NoIds, None, |tx| domains::remove(
+            tx,
+            ROOT_DOMAIN
+        )),
         Err(Error::Conflict(_))
     ));
     // Move the empty leaf under ROOT, then remove it: the counts follow.
-    let moved = domains::move_domain(conn, web.id, ROOT_DOMAIN).unwrap();
+    let moved = Tx::run(conn, &common::NoIds, None, |tx| {
+        domains::move_domain(tx, web.id, ROOT_DOMAIN)
+    })
+    .unwrap();
     assert_eq!((moved.path.as_str(), moved.level), ("/web/", 1));
     assert_eq!(domains::find(conn, eng.id).unwrap().child_count, 0);
-    domains::remove(conn, moved.id).unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        domains::remove(tx, moved.id)
+    })
+    .unwrap();
     assert!(matches!(
         domains::find(conn, moved.id),
         Err(Error::NotFound)
     ));
     assert_eq!(domains::find(conn, ROOT_DOMAIN).unwrap().child_count, 1);
     // An account keeps a domain from being removed.
-    accounts::create(conn, eng.id, "team", AccountType::Normal, None).unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        accounts::create(tx, eng.id, "team", AccountType::Normal, None)
+    })
+    .unwrap();
     assert!(matches!(
-        domains::remove(conn, eng.id),
+        Tx::run(conn, &common::NoIds, None, |tx| domains::remove(tx, eng.id)),
         Err(Error::Conflict(_))
     ));
 }
@@ -79,12 +108,9 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
 fn concurrent_child_creation_keeps_the_tree_consistent() {
     let test = common::fresh();
     let db = test.database().clone();
-    let parent = domains::create_child(
-        &mut db.cloud().get().unwrap(),
-        ROOT_DOMAIN,
-        "parent",
-        AccountId(2),
-    )
+    let parent = Tx::run(&mut db.cloud().get().unwrap(), &db, None, |tx| {
+        domains::create_child(tx, ROOT_DOMAIN, "parent", AccountId(2))
+    })
     .unwrap();
     std::thread::scope(|s| {
         for t in 0..8 {
@@ -93,7 +119,14 @@ fn concurrent_child_creation_keeps_the_tree_consistent() {
                 for i in 0..25 {
                     db.cloud()
                         .transaction_with_retry(&Default::default(), |c| {
-                            domains::create_child(c, parent.id, &format!("c{t}-{i}"), AccountId(2))
+                            Tx::run(c, &db, None, |tx| {
+                                domains::create_child(
+                                    tx,
+                                    parent.id,
+                                    &format!("c{t}-{i}"),
+                                    AccountId(2),
+                                )
+                            })
                         })
                         .unwrap();
                 }
@@ -120,14 +153,26 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
     let test = common::fresh();
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
-    let dom = domains::create_child(conn, ROOT_DOMAIN, "customers", AccountId(2)).unwrap();
-    let acct = accounts::create(conn, dom.id, "acme", AccountType::Normal, None).unwrap();
+    let dom = Tx::run(conn, &common::NoIds, None, |tx| {
+        domains::create_child(tx, ROOT_DOMAIN, "customers", AccountId(2))
+    })
+    .unwrap();
+    let acct = Tx::run(conn, &common::NoIds, None, |tx| {
+        accounts::create(tx, dom.id, "acme", AccountType::Normal, None)
+    })
+    .unwrap();
     assert_eq!(
         (acct.role_id, acct.state),
         (Some(RoleId(4)), AccountState::Enabled)
     );
     assert!(matches!(
-        accounts::create(conn, dom.id, "acme", AccountType::Normal, None),
+        Tx::run(conn, &common::NoIds, None, |tx| accounts::create(
+            tx,
+            dom.id,
+            "acme",
+            AccountType::Normal,
+            None
+        )),
         Err(Error::Duplicate { .. })
     ));
     assert_eq!(
@@ -142,19 +187,27 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
         lastname: None,
         email: Some("alice@example.com".into()),
     };
-    let alice = users::create(conn, &spec).unwrap();
+    let alice = Tx::run(conn, &common::NoIds, None, |tx| users::create(tx, &spec)).unwrap();
     assert!(matches!(
-        users::create(conn, &spec),
+        Tx::run(conn, &common::NoIds, None, |tx| users::create(tx, &spec)),
         Err(Error::Duplicate { .. })
     ));
     assert_eq!(
         users::find_by_username(conn, dom.id, "alice").unwrap().id,
         alice.id
     );
-    let ok = users::login(conn, dom.id, "alice", &Secret::new("correct horse"), 3).unwrap();
+    let ok = Tx::run(conn, &common::NoIds, None, |tx| {
+        users::login(tx, dom.id, "alice", &Secret::new("correct horse"), 3)
+    })
+    .and_then(|verdict| verdict)
+    .unwrap();
     assert_eq!(ok.incorrect_login_attempts, 0);
     for attempt in 1..=3 {
-        let err = users::login(conn, dom.id, "alice", &Secret::new("wrong"), 3).unwrap_err();
+        let err = Tx::run(conn, &common::NoIds, None, |tx| {
+            users::login(tx, dom.id, "alice", &Secret::new("wrong"), 3)
+        })
+        .and_then(|verdict| verdict)
+        .unwrap_err();
         assert!(matches!(err, Error::AuthenticationFailed { .. }));
         assert!(!err.to_string().contains("wrong horse"));
         let now = users::find(conn, alice.id).unwrap();
@@ -168,20 +221,53 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
         AccountState::Locked
     );
     assert!(matches!(
-        users::login(conn, dom.id, "alice", &Secret::new("correct horse"), 3),
+        Tx::run(conn, &common::NoIds, None, |tx| users::login(
+            tx,
+            dom.id,
+            "alice",
+            &Secret::new("correct horse"),
+            3
+        ))
+        .and_then(|verdict| verdict),
         Err(Error::AuthenticationFailed { .. })
     ));
-    users::set_state(conn, alice.id, AccountState::Enabled).unwrap();
-    users::login(conn, dom.id, "alice", &Secret::new("correct horse"), 3).unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        users::set_state(tx, alice.id, AccountState::Enabled)
+    })
+    .unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        users::login(tx, dom.id, "alice", &Secret::new("correct horse"), 3)
+    })
+    .and_then(|verdict| verdict)
+    .unwrap();
     // A disabled account keeps its users out.
-    accounts::set_state(conn, acct.id, AccountState::Disabled).unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        accounts::set_state(tx, acct.id, AccountState::Disabled)
+    })
+    .unwrap();
     assert!(matches!(
-        users::login(conn, dom.id, "alice", &Secret::new("correct horse"), 3),
+        Tx::run(conn, &common::NoIds, None, |tx| users::login(
+            tx,
+            dom.id,
+            "alice",
+            &Secret::new("correct horse"),
+            3
+        ))
+        .and_then(|verdict| verdict),
         Err(Error::AuthenticationFailed { .. })
     ));
-    accounts::set_state(conn, acct.id, AccountState::Enabled).unwrap();
-    accounts::assign_role(conn, acct.id, RoleId(6)).unwrap();
-    accounts::remove(conn, acct.id).unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        accounts::set_state(tx, acct.id, AccountState::Enabled)
+    })
+    .unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        accounts::assign_role(tx, acct.id, RoleId(6))
+    })
+    .unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        accounts::remove(tx, acct.id)
+    })
+    .unwrap();
     assert!(matches!(
         accounts::find(conn, acct.id),
         Err(Error::NotFound)
@@ -244,20 +330,28 @@ fn api_keys_sign_requests_and_only_live_enabled_users_authenticate() {
     let enc = db.column_encryptor().unwrap();
     let mut conn = db.cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
-    let acct = accounts::create(conn, ROOT_DOMAIN, "api", AccountType::Normal, None).unwrap();
-    let user = users::create(
-        conn,
-        &UserSpec {
-            username: "bot".into(),
-            password: Secret::new("pw"),
-            account_id: acct.id,
-            firstname: None,
-            lastname: None,
-            email: None,
-        },
-    )
+    let acct = Tx::run(conn, &db, None, |tx| {
+        accounts::create(tx, ROOT_DOMAIN, "api", AccountType::Normal, None)
+    })
     .unwrap();
-    let keys = api_keys::generate_keys(conn, user.id, enc).unwrap();
+    let user = Tx::run(conn, &db, None, |tx| {
+        users::create(
+            tx,
+            &UserSpec {
+                username: "bot".into(),
+                password: Secret::new("pw"),
+                account_id: acct.id,
+                firstname: None,
+                lastname: None,
+                email: None,
+            },
+        )
+    })
+    .unwrap();
+    let keys = Tx::run(conn, &db, None, |tx| {
+        api_keys::generate_keys(tx, user.id, enc)
+    })
+    .unwrap();
     assert_eq!(
         (keys.api_key.len(), keys.secret_key.expose().len()),
         (86, 86)
@@ -322,24 +416,42 @@ fn api_keys_sign_requests_and_only_live_enabled_users_authenticate() {
     authenticate_request(conn, enc, &fresh, now).unwrap();
 
     // Disabled or locked user or account, removed user, revoked keys: refused.
-    users::set_state(conn, user.id, AccountState::Disabled).unwrap();
+    Tx::run(conn, &db, None, |tx| {
+        users::set_state(tx, user.id, AccountState::Disabled)
+    })
+    .unwrap();
     assert!(authenticate_request(conn, enc, &good, now).is_err());
-    users::set_state(conn, user.id, AccountState::Locked).unwrap();
+    Tx::run(conn, &db, None, |tx| {
+        users::set_state(tx, user.id, AccountState::Locked)
+    })
+    .unwrap();
     assert!(authenticate_request(conn, enc, &good, now).is_err());
-    users::set_state(conn, user.id, AccountState::Enabled).unwrap();
-    accounts::set_state(conn, acct.id, AccountState::Locked).unwrap();
+    Tx::run(conn, &db, None, |tx| {
+        users::set_state(tx, user.id, AccountState::Enabled)
+    })
+    .unwrap();
+    Tx::run(conn, &db, None, |tx| {
+        accounts::set_state(tx, acct.id, AccountState::Locked)
+    })
+    .unwrap();
     assert!(authenticate_request(conn, enc, &good, now).is_err());
-    accounts::set_state(conn, acct.id, AccountState::Enabled).unwrap();
+    Tx::run(conn, &db, None, |tx| {
+        accounts::set_state(tx, acct.id, AccountState::Enabled)
+    })
+    .unwrap();
     authenticate_request(conn, enc, &good, now).unwrap();
-    api_keys::revoke_keys(conn, user.id).unwrap();
+    Tx::run(conn, &db, None, |tx| api_keys::revoke_keys(tx, user.id)).unwrap();
     assert!(matches!(
         authenticate_request(conn, enc, &good, now),
         Err(Error::AuthenticationFailed {
             reason: "unknown API key"
         })
     ));
-    let again = api_keys::generate_keys(conn, user.id, enc).unwrap();
-    users::remove(conn, user.id).unwrap();
+    let again = Tx::run(conn, &db, None, |tx| {
+        api_keys::generate_keys(tx, user.id, enc)
+    })
+    .unwrap();
+    Tx::run(conn, &db, None, |tx| users::remove(tx, user.id)).unwrap();
     let removed = signed(&again.api_key, again.secret_key.expose(), base);
     assert!(authenticate_request(conn, enc, &removed, now).is_err());
 }
@@ -362,15 +474,27 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
     let test = common::fresh();
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
-    let role = roles::create_role(conn, "Operators", RoleType::User, Some("test role")).unwrap();
+    let role = Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::create_role(tx, "Operators", RoleType::User, Some("test role"))
+    })
+    .unwrap();
     let rule = |r: &str, p| RuleSpec {
         rule: r.into(),
         permission: p,
         description: None,
     };
-    let deny_delete = roles::add_rule(conn, role.id, &rule("delete*", Permission::Deny)).unwrap();
-    let allow_list = roles::add_rule(conn, role.id, &rule("list*", Permission::Allow)).unwrap();
-    let allow_all = roles::add_rule(conn, role.id, &rule("*", Permission::Allow)).unwrap();
+    let deny_delete = Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::add_rule(tx, role.id, &rule("delete*", Permission::Deny))
+    })
+    .unwrap();
+    let allow_list = Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::add_rule(tx, role.id, &rule("list*", Permission::Allow))
+    })
+    .unwrap();
+    let allow_all = Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::add_rule(tx, role.id, &rule("*", Permission::Allow))
+    })
+    .unwrap();
     assert_eq!(
         (
             deny_delete.sort_order,
@@ -380,11 +504,19 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
         (0, 1, 2)
     );
     assert!(matches!(
-        roles::add_rule(conn, role.id, &rule("list*", Permission::Deny)),
+        Tx::run(conn, &common::NoIds, None, |tx| roles::add_rule(
+            tx,
+            role.id,
+            &rule("list*", Permission::Deny)
+        )),
         Err(Error::Duplicate { .. })
     ));
     assert!(matches!(
-        roles::add_rule(conn, role.id, &rule("list-*", Permission::Deny)),
+        Tx::run(conn, &common::NoIds, None, |tx| roles::add_rule(
+            tx,
+            role.id,
+            &rule("list-*", Permission::Deny)
+        )),
         Err(Error::InvalidValue { .. })
     ));
     let table = [
@@ -400,11 +532,9 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
         );
     }
     // Deny after allow: moving `*` first allows everything, the deny never matches.
-    let reordered = roles::reorder_rules(
-        conn,
-        role.id,
-        &[allow_all.id, deny_delete.id, allow_list.id],
-    )
+    let reordered = Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::reorder_rules(tx, role.id, &[allow_all.id, deny_delete.id, allow_list.id])
+    })
     .unwrap();
     assert_eq!(
         reordered
@@ -416,21 +546,37 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
     assert!(roles::is_allowed(conn, role.id, "deleteVolume").unwrap());
     // A reorder that does not name exactly the current rules is refused and changes nothing.
     assert!(matches!(
-        roles::reorder_rules(conn, role.id, &[allow_all.id]),
+        Tx::run(conn, &common::NoIds, None, |tx| roles::reorder_rules(
+            tx,
+            role.id,
+            &[allow_all.id]
+        )),
         Err(Error::StaleState { .. })
     ));
     assert_eq!(roles::list_rules(conn, role.id).unwrap()[0].rule, "*");
     // Export, then import into a new role: the same verdicts.
     let exported = roles::export_rules(conn, role.id).unwrap();
-    let copy = roles::create_role(conn, "Copy", RoleType::User, None).unwrap();
-    roles::import_rules(conn, copy.id, &exported).unwrap();
+    let copy = Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::create_role(tx, "Copy", RoleType::User, None)
+    })
+    .unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::import_rules(tx, copy.id, &exported)
+    })
+    .unwrap();
     assert_eq!(roles::export_rules(conn, copy.id).unwrap(), exported);
     // No rules: deny; Root Admin: everything; a missing role: nothing.
-    let empty = roles::create_role(conn, "Empty", RoleType::User, None).unwrap();
+    let empty = Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::create_role(tx, "Empty", RoleType::User, None)
+    })
+    .unwrap();
     assert!(!roles::is_allowed(conn, empty.id, "listZones").unwrap());
     assert!(roles::is_allowed(conn, RoleId(1), "anyApiAtAll").unwrap());
     assert!(!roles::is_allowed(conn, RoleId(999), "listZones").unwrap());
-    let admin_copy = roles::create_role(conn, "Admin-ish", RoleType::Admin, None).unwrap();
+    let admin_copy = Tx::run(conn, &common::NoIds, None, |tx| {
+        roles::create_role(tx, "Admin-ish", RoleType::Admin, None)
+    })
+    .unwrap();
     assert!(
         !evaluate(&admin_copy, &[], "listZones"),
         "only role 1 bypasses the rules"

@@ -3,6 +3,7 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 
@@ -13,8 +14,8 @@ use cloudstack_db::events::{EventLevel, EventState};
 use cloudstack_db::jobs::JobStatus;
 use cloudstack_db::jobs::queue::{self, JobFilter, JobSpec, Orphaned};
 use cloudstack_db::repo::PageRequest;
-use cloudstack_db::testing::count;
 use cloudstack_db::types::*;
+use cloudstack_db_testing::count;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -39,7 +40,7 @@ fn eight_servers_claim_5000_jobs_each_exactly_once() {
     db.cloud()
         .transaction(|c| {
             for i in 0..JOBS {
-                queue::submit(c, &spec(i))?;
+                Tx::run(c, &db, None, |tx| queue::submit(tx, &spec(i)))?;
             }
             Ok(())
         })
@@ -53,21 +54,27 @@ fn eight_servers_claim_5000_jobs_each_exactly_once() {
                     let mut mine = Vec::new();
                     // Claim in small batches until the queue is empty; errors would surface here.
                     loop {
-                        let jobs = queue::claim(&mut conn, msid, 5).unwrap();
+                        let jobs =
+                            Tx::run(&mut conn, &db, None, |tx| queue::claim(tx, msid, 5)).unwrap();
                         if jobs.is_empty() {
                             break;
                         }
                         for job in jobs {
                             assert_eq!(job.job_executing_msid, Some(msid));
-                            queue::heartbeat(&mut conn, job.id, msid).unwrap();
-                            queue::complete(
-                                &mut conn,
-                                job.id,
-                                msid,
-                                JobStatus::Succeeded,
-                                0,
-                                Some("{\"ok\":true}"),
-                            )
+                            Tx::run(&mut conn, &db, None, |tx| {
+                                queue::heartbeat(tx, job.id, msid)
+                            })
+                            .unwrap();
+                            Tx::run(&mut conn, &db, None, |tx| {
+                                queue::complete(
+                                    tx,
+                                    job.id,
+                                    msid,
+                                    JobStatus::Succeeded,
+                                    0,
+                                    Some("{\"ok\":true}"),
+                                )
+                            })
                             .unwrap();
                             mine.push(job.id);
                         }
@@ -115,10 +122,10 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     for i in 0..6 {
-        queue::submit(conn, &spec(i)).unwrap();
+        Tx::run(conn, &common::NoIds, None, |tx| queue::submit(tx, &spec(i))).unwrap();
     }
-    let dead = queue::claim(conn, 7, 3).unwrap();
-    let alive = queue::claim(conn, 8, 1).unwrap();
+    let dead = Tx::run(conn, &common::NoIds, None, |tx| queue::claim(tx, 7, 3)).unwrap();
+    let alive = Tx::run(conn, &common::NoIds, None, |tx| queue::claim(tx, 8, 1)).unwrap();
     assert_eq!(
         queue::find_orphans(conn, Orphaned::OfServer(7))
             .unwrap()
@@ -126,10 +133,14 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
         3
     );
     assert_eq!(
-        queue::requeue_orphans(conn, Orphaned::OfServer(7)).unwrap(),
+        Tx::run(conn, &common::NoIds, None, |tx| queue::requeue_orphans(
+            tx,
+            Orphaned::OfServer(7)
+        ))
+        .unwrap(),
         3
     );
-    let again = queue::claim(conn, 9, 10).unwrap();
+    let again = Tx::run(conn, &common::NoIds, None, |tx| queue::claim(tx, 9, 10)).unwrap();
     let ids: HashSet<JobId> = again.iter().map(|j| j.id).collect();
     assert!(
         dead.iter().all(|j| ids.contains(&j.id)),
@@ -138,7 +149,10 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
     assert_eq!(again.len(), 5, "three handed back plus two never claimed");
     // Server 9 goes silent: its jobs' heartbeats are old; server 8 keeps beating.
     conn.batch_execute("UPDATE async_job SET last_updated = UTC_TIMESTAMP() - INTERVAL 10 MINUTE WHERE job_executing_msid = 9").unwrap();
-    queue::heartbeat(conn, alive[0].id, 8).unwrap();
+    Tx::run(conn, &common::NoIds, None, |tx| {
+        queue::heartbeat(tx, alive[0].id, 8)
+    })
+    .unwrap();
     let cut = Utc::now() - Duration::minutes(2);
     assert_eq!(
         queue::find_orphans(conn, Orphaned::SilentSince(cut))
@@ -147,7 +161,12 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
         5
     );
     assert_eq!(
-        queue::fail_orphans(conn, Orphaned::SilentSince(cut), 8).unwrap(),
+        Tx::run(conn, &common::NoIds, None, |tx| queue::fail_orphans(
+            tx,
+            Orphaned::SilentSince(cut),
+            8
+        ))
+        .unwrap(),
         5
     );
     let failed = queue::find(conn, again[0].id).unwrap();
@@ -174,7 +193,12 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
     )
     .unwrap();
     assert_eq!(
-        queue::expunge_finished(conn, Utc::now() - Duration::days(1), 2).unwrap(),
+        Tx::run(conn, &common::NoIds, None, |tx| queue::expunge_finished(
+            tx,
+            Utc::now() - Duration::days(1),
+            2
+        ))
+        .unwrap(),
         5
     );
     assert_eq!(count(conn, "SELECT COUNT(*) FROM async_job").unwrap(), 1);
@@ -185,10 +209,13 @@ fn cancel_racing_completion_ends_in_exactly_one_final_state() {
     let test = common::fresh();
     let db = test.database().clone();
     for round in 0..20 {
-        let job = db.cloud().run(|c| queue::submit(c, &spec(round))).unwrap();
         let job = db
             .cloud()
-            .run(|c| queue::claim_next(c, 1))
+            .run(|c| Tx::run(c, &db, None, |tx| queue::submit(tx, &spec(round))))
+            .unwrap();
+        let job = db
+            .cloud()
+            .run(|c| Tx::run(c, &db, None, |tx| queue::claim_next(tx, 1)))
             .unwrap()
             .unwrap_or(job);
         let barrier = Arc::new(Barrier::new(2));
@@ -196,12 +223,14 @@ fn cancel_racing_completion_ends_in_exactly_one_final_state() {
         let completer = std::thread::spawn(move || {
             let mut c = d1.cloud().get().unwrap();
             b1.wait();
-            queue::complete(&mut c, job.id, 1, JobStatus::Succeeded, 0, None)
+            Tx::run(&mut c, &d1, None, |tx| {
+                queue::complete(tx, job.id, 1, JobStatus::Succeeded, 0, None)
+            })
         });
         let canceller = std::thread::spawn(move || {
             let mut c = d2.cloud().get().unwrap();
             b2.wait();
-            queue::cancel(&mut c, job.id, 2)
+            Tx::run(&mut c, &d2, None, |tx| queue::cancel(tx, job.id, 2))
         });
         let (done, cancelled) = (completer.join().unwrap(), canceller.join().unwrap());
         assert!(
@@ -233,29 +262,33 @@ fn events_page_archive_purge_and_bulk_insert() {
     let conn: &mut MysqlConnection = &mut conn;
     // A start/complete pair inside a caller's transaction.
     let (start, done) = cloudstack_db::db::transaction(conn, |c| {
-        let start = log::record_started(
-            c,
-            log::event(
-                "VM.START",
-                "Starting VM",
-                UserId(2),
-                AccountId(2),
-                DomainId(1),
-                EventLevel::Info,
-            ),
-        )?;
-        let done = log::record_completed(
-            c,
-            start,
-            log::event(
-                "VM.START",
-                "Started VM",
-                UserId(2),
-                AccountId(2),
-                DomainId(1),
-                EventLevel::Info,
-            ),
-        )?;
+        let start = Tx::run(c, &common::NoIds, None, |tx| {
+            log::record_started(
+                tx,
+                log::event(
+                    "VM.START",
+                    "Starting VM",
+                    UserId(2),
+                    AccountId(2),
+                    DomainId(1),
+                    EventLevel::Info,
+                ),
+            )
+        })?;
+        let done = Tx::run(c, &common::NoIds, None, |tx| {
+            log::record_completed(
+                tx,
+                start,
+                log::event(
+                    "VM.START",
+                    "Started VM",
+                    UserId(2),
+                    AccountId(2),
+                    DomainId(1),
+                    EventLevel::Info,
+                ),
+            )
+        })?;
         Ok((start, done))
     })
     .unwrap();
@@ -295,7 +328,13 @@ fn events_page_archive_purge_and_bulk_insert() {
         })
         .collect();
     const { assert!(10_000 * 15 > log::MAX_PLACEHOLDERS) };
-    assert_eq!(log::bulk_insert(conn, events).unwrap(), 10_000);
+    assert_eq!(
+        Tx::run(conn, &common::NoIds, None, |tx| log::bulk_insert(
+            tx, events
+        ))
+        .unwrap(),
+        10_000
+    );
     assert_eq!(count(conn, "SELECT COUNT(*) FROM event").unwrap(), 10_002);
 
     // Filtered keyset pages see every matching row once.
@@ -337,7 +376,13 @@ fn events_page_archive_purge_and_bulk_insert() {
 
     // Archive then purge the old ones in batches of 500.
     let cut = Utc::now() - Duration::days(30);
-    assert_eq!(log::archive_older_than(conn, cut, 500).unwrap(), 4000);
+    assert_eq!(
+        Tx::run(conn, &common::NoIds, None, |tx| log::archive_older_than(
+            tx, cut, 500
+        ))
+        .unwrap(),
+        4000
+    );
     assert_eq!(
         log::list(
             conn,
@@ -358,7 +403,13 @@ fn events_page_archive_purge_and_bulk_insert() {
             .total,
         Some(10_002)
     );
-    assert_eq!(log::purge_older_than(conn, cut, 500).unwrap(), 4000);
+    assert_eq!(
+        Tx::run(conn, &common::NoIds, None, |tx| log::purge_older_than(
+            tx, cut, 500
+        ))
+        .unwrap(),
+        4000
+    );
     assert_eq!(count(conn, "SELECT COUNT(*) FROM event").unwrap(), 6002);
 }
 
@@ -394,7 +445,10 @@ fn bulk_insert_stores_every_string_exactly_and_defaults_what_is_not_given() {
             e
         })
         .collect();
-    assert_eq!(log::bulk_insert(conn, events).unwrap(), tricky.len());
+    assert_eq!(
+        Tx::run(conn, &db, None, |tx| log::bulk_insert(tx, events)).unwrap(),
+        tricky.len()
+    );
     let stored: Vec<(String, String, bool, Option<String>)> = {
         use cloudstack_db::schema::cloud::event::dsl::*;
         event

@@ -3,7 +3,7 @@
 mod common;
 
 use cloudstack_db::migrations::{self, Schema};
-use cloudstack_db::testing::{TestDatabases, count};
+use cloudstack_db_testing::{TestDatabases, count};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 

@@ -8,6 +8,7 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,11 +19,12 @@ use cloudstack_db::events::{EventLevel, log};
 use cloudstack_db::jobs::JobStatus;
 use cloudstack_db::jobs::queue::{self, JobSpec};
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
-use cloudstack_db::storage::volumes::VolumeSpec;
-use cloudstack_db::storage::{ProvisioningType, VolumeType};
-use cloudstack_db::testing::{TestDatabases, count, test_pool_settings};
+use cloudstack_db::storage::VolumeType;
+use cloudstack_db::storage::volumes::{self, VolumeSpec};
+use cloudstack_db::types::ProvisioningType;
 use cloudstack_db::types::*;
 use cloudstack_db::{Error, db::PoolSettings};
+use cloudstack_db_testing::{TestDatabases, count, test_pool_settings};
 
 const THREADS: usize = 8;
 /// Rounds per thread in a normal run.
@@ -85,9 +87,11 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
         let conn = &mut *db.cloud().get().unwrap();
         let zone = common::zone(conn).id;
         common::public_range(conn, db, zone);
-        let vm = vms::create(conn, db, None, &common::vm_spec(zone, "shared"))
-            .unwrap()
-            .instance;
+        let vm = Tx::run(conn, db, None, |tx| {
+            vms::create(tx, &common::vm_spec(zone, "shared"))
+        })
+        .unwrap()
+        .instance;
         (zone, vm.id)
     };
     // The update counts the shared VM's transitions returned: a call that finds the VM already
@@ -124,10 +128,13 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                             display_volume: true,
                         };
                         let deployed = db
-                            .cloud()
-                            .run(|c| vms::deploy(c, db, None, &spec, &[root]))
+                            .write(|tx| {
+                                let vm = vms::create(tx, &spec)?;
+                                volumes::create(tx, &vm.attached(&root))?;
+                                Ok(vm)
+                            })
                             .unwrap();
-                        let mut vm = deployed.vm.instance;
+                        let mut vm = deployed.instance;
                         for (e, host) in [
                             (VmEvent::StartRequested, Some(Some(1))),
                             (VmEvent::OperationSucceeded, None),
@@ -136,7 +143,9 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                         ] {
                             vm = db
                                 .cloud()
-                                .run(|c| vms::transition(c, &vm, e, host))
+                                .run(|c| {
+                                    Tx::run(c, &db, None, |tx| vms::transition(tx, &vm, e, host))
+                                })
                                 .unwrap();
                         }
                         d.starts += 1;
@@ -155,10 +164,11 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                             VmState::Starting => (VmEvent::OperationFailed, Some(None)),
                             other => panic!("shared VM in {other}"),
                         };
-                        match db
-                            .cloud()
-                            .run(|c| vms::transition(c, &current, event, host))
-                        {
+                        match db.cloud().run(|c| {
+                            Tx::run(c, &db, None, |tx| {
+                                vms::transition(tx, &current, event, host)
+                            })
+                        }) {
                             Ok(after) => {
                                 shared_changes.lock().unwrap().insert(after.update_count);
                             }
@@ -174,59 +184,71 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                         let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
                         let ip = db
                             .cloud()
-                            .run(|c| public_ips::allocate(c, &request))
+                            .run(|c| Tx::run(c, &db, None, |tx| public_ips::allocate(tx, &request)))
                             .unwrap();
                         d.assigns += 1;
                         // Some are kept a while (the range has 41 addresses).
                         if r % 8 == 0 {
                             kept.push_back(ip.id);
                         } else {
-                            db.cloud().run(|c| public_ips::release(c, ip.id)).unwrap();
+                            db.cloud()
+                                .run(|c| Tx::run(c, &db, None, |tx| public_ips::release(tx, ip.id)))
+                                .unwrap();
                             d.releases += 1;
                         }
                         if kept.len() > KEPT_PER_THREAD {
                             let oldest = kept.pop_front().expect("more than the limit");
-                            db.cloud().run(|c| public_ips::release(c, oldest)).unwrap();
+                            db.cloud()
+                                .run(|c| {
+                                    Tx::run(c, &db, None, |tx| public_ips::release(tx, oldest))
+                                })
+                                .unwrap();
                             d.releases += 1;
                         }
 
                         // A job submitted, one claimed (anyone's), and an event.
                         db.cloud()
-                            .run(|c| queue::submit(c, &job_spec(t, r)))
+                            .run(|c| Tx::run(c, &db, None, |tx| queue::submit(tx, &job_spec(t, r))))
                             .unwrap();
                         d.submitted += 1;
                         if let Some(job) = db
                             .cloud()
-                            .run(|c| queue::claim_next(c, t as i64 + 100))
+                            .run(|c| {
+                                Tx::run(c, &db, None, |tx| queue::claim_next(tx, t as i64 + 100))
+                            })
                             .unwrap()
                         {
                             db.cloud()
                                 .run(|c| {
-                                    queue::complete(
-                                        c,
-                                        job.id,
-                                        t as i64 + 100,
-                                        JobStatus::Succeeded,
-                                        0,
-                                        Some("{}"),
-                                    )
+                                    Tx::run(c, &db, None, |tx| {
+                                        queue::complete(
+                                            tx,
+                                            job.id,
+                                            t as i64 + 100,
+                                            JobStatus::Succeeded,
+                                            0,
+                                            Some("{}"),
+                                        )
+                                    })
                                 })
                                 .unwrap();
                             d.claimed.push(job.id);
                         }
                         db.cloud()
                             .run(|c| {
-                                log::record(
-                                    c,
-                                    log::event(
-                                        "VM.STOP",
-                                        "mixed",
-                                        UserId(2),
-                                        AccountId(2),
-                                        DomainId(1),
-                                        EventLevel::Info,
-                                    ),
-                                )
+                                Tx::run(c, &db, None, |tx| {
+                                    log::record(
+                                        tx,
+                                        log::event(
+                                            "VM.STOP",
+                                            "mixed",
+                                            UserId(2),
+                                            AccountId(2),
+                                            DomainId(1),
+                                            EventLevel::Info,
+                                        ),
+                                    )
+                                })
                             })
                             .unwrap();
                         d.events += 1;
@@ -241,9 +263,17 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
 
     // Jobs still queued are claimed now, so every submitted job must have been claimed once.
     let mut drained = Vec::new();
-    while let Some(job) = db.cloud().run(|c| queue::claim_next(c, 99)).unwrap() {
+    while let Some(job) = db
+        .cloud()
+        .run(|c| Tx::run(c, &db, None, |tx| queue::claim_next(tx, 99)))
+        .unwrap()
+    {
         db.cloud()
-            .run(|c| queue::complete(c, job.id, 99, JobStatus::Succeeded, 0, Some("{}")))
+            .run(|c| {
+                Tx::run(c, &db, None, |tx| {
+                    queue::complete(tx, job.id, 99, JobStatus::Succeeded, 0, Some("{}"))
+                })
+            })
             .unwrap();
         drained.push(job.id);
     }

@@ -2,6 +2,7 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -10,8 +11,8 @@ use cloudstack_db::network::networks::{self, NetworkEvent, NetworkFilter, Networ
 use cloudstack_db::network::public_ips::{self, AllocateRequest, IpFilter, RangeSpec};
 use cloudstack_db::network::*;
 use cloudstack_db::repo::PageRequest;
-use cloudstack_db::testing::count;
 use cloudstack_db::types::*;
+use cloudstack_db_testing::count;
 use diesel::prelude::*;
 
 fn network_spec(zone: ZoneId, name: &str, traffic: TrafficType) -> NetworkSpec {
@@ -61,8 +62,10 @@ fn networks_are_created_validated_listed_and_moved_through_their_states() {
     let mut conn = db.cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     let zone = common::zone(conn).id;
-    let net =
-        networks::create(conn, db, &network_spec(zone, "guest-1", TrafficType::Guest)).unwrap();
+    let net = Tx::run(conn, db, None, |tx| {
+        networks::create(tx, &network_spec(zone, "guest-1", TrafficType::Guest))
+    })
+    .unwrap();
     assert_eq!(net.id, NetworkId(200), "networks_seq starts at 200");
     assert_eq!(
         (
@@ -81,22 +84,25 @@ fn networks_are_created_validated_listed_and_moved_through_their_states() {
     let mut bad = network_spec(zone, "bad", TrafficType::Guest);
     bad.gateway = Some("10.2.0.1".parse().unwrap());
     assert!(matches!(
-        networks::create(conn, db, &bad),
+        Tx::run(conn, db, None, |tx| networks::create(tx, &bad)),
         Err(Error::InvalidValue { .. })
     ));
     bad.gateway = None;
     bad.cidr = Some("10.1.1.7/24".into());
     assert!(matches!(
-        networks::create(conn, db, &bad),
+        Tx::run(conn, db, None, |tx| networks::create(tx, &bad)),
         Err(Error::InvalidValue { .. })
     ));
     bad.cidr = None;
     bad.vlan = Some("5000".into());
     assert!(matches!(
-        networks::create(conn, db, &bad),
+        Tx::run(conn, db, None, |tx| networks::create(tx, &bad)),
         Err(Error::InvalidValue { .. })
     ));
-    networks::create(conn, db, &network_spec(zone, "public", TrafficType::Public)).unwrap();
+    Tx::run(conn, db, None, |tx| {
+        networks::create(tx, &network_spec(zone, "public", TrafficType::Public))
+    })
+    .unwrap();
     let guests = networks::list(
         conn,
         &NetworkFilter {
@@ -109,19 +115,32 @@ fn networks_are_created_validated_listed_and_moved_through_their_states() {
     )
     .unwrap();
     assert_eq!((guests.items.len(), guests.total), (1, Some(1)));
-    let implementing = networks::transition(conn, &net, NetworkEvent::ImplementNetwork).unwrap();
-    let implemented =
-        networks::transition(conn, &implementing, NetworkEvent::OperationSucceeded).unwrap();
+    let implementing = Tx::run(conn, &db, None, |tx| {
+        networks::transition(tx, &net, NetworkEvent::ImplementNetwork)
+    })
+    .unwrap();
+    let implemented = Tx::run(conn, &db, None, |tx| {
+        networks::transition(tx, &implementing, NetworkEvent::OperationSucceeded)
+    })
+    .unwrap();
     assert_eq!(implemented.state, NetworkState::Implemented);
     assert!(matches!(
-        networks::transition(conn, &implementing, NetworkEvent::OperationSucceeded),
+        Tx::run(conn, &db, None, |tx| networks::transition(
+            tx,
+            &implementing,
+            NetworkEvent::OperationSucceeded
+        )),
         Err(Error::StaleState { .. })
     ));
     assert!(matches!(
-        networks::transition(conn, &implemented, NetworkEvent::ImplementNetwork),
+        Tx::run(conn, &db, None, |tx| networks::transition(
+            tx,
+            &implemented,
+            NetworkEvent::ImplementNetwork
+        )),
         Err(Error::IllegalTransition { .. })
     ));
-    networks::remove(conn, net.id).unwrap();
+    Tx::run(conn, &db, None, |tx| networks::remove(tx, net.id)).unwrap();
     assert!(matches!(networks::find(conn, net.id), Err(Error::NotFound)));
 }
 
@@ -131,17 +150,14 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
     let db = test.database().clone();
     let mut conn = db.cloud().get().unwrap();
     let zone = common::zone(&mut conn).id;
-    let public = networks::create(
-        &mut conn,
-        &db,
-        &network_spec(zone, "public", TrafficType::Public),
-    )
+    let public = Tx::run(&mut conn, &db, None, |tx| {
+        networks::create(tx, &network_spec(zone, "public", TrafficType::Public))
+    })
     .unwrap();
     // 10.10.0.10 .. 10.10.3.241 is 1000 addresses.
-    let vlan = public_ips::create_range(
-        &mut conn,
-        &range(zone, public.id, "10.10.0.10", "10.10.3.241"),
-    )
+    let vlan = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::create_range(tx, &range(zone, public.id, "10.10.0.10", "10.10.3.241"))
+    })
     .unwrap();
     assert_eq!(
         (
@@ -172,7 +188,10 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
                 s.spawn(move || {
                     let mut mine = Vec::new();
                     loop {
-                        match db.cloud().run(|c| public_ips::allocate(c, &request)) {
+                        match db
+                            .cloud()
+                            .run(|c| Tx::run(c, &db, None, |tx| public_ips::allocate(tx, &request)))
+                        {
                             Ok(ip) => mine.push((ip.id, ip.address().unwrap())),
                             Err(Error::Exhausted { .. }) => return mine,
                             Err(other) => panic!("allocation failed: {other}"),
@@ -195,7 +214,9 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
     // The 1001st allocation gets the typed error.
     let mut conn = db.cloud().get().unwrap();
     assert!(matches!(
-        public_ips::allocate(&mut conn, &request),
+        Tx::run(&mut conn, &db, None, |tx| public_ips::allocate(
+            tx, &request
+        )),
         Err(Error::Exhausted {
             resource: "public IP address",
             ..
@@ -227,7 +248,7 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
 
     // Release one and allocate again: the same address comes back, with both usage events.
     let (first_id, first_addr) = all[0];
-    let freed = public_ips::release(&mut conn, first_id).unwrap();
+    let freed = Tx::run(&mut conn, &db, None, |tx| public_ips::release(tx, first_id)).unwrap();
     assert_eq!(
         (
             freed.state,
@@ -238,16 +259,18 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
         (IpAddressState::Free, None, None, None)
     );
     assert!(matches!(
-        public_ips::release(&mut conn, first_id),
+        Tx::run(&mut conn, &db, None, |tx| public_ips::release(tx, first_id)),
         Err(Error::Conflict(_))
     ));
-    let again = public_ips::allocate(
-        &mut conn,
-        &AllocateRequest {
-            source_nat: true,
-            ..request.clone()
-        },
-    )
+    let again = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::allocate(
+            tx,
+            &AllocateRequest {
+                source_nat: true,
+                ..request.clone()
+            },
+        )
+    })
     .unwrap();
     assert_eq!(
         (again.id, again.address().unwrap(), again.source_nat),
@@ -287,10 +310,14 @@ fn overlapping_ranges_and_deleting_used_ranges_are_refused() {
     let mut conn = db.cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     let zone = common::zone(conn).id;
-    let public =
-        networks::create(conn, db, &network_spec(zone, "public", TrafficType::Public)).unwrap();
-    let a = public_ips::create_range(conn, &range(zone, public.id, "10.10.0.10", "10.10.0.20"))
-        .unwrap();
+    let public = Tx::run(conn, db, None, |tx| {
+        networks::create(tx, &network_spec(zone, "public", TrafficType::Public))
+    })
+    .unwrap();
+    let a = Tx::run(conn, &db, None, |tx| {
+        public_ips::create_range(tx, &range(zone, public.id, "10.10.0.10", "10.10.0.20"))
+    })
+    .unwrap();
     for (start, end) in [
         ("10.10.0.20", "10.10.0.30"),
         ("10.10.0.1", "10.10.0.10"),
@@ -299,45 +326,58 @@ fn overlapping_ranges_and_deleting_used_ranges_are_refused() {
     ] {
         assert!(
             matches!(
-                public_ips::create_range(conn, &range(zone, public.id, start, end)),
+                Tx::run(conn, &db, None, |tx| public_ips::create_range(
+                    tx,
+                    &range(zone, public.id, start, end)
+                )),
                 Err(Error::Conflict(_))
             ),
             "{start}-{end}"
         );
     }
     assert!(matches!(
-        public_ips::create_range(conn, &range(zone, public.id, "10.10.0.30", "10.10.0.25")),
+        Tx::run(conn, &db, None, |tx| public_ips::create_range(
+            tx,
+            &range(zone, public.id, "10.10.0.30", "10.10.0.25")
+        )),
         Err(Error::InvalidValue { .. })
     ));
     assert!(
         matches!(
-            public_ips::create_range(conn, &range(zone, public.id, "10.20.0.1", "10.20.0.5")),
+            Tx::run(conn, &db, None, |tx| public_ips::create_range(
+                tx,
+                &range(zone, public.id, "10.20.0.1", "10.20.0.5")
+            )),
             Err(Error::InvalidValue { .. })
         ),
         "outside the gateway's subnet"
     );
-    let b = public_ips::create_range(conn, &range(zone, public.id, "10.10.0.21", "10.10.0.25"))
-        .unwrap();
+    let b = Tx::run(conn, &db, None, |tx| {
+        public_ips::create_range(tx, &range(zone, public.id, "10.10.0.21", "10.10.0.25"))
+    })
+    .unwrap();
     assert_eq!(public_ips::list_ranges(conn, zone).unwrap().len(), 2);
-    let ip = public_ips::allocate(
-        conn,
-        &AllocateRequest {
-            zone_id: zone,
-            account_id: AccountId(2),
-            domain_id: DomainId(1),
-            vlan_id: Some(b.id),
-            network_id: Some(public.id),
-            source_nat: false,
-            is_system: false,
-        },
-    )
+    let ip = Tx::run(conn, &db, None, |tx| {
+        public_ips::allocate(
+            tx,
+            &AllocateRequest {
+                zone_id: zone,
+                account_id: AccountId(2),
+                domain_id: DomainId(1),
+                vlan_id: Some(b.id),
+                network_id: Some(public.id),
+                source_nat: false,
+                is_system: false,
+            },
+        )
+    })
     .unwrap();
     assert_eq!(ip.vlan_db_id, b.id);
     assert!(matches!(
-        public_ips::delete_range(conn, b.id),
+        Tx::run(conn, &db, None, |tx| public_ips::delete_range(tx, b.id)),
         Err(Error::Conflict(_))
     ));
-    public_ips::delete_range(conn, a.id).unwrap();
+    Tx::run(conn, &db, None, |tx| public_ips::delete_range(tx, a.id)).unwrap();
     assert_eq!(
         count(
             conn,
@@ -349,7 +389,7 @@ fn overlapping_ranges_and_deleting_used_ranges_are_refused() {
         .unwrap(),
         0
     );
-    public_ips::release(conn, ip.id).unwrap();
-    public_ips::delete_range(conn, b.id).unwrap();
+    Tx::run(conn, &db, None, |tx| public_ips::release(tx, ip.id)).unwrap();
+    Tx::run(conn, &db, None, |tx| public_ips::delete_range(tx, b.id)).unwrap();
     assert!(public_ips::list_ranges(conn, zone).unwrap().is_empty());
 }

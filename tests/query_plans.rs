@@ -3,6 +3,7 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::sync::{Arc, Mutex};
 
 use cloudstack_db::compute::vms::{self, VmFilter};
@@ -12,8 +13,8 @@ use cloudstack_db::jobs::queue::{self, JobFilter};
 use cloudstack_db::network::public_ips::{self, IpFilter};
 use cloudstack_db::repo::PageRequest;
 use cloudstack_db::storage::volumes::{self, VolumeFilter};
-use cloudstack_db::testing::clone_rows;
 use cloudstack_db::types::*;
+use cloudstack_db_testing::clone_rows;
 use diesel::connection::{Connection, InstrumentationEvent};
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
@@ -118,28 +119,31 @@ fn list_queries_use_indexes() {
     let mut conn = test.raw_cloud_connection().unwrap();
     let conn = &mut conn;
     let zone = common::zone(conn).id;
-    let vm = vms::create(conn, db, None, &common::vm_spec(zone, "seed"))
-        .unwrap()
-        .instance;
-    let vol = volumes::create(
-        conn,
-        db,
-        &volumes::VolumeSpec {
-            name: "ROOT-seed".into(),
-            account_id: AccountId(2),
-            domain_id: DomainId(1),
-            zone_id: zone,
-            volume_type: cloudstack_db::storage::VolumeType::Root,
-            disk_offering_id: DiskOfferingId(1),
-            template_id: Some(TemplateId(4)),
-            size: 1 << 30,
-            instance_id: Some(vm.id),
-            device_id: Some(0),
-            format: None,
-            provisioning_type: cloudstack_db::storage::ProvisioningType::Thin,
-            display_volume: true,
-        },
-    )
+    let vm = Tx::run(conn, db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone, "seed"))
+    })
+    .unwrap()
+    .instance;
+    let vol = Tx::run(conn, db, None, |tx| {
+        volumes::create(
+            tx,
+            &volumes::VolumeSpec {
+                name: "ROOT-seed".into(),
+                account_id: AccountId(2),
+                domain_id: DomainId(1),
+                zone_id: zone,
+                volume_type: cloudstack_db::storage::VolumeType::Root,
+                disk_offering_id: DiskOfferingId(1),
+                template_id: Some(TemplateId(4)),
+                size: 1 << 30,
+                instance_id: Some(vm.id),
+                device_id: Some(0),
+                format: None,
+                provisioning_type: cloudstack_db::types::ProvisioningType::Thin,
+                display_volume: true,
+            },
+        )
+    })
     .unwrap();
     let range = common::public_range(conn, db, zone);
     let event: NewEvent = log::event(
@@ -150,11 +154,13 @@ fn list_queries_use_indexes() {
         DomainId(1),
         EventLevel::Info,
     );
-    log::record(conn, event).unwrap();
-    queue::submit(
-        conn,
-        &queue::JobSpec::new("Cmd", "{}", UserId(2), AccountId(2), 1),
-    )
+    Tx::run(conn, &db, None, |tx| log::record(tx, event)).unwrap();
+    Tx::run(conn, &db, None, |tx| {
+        queue::submit(
+            tx,
+            &queue::JobSpec::new("Cmd", "{}", UserId(2), AccountId(2), 1),
+        )
+    })
     .unwrap();
     // 20 000 rows each, spread over 200 accounts.
     let (v, o) = (vm.id.get(), vol.id.get());

@@ -7,7 +7,7 @@ use std::process::Command;
 #[test]
 fn generated_schema_matches_the_migrations() {
     let test = common::fresh();
-    let config = test.config_with(cloudstack_db::testing::test_pool_settings());
+    let config = test.config_with(cloudstack_db_testing::test_pool_settings());
     // The test admin has no password (the URLs carry no secret); see CSDB_TEST_ADMIN_URL.
     let cloud = config.cloud.target.diesel_url();
     let usage = config.usage.target.diesel_url();

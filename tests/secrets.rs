@@ -2,12 +2,13 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cloudstack_db::db::{DatabaseConfig, DbProperties};
-use cloudstack_db::testing::TestUser;
 use cloudstack_db::{Database, Error, Secret};
+use cloudstack_db_testing::TestUser;
 use diesel::connection::SimpleConnection;
 
 #[derive(Clone, Default)]
@@ -38,11 +39,11 @@ fn logs() -> &'static Captured {
 }
 
 fn db_properties(
-    test: &cloudstack_db::testing::TestDatabases,
+    test: &cloudstack_db_testing::TestDatabases,
     user: &TestUser,
     extra: &str,
 ) -> String {
-    let admin = cloudstack_db::testing::admin_target().unwrap();
+    let admin = cloudstack_db_testing::admin_target().unwrap();
     format!(
         "db.cloud.username={u}\ndb.cloud.password={p}\ndb.cloud.host={h}\ndb.cloud.port={port}\n\
          db.cloud.name={c}\ndb.cloud.maxActive=3\ndb.cloud.minIdleConnections=1\ndb.cloud.maxWait=5000\n\
@@ -176,8 +177,11 @@ fn user_passwords_api_secret_keys_and_vnc_passwords_leak_nowhere() {
         lastname: None,
         email: None,
     };
-    let user = users::create(conn, &spec).unwrap();
-    let keys = api_keys::generate_keys(conn, user.id, enc).unwrap();
+    let user = Tx::run(conn, &db, None, |tx| users::create(tx, &spec)).unwrap();
+    let keys = Tx::run(conn, &db, None, |tx| {
+        api_keys::generate_keys(tx, user.id, enc)
+    })
+    .unwrap();
 
     // Every path that handles these secrets, and their failures.
     let mut shown = vec![
@@ -187,8 +191,12 @@ fn user_passwords_api_secret_keys_and_vnc_passwords_leak_nowhere() {
         format!("{:?}", users::find(conn, user.id).unwrap()),
     ];
     let errors = [
-        users::create(conn, &spec).unwrap_err(),
-        users::login(conn, DomainId(1), "leaky", &Secret::new("not-it"), 5).unwrap_err(),
+        Tx::run(conn, &db, None, |tx| users::create(tx, &spec)).unwrap_err(),
+        Tx::run(conn, &db, None, |tx| {
+            users::login(tx, DomainId(1), "leaky", &Secret::new("not-it"), 5)
+        })
+        .and_then(|verdict| verdict)
+        .unwrap_err(),
         api_keys::authenticate_request(
             conn,
             enc,
@@ -201,13 +209,17 @@ fn user_passwords_api_secret_keys_and_vnc_passwords_leak_nowhere() {
         )
         .unwrap_err(),
     ];
-    users::login(conn, DomainId(1), "leaky", &password, 5).unwrap();
+    Tx::run(conn, &db, None, |tx| {
+        users::login(tx, DomainId(1), "leaky", &password, 5)
+    })
+    .and_then(|verdict| verdict)
+    .unwrap();
     let zone = common::zone(conn).id;
     let mut vm_spec = common::vm_spec(zone, "with-vnc");
     vm_spec.vnc_password = Secret::new(vnc.clone());
-    let vm = vms::create(conn, db, None, &vm_spec).unwrap();
+    let vm = Tx::run(conn, db, None, |tx| vms::create(tx, &vm_spec)).unwrap();
     vm_spec.name = "x".repeat(300);
-    let refused = vms::create(conn, db, None, &vm_spec).unwrap_err();
+    let refused = Tx::run(conn, db, None, |tx| vms::create(tx, &vm_spec)).unwrap_err();
     shown.push(format!("{vm:?}"));
     shown.push(format!("{vm_spec:?}"));
     for err in errors.iter().chain([&refused]) {
@@ -218,7 +230,7 @@ fn user_passwords_api_secret_keys_and_vnc_passwords_leak_nowhere() {
         password.expose().to_owned(),
         keys.secret_key.expose().to_owned(),
         vnc,
-        cloudstack_db::testing::TEST_DATABASE_SECRET.to_owned(),
+        cloudstack_db_testing::TEST_DATABASE_SECRET.to_owned(),
     ];
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(

@@ -4,6 +4,7 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc;
@@ -11,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use cloudstack_db::db::{DbPool, PoolConfig, PoolSettings, RetryPolicy};
 use cloudstack_db::events::log;
-use cloudstack_db::testing::{LocalServer, count, test_pool_settings};
 use cloudstack_db::{Database, Error};
+use cloudstack_db_testing::{LocalServer, count, test_pool_settings};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -60,7 +61,7 @@ fn a_server_killed_under_load_and_restarted_loses_no_committed_write_and_the_poo
                         let name = format!("w{w}-{n}");
                         let seen_phase = phase.load(Ordering::SeqCst);
                         let written = db.cloud().transaction_with_retry(policy, |c| {
-                            log::record(c, common::event(&name))?;
+                            Tx::run(c, &db, None, |tx| log::record(tx, common::event(&name)))?;
                             Ok(())
                         });
                         // A read outside any transaction, as list pages do.

@@ -77,7 +77,7 @@ fn checking_out_a_pooled_connection_sends_no_query() {
     let test = common::fresh();
     let config = test.config_with(PoolSettings {
         max_size: 1,
-        ..cloudstack_db::testing::test_pool_settings()
+        ..cloudstack_db_testing::test_pool_settings()
     });
     let db = cloudstack_db::Database::connect(&config).unwrap();
     let pool = db.cloud();

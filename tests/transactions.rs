@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Barrier};
 
 use cloudstack_db::db::{RetryPolicy, in_transaction, transaction, transaction_with_retry};
-use cloudstack_db::testing::count;
 use cloudstack_db::{Error, RetryReason};
+use cloudstack_db_testing::count;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 

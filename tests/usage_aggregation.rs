@@ -5,15 +5,17 @@ mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use cloudstack_db::compute::{VmEvent, vms};
+use cloudstack_db::db::Tx;
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
 use cloudstack_db::repo::with_clock_at;
 use cloudstack_db::storage::volumes::{self, VolumeSpec};
-use cloudstack_db::storage::{ImageFormat, ProvisioningType, VolumeEvent, VolumeType};
-use cloudstack_db::testing::count;
+use cloudstack_db::storage::{VolumeEvent, VolumeType};
 use cloudstack_db::types::*;
+use cloudstack_db::types::{ImageFormat, ProvisioningType};
 use cloudstack_db::usage::billing::{self, RecordFilter};
 use cloudstack_db::usage::*;
 use cloudstack_db::{Database, Error};
+use cloudstack_db_testing::count;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Unsigned};
 
@@ -64,27 +66,33 @@ fn script(db: &Database) -> History {
         display_volume: true,
     };
     let (vm, root) = with_clock_at(at(23, 8, 0), || {
-        let vm = vms::create(conn, db, None, &spec).unwrap().instance;
-        let root = volumes::create(
-            conn,
-            db,
-            &vol(
-                "ROOT-web",
-                VolumeType::Root,
-                vm.id,
-                0,
-                1,
-                Some(TemplateId(4)),
-                8 * GIB,
-            ),
-        )
+        let vm = Tx::run(conn, db, None, |tx| vms::create(tx, &spec))
+            .unwrap()
+            .instance;
+        let root = Tx::run(conn, db, None, |tx| {
+            volumes::create(
+                tx,
+                &vol(
+                    "ROOT-web",
+                    VolumeType::Root,
+                    vm.id,
+                    0,
+                    1,
+                    Some(TemplateId(4)),
+                    8 * GIB,
+                ),
+            )
+        })
         .unwrap();
         (vm, root)
     });
     let run = |conn: &mut MysqlConnection, vm, when, events: &[VmEvent]| {
         with_clock_at(when, || {
             events.iter().fold(vm, |vm, e| {
-                vms::transition(conn, &vm, *e, Some(Some(11))).unwrap()
+                Tx::run(conn, &db, None, |tx| {
+                    vms::transition(tx, &vm, *e, Some(Some(11)))
+                })
+                .unwrap()
             })
         })
     };
@@ -92,44 +100,57 @@ fn script(db: &Database) -> History {
     let stop = [VmEvent::StopRequested, VmEvent::OperationSucceeded];
     let vm = run(conn, vm, at(23, 9, 0), &start);
     let data = with_clock_at(at(23, 10, 0), || {
-        let data = volumes::create(
-            conn,
-            db,
-            &vol("DATA-web", VolumeType::DataDisk, vm.id, 1, 3, None, 5 * GIB),
-        )
+        let data = Tx::run(conn, db, None, |tx| {
+            volumes::create(
+                tx,
+                &vol("DATA-web", VolumeType::DataDisk, vm.id, 1, 3, None, 5 * GIB),
+            )
+        })
         .unwrap();
-        let creating = volumes::transition(conn, &data, VolumeEvent::CreateRequested).unwrap();
-        volumes::transition(conn, &creating, VolumeEvent::OperationSucceeded).unwrap()
+        let creating = Tx::run(conn, &db, None, |tx| {
+            volumes::transition(tx, &data, VolumeEvent::CreateRequested)
+        })
+        .unwrap();
+        Tx::run(conn, &db, None, |tx| {
+            volumes::transition(tx, &creating, VolumeEvent::OperationSucceeded)
+        })
+        .unwrap()
     });
     let data = with_clock_at(at(23, 18, 0), || {
-        volumes::resize(conn, &data, 20 * GIB).unwrap()
+        Tx::run(conn, &db, None, |tx| volumes::resize(tx, &data, 20 * GIB)).unwrap()
     });
     let vm = run(conn, vm, at(23, 22, 30), &stop);
     let vm = run(conn, vm, at(23, 23, 0), &start);
     let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
     let overnight = with_clock_at(at(23, 23, 15), || {
-        public_ips::allocate(conn, &request).unwrap()
+        Tx::run(conn, &db, None, |tx| public_ips::allocate(tx, &request)).unwrap()
     });
     let vm = run(conn, vm, at(24, 2, 15), &stop);
     with_clock_at(at(24, 0, 45), || {
-        public_ips::release(conn, overnight.id).unwrap()
+        Tx::run(conn, &db, None, |tx| public_ips::release(tx, overnight.id)).unwrap()
     });
     with_clock_at(at(24, 6, 0), || {
-        let detached = volumes::detach(conn, &data).unwrap();
-        volumes::destroy(conn, &detached).unwrap();
+        let detached = Tx::run(conn, &db, None, |tx| volumes::detach(tx, &data)).unwrap();
+        Tx::run(conn, &db, None, |tx| volumes::destroy(tx, &detached)).unwrap();
     });
     let snat_request = AllocateRequest {
         source_nat: true,
         ..request
     };
     let snat = with_clock_at(at(24, 10, 0), || {
-        public_ips::allocate(conn, &snat_request).unwrap()
+        Tx::run(conn, &db, None, |tx| {
+            public_ips::allocate(tx, &snat_request)
+        })
+        .unwrap()
     });
     with_clock_at(at(24, 11, 30), || {
-        public_ips::release(conn, snat.id).unwrap()
+        Tx::run(conn, &db, None, |tx| public_ips::release(tx, snat.id)).unwrap()
     });
     with_clock_at(at(24, 20, 0), || {
-        vms::transition(conn, &vm, VmEvent::DestroyRequested, None).unwrap()
+        Tx::run(conn, &db, None, |tx| {
+            vms::transition(tx, &vm, VmEvent::DestroyRequested, None)
+        })
+        .unwrap()
     });
     History {
         vm: vm.id,
@@ -396,7 +417,7 @@ fn a_scripted_two_day_history_gives_the_hand_computed_records() {
 
     // Every event was processed once; each helper row is closed where the history closed it.
     let usage = &mut *db.usage().get().unwrap();
-    let count = |c: &mut MysqlConnection, sql| cloudstack_db::testing::count(c, sql).unwrap();
+    let count = |c: &mut MysqlConnection, sql| cloudstack_db_testing::count(c, sql).unwrap();
     assert_eq!(
         count(
             usage,

@@ -3,14 +3,15 @@
 
 mod common;
 
+use cloudstack_db::db::Tx;
 use std::sync::{Arc, Barrier};
 
 use cloudstack_db::compute::vms::{self, VmChanges, VmFilter};
 use cloudstack_db::compute::{VmEvent, VmState, vm_transitions};
 use cloudstack_db::repo::PageRequest;
-use cloudstack_db::testing::count;
 use cloudstack_db::types::*;
 use cloudstack_db::{Error, Secret};
+use cloudstack_db_testing::count;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -20,12 +21,9 @@ fn create_writes_both_rows_and_the_usage_event_like_cloudstack() {
     let db = test.database();
     let mut conn = db.cloud().get().unwrap();
     let zone = common::zone(&mut conn);
-    let vm = vms::create(
-        &mut conn,
-        db,
-        db.column_encryptor(),
-        &common::vm_spec(zone.id, "web-1"),
-    )
+    let vm = Tx::run(&mut conn, db, db.column_encryptor(), |tx| {
+        vms::create(tx, &common::vm_spec(zone.id, "web-1"))
+    })
     .unwrap();
     let i = &vm.instance;
     assert_eq!(i.id, VmId(1), "vm_instance_seq starts at 1");
@@ -94,15 +92,17 @@ fn create_writes_both_rows_and_the_usage_event_like_cloudstack() {
     ));
 
     // Update with Option<Option<_>>: clear the display name, set HA.
-    let changed = vms::update(
-        &mut conn,
-        i.id,
-        &VmChanges {
-            display_name: Some(None),
-            ha_enabled: Some(true),
-            ..Default::default()
-        },
-    )
+    let changed = Tx::run(&mut conn, &db, None, |tx| {
+        vms::update(
+            tx,
+            i.id,
+            &VmChanges {
+                display_name: Some(None),
+                ha_enabled: Some(true),
+                ..Default::default()
+            },
+        )
+    })
     .unwrap();
     assert_eq!(
         (changed.user_vm.display_name, changed.instance.ha_enabled),
@@ -110,7 +110,7 @@ fn create_writes_both_rows_and_the_usage_event_like_cloudstack() {
     );
 
     // Soft delete hides it from finders and lists; expunge deletes both rows.
-    vms::remove(&mut conn, i.id).unwrap();
+    Tx::run(&mut conn, &db, None, |tx| vms::remove(tx, i.id)).unwrap();
     assert!(matches!(vms::find(&mut conn, i.id), Err(Error::NotFound)));
     assert!(
         vms::find_including_removed(&mut conn, i.id)
@@ -136,8 +136,11 @@ fn create_writes_both_rows_and_the_usage_event_like_cloudstack() {
             .len(),
         1
     );
-    assert!(matches!(vms::remove(&mut conn, i.id), Err(Error::NotFound)));
-    vms::expunge(&mut conn, i.id).unwrap();
+    assert!(matches!(
+        Tx::run(&mut conn, &db, None, |tx| vms::remove(tx, i.id)),
+        Err(Error::NotFound)
+    ));
+    Tx::run(&mut conn, &db, None, |tx| vms::expunge(tx, i.id)).unwrap();
     assert_eq!(
         count(&mut conn, "SELECT COUNT(*) FROM vm_instance").unwrap(),
         0
@@ -151,29 +154,39 @@ fn start_stop_destroy_follow_the_state_machine_and_write_usage_events() {
     let db = test.database();
     let mut conn = db.cloud().get().unwrap();
     let zone = common::zone(&mut conn);
-    let vm = vms::create(&mut conn, db, None, &common::vm_spec(zone.id, "app"))
-        .unwrap()
-        .instance;
-    let starting =
-        vms::transition(&mut conn, &vm, VmEvent::StartRequested, Some(Some(11))).unwrap();
+    let vm = Tx::run(&mut conn, db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone.id, "app"))
+    })
+    .unwrap()
+    .instance;
+    let starting = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &vm, VmEvent::StartRequested, Some(Some(11)))
+    })
+    .unwrap();
     assert_eq!(
         (starting.state, starting.host_id, starting.update_count),
         (VmState::Starting, Some(11), 1)
     );
     assert!(starting.update_time.is_some());
-    let running = vms::transition(&mut conn, &starting, VmEvent::OperationSucceeded, None).unwrap();
+    let running = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &starting, VmEvent::OperationSucceeded, None)
+    })
+    .unwrap();
     assert_eq!((running.state, running.update_count), (VmState::Running, 2));
-    let stopping = vms::transition(&mut conn, &running, VmEvent::StopRequested, None).unwrap();
-    let stopped = vms::transition(
-        &mut conn,
-        &stopping,
-        VmEvent::OperationSucceeded,
-        Some(None),
-    )
+    let stopping = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &running, VmEvent::StopRequested, None)
+    })
+    .unwrap();
+    let stopped = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &stopping, VmEvent::OperationSucceeded, Some(None))
+    })
     .unwrap();
     assert_eq!((stopped.state, stopped.host_id), (VmState::Stopped, None));
     // An illegal event is refused before anything is written.
-    let err = vms::transition(&mut conn, &stopped, VmEvent::AgentReportMigrated, None).unwrap_err();
+    let err = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &stopped, VmEvent::AgentReportMigrated, None)
+    })
+    .unwrap_err();
     assert!(
         matches!(
             err,
@@ -189,12 +202,20 @@ fn start_stop_destroy_follow_the_state_machine_and_write_usage_events() {
         4
     );
     // A no-op transition (same state, same host) writes nothing either.
-    let same = vms::transition(&mut conn, &stopped, VmEvent::StopRequested, None).unwrap();
+    let same = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &stopped, VmEvent::StopRequested, None)
+    })
+    .unwrap();
     assert_eq!(same.update_count, 4);
-    let destroyed = vms::transition(&mut conn, &stopped, VmEvent::DestroyRequested, None).unwrap();
+    let destroyed = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &stopped, VmEvent::DestroyRequested, None)
+    })
+    .unwrap();
     assert_eq!(destroyed.state, VmState::Destroyed);
-    let recovered =
-        vms::transition(&mut conn, &destroyed, VmEvent::RecoveryRequested, None).unwrap();
+    let recovered = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &destroyed, VmEvent::RecoveryRequested, None)
+    })
+    .unwrap();
     assert_eq!(recovered.state, VmState::Stopped);
     let kinds: Vec<String> = common::usage_events(&mut conn)
         .into_iter()
@@ -237,9 +258,11 @@ fn two_racing_transitions_one_wins_the_other_is_stale() {
     let db = test.database().clone();
     let mut conn = db.cloud().get().unwrap();
     let zone = common::zone(&mut conn);
-    let vm = vms::create(&mut conn, &db, None, &common::vm_spec(zone.id, "race"))
-        .unwrap()
-        .instance;
+    let vm = Tx::run(&mut conn, &db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone.id, "race"))
+    })
+    .unwrap()
+    .instance;
     drop(conn);
     let barrier = Arc::new(Barrier::new(2));
     let racer = |event: VmEvent| {
@@ -247,7 +270,9 @@ fn two_racing_transitions_one_wins_the_other_is_stale() {
         std::thread::spawn(move || {
             let mut conn = db.cloud().get().unwrap();
             barrier.wait();
-            vms::transition(&mut conn, &vm, event, None)
+            Tx::run(&mut conn, &db, None, |tx| {
+                vms::transition(tx, &vm, event, None)
+            })
         })
     };
     let a = racer(VmEvent::StartRequested);
@@ -280,12 +305,20 @@ fn racing_to_the_same_state_is_success_for_both_but_one_write() {
     let db = test.database().clone();
     let mut conn = db.cloud().get().unwrap();
     let zone = common::zone(&mut conn);
-    let vm = vms::create(&mut conn, &db, None, &common::vm_spec(zone.id, "same"))
-        .unwrap()
-        .instance;
-    let first = vms::transition(&mut conn, &vm, VmEvent::DestroyRequested, None).unwrap();
+    let vm = Tx::run(&mut conn, &db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone.id, "same"))
+    })
+    .unwrap()
+    .instance;
+    let first = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &vm, VmEvent::DestroyRequested, None)
+    })
+    .unwrap();
     // A second caller with the old snapshot asks for the same transition: already there.
-    let second = vms::transition(&mut conn, &vm, VmEvent::DestroyRequested, None).unwrap();
+    let second = Tx::run(&mut conn, &db, None, |tx| {
+        vms::transition(tx, &vm, VmEvent::DestroyRequested, None)
+    })
+    .unwrap();
     assert_eq!((first.update_count, second.update_count), (1, 1));
     let destroys = common::usage_events(&mut conn)
         .into_iter()
@@ -311,7 +344,7 @@ fn concurrent_creates_and_cloudstack_style_inserts_never_collide() {
                     let mut plain = 0;
                     for i in 0..PER_THREAD {
                         let spec = common::vm_spec(zone.id, &format!("vm-{t}-{i}"));
-                        db.cloud().transaction(|conn| vms::create(conn, &db, None, &spec)).unwrap();
+                        db.cloud().transaction(|conn| Tx::run(conn, &db, None, |tx| vms::create(tx, &spec))).unwrap();
                         if i % 10 == 0 {
                             // What CloudStack's SequenceFetcher does, in plain SQL, then its insert.
                             raw.batch_execute(&format!(
@@ -383,7 +416,11 @@ fn a_failure_after_the_vm_row_leaves_nothing() {
     .unwrap();
     let err = db
         .cloud()
-        .transaction(|c| vms::create(c, db, None, &common::vm_spec(zone.id, "doomed")))
+        .transaction(|c| {
+            Tx::run(c, db, None, |tx| {
+                vms::create(tx, &common::vm_spec(zone.id, "doomed"))
+            })
+        })
         .unwrap_err();
     assert!(err.to_string().contains("injected failure"), "{err}");
     for table in ["vm_instance", "user_vm", "usage_event"] {
@@ -396,7 +433,9 @@ fn a_failure_after_the_vm_row_leaves_nothing() {
     // Inside a caller's transaction too: the caller's work is rolled back with it.
     let err = db.cloud().transaction(|c| {
         c.batch_execute("INSERT INTO sequence (name, value) VALUES ('caller_seq', 1)")?;
-        vms::create(c, db, None, &common::vm_spec(zone.id, "doomed-2"))
+        Tx::run(c, db, None, |tx| {
+            vms::create(tx, &common::vm_spec(zone.id, "doomed-2"))
+        })
     });
     assert!(err.is_err());
     assert_eq!(
@@ -447,12 +486,9 @@ fn pagination_walks_every_vm_once_while_rows_are_inserted() {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) && n < 300 {
                 db.cloud()
                     .transaction(|c| {
-                        vms::create(
-                            c,
-                            &db,
-                            None,
-                            &common::vm_spec(zone.id, &format!("late-{n}")),
-                        )
+                        Tx::run(c, &db, None, |tx| {
+                            vms::create(tx, &common::vm_spec(zone.id, &format!("late-{n}")))
+                        })
                     })
                     .unwrap();
                 n += 1;

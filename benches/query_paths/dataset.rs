@@ -2,18 +2,21 @@
 //! ROOT volume, across 1 000 accounts; 1 000 users with API keys; a role with 60 rules; a public
 //! address range; made by cloning rows the crate created, with set-based SQL.
 
+use cloudstack_db::catalog::NewDataCenter;
+use cloudstack_db::catalog::{disk_offerings, service_offerings, templates, zones};
 use cloudstack_db::compute::vms::{self, UserVmSpec};
-use cloudstack_db::compute::zones_and_offerings::create_zone;
-use cloudstack_db::compute::{HypervisorType, NewDataCenter};
+use cloudstack_db::db::Tx;
 use cloudstack_db::identity::api_keys;
 use cloudstack_db::identity::roles::{self, RuleSpec};
 use cloudstack_db::identity::users::{self, UserSpec};
 use cloudstack_db::identity::{AccountType, Permission, accounts};
+use cloudstack_db::storage::VolumeType;
 use cloudstack_db::storage::volumes::{self, VolumeSpec};
-use cloudstack_db::storage::{ImageFormat, ProvisioningType, VolumeType};
-use cloudstack_db::testing::{TestDatabases, clone_rows};
+use cloudstack_db::types::HypervisorType;
 use cloudstack_db::types::*;
+use cloudstack_db::types::{ImageFormat, ProvisioningType};
 use cloudstack_db::{Database, Secret};
+use cloudstack_db_testing::{TestDatabases, clone_rows};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -95,7 +98,7 @@ pub fn build() -> Dataset {
     let started = std::time::Instant::now();
     let test = TestDatabases::with_pool(cloudstack_db::db::PoolSettings {
         max_size: 12,
-        ..cloudstack_db::testing::test_pool_settings()
+        ..cloudstack_db_testing::test_pool_settings()
     })
     .expect("test databases");
     let db = test.database().clone();
@@ -113,20 +116,25 @@ pub fn build() -> Dataset {
         .unwrap();
         have *= 2;
     }
-    let zone = create_zone(
-        conn,
-        NewDataCenter {
-            name: Some("bench-zone".into()),
-            dns1: "8.8.8.8".into(),
-            internal_dns1: "10.0.0.2".into(),
-            ..Default::default()
-        },
-    )
+    let zone = Tx::run(conn, &db, None, |tx| {
+        zones::create(
+            tx,
+            &NewDataCenter {
+                name: Some("bench-zone".into()),
+                dns1: "8.8.8.8".into(),
+                internal_dns1: "10.0.0.2".into(),
+                ..Default::default()
+            },
+        )
+    })
     .unwrap()
     .id;
 
     // Accounts: one through the crate, the rest cloned (consecutive ids).
-    let first = accounts::create(conn, DomainId(1), "bench-0", AccountType::Normal, None).unwrap();
+    let first = Tx::run(conn, &db, None, |tx| {
+        accounts::create(tx, DomainId(1), "bench-0", AccountType::Normal, None)
+    })
+    .unwrap();
     let first_account = first.id.get();
     clone_rows(
         conn,
@@ -151,10 +159,15 @@ pub fn build() -> Dataset {
         api_key: String::new(),
         role: RoleId(4),
     };
-    let vm = vms::create(conn, &db, db.column_encryptor(), &probe.vm_spec(0))
-        .unwrap()
-        .instance;
-    let root = volumes::create(conn, &db, &probe.root_spec(vm.id, vm.account_id)).unwrap();
+    let vm = Tx::run(conn, &db, db.column_encryptor(), |tx| {
+        vms::create(tx, &probe.vm_spec(0))
+    })
+    .unwrap()
+    .instance;
+    let root = Tx::run(conn, &db, None, |tx| {
+        volumes::create(tx, &probe.root_spec(vm.id, vm.account_id))
+    })
+    .unwrap();
     let (vm0, vol0) = (vm.id.get(), root.id.get());
     let account_of = format!("{first_account} + (n.n % {ACCOUNTS})");
     clone_rows(
@@ -203,22 +216,27 @@ pub fn build() -> Dataset {
     .unwrap();
 
     // Users with API keys: one through the crate (its key is the one looked up), the rest cloned.
-    let user = users::create(
-        conn,
-        &UserSpec {
-            username: "bench-user".into(),
-            password: Secret::new("bench-password"),
-            account_id: AccountId(first_account),
-            firstname: None,
-            lastname: None,
-            email: None,
-        },
-    )
+    let user = Tx::run(conn, &db, None, |tx| {
+        users::create(
+            tx,
+            &UserSpec {
+                username: "bench-user".into(),
+                password: Secret::new("bench-password"),
+                account_id: AccountId(first_account),
+                firstname: None,
+                lastname: None,
+                email: None,
+            },
+        )
+    })
     .unwrap();
     let encryptor = db
         .column_encryptor()
         .expect("test databases have a column encryptor");
-    let keys = api_keys::generate_keys(conn, user.id, encryptor).unwrap();
+    let keys = Tx::run(conn, &db, None, |tx| {
+        api_keys::generate_keys(tx, user.id, encryptor)
+    })
+    .unwrap();
     clone_rows(
         conn,
         "user",
@@ -238,12 +256,14 @@ pub fn build() -> Dataset {
     .unwrap();
 
     // A role with 60 rules; the checked API matches the 59th.
-    let role = roles::create_role(
-        conn,
-        "bench-role",
-        cloudstack_db::identity::RoleType::User,
-        None,
-    )
+    let role = Tx::run(conn, &db, None, |tx| {
+        roles::create_role(
+            tx,
+            "bench-role",
+            cloudstack_db::identity::RoleType::User,
+            None,
+        )
+    })
     .unwrap();
     for i in 0..60 {
         let rule = if i == 58 {
@@ -251,27 +271,30 @@ pub fn build() -> Dataset {
         } else {
             format!("someApi{i}")
         };
-        roles::add_rule(
-            conn,
-            role.id,
-            &RuleSpec {
-                rule,
-                permission: Permission::Allow,
-                description: None,
-            },
-        )
+        Tx::run(conn, &db, None, |tx| {
+            roles::add_rule(
+                tx,
+                role.id,
+                &RuleSpec {
+                    rule,
+                    permission: Permission::Allow,
+                    description: None,
+                },
+            )
+        })
         .unwrap();
     }
 
     // A public range for allocate/release.
-    cloudstack_db::testing::public_range(
-        conn,
-        &db,
-        zone,
-        "10.40.0.10".parse().unwrap(),
-        "10.40.0.250".parse().unwrap(),
-        "255.255.255.0".parse().unwrap(),
-    )
+    Tx::run(conn, &db, None, |tx| {
+        cloudstack_db_testing::public_range(
+            tx,
+            zone,
+            "10.40.0.10".parse().unwrap(),
+            "10.40.0.250".parse().unwrap(),
+            "255.255.255.0".parse().unwrap(),
+        )
+    })
     .unwrap();
     conn.batch_execute("ANALYZE TABLE vm_instance, user_vm, volumes, account, user, role_permissions, user_ip_address")
         .unwrap();

@@ -155,20 +155,21 @@ impl<C: Client> Raw<C> {
             P::U(count),
             opt(host),
         ];
+        // Each transition is its own transaction, as the crate's `db.write` runs it.
+        self.conn.text("START TRANSACTION");
+        assert_eq!(self.conn.exec(update, &params), 1);
         match usage {
-            None => assert_eq!(self.conn.exec(update, &params), 1),
+            None => {}
             Some((kind, account, zone, name)) => {
-                self.conn.text("START TRANSACTION");
-                assert_eq!(self.conn.exec(update, &params), 1);
                 self.conn.exec(
                     "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
                        offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
                      VALUES (?, ?, ?, ?, ?, ?, 1, 4, NULL, 'KVM', 0, NULL, NULL)",
                     &[P::S(kind), P::U(account), P::S(&now), P::U(zone), P::U(vm), P::S(name)],
                 );
-                self.conn.text("COMMIT");
             }
         }
+        self.conn.text("COMMIT");
         count + 1
     }
 

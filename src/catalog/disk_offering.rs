@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DiskCacheMode;
-use crate::types::{OfferingState, ProvisioningType};
 use crate::schema::cloud::disk_offering;
 use crate::types::{DiskOfferingId, IntBool, OptionOf, UtcDateTime, UuidText};
+use crate::types::{OfferingState, ProvisioningType};
 
 /// A row of `cloud`.`disk_offering` as CloudStack's `DiskOfferingVO` maps it.
 ///

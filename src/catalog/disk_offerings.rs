@@ -31,7 +31,14 @@ pub fn create(tx: &mut Tx<'_>, offering: &NewDiskOffering) -> Result<DiskOfferin
     find(conn, id)
 }
 
-crate::repo::live_finders!(disk_offering, DiskOffering, DiskOfferingId, "catalog::disk_offerings", "cloudstack_db::types::DiskOfferingId(1)", name);
+crate::repo::live_finders!(
+    disk_offering,
+    DiskOffering,
+    DiskOfferingId,
+    "catalog::disk_offerings",
+    "cloudstack_db::types::DiskOfferingId(1)",
+    name
+);
 
 /// Every live disk offering, by id (a short reference list, not paged).
 ///

@@ -3,10 +3,10 @@
 //! (`vm_template`). It imports no other aggregate; compute and storage import it.
 
 mod data_center;
-pub mod disk_offerings;
 mod disk_offering;
-pub mod service_offerings;
+pub mod disk_offerings;
 mod service_offering;
+pub mod service_offerings;
 pub mod templates;
 mod types;
 mod vm_template;

@@ -31,7 +31,14 @@ pub fn create(tx: &mut Tx<'_>, offering: &NewServiceOffering) -> Result<ServiceO
     find(conn, id)
 }
 
-crate::repo::live_finders!(service_offering, ServiceOffering, ServiceOfferingId, "catalog::service_offerings", "cloudstack_db::types::ServiceOfferingId(1)", name);
+crate::repo::live_finders!(
+    service_offering,
+    ServiceOffering,
+    ServiceOfferingId,
+    "catalog::service_offerings",
+    "cloudstack_db::types::ServiceOfferingId(1)",
+    name
+);
 
 /// Every live compute offering, by id (a short reference list, not paged).
 ///

@@ -32,7 +32,13 @@ pub struct TemplateFilter {
     pub cross_zones_only: bool,
 }
 
-crate::repo::live_finders!(vm_template, VmTemplate, TemplateId, "catalog::templates", "cloudstack_db::types::TemplateId(2)");
+crate::repo::live_finders!(
+    vm_template,
+    VmTemplate,
+    TemplateId,
+    "catalog::templates",
+    "cloudstack_db::types::TemplateId(2)"
+);
 
 /// A live template by its unique name (e.g. `routing-3`).
 ///

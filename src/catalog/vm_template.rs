@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::{CpuArch, TemplateState, TemplateType, UserDataOverridePolicy};
-use crate::types::ImageFormat;
-use crate::types::HypervisorType;
 use crate::schema::cloud::vm_template;
+use crate::types::HypervisorType;
+use crate::types::ImageFormat;
 use crate::types::{AccountId, IntBool, OptionOf, TemplateId, UtcDateTime, UuidText};
 
 /// A row of `cloud`.`vm_template` as CloudStack's `VMTemplateVO` maps it.

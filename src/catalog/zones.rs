@@ -34,7 +34,14 @@ pub fn create(tx: &mut Tx<'_>, zone: &NewDataCenter) -> Result<DataCenter> {
     find(conn, id)
 }
 
-crate::repo::live_finders!(data_center, DataCenter, ZoneId, "catalog::zones", "cloudstack_db::types::ZoneId(1)", name);
+crate::repo::live_finders!(
+    data_center,
+    DataCenter,
+    ZoneId,
+    "catalog::zones",
+    "cloudstack_db::types::ZoneId(1)",
+    name
+);
 
 /// Every live zone, by id (a short reference list, not paged).
 ///

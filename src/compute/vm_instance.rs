@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::{PowerState, VmDiscriminator, VmState, VmType};
-use crate::types::HypervisorType;
 use crate::Secret;
 use crate::schema::cloud::vm_instance;
+use crate::types::HypervisorType;
 use crate::types::{
     AccountId, DomainId, IntBool, OptionOf, ServiceOfferingId, TemplateId, UserId, UtcDateTime,
     UuidText, VmId, ZoneId,

@@ -8,8 +8,8 @@ use super::{
     VmType, vm_transition,
 };
 use crate::db::{SequenceName, Tx};
-use crate::events::usage_events::{insert_usage_event, kinds};
 use crate::events::usage_event_for;
+use crate::events::usage_events::{insert_usage_event, kinds};
 use crate::repo::{Charset, Page, PageRequest, check_text, now};
 use crate::schema::cloud::{user_vm, vm_instance};
 use crate::storage::{VolumeSpec, VolumeType, volumes};

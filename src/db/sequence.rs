@@ -81,6 +81,12 @@ pub trait IdSource {
     fn next_id(&self, name: SequenceName) -> Result<u64>;
 }
 
+impl<T: IdSource + ?Sized> IdSource for &T {
+    fn next_id(&self, name: SequenceName) -> Result<u64> {
+        (**self).next_id(name)
+    }
+}
+
 impl IdSource for DbPool {
     fn next_id(&self, name: SequenceName) -> Result<u64> {
         self.run(|conn| next_in_sequence(conn, name))
@@ -101,7 +107,9 @@ impl IdSource for DbPool {
 /// ```
 impl IdSource for std::sync::Mutex<MysqlConnection> {
     fn next_id(&self, name: SequenceName) -> Result<u64> {
-        let mut conn = self.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut conn = self
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         next_in_sequence(&mut conn, name)
     }
 }

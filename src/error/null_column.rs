@@ -50,4 +50,3 @@ pub fn name_unexpected_null(conn: &mut MysqlConnection, err: Error) -> Error {
             .to_owned(),
     }
 }
-

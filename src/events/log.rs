@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{Event, EventLevel, EventState, NewEvent};
-use crate::db::Tx;
 use crate::Result;
+use crate::db::Tx;
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::event;
 use crate::types::{AccountId, DomainId, EventId, IntBool, UserId};
@@ -79,11 +79,7 @@ pub fn record_started(tx: &mut Tx<'_>, mut new: NewEvent) -> Result<EventId> {
 }
 
 /// Records the completion of the action started by `start` (state `Completed`, `start_id` set).
-pub fn record_completed(
-    tx: &mut Tx<'_>,
-    start: EventId,
-    mut new: NewEvent,
-) -> Result<EventId> {
+pub fn record_completed(tx: &mut Tx<'_>, start: EventId, mut new: NewEvent) -> Result<EventId> {
     new.state = Some(EventState::Completed);
     new.start_id = Some(start);
     record(tx, new)
@@ -268,11 +264,7 @@ pub fn list(
 }
 
 /// Marks events created before `cut` archived, `batch` rows per statement; returns how many.
-pub fn archive_older_than(
-    tx: &mut Tx<'_>,
-    cut: DateTime<Utc>,
-    batch: u32,
-) -> Result<usize> {
+pub fn archive_older_than(tx: &mut Tx<'_>, cut: DateTime<Utc>, batch: u32) -> Result<usize> {
     let conn = tx.conn();
     crate::repo::in_batches(|| {
         let ids: Vec<EventId> = event::table
@@ -292,11 +284,7 @@ pub fn archive_older_than(
 }
 
 /// Deletes events created before `cut`, `batch` rows per statement; returns how many.
-pub fn purge_older_than(
-    tx: &mut Tx<'_>,
-    cut: DateTime<Utc>,
-    batch: u32,
-) -> Result<usize> {
+pub fn purge_older_than(tx: &mut Tx<'_>, cut: DateTime<Utc>, batch: u32) -> Result<usize> {
     let conn = tx.conn();
     crate::repo::in_batches(|| {
         let ids: Vec<EventId> = event::table

@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 
 use super::NewUsageEvent;
-use crate::db::Tx;
 use crate::Result;
+use crate::db::Tx;
 use crate::schema::cloud::usage_event;
 use crate::types::{AccountId, ZoneId};
 

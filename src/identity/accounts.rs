@@ -125,11 +125,7 @@ pub fn list(
 }
 
 /// Sets a live account's state (`enabled`, `disabled`, `locked`).
-pub fn set_state(
-    tx: &mut Tx<'_>,
-    id: AccountId,
-    state: AccountState,
-) -> Result<Account> {
+pub fn set_state(tx: &mut Tx<'_>, id: AccountId, state: AccountState) -> Result<Account> {
     let conn = tx.conn();
     let n = diesel::update(
         account::table

@@ -13,8 +13,8 @@ use rand::RngCore;
 use subtle::ConstantTimeEq;
 
 use super::{Account, AccountState, User};
-use crate::db::Tx;
 use crate::crypto::Encryptor;
+use crate::db::Tx;
 use crate::schema::cloud::{account, user};
 use crate::types::UserId;
 use crate::{Error, Result, Secret};
@@ -44,11 +44,7 @@ fn random_key() -> String {
 /// assert_eq!(keys.api_key.len(), 86);
 /// # Ok(()) }
 /// ```
-pub fn generate_keys(
-    tx: &mut Tx<'_>,
-    id: UserId,
-    encryptor: &Encryptor,
-) -> Result<KeyPair> {
+pub fn generate_keys(tx: &mut Tx<'_>, id: UserId, encryptor: &Encryptor) -> Result<KeyPair> {
     let conn = tx.conn();
     let api_key = loop {
         let candidate = random_key();

@@ -197,11 +197,7 @@ pub fn remove(tx: &mut Tx<'_>, id: DomainId) -> Result<()> {
 
 /// Moves an empty domain under `new_parent`: path and level follow, both parents' counts are
 /// kept right, in one transaction.
-pub fn move_domain(
-    tx: &mut Tx<'_>,
-    id: DomainId,
-    new_parent: DomainId,
-) -> Result<Domain> {
+pub fn move_domain(tx: &mut Tx<'_>, id: DomainId, new_parent: DomainId) -> Result<Domain> {
     let conn = tx.conn();
     if id == ROOT_DOMAIN || id == new_parent {
         return Err(Error::Conflict(

@@ -90,11 +90,7 @@ fn check_rule(rule: &str) -> Result<()> {
 
 /// Appends a rule to a role (`sort_order` = last + 1, 0 for the first). The same pattern twice
 /// in a role is [`Error::Duplicate`].
-pub fn add_rule(
-    tx: &mut Tx<'_>,
-    role: RoleId,
-    rule: &RuleSpec,
-) -> Result<RolePermission> {
+pub fn add_rule(tx: &mut Tx<'_>, role: RoleId, rule: &RuleSpec) -> Result<RolePermission> {
     let conn = tx.conn();
     check_rule(&rule.rule)?;
     find_role(conn, role)?;

@@ -397,11 +397,7 @@ pub fn fail_orphans(tx: &mut Tx<'_>, which: Orphaned, msid: i64) -> Result<usize
 
 /// Deletes finished jobs whose `removed` is older than `cut`, at most `batch` rows per
 /// statement (each its own short transaction), until none is left; returns how many.
-pub fn expunge_finished(
-    tx: &mut Tx<'_>,
-    cut: DateTime<Utc>,
-    batch: u32,
-) -> Result<usize> {
+pub fn expunge_finished(tx: &mut Tx<'_>, cut: DateTime<Utc>, batch: u32) -> Result<usize> {
     let conn = tx.conn();
     crate::repo::in_batches(|| {
         let ids: Vec<JobId> = async_job::table

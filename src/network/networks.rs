@@ -250,11 +250,7 @@ pub fn list(
 
 /// Moves a network through its state machine, guarded by the state it was read in (the
 /// `networks` table has no update counter); a lost race is [`Error::StaleState`].
-pub fn transition(
-    tx: &mut Tx<'_>,
-    network: &Network,
-    event: NetworkEvent,
-) -> Result<Network> {
+pub fn transition(tx: &mut Tx<'_>, network: &Network, event: NetworkEvent) -> Result<Network> {
     let conn = tx.conn();
     let to = network_transition(network.state, event)?;
     let n = diesel::update(

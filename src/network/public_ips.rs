@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use super::addressing::{Ipv4Range, parse_ip, vlan_uri};
 use super::{IpAddress, IpAddressState, NewIpAddress, NewVlan, Vlan, VlanType};
 use crate::db::Tx;
-use crate::events::usage_events::{insert_usage_event, kinds};
 use crate::events::usage_event_for;
+use crate::events::usage_events::{insert_usage_event, kinds};
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::{data_center, user_ip_address, vlan};
 use crate::types::{AccountId, DomainId, IpAddressId, NetworkId, TemplateId, VlanId, VmId, ZoneId};
@@ -406,11 +406,7 @@ pub fn set_source_nat(tx: &mut Tx<'_>, id: IpAddressId, on: bool) -> Result<IpAd
 }
 
 /// Turns static NAT to `vm` on (`Some`) or off (`None`).
-pub fn set_static_nat(
-    tx: &mut Tx<'_>,
-    id: IpAddressId,
-    vm: Option<VmId>,
-) -> Result<IpAddress> {
+pub fn set_static_nat(tx: &mut Tx<'_>, id: IpAddressId, vm: Option<VmId>) -> Result<IpAddress> {
     let conn = tx.conn();
     diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
         .set((

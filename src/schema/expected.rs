@@ -34,7 +34,10 @@ pub(crate) fn expected_columns() -> impl Iterator<Item = ExpectedColumn<'static>
 }
 
 /// The columns of the connected database (`only_nullable`: just those that allow NULL).
-pub(crate) fn live_columns(conn: &mut MysqlConnection, only_nullable: bool) -> Result<Vec<LiveColumn>> {
+pub(crate) fn live_columns(
+    conn: &mut MysqlConnection,
+    only_nullable: bool,
+) -> Result<Vec<LiveColumn>> {
     let filter = if only_nullable {
         " AND is_nullable = 'YES'"
     } else {
@@ -47,4 +50,3 @@ pub(crate) fn live_columns(conn: &mut MysqlConnection, only_nullable: bool) -> R
     ))
     .load(conn)?)
 }
-

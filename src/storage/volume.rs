@@ -5,12 +5,12 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::{StoragePoolType, VolumeState, VolumeType};
-use crate::types::{ImageFormat, ProvisioningType};
 use crate::schema::cloud::volumes;
 use crate::types::{
     AccountId, DiskOfferingId, DomainId, IntBool, OptionOf, TemplateId, UtcDateTime, UuidText,
     VmId, VolumeId, ZoneId,
 };
+use crate::types::{ImageFormat, ProvisioningType};
 
 /// A row of `cloud`.`volumes` as CloudStack's `VolumeVO` maps it.
 ///

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use super::{NewVolume, Volume, VolumeEvent, VolumeState, VolumeType, volume_transition};
 use crate::catalog::DiskOffering;
 use crate::db::{SequenceName, Tx};
-use crate::events::usage_events::{insert_usage_event, kinds};
 use crate::events::usage_event_for;
+use crate::events::usage_events::{insert_usage_event, kinds};
 use crate::repo::{Charset, Page, PageRequest, check_text, now};
 use crate::schema::cloud::{disk_offering, volumes};
 use crate::types::{
@@ -208,7 +208,13 @@ fn insert_row(conn: &mut MysqlConnection, row: NewVolume) -> Result<()> {
     Ok(())
 }
 
-crate::repo::live_finders!(volumes, Volume, VolumeId, "storage::volumes", "cloudstack_db::types::VolumeId(1)");
+crate::repo::live_finders!(
+    volumes,
+    Volume,
+    VolumeId,
+    "storage::volumes",
+    "cloudstack_db::types::VolumeId(1)"
+);
 
 /// The live volumes attached to a VM, by device number.
 ///

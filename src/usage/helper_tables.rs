@@ -11,9 +11,9 @@ use super::{
     CopiedUsageEvent, NewUsageIpAddress, NewUsageVmInstance, NewUsageVolume, UsageIpAddress,
     UsageType, UsageVmInstance, UsageVolume,
 };
-use crate::types::HypervisorType;
 use crate::events::usage_events::kinds;
 use crate::schema::cloud_usage::{usage_ip_address, usage_vm_instance, usage_volume};
+use crate::types::HypervisorType;
 use crate::types::{
     AccountId, DiskOfferingId, DomainId, IpAddressId, ServiceOfferingId, TemplateId, VmId,
     VolumeId, ZoneId,

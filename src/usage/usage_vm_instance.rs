@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::UsageType;
-use crate::types::HypervisorType;
 use crate::schema::cloud_usage::usage_vm_instance;
+use crate::types::HypervisorType;
 use crate::types::{AccountId, OptionOf, ServiceOfferingId, TemplateId, UtcDateTime, VmId, ZoneId};
 
 /// A row of `cloud_usage`.`usage_vm_instance` as CloudStack's `UsageVMInstanceVO` maps it.

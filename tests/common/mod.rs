@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use cloudstack_db::Result;
-use cloudstack_db::testing::TestDatabases;
+use cloudstack_db::db::Tx;
+use cloudstack_db_testing::TestDatabases;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -61,23 +62,38 @@ pub fn create_scratch_table(conn: &mut MysqlConnection) -> Result<()> {
 
 /// Kills connection `id` from a separate admin session.
 pub fn kill(id: i64) -> Result<()> {
-    let mut admin = cloudstack_db::testing::admin_connection()?;
+    let mut admin = cloudstack_db_testing::admin_connection()?;
     admin.batch_execute(&format!("KILL CONNECTION {id}"))?;
     Ok(())
 }
 
+/// An id source for writes that take no sequence ids (zones, accounts, ...): asking it is a
+/// test bug.
+pub struct NoIds;
+
+impl cloudstack_db::db::IdSource for NoIds {
+    fn next_id(&self, name: cloudstack_db::db::SequenceName) -> Result<u64> {
+        Err(cloudstack_db::Error::Config(format!(
+            "this test takes no sequence ids, but asked for {}",
+            name.as_str()
+        )))
+    }
+}
+
 /// A zone for tests that need one (a fresh install has none).
-pub fn zone(conn: &mut MysqlConnection) -> cloudstack_db::compute::DataCenter {
-    cloudstack_db::compute::zones_and_offerings::create_zone(
-        conn,
-        cloudstack_db::compute::NewDataCenter {
-            name: Some("zone-1".into()),
-            dns1: "8.8.8.8".into(),
-            internal_dns1: "10.0.0.2".into(),
-            networktype: Some(cloudstack_db::compute::ZoneNetworkType::Advanced),
-            ..Default::default()
-        },
-    )
+pub fn zone(conn: &mut MysqlConnection) -> cloudstack_db::catalog::DataCenter {
+    Tx::run(conn, &NoIds, None, |tx| {
+        cloudstack_db::catalog::zones::create(
+            tx,
+            &cloudstack_db::catalog::NewDataCenter {
+                name: Some("zone-1".into()),
+                dns1: "8.8.8.8".into(),
+                internal_dns1: "10.0.0.2".into(),
+                networktype: Some(cloudstack_db::catalog::ZoneNetworkType::Advanced),
+                ..Default::default()
+            },
+        )
+    })
     .expect("zone")
 }
 
@@ -98,7 +114,7 @@ pub fn vm_spec(
         service_offering_id: ServiceOfferingId(1),
         template_id: TemplateId(4),
         guest_os_id: 112,
-        hypervisor_type: Some(cloudstack_db::compute::HypervisorType::Kvm),
+        hypervisor_type: Some(cloudstack_db::types::HypervisorType::Kvm),
         vnc_password: cloudstack_db::Secret::new("vnc-secret"),
         ha_enabled: false,
         display_vm: true,
@@ -122,14 +138,15 @@ pub fn public_range(
     db: &cloudstack_db::Database,
     zone: cloudstack_db::types::ZoneId,
 ) -> cloudstack_db::network::Vlan {
-    cloudstack_db::testing::public_range(
-        conn,
-        db,
-        zone,
-        "10.30.0.10".parse().unwrap(),
-        "10.30.0.50".parse().unwrap(),
-        "255.255.255.0".parse().unwrap(),
-    )
+    Tx::run(conn, db, None, |tx| {
+        cloudstack_db_testing::public_range(
+            tx,
+            zone,
+            "10.30.0.10".parse().unwrap(),
+            "10.30.0.50".parse().unwrap(),
+            "255.255.255.0".parse().unwrap(),
+        )
+    })
     .expect("public range")
 }
 

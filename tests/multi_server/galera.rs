@@ -1,6 +1,7 @@
 //! A three-node MariaDB Galera cluster (galera-4) on 127.0.0.1: the concurrency workload runs
 //! against all three nodes at once and one node is SIGKILLed mid-run.
 
+use cloudstack_db::db::Tx;
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,9 +14,9 @@ use cloudstack_db::events::{EventLevel, log};
 use cloudstack_db::jobs::JobStatus;
 use cloudstack_db::jobs::queue::{self, JobSpec};
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
-use cloudstack_db::testing::{LocalServer, count, free_port, test_pool_settings};
 use cloudstack_db::types::*;
 use cloudstack_db::{Database, Error};
+use cloudstack_db_testing::{LocalServer, count, free_port, test_pool_settings};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -220,19 +221,22 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
             0
         );
         let zone = crate::common::zone(conn).id;
-        let _range = cloudstack_db::testing::public_range(
-            conn,
-            setup,
-            zone,
-            "10.40.0.10".parse().unwrap(),
-            "10.40.0.60".parse().unwrap(),
-            "255.255.255.0".parse().unwrap(),
-        );
+        let _range = Tx::run(conn, setup, None, |tx| {
+            cloudstack_db_testing::public_range(
+                tx,
+                zone,
+                "10.40.0.10".parse().unwrap(),
+                "10.40.0.60".parse().unwrap(),
+                "255.255.255.0".parse().unwrap(),
+            )
+        });
         let mut make = |name: &str| {
-            vms::create(conn, setup, None, &crate::common::vm_spec(zone, name))
-                .unwrap()
-                .instance
-                .id
+            Tx::run(conn, setup, None, |tx| {
+                vms::create(tx, &crate::common::vm_spec(zone, name))
+            })
+            .unwrap()
+            .instance
+            .id
         };
         let shared = make("shared");
         let own: Vec<VmId> = (0..THREADS).map(|t| make(&format!("own-{t}"))).collect();
@@ -261,7 +265,7 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                         let name = format!("t{t}-r{r}");
                         match settle(|| {
                             db.cloud().transaction_with_retry(policy, |c| {
-                                log::record(c, event(&name))?;
+                                Tx::run(c, &db, None, |tx| log::record(tx, event(&name)))?;
                                 crate::replication::port_of(c)
                             })
                         }) {
@@ -277,7 +281,7 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                             db.cloud().transaction_with_retry(policy, |c| {
                                 let vm = vms::find(c, own)?.instance;
                                 let (e, host) = next_step(vm.state);
-                                vms::transition(c, &vm, e, host)
+                                Tx::run(c, &db, None, |tx| vms::transition(tx, &vm, e, host))
                             })
                         }) {
                             Settled::Done(_) => own_done += 1,
@@ -294,7 +298,7 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                         };
                         match settle(|| {
                             match db.cloud().transaction_with_retry(policy, |c| {
-                                vms::transition(c, &current, e, host)
+                                Tx::run(c, &db, None, |tx| vms::transition(tx, &current, e, host))
                             }) {
                                 Ok(after) if after.update_count == current.update_count + 1 => {
                                     Ok(Some(after.update_count))
@@ -312,7 +316,7 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                         let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
                         if let Settled::Done(ip) = settle(|| {
                             db.cloud().transaction_with_retry(policy, |c| {
-                                public_ips::allocate(c, &request)
+                                Tx::run(c, &db, None, |tx| public_ips::allocate(tx, &request))
                             })
                         }) {
                             assert!(
@@ -323,7 +327,8 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                             held.lock().unwrap().remove(&ip.id);
                             if let Settled::Unknown = settle(|| {
                                 db.cloud().transaction_with_retry(policy, |c| {
-                                    public_ips::release(c, ip.id).map(|_| ())
+                                    Tx::run(c, &db, None, |tx| public_ips::release(tx, ip.id))
+                                        .map(|_| ())
                                 })
                             }) {
                                 seen.unknown += 1;
@@ -334,28 +339,32 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                         // A job submitted, one claimed and completed.
                         if let Settled::Unknown = settle(|| {
                             db.cloud().transaction_with_retry(policy, |c| {
-                                queue::submit(c, &job(t, r)).map(|_| ())
+                                Tx::run(c, &db, None, |tx| queue::submit(tx, &job(t, r)))
+                                    .map(|_| ())
                             })
                         }) {
                             seen.unknown += 1;
                         }
                         let msid = 100 + t as i64;
                         match settle(|| {
-                            db.cloud()
-                                .transaction_with_retry(policy, |c| queue::claim_next(c, msid))
+                            db.cloud().transaction_with_retry(policy, |c| {
+                                Tx::run(c, &db, None, |tx| queue::claim_next(tx, msid))
+                            })
                         }) {
                             Settled::Done(Some(job)) => {
                                 seen.claimed.push(job.id);
                                 let _ = settle(|| {
                                     db.cloud().transaction_with_retry(policy, |c| {
-                                        queue::complete(
-                                            c,
-                                            job.id,
-                                            msid,
-                                            JobStatus::Succeeded,
-                                            0,
-                                            Some("{}"),
-                                        )
+                                        Tx::run(c, &db, None, |tx| {
+                                            queue::complete(
+                                                tx,
+                                                job.id,
+                                                msid,
+                                                JobStatus::Succeeded,
+                                                0,
+                                                Some("{}"),
+                                            )
+                                        })
                                         .map(|_| ())
                                     })
                                 });

@@ -1,11 +1,12 @@
 //! A primary and a replica (two private `mariadbd`, ROW binlog replication by GTID).
 
+use cloudstack_db::db::Tx;
 use std::time::{Duration, Instant};
 
 use cloudstack_db::db::{DatabaseConfig, PoolSettings, ReadTarget, ReplicaConfig, RetryPolicy};
 use cloudstack_db::events::log;
-use cloudstack_db::testing::{LocalServer, count, test_pool_settings};
 use cloudstack_db::{Database, Error};
+use cloudstack_db_testing::{LocalServer, count, test_pool_settings};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -143,7 +144,11 @@ fn reads_go_to_a_healthy_replica_and_to_the_primary_when_it_lags_stops_or_dies()
     let primary_port = servers.primary.port();
 
     db.cloud()
-        .run(|c| log::record(c, crate::common::event("written on the primary")))
+        .run(|c| {
+            Tx::run(c, &db, None, |tx| {
+                log::record(tx, crate::common::event("written on the primary"))
+            })
+        })
         .unwrap();
     servers.wait_until_replica_has_everything();
     let ((port, seen), target) = reads
@@ -170,7 +175,11 @@ fn reads_go_to_a_healthy_replica_and_to_the_primary_when_it_lags_stops_or_dies()
     // Lagging past the bound: the replica applies events 30 s late.
     servers.replica_admin("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 30; START SLAVE");
     db.cloud()
-        .run(|c| log::record(c, crate::common::event("delayed")))
+        .run(|c| {
+            Tx::run(c, &db, None, |tx| {
+                log::record(tx, crate::common::event("delayed"))
+            })
+        })
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     let lagging =
@@ -212,7 +221,9 @@ fn a_session_reads_its_own_writes_from_the_primary_until_the_replica_has_them() 
     servers.replica_admin("STOP SLAVE SQL_THREAD");
     session
         .write(&RetryPolicy::default(), |c| {
-            log::record(c, crate::common::event("mine"))?;
+            Tx::run(c, &db, None, |tx| {
+                log::record(tx, crate::common::event("mine"))
+            })?;
             Ok(())
         })
         .unwrap();
@@ -240,7 +251,9 @@ fn writes_fail_over_to_the_next_server_once_it_accepts_writes() {
     };
     let write = |name: &str| {
         db.cloud().transaction_with_retry(&policy, |c| {
-            log::record(c, crate::common::event(name))?;
+            Tx::run(c, &db, None, |tx| {
+                log::record(tx, crate::common::event(name))
+            })?;
             port_of(c)
         })
     };

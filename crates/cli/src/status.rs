@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use cloudstack_db::db::{DatabaseConfig, SessionSettings};
-use cloudstack_db::migrations::{self, Schema};
 use cloudstack_db::install::check_columns;
+use cloudstack_db::migrations::{self, Schema};
 use cloudstack_db::{Error, Result};
 
 #[derive(QueryableByName)]

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use cloudstack_db::testing::{TestDatabases, count, test_pool_settings};
+use cloudstack_db_testing::{TestDatabases, count, test_pool_settings};
 
 fn migrate(cloud: &str, usage: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))

@@ -1,7 +1,7 @@
 //! Every rule of `cloudstack-setup-databases`'s command line.
 
 use clap::Parser;
-use cloudstack_db::cli::setup_args::{SetupArgs, UsageError, parse_target};
+use cloudstack_db_cli::setup_args::{SetupArgs, UsageError, parse_target};
 
 #[derive(Parser)]
 struct Cli {
@@ -9,7 +9,7 @@ struct Cli {
     args: SetupArgs,
 }
 
-fn plan(argv: &[&str]) -> Result<cloudstack_db::cli::setup_args::SetupPlan, UsageError> {
+fn plan(argv: &[&str]) -> Result<cloudstack_db_cli::setup_args::SetupPlan, UsageError> {
     let mut full = vec!["cloudstack-setup-databases"];
     full.extend_from_slice(argv);
     Cli::try_parse_from(full)

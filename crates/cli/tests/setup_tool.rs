@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use cloudstack_db::crypto::{Encryptor, EncryptorVersion, unwrap_enc};
 use cloudstack_db::db::{DatabaseConfig, DbProperties};
-use cloudstack_db::testing::{admin_connection, count};
 use cloudstack_db::{Database, Secret};
+use cloudstack_db_testing::{admin_connection, count};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 

@@ -1,16 +1,17 @@
 //! The usage job on a generated history of many accounts: killed half-way and run again, it
 //! ends where an uninterrupted run ends.
 
+#[path = "../../../tests/common/mod.rs"]
 mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use chrono::NaiveDate;
-use cloudstack_db::testing::{HistorySpec, count, generate_usage_history, test_pool_settings};
 use cloudstack_db::usage::{
     AggregationOptions, AggregationOutcome, AggregationProgress, UsagePeriod, aggregate,
 };
+use cloudstack_db_testing::{HistorySpec, count, generate_usage_history, test_pool_settings};
 
 fn two_days() -> UsagePeriod {
     let d = |n| NaiveDate::from_ymd_opt(2026, 11, n).unwrap();

@@ -40,8 +40,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, PoolConfig, PoolSettings};
 use cloudstack_db::db::Tx;
+use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, PoolConfig, PoolSettings};
 use cloudstack_db::identity::first_start::finish_fresh_install;
 use cloudstack_db::migrations::{self, Schema};
 use cloudstack_db::{Database, Error, Result};

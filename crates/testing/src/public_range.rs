@@ -3,9 +3,11 @@
 use std::net::Ipv4Addr;
 
 use cloudstack_db::Result;
-use cloudstack_db::network::public_ips::{self, RangeSpec};
-use cloudstack_db::network::{BroadcastDomainType, NetworkMode, TrafficType, Vlan, VlanType, networks};
 use cloudstack_db::db::Tx;
+use cloudstack_db::network::public_ips::{self, RangeSpec};
+use cloudstack_db::network::{
+    BroadcastDomainType, NetworkMode, TrafficType, Vlan, VlanType, networks,
+};
 use cloudstack_db::types::{AccountId, DomainId, ZoneId};
 
 /// Creates the public network of `zone` (owned by the system account) and a `VirtualNetwork`
