@@ -109,3 +109,31 @@ fn the_template_clone_has_the_migrated_schema() {
         shape(&mut b, cloned.usage_name())
     );
 }
+
+#[test]
+fn migrating_changes_no_user_and_finishing_the_install_is_explicit() {
+    use cloudstack_db::identity::first_start::finish_fresh_install;
+    let test = TestDatabases::empty().unwrap();
+    let db = test.database();
+    db.run_migrations().unwrap();
+    let admin_state = |db: &cloudstack_db::Database| {
+        db.read(|c| {
+            cloudstack_db_testing::count(
+                c,
+                "SELECT COUNT(*) FROM user WHERE id = 2 AND state = 'enabled'",
+            )
+        })
+        .unwrap()
+    };
+    assert_eq!(
+        admin_state(db),
+        0,
+        "a server that migrates at start gets no enabled admin"
+    );
+    assert!(db.write(finish_fresh_install).unwrap());
+    assert_eq!(admin_state(db), 1);
+    assert!(
+        !db.write(finish_fresh_install).unwrap(),
+        "a second call changes nothing"
+    );
+}

@@ -89,10 +89,14 @@ impl Database {
     /// ```no_run
     /// use cloudstack_db::prelude::*;
     /// # fn demo(db: &Database, spec: UserVmSpec, root: VolumeSpec) -> cloudstack_db::Result<()> {
-    /// let (vm, volume) = db.write(|tx| {
+    /// // A VM, its ROOT volume and a public address: one transaction, one COMMIT.
+    /// let (vm, root, ip) = db.write(|tx| {
     ///     let vm = vms::create(tx, &spec)?;
-    ///     let volume = volumes::create(tx, &root.attached_to(&vm.instance))?;
-    ///     Ok((vm, volume))
+    ///     let root = volumes::create(tx, &vm.attached(&root))?;
+    ///     let owner = AllocateRequest::for_account(vm.instance.data_center_id,
+    ///         vm.instance.account_id, vm.instance.domain_id);
+    ///     let ip = public_ips::allocate(tx, &owner)?;
+    ///     Ok((vm, root, ip))
     /// })?;
     /// # Ok(()) }
     /// ```

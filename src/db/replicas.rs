@@ -121,7 +121,7 @@ impl ReadRouter {
     ///
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-    /// let n = db.cloud_reads().run(|c| cloudstack_db::testing::count(c, "SELECT COUNT(*) FROM vm_instance"))?;
+    /// let zones = db.cloud_reads().run(|c| cloudstack_db::catalog::zones::list_all(c))?;
     /// # Ok(()) }
     /// ```
     pub fn run<T>(&self, mut f: impl FnMut(&mut MysqlConnection) -> Result<T>) -> Result<T> {
@@ -133,7 +133,7 @@ impl ReadRouter {
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
     /// use cloudstack_db::db::ReadTarget;
-    /// let (_, target) = db.cloud_reads().run_traced(|c| cloudstack_db::testing::count(c, "SELECT 1"))?;
+    /// let (_, target) = db.cloud_reads().run_traced(|c| cloudstack_db::catalog::zones::list_all(c))?;
     /// assert!(matches!(target, ReadTarget::Primary | ReadTarget::Replica(_)));
     /// # Ok(()) }
     /// ```
@@ -332,7 +332,7 @@ fn unreachable(err: &Error) -> bool {
 /// session.write(&RetryPolicy::default(), |c| {
 ///     Ok(diesel::sql_query("UPDATE account SET state = 'enabled' WHERE id = 2").execute(c)?)
 /// })?;
-/// let n = session.read(|c| cloudstack_db::testing::count(c, "SELECT COUNT(*) FROM account WHERE state = 'enabled'"))?;
+/// let admin = session.read(|c| cloudstack_db::identity::accounts::find(c, cloudstack_db::types::AccountId(2)))?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]

@@ -105,13 +105,13 @@ pub fn bulk_chunk_size() -> usize {
 /// as Diesel's insert of the struct would send it.
 ///
 /// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
 /// use cloudstack_db::events::{log, EventLevel};
 /// use cloudstack_db::types::{AccountId, DomainId, UserId};
 /// let events = (0..10_000)
 ///     .map(|i| log::event("VM.STOP", &format!("stopped {i}"), UserId(2), AccountId(2), DomainId(1), EventLevel::Info))
 ///     .collect();
-/// assert_eq!(log::bulk_insert(conn, events)?, 10_000);
+/// assert_eq!(db.write(|tx| log::bulk_insert(tx, events))?, 10_000);
 /// # Ok(()) }
 /// ```
 pub fn bulk_insert(tx: &mut Tx<'_>, events: Vec<NewEvent>) -> Result<usize> {

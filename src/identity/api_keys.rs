@@ -38,9 +38,10 @@ fn random_key() -> String {
 /// drawn again if it collides with another user's; the secret key is stored encrypted.
 ///
 /// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection, db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
 /// use cloudstack_db::identity::api_keys::generate_keys;
-/// let keys = generate_keys(conn, cloudstack_db::types::UserId(2), db.column_encryptor().unwrap())?;
+/// let encryptor = db.column_encryptor().unwrap();
+/// let keys = db.write(|tx| generate_keys(tx, cloudstack_db::types::UserId(2), encryptor))?;
 /// assert_eq!(keys.api_key.len(), 86);
 /// # Ok(()) }
 /// ```

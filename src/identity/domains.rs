@@ -28,9 +28,9 @@ fn lock_live(conn: &mut MysqlConnection, id: DomainId) -> Result<Domain> {
 /// or a live sibling with the same name is refused.
 ///
 /// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
 /// use cloudstack_db::identity::domains::{create_child, ROOT_DOMAIN};
-/// let eng = create_child(conn, ROOT_DOMAIN, "engineering", cloudstack_db::types::AccountId(2))?;
+/// let eng = db.write(|tx| create_child(tx, ROOT_DOMAIN, "engineering", cloudstack_db::types::AccountId(2)))?;
 /// assert_eq!(eng.path, "/engineering/");
 /// # Ok(()) }
 /// ```

@@ -174,10 +174,10 @@ crate::db::statement::cached_statement! {
 /// Claims the oldest unclaimed job for `msid`, if any.
 ///
 /// ```no_run
-/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
 /// use cloudstack_db::jobs::{queue, JobStatus};
-/// if let Some(job) = queue::claim_next(conn, 42)? {
-///     queue::complete(conn, job.id, 42, JobStatus::Succeeded, 0, Some("{}"))?;
+/// if let Some(job) = db.write(|tx| queue::claim_next(tx, 42))? {
+///     db.write(|tx| queue::complete(tx, job.id, 42, JobStatus::Succeeded, 0, Some("{}")))?;
 /// }
 /// # Ok(()) }
 /// ```

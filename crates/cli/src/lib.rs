@@ -135,6 +135,10 @@ fn migrate(databases: &DatabaseArgs) -> Result<()> {
     println!("cloud_usage: {}", config.usage.target);
     let db = Database::connect(&config)?;
     let report = db.run_migrations()?;
+    // The operator's tool also finishes a fresh install, as CloudStack's first start would.
+    if db.write(cloudstack_db::identity::first_start::finish_fresh_install)? {
+        println!("cloud: enabled user admin with the default password (change it)");
+    }
     for (name, applied) in [("cloud", &report.cloud), ("cloud_usage", &report.usage)] {
         if applied.is_empty() {
             println!("{name}: up to date, nothing to apply");

@@ -302,9 +302,7 @@ impl<W: Write> Run<'_, W> {
                 // What CloudStack's first start does on a fresh install: admin / password.
                 let ids = std::sync::Mutex::new(self.connect(credentials, &db)?);
                 if Tx::run(&mut conn, &ids, None, finish_fresh_install)? {
-                    self.say(
-                        "    enabled user admin with the default password: change it".to_owned(),
-                    );
+                    self.say("    enabled user admin with the default password: change it");
                 }
             }
             if self.args.debug {
