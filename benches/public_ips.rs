@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use cloudstack_db::Error;
 use cloudstack_db::catalog::NewDataCenter;
-use cloudstack_db::catalog::{disk_offerings, service_offerings, templates, zones};
+use cloudstack_db::catalog::zones;
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
 use cloudstack_db::types::{AccountId, DomainId};
 use cloudstack_db_testing::TestDatabases;

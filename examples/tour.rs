@@ -10,7 +10,6 @@
 //! `CLOUD_DATABASE_URL` and `USAGE_DATABASE_URL`, by default the databases `cloudstack_tour` and
 //! `cloudstack_tour_usage` on the local server as root, and creates them when they are missing.
 
-use cloudstack_db::db::Tx;
 use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, ServerInfo, SessionSnapshot};
 use cloudstack_db::{Database, Result};
 use diesel::connection::SimpleConnection;
@@ -162,7 +161,7 @@ fn show_fresh_install(db: &Database) -> Result<()> {
 /// started, stopped and destroyed, with what the database holds after each step.
 fn vm_lifecycle(db: &Database) -> Result<()> {
     use cloudstack_db::catalog::NewDataCenter;
-    use cloudstack_db::catalog::{disk_offerings, service_offerings, templates, zones};
+    use cloudstack_db::catalog::{templates, zones};
     use cloudstack_db::compute::vms::{self, UserVmSpec};
     use cloudstack_db::compute::{VmEvent, VmInstance};
     use cloudstack_db::schema::cloud::usage_event;
@@ -525,7 +524,7 @@ fn identity(db: &Database) -> Result<()> {
 /// A public IP range for the zone, an isolated guest network for the account, and an address
 /// allocated to it and released.
 fn public_addresses(db: &Database) -> Result<()> {
-    use cloudstack_db::catalog::{disk_offerings, service_offerings, templates, zones};
+    use cloudstack_db::catalog::zones;
     use cloudstack_db::network::networks::{self, NetworkEvent, NetworkSpec};
     use cloudstack_db::network::public_ips::{self, AllocateRequest, RangeSpec};
     use cloudstack_db::network::{

@@ -3,7 +3,7 @@
 use diesel::MysqlConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::{Error, Result};
+use crate::{Database, Error, Result};
 
 /// Migrations of the `cloud` database (`migrations/cloud/`).
 pub const CLOUD_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/cloud");
@@ -74,7 +74,7 @@ pub const DEFAULT_DATA_VERSION: &str = "20251125000009";
 
 /// Applies the pending migrations of `schema`; returns the versions applied. Only schema and
 /// CloudStack's default rows: no account or user is changed (finishing a fresh install is the
-/// explicit [`crate::identity::first_start::finish_fresh_install`]).
+/// explicit `identity::first_start::finish_fresh_install`).
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
@@ -124,4 +124,27 @@ pub fn pending(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>
         .iter()
         .map(|m| m.name().version().to_string())
         .collect())
+}
+
+// Migrating is a step above the connection layer, so `Database` learns it here.
+impl Database {
+    /// Applies the pending migrations of both databases and says which ran ([`migrate`]): schema
+    /// and CloudStack's default rows only — no user is enabled (see
+    /// `identity::first_start::finish_fresh_install`).
+    ///
+    /// ```no_run
+    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+    /// let report = db.run_migrations()?;
+    /// println!("applied {} migrations", report.cloud.len() + report.usage.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn run_migrations(&self) -> Result<MigrationReport> {
+        let cloud = self
+            .cloud()
+            .run(|conn| migrate(conn, Schema::Cloud))?;
+        let usage = self
+            .usage()
+            .run(|conn| migrate(conn, Schema::Usage))?;
+        Ok(MigrationReport { cloud, usage })
+    }
 }

@@ -13,7 +13,7 @@ use cloudstack_db::repo::PageRequest;
 use cloudstack_db::storage::volumes::{self, VolumeFilter, VolumeSpec};
 use cloudstack_db::storage::*;
 use cloudstack_db::types::*;
-use cloudstack_db::types::{HypervisorType, ImageFormat, OfferingState, ProvisioningType};
+use cloudstack_db::types::{ImageFormat, ProvisioningType};
 use cloudstack_db_testing::count;
 use diesel::prelude::*;
 

@@ -3,7 +3,7 @@
 //! address range; made by cloning rows the crate created, with set-based SQL.
 
 use cloudstack_db::catalog::NewDataCenter;
-use cloudstack_db::catalog::{disk_offerings, service_offerings, templates, zones};
+use cloudstack_db::catalog::zones;
 use cloudstack_db::compute::vms::{self, UserVmSpec};
 use cloudstack_db::db::Tx;
 use cloudstack_db::identity::api_keys;

@@ -11,7 +11,7 @@
 //!
 //! It cannot undo what ran after the swallowed error: the server ended the transaction with the
 //! abort, so later statements of the closure ran in autocommit mode. Never treat an error inside
-//! a transaction as an answer (the crate's own lookups use [`crate::repo::exists`]).
+//! a transaction as an answer (the crate's own lookups use `repo::exists`).
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;

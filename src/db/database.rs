@@ -7,7 +7,6 @@ use diesel::MysqlConnection;
 use super::{DatabaseConfig, DbPool, ReadRouter, ReadYourWrites, RetryPolicy, Tx};
 use crate::Result;
 use crate::crypto::Encryptor;
-use crate::migrations::{self, MigrationReport, Schema};
 
 /// Both CloudStack databases: a pool for `cloud` and one for `cloud_usage`. Cheap to clone.
 ///
@@ -236,25 +235,5 @@ impl Database {
     /// ```
     pub fn read_your_writes(&self) -> ReadYourWrites {
         ReadYourWrites::new(self.cloud_reads.clone())
-    }
-
-    /// Applies the pending migrations of both databases and says which ran; a fresh install also
-    /// gets its `admin` user enabled, as CloudStack's first start does
-    /// ([`crate::migrations::migrate`]).
-    ///
-    /// ```no_run
-    /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-    /// let report = db.run_migrations()?;
-    /// println!("applied {} migrations", report.cloud.len() + report.usage.len());
-    /// # Ok(()) }
-    /// ```
-    pub fn run_migrations(&self) -> Result<MigrationReport> {
-        let cloud = self
-            .cloud
-            .run(|conn| migrations::migrate(conn, Schema::Cloud))?;
-        let usage = self
-            .usage
-            .run(|conn| migrations::migrate(conn, Schema::Usage))?;
-        Ok(MigrationReport { cloud, usage })
     }
 }

@@ -308,7 +308,7 @@ fn from_diesel(err: diesel::result::Error) -> Error {
 }
 
 /// The column of an [`Error::InvalidValue`] for a NULL Diesel could not attribute to a column
-/// (it never names the field of an unexpected NULL); [`crate::db::PooledConnection::run`]
+/// (it never names the field of an unexpected NULL); the pool's `PooledConnection::run`
 /// replaces it with the drifted column(s) (see [`name_unexpected_null`]).
 pub(crate) const UNNAMED_NULL_COLUMN: &str = "unknown column";
 

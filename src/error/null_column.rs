@@ -10,8 +10,8 @@ use crate::schema::expected::{expected_columns, live_columns};
 /// so a NULL can only come from a database that drifted (a column altered to allow NULL). This
 /// looks up which columns of the connected database allow NULL where CloudStack's schema does
 /// not, and returns [`Error::InvalidValue`] naming them (`table.column`, several joined by
-/// ` or `). Any other error is returned unchanged. [`crate::db::PooledConnection::run`] and
-/// [`crate::db::DbPool::run`] apply it to every error; call it yourself when you use a
+/// ` or `). Any other error is returned unchanged. The pool's `PooledConnection::run` and
+/// `DbPool::run` apply it to every error; call it yourself when you use a
 /// connection directly.
 ///
 /// ```no_run

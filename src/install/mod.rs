@@ -1,7 +1,7 @@
 //! What an installed schema carries besides the tables the aggregates model: the `version`
 //! rows, the `sequence` rows ids come from, and whether a live database has the columns the crate
 //! expects. The migrations themselves are [`crate::migrations`]; finishing a fresh install (the
-//! default admin) is [`crate::identity::first_start`].
+//! default admin) is the identity aggregate's `first_start`.
 
 mod schema_check;
 mod sequence;
