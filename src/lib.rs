@@ -1,23 +1,4 @@
-//! # cloudstack-db
-//!
-//! A typed Diesel data-access layer for Apache CloudStack's MySQL databases: `cloud`
-//! (configuration and runtime state) and `cloud_usage` (metering).
-//!
-//! The connection layer ([`db`]) holds one r2d2 pool per database, applies CloudStack's
-//! session settings (`sql_mode`, UTC, READ COMMITTED) to every connection, and offers
-//! transactions with savepoints and whole-transaction retry. Every failure is a typed
-//! [`Error`]; secrets never appear in `Debug`, `Display`, logs or errors ([`Secret`]).
-//!
-//! ```no_run
-//! use cloudstack_db::Database;
-//!
-//! let db = Database::from_env()?;
-//! db.run_migrations()?;
-//! let mut conn = db.cloud().get()?;
-//! let live = cloudstack_db::db::SessionSnapshot::read(&mut conn)?;
-//! assert_eq!(live.time_zone, "+00:00");
-//! # Ok::<(), cloudstack_db::Error>(())
-//! ```
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 pub mod catalog;
