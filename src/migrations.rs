@@ -139,12 +139,8 @@ impl Database {
     /// # Ok(()) }
     /// ```
     pub fn run_migrations(&self) -> Result<MigrationReport> {
-        let cloud = self
-            .cloud()
-            .run(|conn| migrate(conn, Schema::Cloud))?;
-        let usage = self
-            .usage()
-            .run(|conn| migrate(conn, Schema::Usage))?;
+        let cloud = self.cloud().run(|conn| migrate(conn, Schema::Cloud))?;
+        let usage = self.usage().run(|conn| migrate(conn, Schema::Usage))?;
         Ok(MigrationReport { cloud, usage })
     }
 }
