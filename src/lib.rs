@@ -20,6 +20,8 @@ pub mod storage;
 pub mod types;
 pub mod usage;
 
+#[cfg(feature = "async")]
+pub use db::AsyncDatabase;
 pub use db::Database;
 pub use error::{Error, Result, RetryReason, classify_server_message, name_unexpected_null};
 pub use secret::Secret;

@@ -2,6 +2,8 @@
 //! transaction context ([`Tx`]) every write runs in.
 
 mod abort_watch;
+#[cfg(feature = "async")]
+mod async_database;
 mod config;
 mod database;
 mod manager;
@@ -17,6 +19,8 @@ mod target;
 mod tx;
 
 pub use abort_watch::AbortWatch;
+#[cfg(feature = "async")]
+pub use async_database::AsyncDatabase;
 pub use config::{
     CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig,
     PoolSettings, ReplicaConfig, management_key,

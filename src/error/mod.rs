@@ -133,6 +133,11 @@ pub enum Error {
         message: String,
     },
 
+    /// An async call's future was dropped before its work began (see `AsyncDatabase`): nothing
+    /// was sent to the database.
+    #[error("cancelled before it started: nothing was done")]
+    Cancelled,
+
     /// The server or transaction is read-only (errors 1290 and 1792).
     #[error("the server refused a write because it is read-only: {message}")]
     ReadOnly {
