@@ -408,7 +408,7 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
 /// them checked the way the management server would.
 fn identity(db: &Database) -> Result<()> {
     use cloudstack_db::identity::api_keys::{authenticate_request, generate_keys, sign_request};
-    use cloudstack_db::identity::domains::{ROOT_DOMAIN, create_child};
+    use cloudstack_db::identity::domains::ROOT_DOMAIN;
     use cloudstack_db::identity::roles::{self, RuleSpec, is_allowed};
     use cloudstack_db::identity::users::{self, UserSpec};
     use cloudstack_db::identity::{AccountType, accounts};
@@ -419,11 +419,26 @@ fn identity(db: &Database) -> Result<()> {
     let conn: &mut MysqlConnection = &mut conn;
     println!("-- identity");
     let stamp = chrono::Utc::now().timestamp();
-    let domain =
-        db.write(|tx| create_child(tx, ROOT_DOMAIN, &format!("tour-{stamp}"), AccountId(2)))?;
+    let domain = db.write(|tx| {
+        cloudstack_db::identity::domains::create(
+            tx,
+            &cloudstack_db::identity::domains::DomainSpec {
+                parent: ROOT_DOMAIN,
+                name: format!("tour-{stamp}"),
+                owner: AccountId(2),
+            },
+        )
+    })?;
     // A role that may list anything and nothing else (rules are evaluated in order).
     let readers = db.write(|tx| {
-        roles::create_role(tx, &format!("Tour readers {stamp}"), RoleType::User, None)
+        cloudstack_db::identity::roles::create(
+            tx,
+            &cloudstack_db::identity::roles::RoleSpec {
+                name: format!("Tour readers {stamp}"),
+                role_type: RoleType::User,
+                description: None,
+            },
+        )
     })?;
     db.write(|tx| {
         roles::add_rule(
@@ -450,10 +465,12 @@ fn identity(db: &Database) -> Result<()> {
     let account = db.write(|tx| {
         accounts::create(
             tx,
-            domain.id,
-            "tour-team",
-            AccountType::Normal,
-            Some(readers.id),
+            &cloudstack_db::identity::accounts::AccountSpec {
+                domain_id: domain.id,
+                name: "tour-team".into(),
+                account_type: AccountType::Normal,
+                role_id: Some(readers.id),
+            },
         )
     })?;
     let user = db.write(|tx| {

@@ -168,7 +168,15 @@ fn account_and_user_fields_are_stored_exactly_or_refused_naming_the_field() {
                 // A counter keeps names unique where they are valid.
                 let account_name = format!("{account_name}{n}");
                 let account = match Tx::run(conn, &db, None, |tx| {
-                    accounts::create(tx, DomainId(1), &account_name, AccountType::Normal, None)
+                    accounts::create(
+                        tx,
+                        &cloudstack_db::identity::accounts::AccountSpec {
+                            domain_id: DomainId(1),
+                            name: account_name.to_string(),
+                            account_type: AccountType::Normal,
+                            role_id: None,
+                        },
+                    )
                 }) {
                     Ok(account) => account,
                     Err(err) => {

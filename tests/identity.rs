@@ -24,11 +24,25 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     let eng = Tx::run(conn, &common::NoIds, None, |tx| {
-        domains::create_child(tx, ROOT_DOMAIN, "eng", AccountId(2))
+        cloudstack_db::identity::domains::create(
+            tx,
+            &cloudstack_db::identity::domains::DomainSpec {
+                parent: ROOT_DOMAIN,
+                name: "eng".into(),
+                owner: AccountId(2),
+            },
+        )
     })
     .unwrap();
     let web = Tx::run(conn, &common::NoIds, None, |tx| {
-        domains::create_child(tx, eng.id, "web", AccountId(2))
+        cloudstack_db::identity::domains::create(
+            tx,
+            &cloudstack_db::identity::domains::DomainSpec {
+                parent: eng.id,
+                name: "web".into(),
+                owner: AccountId(2),
+            },
+        )
     })
     .unwrap();
     assert_eq!(
@@ -49,21 +63,29 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     assert!(!domains::is_ancestor(conn, web.id, eng.id).unwrap());
     // Refusals: a slash in the name, a duplicate sibling, removing a non-empty domain or ROOT.
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| domains::create_child(
-            tx,
-            eng.id,
-            "a/b",
-            AccountId(2)
-        )),
+        Tx::run(conn, &common::NoIds, None, |tx| {
+            cloudstack_db::identity::domains::create(
+                tx,
+                &cloudstack_db::identity::domains::DomainSpec {
+                    parent: eng.id,
+                    name: "a/b".into(),
+                    owner: AccountId(2),
+                },
+            )
+        }),
         Err(Error::InvalidValue { .. })
     ));
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| domains::create_child(
-            tx,
-            eng.id,
-            "web",
-            AccountId(2)
-        )),
+        Tx::run(conn, &common::NoIds, None, |tx| {
+            cloudstack_db::identity::domains::create(
+                tx,
+                &cloudstack_db::identity::domains::DomainSpec {
+                    parent: eng.id,
+                    name: "web".into(),
+                    owner: AccountId(2),
+                },
+            )
+        }),
         Err(Error::Duplicate { .. })
     ));
     assert!(matches!(
@@ -95,7 +117,15 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     assert_eq!(domains::find(conn, ROOT_DOMAIN).unwrap().child_count, 1);
     // An account keeps a domain from being removed.
     Tx::run(conn, &common::NoIds, None, |tx| {
-        accounts::create(tx, eng.id, "team", AccountType::Normal, None)
+        accounts::create(
+            tx,
+            &cloudstack_db::identity::accounts::AccountSpec {
+                domain_id: eng.id,
+                name: "team".into(),
+                account_type: AccountType::Normal,
+                role_id: None,
+            },
+        )
     })
     .unwrap();
     assert!(matches!(
@@ -109,7 +139,14 @@ fn concurrent_child_creation_keeps_the_tree_consistent() {
     let test = common::fresh();
     let db = test.database().clone();
     let parent = Tx::run(&mut db.cloud().get().unwrap(), &db, None, |tx| {
-        domains::create_child(tx, ROOT_DOMAIN, "parent", AccountId(2))
+        cloudstack_db::identity::domains::create(
+            tx,
+            &cloudstack_db::identity::domains::DomainSpec {
+                parent: ROOT_DOMAIN,
+                name: "parent".into(),
+                owner: AccountId(2),
+            },
+        )
     })
     .unwrap();
     std::thread::scope(|s| {
@@ -120,11 +157,13 @@ fn concurrent_child_creation_keeps_the_tree_consistent() {
                     db.cloud()
                         .transaction_with_retry(&Default::default(), |c| {
                             Tx::run(c, &db, None, |tx| {
-                                domains::create_child(
+                                cloudstack_db::identity::domains::create(
                                     tx,
-                                    parent.id,
-                                    &format!("c{t}-{i}"),
-                                    AccountId(2),
+                                    &cloudstack_db::identity::domains::DomainSpec {
+                                        parent: parent.id,
+                                        name: format!("c{t}-{i}"),
+                                        owner: AccountId(2),
+                                    },
                                 )
                             })
                         })
@@ -154,11 +193,26 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     let dom = Tx::run(conn, &common::NoIds, None, |tx| {
-        domains::create_child(tx, ROOT_DOMAIN, "customers", AccountId(2))
+        cloudstack_db::identity::domains::create(
+            tx,
+            &cloudstack_db::identity::domains::DomainSpec {
+                parent: ROOT_DOMAIN,
+                name: "customers".into(),
+                owner: AccountId(2),
+            },
+        )
     })
     .unwrap();
     let acct = Tx::run(conn, &common::NoIds, None, |tx| {
-        accounts::create(tx, dom.id, "acme", AccountType::Normal, None)
+        accounts::create(
+            tx,
+            &cloudstack_db::identity::accounts::AccountSpec {
+                domain_id: dom.id,
+                name: "acme".into(),
+                account_type: AccountType::Normal,
+                role_id: None,
+            },
+        )
     })
     .unwrap();
     assert_eq!(
@@ -168,10 +222,12 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
     assert!(matches!(
         Tx::run(conn, &common::NoIds, None, |tx| accounts::create(
             tx,
-            dom.id,
-            "acme",
-            AccountType::Normal,
-            None
+            &cloudstack_db::identity::accounts::AccountSpec {
+                domain_id: dom.id,
+                name: "acme".into(),
+                account_type: AccountType::Normal,
+                role_id: None
+            }
         )),
         Err(Error::Duplicate { .. })
     ));
@@ -331,7 +387,15 @@ fn api_keys_sign_requests_and_only_live_enabled_users_authenticate() {
     let mut conn = db.cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     let acct = Tx::run(conn, &db, None, |tx| {
-        accounts::create(tx, ROOT_DOMAIN, "api", AccountType::Normal, None)
+        accounts::create(
+            tx,
+            &cloudstack_db::identity::accounts::AccountSpec {
+                domain_id: ROOT_DOMAIN,
+                name: "api".into(),
+                account_type: AccountType::Normal,
+                role_id: None,
+            },
+        )
     })
     .unwrap();
     let user = Tx::run(conn, &db, None, |tx| {
@@ -475,7 +539,14 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     let role = Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::create_role(tx, "Operators", RoleType::User, Some("test role"))
+        cloudstack_db::identity::roles::create(
+            tx,
+            &cloudstack_db::identity::roles::RoleSpec {
+                name: "Operators".into(),
+                role_type: RoleType::User,
+                description: Some("test role".into()),
+            },
+        )
     })
     .unwrap();
     let rule = |r: &str, p| RuleSpec {
@@ -557,7 +628,14 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
     // Export, then import into a new role: the same verdicts.
     let exported = roles::export_rules(conn, role.id).unwrap();
     let copy = Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::create_role(tx, "Copy", RoleType::User, None)
+        cloudstack_db::identity::roles::create(
+            tx,
+            &cloudstack_db::identity::roles::RoleSpec {
+                name: "Copy".into(),
+                role_type: RoleType::User,
+                description: None,
+            },
+        )
     })
     .unwrap();
     Tx::run(conn, &common::NoIds, None, |tx| {
@@ -567,14 +645,28 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
     assert_eq!(roles::export_rules(conn, copy.id).unwrap(), exported);
     // No rules: deny; Root Admin: everything; a missing role: nothing.
     let empty = Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::create_role(tx, "Empty", RoleType::User, None)
+        cloudstack_db::identity::roles::create(
+            tx,
+            &cloudstack_db::identity::roles::RoleSpec {
+                name: "Empty".into(),
+                role_type: RoleType::User,
+                description: None,
+            },
+        )
     })
     .unwrap();
     assert!(!roles::is_allowed(conn, empty.id, "listZones").unwrap());
     assert!(roles::is_allowed(conn, RoleId(1), "anyApiAtAll").unwrap());
     assert!(!roles::is_allowed(conn, RoleId(999), "listZones").unwrap());
     let admin_copy = Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::create_role(tx, "Admin-ish", RoleType::Admin, None)
+        cloudstack_db::identity::roles::create(
+            tx,
+            &cloudstack_db::identity::roles::RoleSpec {
+                name: "Admin-ish".into(),
+                role_type: RoleType::Admin,
+                description: None,
+            },
+        )
     })
     .unwrap();
     assert!(

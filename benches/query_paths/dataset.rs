@@ -132,7 +132,15 @@ pub fn build() -> Dataset {
 
     // Accounts: one through the crate, the rest cloned (consecutive ids).
     let first = Tx::run(conn, &db, None, |tx| {
-        accounts::create(tx, DomainId(1), "bench-0", AccountType::Normal, None)
+        accounts::create(
+            tx,
+            &cloudstack_db::identity::accounts::AccountSpec {
+                domain_id: DomainId(1),
+                name: "bench-0".into(),
+                account_type: AccountType::Normal,
+                role_id: None,
+            },
+        )
     })
     .unwrap();
     let first_account = first.id.get();
@@ -257,11 +265,13 @@ pub fn build() -> Dataset {
 
     // A role with 60 rules; the checked API matches the 59th.
     let role = Tx::run(conn, &db, None, |tx| {
-        roles::create_role(
+        cloudstack_db::identity::roles::create(
             tx,
-            "bench-role",
-            cloudstack_db::identity::RoleType::User,
-            None,
+            &cloudstack_db::identity::roles::RoleSpec {
+                name: "bench-role".into(),
+                role_type: cloudstack_db::identity::RoleType::User,
+                description: None,
+            },
         )
     })
     .unwrap();

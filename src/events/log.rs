@@ -249,18 +249,15 @@ pub fn list(
         }
         q
     };
-    let rows = build()
-        .filter(event::id.gt(EventId(page.after_id())))
-        .order(event::id)
-        .limit(i64::from(page.limit()) + 1)
-        .select(Event::as_select())
-        .load(conn)?;
-    let total = if page.count_total {
-        Some(build().count().get_result(conn)?)
-    } else {
-        None
-    };
-    Ok(Page::from_rows(rows, page, |e| e.id.get(), total))
+    crate::repo::keyset_page!(
+        conn,
+        page,
+        build,
+        event::id,
+        EventId(page.after_id()),
+        Event,
+        |e: &Event| e.id.get()
+    )
 }
 
 /// Marks events created before `cut` archived, `batch` rows per statement; returns how many.

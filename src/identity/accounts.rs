@@ -28,15 +28,61 @@ pub fn default_role(account_type: AccountType) -> Option<RoleId> {
     }
 }
 
-/// Creates an enabled account `name` in `domain`; `role` defaults to the type's default role.
-/// A live account with the same name in the domain is [`Error::Duplicate`].
-pub fn create(
-    tx: &mut Tx<'_>,
-    domain: DomainId,
-    name: &str,
-    account_type: AccountType,
-    role: Option<RoleId>,
-) -> Result<Account> {
+/// What a new account is made of.
+///
+/// ```
+/// use cloudstack_db::identity::{accounts::AccountSpec, AccountType};
+/// use cloudstack_db::types::DomainId;
+/// let spec = AccountSpec::new(DomainId(1), "team-a", AccountType::Normal);
+/// assert_eq!(spec.role_id, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSpec {
+    /// The domain it belongs to.
+    pub domain_id: DomainId,
+    /// The account name (unique among the domain's live accounts).
+    pub name: String,
+    /// Normal, admin, domain admin, ...
+    pub account_type: AccountType,
+    /// Its role; `None`: the type's default role ([`default_role`]).
+    pub role_id: Option<RoleId>,
+}
+
+impl AccountSpec {
+    /// An account `name` of `account_type` in `domain` with the type's default role.
+    ///
+    /// ```
+    /// use cloudstack_db::identity::{accounts::AccountSpec, AccountType};
+    /// let spec = AccountSpec::new(cloudstack_db::types::DomainId(1), "ops", AccountType::Admin);
+    /// assert_eq!(spec.name, "ops");
+    /// ```
+    pub fn new(domain: DomainId, name: impl Into<String>, account_type: AccountType) -> Self {
+        Self {
+            domain_id: domain,
+            name: name.into(),
+            account_type,
+            role_id: None,
+        }
+    }
+}
+
+/// Creates an enabled account; the role defaults to the type's default role. A live account
+/// with the same name in the domain is [`Error::Duplicate`].
+///
+/// ```no_run
+/// use cloudstack_db::identity::{accounts::{self, AccountSpec}, AccountType};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let spec = AccountSpec::new(cloudstack_db::types::DomainId(1), "team-a", AccountType::Normal);
+/// let account = db.write(|tx| accounts::create(tx, &spec))?;
+/// # Ok(()) }
+/// ```
+pub fn create(tx: &mut Tx<'_>, spec: &AccountSpec) -> Result<Account> {
+    let (domain, name, account_type, role) = (
+        spec.domain_id,
+        spec.name.as_str(),
+        spec.account_type,
+        spec.role_id,
+    );
     let conn = tx.conn();
     if name.trim().is_empty() {
         return Err(Error::invalid_value(
@@ -73,14 +119,13 @@ pub fn create(
     find(conn, id)
 }
 
-/// A live account by id.
-pub fn find(conn: &mut MysqlConnection, id: AccountId) -> Result<Account> {
-    Ok(account::table
-        .filter(account::id.eq(id))
-        .filter(account::removed.is_null())
-        .select(Account::as_select())
-        .first(conn)?)
-}
+crate::repo::live_finders!(
+    account,
+    Account,
+    AccountId,
+    "identity::accounts",
+    "cloudstack_db::types::AccountId(2)"
+);
 
 /// A live account by name within a domain.
 pub fn find_by_name(conn: &mut MysqlConnection, domain: DomainId, name: &str) -> Result<Account> {
@@ -110,18 +155,15 @@ pub fn list(
         }
         q
     };
-    let rows = build()
-        .filter(account::id.gt(AccountId(page.after_id())))
-        .order(account::id)
-        .limit(i64::from(page.limit()) + 1)
-        .select(Account::as_select())
-        .load(conn)?;
-    let total = if page.count_total {
-        Some(build().count().get_result(conn)?)
-    } else {
-        None
-    };
-    Ok(Page::from_rows(rows, page, |a| a.id.get(), total))
+    crate::repo::keyset_page!(
+        conn,
+        page,
+        build,
+        account::id,
+        AccountId(page.after_id()),
+        Account,
+        |a: &Account| a.id.get()
+    )
 }
 
 /// Sets a live account's state (`enabled`, `disabled`, `locked`).

@@ -22,24 +22,55 @@ fn lock_live(conn: &mut MysqlConnection, id: DomainId) -> Result<Domain> {
         .first(conn)?)
 }
 
-/// Creates `name` under `parent`, owned by `owner`: the parent is locked, the child's path is
-/// the parent's path plus `name/`, its level one more, and the parent's `child_count` and
-/// `next_child_seq` go up — in one transaction. A name with `/`, an inactive or missing parent,
-/// or a live sibling with the same name is refused.
+/// What a new domain is made of.
+///
+/// ```
+/// use cloudstack_db::identity::domains::{DomainSpec, ROOT_DOMAIN};
+/// let spec = DomainSpec::new(ROOT_DOMAIN, "engineering", cloudstack_db::types::AccountId(2));
+/// assert_eq!(spec.parent, ROOT_DOMAIN);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainSpec {
+    /// The parent domain.
+    pub parent: DomainId,
+    /// The name (no `/`; unique among the parent's live children).
+    pub name: String,
+    /// The owning account.
+    pub owner: AccountId,
+}
+
+impl DomainSpec {
+    /// A child `name` of `parent` owned by `owner`.
+    ///
+    /// ```
+    /// use cloudstack_db::identity::domains::{DomainSpec, ROOT_DOMAIN};
+    /// let spec = DomainSpec::new(ROOT_DOMAIN, "web", cloudstack_db::types::AccountId(2));
+    /// assert_eq!(spec.name, "web");
+    /// ```
+    pub fn new(parent: DomainId, name: impl Into<String>, owner: AccountId) -> Self {
+        Self {
+            parent,
+            name: name.into(),
+            owner,
+        }
+    }
+}
+
+/// Creates a child domain: the parent is locked, the child's path is the parent's path plus
+/// `name/`, its level one more, and the parent's `child_count` and `next_child_seq` go up — in
+/// the caller's transaction. A name with `/`, an inactive or missing parent, or a live sibling
+/// with the same name is refused.
 ///
 /// ```no_run
 /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-/// use cloudstack_db::identity::domains::{create_child, ROOT_DOMAIN};
-/// let eng = db.write(|tx| create_child(tx, ROOT_DOMAIN, "engineering", cloudstack_db::types::AccountId(2)))?;
+/// use cloudstack_db::identity::domains::{self, DomainSpec, ROOT_DOMAIN};
+/// let spec = DomainSpec::new(ROOT_DOMAIN, "engineering", cloudstack_db::types::AccountId(2));
+/// let eng = db.write(|tx| domains::create(tx, &spec))?;
 /// assert_eq!(eng.path, "/engineering/");
 /// # Ok(()) }
 /// ```
-pub fn create_child(
-    tx: &mut Tx<'_>,
-    parent: DomainId,
-    name: &str,
-    owner: AccountId,
-) -> Result<Domain> {
+pub fn create(tx: &mut Tx<'_>, spec: &DomainSpec) -> Result<Domain> {
+    let (parent, name, owner) = (spec.parent, spec.name.as_str(), spec.owner);
     let conn = tx.conn();
     if name.trim().is_empty() || name.contains('/') {
         return Err(Error::invalid_value(
@@ -93,14 +124,13 @@ pub fn create_child(
     find(conn, id)
 }
 
-/// A live domain by id.
-pub fn find(conn: &mut MysqlConnection, id: DomainId) -> Result<Domain> {
-    Ok(domain::table
-        .filter(domain::id.eq(id))
-        .filter(domain::removed.is_null())
-        .select(Domain::as_select())
-        .first(conn)?)
-}
+crate::repo::live_finders!(
+    domain,
+    Domain,
+    DomainId,
+    "identity::domains",
+    "cloudstack_db::types::DomainId(1)"
+);
 
 /// A live domain by path (`/` is ROOT, `/a/b/` a grandchild).
 pub fn find_by_path(conn: &mut MysqlConnection, path: &str) -> Result<Domain> {

@@ -24,13 +24,53 @@ pub struct RuleSpec {
     pub description: Option<String>,
 }
 
+/// What a new role is made of.
+///
+/// ```
+/// use cloudstack_db::identity::{roles::RoleSpec, RoleType};
+/// let spec = RoleSpec::new("Readers", RoleType::User);
+/// assert_eq!(spec.description, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSpec {
+    /// The role's name.
+    pub name: String,
+    /// Admin, resource admin, domain admin or user.
+    pub role_type: RoleType,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+impl RoleSpec {
+    /// A role `name` of `role_type` without description.
+    ///
+    /// ```
+    /// use cloudstack_db::identity::{roles::RoleSpec, RoleType};
+    /// assert_eq!(RoleSpec::new("Ops", RoleType::Admin).name, "Ops");
+    /// ```
+    pub fn new(name: impl Into<String>, role_type: RoleType) -> Self {
+        Self {
+            name: name.into(),
+            role_type,
+            description: None,
+        }
+    }
+}
+
 /// Creates an enabled, public, non-default role.
-pub fn create_role(
-    tx: &mut Tx<'_>,
-    name: &str,
-    role_type: RoleType,
-    description: Option<&str>,
-) -> Result<Role> {
+///
+/// ```no_run
+/// use cloudstack_db::identity::{roles::{self, RoleSpec}, RoleType};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let role = db.write(|tx| roles::create(tx, &RoleSpec::new("Readers", RoleType::User)))?;
+/// # Ok(()) }
+/// ```
+pub fn create(tx: &mut Tx<'_>, spec: &RoleSpec) -> Result<Role> {
+    let (name, role_type, description) = (
+        spec.name.as_str(),
+        spec.role_type,
+        spec.description.as_deref(),
+    );
     let conn = tx.conn();
     if name.trim().is_empty() {
         return Err(Error::invalid_value(
@@ -53,23 +93,22 @@ pub fn create_role(
         })
         .execute(conn)?;
     let id = RoleId(last_insert_id(conn)?);
-    find_role(conn, id)
+    find(conn, id)
 }
 
-/// A live role by id.
-pub fn find_role(conn: &mut MysqlConnection, id: RoleId) -> Result<Role> {
-    Ok(roles::table
-        .filter(roles::id.eq(id))
-        .filter(roles::removed.is_null())
-        .select(Role::as_select())
-        .first(conn)?)
-}
+crate::repo::live_finders!(
+    roles,
+    Role,
+    RoleId,
+    "identity::roles",
+    "cloudstack_db::types::RoleId(4)"
+);
 
 /// Every live role, by id.
 ///
 /// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
 /// seconds old will do (see `docs/scaling.md`).
-pub fn list_roles(conn: &mut MysqlConnection) -> Result<Vec<Role>> {
+pub fn list_all(conn: &mut MysqlConnection) -> Result<Vec<Role>> {
     Ok(roles::table
         .filter(roles::removed.is_null())
         .order(roles::id)
@@ -93,7 +132,7 @@ fn check_rule(rule: &str) -> Result<()> {
 pub fn add_rule(tx: &mut Tx<'_>, role: RoleId, rule: &RuleSpec) -> Result<RolePermission> {
     let conn = tx.conn();
     check_rule(&rule.rule)?;
-    find_role(conn, role)?;
+    find(conn, role)?;
     let last: Option<u64> = role_permissions::table
         .filter(role_permissions::role_id.eq(role))
         .select(diesel::dsl::max(role_permissions::sort_order))
@@ -184,7 +223,7 @@ pub fn import_rules(
     for r in rules {
         check_rule(&r.rule)?;
     }
-    find_role(tx.conn(), role)?;
+    find(tx.conn(), role)?;
     diesel::delete(role_permissions::table.filter(role_permissions::role_id.eq(role)))
         .execute(tx.conn())?;
     for r in rules {
@@ -265,7 +304,7 @@ pub fn evaluate(role: &Role, rules: &[RolePermission], api: &str) -> bool {
 /// # Ok(()) }
 /// ```
 pub fn is_allowed(conn: &mut MysqlConnection, role: RoleId, api: &str) -> Result<bool> {
-    let role = match find_role(conn, role) {
+    let role = match find(conn, role) {
         Ok(role) => role,
         Err(Error::NotFound) => return Ok(false),
         Err(e) => return Err(e),

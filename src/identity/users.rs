@@ -102,14 +102,13 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserSpec) -> Result<User> {
     find(conn, id)
 }
 
-/// A live user by id.
-pub fn find(conn: &mut MysqlConnection, id: UserId) -> Result<User> {
-    Ok(user::table
-        .filter(user::id.eq(id))
-        .filter(user::removed.is_null())
-        .select(User::as_select())
-        .first(conn)?)
-}
+crate::repo::live_finders!(
+    user,
+    User,
+    UserId,
+    "identity::users",
+    "cloudstack_db::types::UserId(2)"
+);
 
 /// A live user by login name within a domain.
 pub fn find_by_username(

@@ -297,18 +297,15 @@ pub fn list(
         }
         q
     };
-    let rows = build()
-        .filter(async_job::id.gt(JobId(page.after_id())))
-        .order(async_job::id)
-        .limit(i64::from(page.limit()) + 1)
-        .select(AsyncJob::as_select())
-        .load(conn)?;
-    let total = if page.count_total {
-        Some(build().count().get_result(conn)?)
-    } else {
-        None
-    };
-    Ok(Page::from_rows(rows, page, |j| j.id.get(), total))
+    crate::repo::keyset_page!(
+        conn,
+        page,
+        build,
+        async_job::id,
+        JobId(page.after_id()),
+        AsyncJob,
+        |j: &AsyncJob| j.id.get()
+    )
 }
 
 /// Which in-progress jobs count as orphaned.

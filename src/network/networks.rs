@@ -180,14 +180,13 @@ pub fn create(tx: &mut Tx<'_>, spec: &NetworkSpec) -> Result<Network> {
     find(conn, id)
 }
 
-/// A live network by id.
-pub fn find(conn: &mut MysqlConnection, id: NetworkId) -> Result<Network> {
-    Ok(networks::table
-        .filter(networks::id.eq(id))
-        .filter(networks::removed.is_null())
-        .select(Network::as_select())
-        .first(conn)?)
-}
+crate::repo::live_finders!(
+    networks,
+    Network,
+    NetworkId,
+    "network::networks",
+    "cloudstack_db::types::NetworkId(200)"
+);
 
 /// Which networks [`list`] returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -234,18 +233,15 @@ pub fn list(
         }
         q
     };
-    let rows = build()
-        .filter(networks::id.gt(NetworkId(page.after_id())))
-        .order(networks::id)
-        .limit(i64::from(page.limit()) + 1)
-        .select(Network::as_select())
-        .load(conn)?;
-    let total = if page.count_total {
-        Some(build().count().get_result(conn)?)
-    } else {
-        None
-    };
-    Ok(Page::from_rows(rows, page, |n| n.id.get(), total))
+    crate::repo::keyset_page!(
+        conn,
+        page,
+        build,
+        networks::id,
+        NetworkId(page.after_id()),
+        Network,
+        |n: &Network| n.id.get()
+    )
 }
 
 /// Moves a network through its state machine, guarded by the state it was read in (the

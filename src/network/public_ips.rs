@@ -417,14 +417,13 @@ pub fn set_static_nat(tx: &mut Tx<'_>, id: IpAddressId, vm: Option<VmId>) -> Res
     find(conn, id)
 }
 
-/// A live address row by id.
-pub fn find(conn: &mut MysqlConnection, id: IpAddressId) -> Result<IpAddress> {
-    Ok(user_ip_address::table
-        .filter(user_ip_address::id.eq(id))
-        .filter(user_ip_address::removed.is_null())
-        .select(IpAddress::as_select())
-        .first(conn)?)
-}
+crate::repo::live_finders!(
+    user_ip_address,
+    IpAddress,
+    IpAddressId,
+    "network::public_ips",
+    "cloudstack_db::types::IpAddressId(1)"
+);
 
 /// A live address row by its address in a zone.
 pub fn find_by_address(
@@ -498,18 +497,15 @@ pub fn list(
         }
         q
     };
-    let rows = build()
-        .filter(user_ip_address::id.gt(IpAddressId(page.after_id())))
-        .order(user_ip_address::id)
-        .limit(i64::from(page.limit()) + 1)
-        .select(IpAddress::as_select())
-        .load(conn)?;
-    let total = if page.count_total {
-        Some(build().count().get_result(conn)?)
-    } else {
-        None
-    };
-    Ok(Page::from_rows(rows, page, |ip| ip.id.get(), total))
+    crate::repo::keyset_page!(
+        conn,
+        page,
+        build,
+        user_ip_address::id,
+        IpAddressId(page.after_id()),
+        IpAddress,
+        |ip: &IpAddress| ip.id.get()
+    )
 }
 
 /// The live ranges of a zone.

@@ -116,24 +116,16 @@ pub fn list_records(
     filter: &RecordFilter,
     page: &PageRequest,
 ) -> Result<Page<UsageRecord>> {
-    let rows: Vec<UsageRecord> = cloud_usage::table
-        .filter(filter.condition())
-        .filter(cloud_usage::id.gt(page.after_id()))
-        .order(cloud_usage::id)
-        .limit(i64::from(page.limit()) + 1)
-        .select(UsageRecord::as_select())
-        .load(conn)?;
-    let total = if page.count_total {
-        Some(
-            cloud_usage::table
-                .filter(filter.condition())
-                .count()
-                .get_result(conn)?,
-        )
-    } else {
-        None
-    };
-    Ok(Page::from_rows(rows, page, |r| r.id.get(), total))
+    let build = || cloud_usage::table.filter(filter.condition());
+    crate::repo::keyset_page!(
+        conn,
+        page,
+        build,
+        cloud_usage::id,
+        page.after_id(),
+        UsageRecord,
+        |r: &UsageRecord| r.id.get()
+    )
 }
 
 /// Usage of one account (or resource) and type summed over the selected records.
