@@ -21,6 +21,8 @@ pub use crate::jobs::queue;
 pub use crate::network::networks;
 pub use crate::network::public_ips::{self, AllocateRequest};
 pub use crate::repo::{Page, PageRequest};
-pub use crate::storage::{Volume, VolumeEvent, VolumeFilter, VolumeSpec, VolumeState, volumes};
+pub use crate::storage::{
+    Volume, VolumeChanges, VolumeEvent, VolumeFilter, VolumeSpec, VolumeState, volumes,
+};
 pub use crate::types::*;
 pub use crate::{Database, Error, Result, Secret};

@@ -260,17 +260,38 @@ pub fn list(
     )
 }
 
+/// The ids of up to `batch` events created before `cut` (only those not archived yet when
+/// `unarchived_only`), oldest first.
+fn ids_created_before(
+    conn: &mut MysqlConnection,
+    cut: DateTime<Utc>,
+    batch: u32,
+    unarchived_only: bool,
+) -> Result<Vec<EventId>> {
+    let mut q = event::table
+        .filter(event::created.lt(cut.naive_utc()))
+        .into_boxed();
+    if unarchived_only {
+        q = q.filter(event::archived.eq(IntBool(false)));
+    }
+    Ok(q.order(event::id)
+        .limit(i64::from(batch.max(1)))
+        .select(event::id)
+        .load(conn)?)
+}
+
 /// Marks events created before `cut` archived, `batch` rows per statement; returns how many.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let cut = chrono::Utc::now() - chrono::Duration::days(30);
+/// let archived = db.write(|tx| cloudstack_db::events::log::archive_older_than(tx, cut, 1000))?;
+/// # Ok(()) }
+/// ```
 pub fn archive_older_than(tx: &mut Tx<'_>, cut: DateTime<Utc>, batch: u32) -> Result<usize> {
     let conn = tx.conn();
     crate::repo::in_batches(|| {
-        let ids: Vec<EventId> = event::table
-            .filter(event::archived.eq(IntBool(false)))
-            .filter(event::created.lt(cut.naive_utc()))
-            .order(event::id)
-            .limit(i64::from(batch.max(1)))
-            .select(event::id)
-            .load(conn)?;
+        let ids = ids_created_before(conn, cut, batch, true)?;
         if ids.is_empty() {
             return Ok(0);
         }
@@ -281,15 +302,17 @@ pub fn archive_older_than(tx: &mut Tx<'_>, cut: DateTime<Utc>, batch: u32) -> Re
 }
 
 /// Deletes events created before `cut`, `batch` rows per statement; returns how many.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let cut = chrono::Utc::now() - chrono::Duration::days(365);
+/// let purged = db.write(|tx| cloudstack_db::events::log::purge_older_than(tx, cut, 1000))?;
+/// # Ok(()) }
+/// ```
 pub fn purge_older_than(tx: &mut Tx<'_>, cut: DateTime<Utc>, batch: u32) -> Result<usize> {
     let conn = tx.conn();
     crate::repo::in_batches(|| {
-        let ids: Vec<EventId> = event::table
-            .filter(event::created.lt(cut.naive_utc()))
-            .order(event::id)
-            .limit(i64::from(batch.max(1)))
-            .select(event::id)
-            .load(conn)?;
+        let ids = ids_created_before(conn, cut, batch, false)?;
         if ids.is_empty() {
             return Ok(0);
         }

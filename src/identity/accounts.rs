@@ -127,6 +127,44 @@ crate::repo::live_finders!(
     "cloudstack_db::types::AccountId(2)"
 );
 
+/// Changes for [`update`]: `None` leaves a column alone; `Some(None)` sets it to NULL. (Name,
+/// state and role have functions of their own.)
+///
+/// ```
+/// let c = cloudstack_db::identity::accounts::AccountChanges { network_domain: Some(None), ..Default::default() };
+/// assert!(c.default_zone_id.is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, AsChangeset)]
+#[diesel(table_name = account, check_for_backend(diesel::mysql::Mysql))]
+pub struct AccountChanges {
+    /// `account.network_domain`.
+    pub network_domain: Option<Option<String>>,
+    /// `account.default_zone_id` (a zone that does not exist is [`Error::ForeignKey`]).
+    pub default_zone_id: Option<Option<crate::types::ZoneId>>,
+}
+
+/// Applies `changes` to a live account and returns it as it is now; an account that is not live
+/// is [`Error::NotFound`], a value its column cannot hold [`Error::InvalidValue`].
+///
+/// ```no_run
+/// use cloudstack_db::identity::accounts::{self, AccountChanges};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let changes = AccountChanges { network_domain: Some(Some("cs2cloud.internal".into())), ..Default::default() };
+/// let admin = db.write(|tx| accounts::update(tx, cloudstack_db::types::AccountId(2), &changes))?;
+/// # Ok(()) }
+/// ```
+pub fn update(tx: &mut Tx<'_>, id: AccountId, changes: &AccountChanges) -> Result<Account> {
+    crate::repo::check_text_change(
+        "account.network_domain",
+        &changes.network_domain,
+        255,
+        Charset::Utf8mb3,
+    )?;
+    let conn = tx.conn();
+    crate::repo::update_live!(conn, account, id, changes)?;
+    find(conn, id)
+}
+
 /// A live account by name within a domain.
 pub fn find_by_name(conn: &mut MysqlConnection, domain: DomainId, name: &str) -> Result<Account> {
     Ok(account::table

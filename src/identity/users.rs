@@ -110,6 +110,47 @@ crate::repo::live_finders!(
     "cloudstack_db::types::UserId(2)"
 );
 
+/// Changes for [`update`]: `None` leaves a column alone; `Some(None)` sets it to NULL. (Name,
+/// password, state and keys have functions of their own.)
+///
+/// ```
+/// let c = cloudstack_db::identity::users::UserChanges { email: Some(None), ..Default::default() };
+/// assert!(c.firstname.is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, AsChangeset)]
+#[diesel(table_name = user, check_for_backend(diesel::mysql::Mysql))]
+pub struct UserChanges {
+    /// `user.firstname`.
+    pub firstname: Option<Option<String>>,
+    /// `user.lastname`.
+    pub lastname: Option<Option<String>>,
+    /// `user.email`.
+    pub email: Option<Option<String>>,
+    /// `user.timezone`.
+    pub timezone: Option<Option<String>>,
+}
+
+/// Applies `changes` to a live user and returns it as it is now; a user that is not live is
+/// [`Error::NotFound`], a value its column cannot hold [`Error::InvalidValue`].
+///
+/// ```no_run
+/// use cloudstack_db::identity::users::{self, UserChanges};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let changes = UserChanges { email: Some(Some("admin@example.org".into())), ..Default::default() };
+/// let admin = db.write(|tx| users::update(tx, cloudstack_db::types::UserId(2), &changes))?;
+/// # Ok(()) }
+/// ```
+pub fn update(tx: &mut Tx<'_>, id: UserId, changes: &UserChanges) -> Result<User> {
+    use crate::repo::check_text_change;
+    check_text_change("user.firstname", &changes.firstname, 255, Charset::Utf8mb4)?;
+    check_text_change("user.lastname", &changes.lastname, 255, Charset::Utf8mb4)?;
+    check_text_change("user.email", &changes.email, 255, Charset::Utf8mb3)?;
+    check_text_change("user.timezone", &changes.timezone, 30, Charset::Utf8mb3)?;
+    let conn = tx.conn();
+    crate::repo::update_live!(conn, user, id, changes)?;
+    find(conn, id)
+}
+
 /// A live user by login name within a domain.
 pub fn find_by_username(
     conn: &mut MysqlConnection,

@@ -244,6 +244,53 @@ pub fn list(
     )
 }
 
+/// Changes for [`update`]: `None` leaves a column alone; `Some(None)` sets it to NULL.
+///
+/// ```
+/// let c = cloudstack_db::network::networks::NetworkChanges { display_text: Some(None), ..Default::default() };
+/// assert!(c.name.is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, AsChangeset)]
+#[diesel(table_name = networks, check_for_backend(diesel::mysql::Mysql))]
+pub struct NetworkChanges {
+    /// `networks.name`.
+    pub name: Option<Option<String>>,
+    /// `networks.display_text`.
+    pub display_text: Option<Option<String>>,
+    /// `networks.network_domain`.
+    pub network_domain: Option<Option<String>>,
+}
+
+/// Applies `changes` to a live network and returns it as it is now; a network that is not live
+/// is [`Error::NotFound`], a value its column cannot hold [`Error::InvalidValue`].
+///
+/// ```no_run
+/// use cloudstack_db::network::networks::{self, NetworkChanges};
+/// # fn demo(db: &cloudstack_db::Database, id: cloudstack_db::types::NetworkId) -> cloudstack_db::Result<()> {
+/// let changes = NetworkChanges { name: Some(Some("web-tier".into())), ..Default::default() };
+/// let network = db.write(|tx| networks::update(tx, id, &changes))?;
+/// # Ok(()) }
+/// ```
+pub fn update(tx: &mut Tx<'_>, id: NetworkId, changes: &NetworkChanges) -> Result<Network> {
+    use crate::repo::{Charset, check_text_change};
+    check_text_change("networks.name", &changes.name, 255, Charset::Utf8mb4)?;
+    check_text_change(
+        "networks.display_text",
+        &changes.display_text,
+        255,
+        Charset::Utf8mb4,
+    )?;
+    check_text_change(
+        "networks.network_domain",
+        &changes.network_domain,
+        255,
+        Charset::Utf8mb3,
+    )?;
+    let conn = tx.conn();
+    crate::repo::update_live!(conn, networks, id, changes)?;
+    find(conn, id)
+}
+
 /// Moves a network through its state machine, guarded by the state it was read in (the
 /// `networks` table has no update counter); a lost race is [`Error::StaleState`].
 pub fn transition(tx: &mut Tx<'_>, network: &Network, event: NetworkEvent) -> Result<Network> {

@@ -7,13 +7,13 @@
 
 mod finders;
 mod page;
-mod soft_delete;
+mod row_writes;
 mod text;
 
 pub(crate) use finders::{keyset_page, live_finders};
 pub use page::{Cursor, MAX_PAGE_SIZE, Page, PageRequest};
-pub(crate) use soft_delete::{expunge_row, soft_delete};
-pub use text::{Charset, check_text, fits_charset};
+pub(crate) use row_writes::{expunge_row, soft_delete, update_live};
+pub use text::{Charset, check_text, check_text_change, fits_charset};
 
 use chrono::{DateTime, SubsecRound, Utc};
 

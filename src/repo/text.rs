@@ -63,3 +63,23 @@ pub fn check_text(column: &str, value: &str, max_chars: usize, charset: Charset)
 pub fn fits_charset(value: &str, charset: Charset) -> bool {
     charset == Charset::Utf8mb4 || value.chars().all(|c| u32::from(c) <= 0xFFFF)
 }
+
+/// [`check_text`] for a field of an update's change set: `None` (leave the column alone) and
+/// `Some(None)` (set it to NULL) always pass.
+///
+/// ```
+/// use cloudstack_db::repo::{check_text_change, Charset};
+/// assert!(check_text_change("networks.name", &Some(None), 255, Charset::Utf8mb4).is_ok());
+/// assert!(check_text_change("networks.name", &Some(Some("x".repeat(256))), 255, Charset::Utf8mb4).is_err());
+/// ```
+pub fn check_text_change(
+    column: &str,
+    change: &Option<Option<String>>,
+    max_chars: usize,
+    charset: Charset,
+) -> Result<()> {
+    match change {
+        Some(Some(value)) => check_text(column, value, max_chars, charset),
+        _ => Ok(()),
+    }
+}

@@ -9,4 +9,4 @@ pub mod volumes;
 pub use types::*;
 pub use volume::{NewVolume, Volume};
 pub use volume_state_machine::{VolumeEvent, volume_transition};
-pub use volumes::{VolumeFilter, VolumeSpec};
+pub use volumes::{VolumeChanges, VolumeFilter, VolumeSpec};

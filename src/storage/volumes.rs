@@ -271,6 +271,43 @@ pub fn list(
     )
 }
 
+/// Changes for [`update`]: `None` leaves a column alone; `Some(None)` sets it to NULL. (The
+/// display flag changes billing and is not here.)
+///
+/// ```
+/// let rename = cloudstack_db::storage::VolumeChanges { name: Some(Some("data-2".into())), ..Default::default() };
+/// assert!(rename.max_iops.is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, AsChangeset)]
+#[diesel(table_name = volumes, check_for_backend(diesel::mysql::Mysql))]
+pub struct VolumeChanges {
+    /// `volumes.name`.
+    pub name: Option<Option<String>>,
+    /// `volumes.min_iops`.
+    pub min_iops: Option<Option<u64>>,
+    /// `volumes.max_iops`.
+    pub max_iops: Option<Option<u64>>,
+    /// `volumes.delete_protection`.
+    pub delete_protection: Option<Option<bool>>,
+}
+
+/// Applies `changes` to a live volume and returns it as it is now; a volume that is not live is
+/// [`Error::NotFound`], a name its column cannot hold [`Error::InvalidValue`].
+///
+/// ```no_run
+/// use cloudstack_db::prelude::*;
+/// # fn demo(db: &Database, id: VolumeId) -> cloudstack_db::Result<()> {
+/// let changes = VolumeChanges { delete_protection: Some(Some(true)), ..Default::default() };
+/// let volume = db.write(|tx| volumes::update(tx, id, &changes))?;
+/// # Ok(()) }
+/// ```
+pub fn update(tx: &mut Tx<'_>, id: VolumeId, changes: &VolumeChanges) -> Result<Volume> {
+    crate::repo::check_text_change("volumes.name", &changes.name, 255, Charset::Utf8mb4)?;
+    let conn = tx.conn();
+    crate::repo::update_live!(conn, volumes, id, changes)?;
+    find(conn, id)
+}
+
 fn stale(volume: &Volume, detail: &str) -> Error {
     Error::StaleState {
         entity: "volumes",

@@ -142,38 +142,23 @@ int_bool_sql!(
     Unsigned<TinyInt> => u8,
 );
 
-impl<ST> Queryable<ST, Mysql> for IntBool
-where
-    ST: SingleValue,
-    Self: FromSql<ST, Mysql>,
-{
-    type Row = Self;
-    fn build(row: Self) -> deserialize::Result<Self> {
-        Ok(row)
-    }
+/// Each wrapper is read as itself from any single SQL value it converts from.
+macro_rules! queryable_as_itself {
+    ($($wrapper:ty),*) => {$(
+        impl<ST> Queryable<ST, Mysql> for $wrapper
+        where
+            ST: SingleValue,
+            Self: FromSql<ST, Mysql>,
+        {
+            type Row = Self;
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+    )*};
 }
 
-impl<ST> Queryable<ST, Mysql> for UtcDateTime
-where
-    ST: SingleValue,
-    Self: FromSql<ST, Mysql>,
-{
-    type Row = Self;
-    fn build(row: Self) -> deserialize::Result<Self> {
-        Ok(row)
-    }
-}
-
-impl<ST> Queryable<ST, Mysql> for UuidText
-where
-    ST: SingleValue,
-    Self: FromSql<ST, Mysql>,
-{
-    type Row = Self;
-    fn build(row: Self) -> deserialize::Result<Self> {
-        Ok(row)
-    }
-}
+queryable_as_itself!(IntBool, UtcDateTime, UuidText);
 
 /// A nullable column through one of the wrappers above: `OptionOf<UtcDateTime>` reads a
 /// `Nullable<Datetime>` into `Option<DateTime<Utc>>`.
