@@ -86,7 +86,10 @@ fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 6, 1, 12, 34, 56).unwrap()
 }
 
-const IN_ORDER: [(&str, fn(&Database)); 26] = [
+/// A table's name and the function that inserts and checks its row.
+type RoundTrip = (&'static str, fn(&Database));
+
+const IN_ORDER: [RoundTrip; 26] = [
     ("data_center", data_center),
     ("disk_offering", disk_offering),
     ("service_offering", service_offering),
