@@ -826,43 +826,23 @@ fn vm_instance(db: &Database) {
         state: v_state,
         vm_template_id: Some(v_vm_template_id),
         guest_os_id: v_guest_os_id,
-        private_mac_address: Some(v_private_mac_address.clone()),
-        private_ip_address: Some(v_private_ip_address.clone()),
-        pod_id: Some(v_pod_id),
         data_center_id: v_data_center_id,
         host_id: Some(v_host_id),
-        last_host_id: Some(v_last_host_id),
-        proxy_id: Some(v_proxy_id),
-        proxy_assign_time: Some(v_proxy_assign_time),
         vnc_password: v_vnc_password.clone(),
-        ha_enabled: Some(v_ha_enabled),
+        ha_enabled: v_ha_enabled,
         limit_cpu_use: v_limit_cpu_use,
-        update_count: Some(v_update_count),
-        update_time: Some(v_update_time),
+        update_count: v_update_count,
         created: v_created,
-        removed: Some(v_removed),
         discriminator: v_discriminator,
         vm_type: v_vm_type,
         account_id: v_account_id,
         domain_id: v_domain_id,
         service_offering_id: v_service_offering_id,
-        reservation_id: Some(v_reservation_id.clone()),
         hypervisor_type: Some(v_hypervisor_type),
-        owner: Some(v_owner.clone()),
-        host_name: Some(v_host_name.clone()),
         display_name: Some(v_display_name.clone()),
-        desired_state: Some(v_desired_state.clone()),
         dynamically_scalable: v_dynamically_scalable,
-        display_vm: Some(v_display_vm),
-        power_state: Some(v_power_state),
-        power_state_update_time: Some(v_power_state_update_time),
-        power_state_update_count: Some(v_power_state_update_count),
-        power_host: Some(v_power_host),
-        user_id: Some(v_user_id),
-        backup_offering_id: Some(v_backup_offering_id),
-        backup_external_id: Some(v_backup_external_id.clone()),
-        backup_volumes: Some(v_backup_volumes.clone()),
-        delete_protection: Some(v_delete_protection),
+        display_vm: v_display_vm,
+        user_id: v_user_id,
     };
     let expected = VmInstance {
         id: v_id,
@@ -916,6 +896,34 @@ fn vm_instance(db: &Database) {
             diesel::insert_into(vm_instance::table)
                 .values(new)
                 .execute(c)?;
+            // The columns a create leaves to their defaults, set the way CloudStack's servers set them later.
+            diesel::update(vm_instance::table.find(v_id))
+                .set((
+                    vm_instance::private_mac_address.eq(Some(v_private_mac_address.clone())),
+                    vm_instance::private_ip_address.eq(Some(v_private_ip_address.clone())),
+                    vm_instance::pod_id.eq(Some(v_pod_id)),
+                    vm_instance::last_host_id.eq(Some(v_last_host_id)),
+                    vm_instance::proxy_id.eq(Some(v_proxy_id)),
+                    vm_instance::proxy_assign_time
+                        .eq(Some(v_proxy_assign_time).map(|t: DateTime<Utc>| t.naive_utc())),
+                    vm_instance::update_time
+                        .eq(Some(v_update_time).map(|t: DateTime<Utc>| t.naive_utc())),
+                    vm_instance::removed.eq(Some(v_removed).map(|t: DateTime<Utc>| t.naive_utc())),
+                    vm_instance::reservation_id.eq(Some(v_reservation_id.clone())),
+                    vm_instance::owner.eq(Some(v_owner.clone())),
+                    vm_instance::host_name.eq(Some(v_host_name.clone())),
+                    vm_instance::desired_state.eq(Some(v_desired_state.clone())),
+                    vm_instance::power_state.eq(Some(v_power_state)),
+                    vm_instance::power_state_update_time
+                        .eq(Some(v_power_state_update_time).map(|t: DateTime<Utc>| t.naive_utc())),
+                    vm_instance::power_state_update_count.eq(Some(v_power_state_update_count)),
+                    vm_instance::power_host.eq(Some(v_power_host)),
+                    vm_instance::backup_offering_id.eq(Some(v_backup_offering_id)),
+                    vm_instance::backup_external_id.eq(Some(v_backup_external_id.clone())),
+                    vm_instance::backup_volumes.eq(Some(v_backup_volumes.clone())),
+                    vm_instance::delete_protection.eq(Some(v_delete_protection)),
+                ))
+                .execute(c)?;
             Ok(vm_instance::table
                 .find(v_id)
                 .select(VmInstance::as_select())
@@ -941,10 +949,6 @@ fn user_vm(db: &Database) {
         iso_id: Some(v_iso_id),
         display_name: Some(v_display_name.clone()),
         user_data: Some(v_user_data.clone()),
-        user_data_id: Some(v_user_data_id),
-        user_data_details: Some(v_user_data_details.clone()),
-        update_parameters: Some(v_update_parameters),
-        user_vm_type: Some(v_user_vm_type.clone()),
     };
     let expected = UserVm {
         id: v_id,
@@ -960,6 +964,15 @@ fn user_vm(db: &Database) {
         .cloud()
         .run(|c| {
             diesel::insert_into(user_vm::table).values(new).execute(c)?;
+            // The columns a create leaves to their defaults, set the way CloudStack's servers set them later.
+            diesel::update(user_vm::table.find(v_id))
+                .set((
+                    user_vm::user_data_id.eq(Some(v_user_data_id)),
+                    user_vm::user_data_details.eq(Some(v_user_data_details.clone())),
+                    user_vm::update_parameters.eq(v_update_parameters),
+                    user_vm::user_vm_type.eq(Some(v_user_vm_type.clone())),
+                ))
+                .execute(c)?;
             Ok(user_vm::table
                 .find(v_id)
                 .select(UserVm::as_select())
@@ -1018,46 +1031,24 @@ fn volumes(db: &Database) {
         id: v_id,
         account_id: v_account_id,
         domain_id: v_domain_id,
-        pool_id: Some(v_pool_id),
-        last_pool_id: Some(v_last_pool_id),
         instance_id: Some(v_instance_id),
         device_id: Some(v_device_id),
         name: Some(v_name.clone()),
         uuid: Some(v_uuid),
         size: v_size,
-        folder: Some(v_folder.clone()),
-        path: Some(v_path.clone()),
-        pod_id: Some(v_pod_id),
         data_center_id: v_data_center_id,
-        iscsi_name: Some(v_iscsi_name.clone()),
-        host_ip: Some(v_host_ip.clone()),
         volume_type: v_volume_type,
-        pool_type: Some(v_pool_type),
         disk_offering_id: v_disk_offering_id,
         template_id: Some(v_template_id),
-        first_snapshot_backup_uuid: Some(v_first_snapshot_backup_uuid.clone()),
         recreatable: v_recreatable,
         created: Some(v_created),
         attached: Some(v_attached),
         updated: Some(v_updated),
-        removed: Some(v_removed),
         state: Some(v_state),
-        chain_info: Some(v_chain_info.clone()),
-        update_count: Some(v_update_count),
-        disk_type: Some(v_disk_type.clone()),
-        vm_snapshot_chain_size: Some(v_vm_snapshot_chain_size),
-        iso_id: Some(v_iso_id),
-        display_volume: Some(v_display_volume),
+        update_count: v_update_count,
+        display_volume: v_display_volume,
         format: Some(v_format),
-        min_iops: Some(v_min_iops),
-        max_iops: Some(v_max_iops),
-        hv_ss_reserve: Some(v_hv_ss_reserve),
-        provisioning_type: Some(v_provisioning_type),
-        external_uuid: Some(v_external_uuid.clone()),
-        passphrase_id: Some(v_passphrase_id),
-        encrypt_format: Some(v_encrypt_format.clone()),
-        delete_protection: Some(v_delete_protection),
-        last_id: Some(v_last_id),
+        provisioning_type: v_provisioning_type,
     };
     let expected = Volume {
         id: v_id,
@@ -1108,6 +1099,34 @@ fn volumes(db: &Database) {
         .cloud()
         .run(|c| {
             diesel::insert_into(volumes::table).values(new).execute(c)?;
+            // The columns a create leaves to their defaults, set the way CloudStack's servers set them later.
+            diesel::update(volumes::table.find(v_id))
+                .set((
+                    volumes::pool_id.eq(Some(v_pool_id)),
+                    volumes::last_pool_id.eq(Some(v_last_pool_id)),
+                    volumes::folder.eq(Some(v_folder.clone())),
+                    volumes::path.eq(Some(v_path.clone())),
+                    volumes::pod_id.eq(Some(v_pod_id)),
+                    volumes::iscsi_name.eq(Some(v_iscsi_name.clone())),
+                    volumes::host_ip.eq(Some(v_host_ip.clone())),
+                    volumes::pool_type.eq(Some(v_pool_type)),
+                    volumes::first_snapshot_backup_uuid
+                        .eq(Some(v_first_snapshot_backup_uuid.clone())),
+                    volumes::removed.eq(Some(v_removed).map(|t: DateTime<Utc>| t.naive_utc())),
+                    volumes::chain_info.eq(Some(v_chain_info.clone())),
+                    volumes::disk_type.eq(Some(v_disk_type.clone())),
+                    volumes::vm_snapshot_chain_size.eq(Some(v_vm_snapshot_chain_size)),
+                    volumes::iso_id.eq(Some(v_iso_id)),
+                    volumes::min_iops.eq(Some(v_min_iops)),
+                    volumes::max_iops.eq(Some(v_max_iops)),
+                    volumes::hv_ss_reserve.eq(Some(v_hv_ss_reserve)),
+                    volumes::external_uuid.eq(Some(v_external_uuid.clone())),
+                    volumes::passphrase_id.eq(Some(v_passphrase_id)),
+                    volumes::encrypt_format.eq(Some(v_encrypt_format.clone())),
+                    volumes::delete_protection.eq(Some(v_delete_protection)),
+                    volumes::last_id.eq(Some(v_last_id)),
+                ))
+                .execute(c)?;
             Ok(volumes::table
                 .find(v_id)
                 .select(Volume::as_select())

@@ -159,108 +159,40 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
         state: VmState::Stopped,
         vm_template_id: Some(spec.template_id),
         guest_os_id: spec.guest_os_id,
-        private_mac_address: None,
-        private_ip_address: None,
-        pod_id: None,
         data_center_id: spec.zone_id,
         host_id: None,
-        last_host_id: None,
-        proxy_id: None,
-        proxy_assign_time: None,
         vnc_password,
-        ha_enabled: Some(spec.ha_enabled),
+        ha_enabled: spec.ha_enabled,
         limit_cpu_use: false,
-        update_count: Some(0),
-        update_time: None,
+        update_count: 0,
         created,
-        removed: None,
         discriminator: VmDiscriminator::User,
         vm_type: VmType::User,
         account_id: spec.account_id,
         domain_id: spec.domain_id,
         service_offering_id: spec.service_offering_id,
-        reservation_id: None,
         hypervisor_type: spec.hypervisor_type,
-        owner: None,
-        host_name: None,
         display_name: None,
-        desired_state: None,
         dynamically_scalable: false,
-        display_vm: Some(spec.display_vm),
-        power_state: None,
-        power_state_update_time: None,
-        power_state_update_count: None,
-        power_host: None,
-        user_id: Some(spec.user_id),
-        backup_offering_id: None,
-        backup_external_id: None,
-        backup_volumes: None,
-        delete_protection: None,
+        display_vm: spec.display_vm,
+        user_id: spec.user_id,
     };
     let user = NewUserVm {
         id,
         iso_id: None,
         display_name: spec.display_name.clone(),
         user_data: spec.user_data.clone(),
-        user_data_id: None,
-        user_data_details: None,
-        update_parameters: None,
-        user_vm_type: None,
     };
     let conn = tx.conn();
-    insert_rows(conn, instance, user)?;
+    diesel::insert_into(vm_instance::table)
+        .values(instance)
+        .execute(conn)?;
+    diesel::insert_into(user_vm::table)
+        .values(user)
+        .execute(conn)?;
     let row = find_including_removed(conn, id)?;
     write_vm_usage_event(conn, &row.instance, kinds::VM_CREATE)?;
     Ok(row)
-}
-
-/// Inserts a new VM's two rows column by column: every value explicit (NULL for `None` in
-/// nullable columns), so each INSERT stays one cached prepared statement — the derived insert
-/// of the structs would send the DEFAULT keyword for `None` and be prepared anew every time.
-fn insert_rows(conn: &mut MysqlConnection, vm: NewVmInstance, user: NewUserVm) -> Result<()> {
-    use vm_instance as v;
-    // What a new user VM leaves empty is left to the column defaults.
-    debug_assert!(vm.pod_id.is_none() && vm.last_host_id.is_none() && vm.power_state.is_none());
-    let identity = (
-        v::id.eq(vm.id),
-        v::name.eq(vm.name),
-        v::uuid.eq(vm.uuid.map(|u| u.hyphenated().to_string())),
-        v::instance_name.eq(vm.instance_name),
-        v::state.eq(vm.state),
-        v::vm_template_id.eq(vm.vm_template_id),
-        v::guest_os_id.eq(vm.guest_os_id),
-        v::data_center_id.eq(vm.data_center_id),
-        v::host_id.eq(vm.host_id),
-        v::vnc_password.eq(vm.vnc_password.expose().to_owned()),
-        v::ha_enabled.eq(vm.ha_enabled.unwrap_or(false)),
-        v::limit_cpu_use.eq(u8::from(vm.limit_cpu_use)),
-        v::update_count.eq(vm.update_count.unwrap_or(0)),
-        v::created.eq(vm.created.naive_utc()),
-    );
-    let ownership = (
-        v::type_.eq(vm.discriminator),
-        v::vm_type.eq(vm.vm_type),
-        v::account_id.eq(vm.account_id),
-        v::domain_id.eq(vm.domain_id),
-        v::service_offering_id.eq(vm.service_offering_id),
-        v::hypervisor_type.eq(vm.hypervisor_type),
-        v::display_name.eq(vm.display_name),
-        v::dynamically_scalable.eq(u8::from(vm.dynamically_scalable)),
-        v::display_vm.eq(vm.display_vm.unwrap_or(true)),
-        v::user_id.eq(vm.user_id.unwrap_or(UserId(0))),
-    );
-    diesel::insert_into(v::table)
-        .values((identity, ownership))
-        .execute(conn)?;
-    diesel::insert_into(user_vm::table)
-        .values((
-            user_vm::id.eq(user.id),
-            user_vm::iso_id.eq(user.iso_id),
-            user_vm::display_name.eq(user.display_name),
-            user_vm::user_data.eq(user.user_data),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// The VM usage event CloudStack writes (skipped for VMs hidden from users).

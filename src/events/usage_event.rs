@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::schema::cloud::usage_event;
-use crate::types::{AccountId, IntBool, TemplateId, UsageEventId, UtcDateTime, VmId, ZoneId};
+use crate::types::{
+    AccountId, AutoIncrement, IntBool, TemplateId, UsageEventId, UtcDateTime, VmId, ZoneId,
+};
 
 /// A row of `cloud`.`usage_event` as CloudStack's `UsageEventVO` maps it.
 ///
@@ -61,12 +63,17 @@ pub struct UsageEvent {
     pub vm_id: Option<VmId>,
 }
 
-/// A new row of `cloud`.`usage_event`. Optional fields of NOT NULL columns left `None` take the
-/// column's default.
+/// A new row of `cloud`.`usage_event`, every column. `None` stores NULL — for `id`, the next
+/// AUTO_INCREMENT value — so the INSERT has one text and each connection prepares it once.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = usage_event, check_for_backend(diesel::mysql::Mysql))]
+#[diesel(
+    table_name = usage_event,
+    check_for_backend(diesel::mysql::Mysql),
+    treat_none_as_default_value = false
+)]
 pub struct NewUsageEvent {
     /// `id` bigint(20) unsigned. `None` lets the server assign it.
+    #[diesel(serialize_as = AutoIncrement<UsageEventId>)]
     pub id: Option<UsageEventId>,
     /// `type` varchar(32).
     #[diesel(column_name = type_)]

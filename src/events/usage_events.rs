@@ -87,30 +87,8 @@ pub fn record_usage_event(tx: &mut Tx<'_>, event: NewUsageEvent) -> Result<()> {
 /// [`record_usage_event`] for the aggregates' own helpers, which hold the transaction's
 /// connection.
 pub(crate) fn insert_usage_event(conn: &mut MysqlConnection, event: NewUsageEvent) -> Result<()> {
-    // Column by column rather than the struct: a struct's `None` becomes the DEFAULT keyword,
-    // which makes Diesel prepare the statement anew on every call; explicit values (NULL for
-    // `None`) keep it one cached prepared statement. An explicit id is honoured.
-    use usage_event::*;
-    let values = (
-        type_.eq(event.event_type),
-        account_id.eq(event.account_id),
-        created.eq(event.created.naive_utc()),
-        zone_id.eq(event.zone_id),
-        resource_id.eq(event.resource_id),
-        resource_name.eq(event.resource_name),
-        offering_id.eq(event.offering_id),
-        template_id.eq(event.template_id),
-        size.eq(event.size),
-        resource_type.eq(event.resource_type),
-        processed.eq(i8::from(event.processed)),
-        virtual_size.eq(event.virtual_size),
-        vm_id.eq(event.vm_id),
-    );
-    match event.id {
-        None => diesel::insert_into(table).values(values).execute(conn)?,
-        Some(given) => diesel::insert_into(table)
-            .values((id.eq(given), values))
-            .execute(conn)?,
-    };
+    diesel::insert_into(usage_event::table)
+        .values(event)
+        .execute(conn)?;
     Ok(())
 }

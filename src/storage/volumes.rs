@@ -98,46 +98,24 @@ pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
         id,
         account_id: spec.account_id,
         domain_id: spec.domain_id,
-        pool_id: None,
-        last_pool_id: None,
         instance_id: spec.instance_id,
         device_id: spec.device_id,
         name: Some(spec.name.clone()),
         uuid: Some(uuid::Uuid::new_v4()),
         size: spec.size,
-        folder: None,
-        path: None,
-        pod_id: None,
         data_center_id: spec.zone_id,
-        iscsi_name: None,
-        host_ip: None,
         volume_type: spec.volume_type,
-        pool_type: None,
         disk_offering_id: spec.disk_offering_id,
         template_id: spec.template_id,
-        first_snapshot_backup_uuid: None,
         recreatable: false,
         created: Some(at),
         attached: spec.instance_id.map(|_| at),
         updated: Some(at),
-        removed: None,
         state: Some(VolumeState::Allocated),
-        chain_info: None,
-        update_count: Some(0),
-        disk_type: None,
-        vm_snapshot_chain_size: None,
-        iso_id: None,
-        display_volume: Some(spec.display_volume),
+        update_count: 0,
+        display_volume: spec.display_volume,
         format: spec.format,
-        min_iops: None,
-        max_iops: None,
-        hv_ss_reserve: None,
-        provisioning_type: Some(spec.provisioning_type),
-        external_uuid: None,
-        passphrase_id: None,
-        encrypt_format: None,
-        delete_protection: None,
-        last_id: None,
+        provisioning_type: spec.provisioning_type,
     };
     let conn = tx.conn();
     let offering: DiskOffering = disk_offering::table
@@ -152,7 +130,9 @@ pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
             ),
             other => other.into(),
         })?;
-    insert_row(conn, row)?;
+    diesel::insert_into(volumes::table)
+        .values(row)
+        .execute(conn)?;
     let volume = find_including_removed(conn, id)?;
     if volume.display_volume {
         let mut event = usage_event_for(
@@ -169,43 +149,6 @@ pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
         insert_usage_event(conn, event)?;
     }
     Ok(volume)
-}
-
-/// Inserts a new volume column by column: every value explicit, so the INSERT stays one cached
-/// prepared statement (the derived insert sends DEFAULT for `None` and is prepared anew each
-/// time). The columns a new volume leaves empty are left to their defaults.
-fn insert_row(conn: &mut MysqlConnection, row: NewVolume) -> Result<()> {
-    use volumes as v;
-    debug_assert!(row.pool_id.is_none() && row.path.is_none() && row.removed.is_none());
-    let placement = (
-        v::id.eq(row.id),
-        v::account_id.eq(row.account_id),
-        v::domain_id.eq(row.domain_id),
-        v::instance_id.eq(row.instance_id),
-        v::device_id.eq(row.device_id),
-        v::name.eq(row.name),
-        v::uuid.eq(row.uuid.map(|u| u.hyphenated().to_string())),
-        v::size.eq(row.size),
-        v::data_center_id.eq(row.data_center_id),
-        v::volume_type.eq(row.volume_type),
-        v::disk_offering_id.eq(row.disk_offering_id),
-        v::template_id.eq(row.template_id),
-    );
-    let lifecycle = (
-        v::recreatable.eq(u8::from(row.recreatable)),
-        v::created.eq(row.created.map(|t| t.naive_utc())),
-        v::attached.eq(row.attached.map(|t| t.naive_utc())),
-        v::updated.eq(row.updated.map(|t| t.naive_utc())),
-        v::state.eq(row.state),
-        v::update_count.eq(row.update_count.unwrap_or(0)),
-        v::display_volume.eq(row.display_volume.unwrap_or(true)),
-        v::format.eq(row.format),
-        v::provisioning_type.eq(row.provisioning_type.unwrap_or(ProvisioningType::Thin)),
-    );
-    diesel::insert_into(v::table)
-        .values((placement, lifecycle))
-        .execute(conn)?;
-    Ok(())
 }
 
 crate::repo::live_finders!(

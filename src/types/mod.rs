@@ -15,4 +15,4 @@ pub use enums::UnknownEnumValue;
 pub(crate) use enums::{ordinal_enum, text_enum};
 pub use ids::*;
 pub use vocabulary::*;
-pub use wrappers::{IntBool, OptionOf, UtcDateTime, UuidText};
+pub use wrappers::{AutoIncrement, IntBool, OptionOf, UtcDateTime, UuidText};

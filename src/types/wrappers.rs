@@ -8,7 +8,7 @@ use diesel::expression::AsExpression;
 use diesel::mysql::{Mysql, MysqlValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{
-    Datetime, Integer, Nullable, SingleValue, SmallInt, SqlType, Text, TinyInt, Unsigned,
+    BigInt, Datetime, Integer, Nullable, SingleValue, SmallInt, SqlType, Text, TinyInt, Unsigned,
 };
 use uuid::Uuid;
 
@@ -87,6 +87,36 @@ impl ToSql<Text, Mysql> for UuidText {
         let mut buffer = Uuid::encode_buffer();
         out.write_all(self.0.hyphenated().encode_lower(&mut buffer).as_bytes())?;
         Ok(IsNull::No)
+    }
+}
+
+/// The id of an AUTO_INCREMENT column when inserting: `Some(id)` stores that id, `None` stores
+/// NULL, which makes the server take the next AUTO_INCREMENT value — so an INSERT with or
+/// without an explicit id has the same text (and prepared statement), where Diesel would send
+/// the `DEFAULT` keyword for a `None`.
+///
+/// ```
+/// use cloudstack_db::types::{AutoIncrement, UsageEventId};
+/// assert_eq!(AutoIncrement::from(Some(UsageEventId(7))).0, Some(UsageEventId(7)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, AsExpression)]
+#[diesel(sql_type = Unsigned<BigInt>)]
+pub struct AutoIncrement<I: ToSql<Unsigned<BigInt>, Mysql> + std::fmt::Debug>(pub Option<I>);
+
+impl<I: ToSql<Unsigned<BigInt>, Mysql> + std::fmt::Debug> From<Option<I>> for AutoIncrement<I> {
+    fn from(id: Option<I>) -> Self {
+        Self(id)
+    }
+}
+
+impl<I: ToSql<Unsigned<BigInt>, Mysql> + std::fmt::Debug> ToSql<Unsigned<BigInt>, Mysql>
+    for AutoIncrement<I>
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
+        match &self.0 {
+            Some(id) => id.to_sql(out),
+            None => Ok(IsNull::Yes),
+        }
     }
 }
 
