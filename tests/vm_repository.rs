@@ -108,10 +108,40 @@ fn create_writes_both_rows_and_the_usage_event_like_cloudstack() {
         (changed.user_vm.display_name, changed.instance.ha_enabled),
         (None, true)
     );
+    // Both tables at once, the same values again, and nothing at all.
+    let both = VmChanges {
+        user_data: Some(Some("dXNlcmRhdGE=".into())),
+        power_state: Some(Some(cloudstack_db::compute::PowerState::PowerOff)),
+        ..Default::default()
+    };
+    for changes in [&both, &both, &VmChanges::default()] {
+        let now = Tx::run(&mut conn, &db, None, |tx| vms::update(tx, i.id, changes)).unwrap();
+        assert_eq!(now.user_vm.user_data.as_deref(), Some("dXNlcmRhdGE="));
+        assert_eq!(
+            now.instance.power_state,
+            Some(cloudstack_db::compute::PowerState::PowerOff)
+        );
+        assert!(
+            now.instance.ha_enabled,
+            "untouched columns keep their values"
+        );
+    }
+    let too_long = VmChanges {
+        display_name: Some(Some("n".repeat(256))),
+        ..Default::default()
+    };
+    assert!(matches!(
+        Tx::run(&mut conn, &db, None, |tx| vms::update(tx, i.id, &too_long)),
+        Err(Error::InvalidValue { .. })
+    ));
 
     // Soft delete hides it from finders and lists; expunge deletes both rows.
     Tx::run(&mut conn, &db, None, |tx| vms::remove(tx, i.id)).unwrap();
     assert!(matches!(vms::find(&mut conn, i.id), Err(Error::NotFound)));
+    assert!(matches!(
+        Tx::run(&mut conn, &db, None, |tx| vms::update(tx, i.id, &both)),
+        Err(Error::NotFound)
+    ));
     assert!(
         vms::find_including_removed(&mut conn, i.id)
             .unwrap()

@@ -304,43 +304,48 @@ pub fn list(
 /// # Ok(()) }
 /// ```
 pub fn update(tx: &mut Tx<'_>, id: VmId, changes: &VmChanges) -> Result<UserVmRow> {
+    crate::repo::check_text_change(
+        "user_vm.display_name",
+        &changes.display_name,
+        255,
+        Charset::Utf8mb4,
+    )?;
     let conn = tx.conn();
-    {
-        find(conn, id)?;
-        let target = vm_instance::table.filter(vm_instance::id.eq(id));
-        if let Some(v) = changes.ha_enabled {
-            diesel::update(target)
-                .set(vm_instance::ha_enabled.eq(v))
-                .execute(conn)?;
-        }
-        if let Some(v) = changes.display_vm {
-            diesel::update(target)
-                .set(vm_instance::display_vm.eq(v))
-                .execute(conn)?;
-        }
-        if let Some(v) = changes.service_offering_id {
-            diesel::update(target)
-                .set(vm_instance::service_offering_id.eq(v))
-                .execute(conn)?;
-        }
-        if let Some(v) = changes.power_state {
-            diesel::update(target)
-                .set(vm_instance::power_state.eq(v))
-                .execute(conn)?;
-        }
-        let user = user_vm::table.filter(user_vm::id.eq(id));
-        if let Some(v) = &changes.display_name {
-            diesel::update(user)
-                .set(user_vm::display_name.eq(v.clone()))
-                .execute(conn)?;
-        }
-        if let Some(v) = &changes.user_data {
-            diesel::update(user)
-                .set(user_vm::user_data.eq(v.clone()))
-                .execute(conn)?;
-        }
+    let instance = InstanceChanges {
+        ha_enabled: changes.ha_enabled,
+        display_vm: changes.display_vm,
+        service_offering_id: changes.service_offering_id,
+        power_state: changes.power_state,
+    };
+    crate::repo::update_live!(conn, vm_instance, id, &instance)?;
+    let user = UserVmChanges {
+        display_name: changes.display_name.as_ref().map(Option::as_deref),
+        user_data: changes.user_data.as_ref().map(Option::as_deref),
+    };
+    if user.display_name.is_some() || user.user_data.is_some() {
+        diesel::update(user_vm::table.filter(user_vm::id.eq(id)))
+            .set(&user)
+            .execute(conn)?;
     }
     find(conn, id)
+}
+
+/// The `vm_instance` part of [`VmChanges`].
+#[derive(AsChangeset)]
+#[diesel(table_name = vm_instance, check_for_backend(diesel::mysql::Mysql))]
+struct InstanceChanges {
+    ha_enabled: Option<bool>,
+    display_vm: Option<bool>,
+    service_offering_id: Option<ServiceOfferingId>,
+    power_state: Option<Option<PowerState>>,
+}
+
+/// The `user_vm` part of [`VmChanges`].
+#[derive(AsChangeset)]
+#[diesel(table_name = user_vm, check_for_backend(diesel::mysql::Mysql))]
+struct UserVmChanges<'a> {
+    display_name: Option<Option<&'a str>>,
+    user_data: Option<Option<&'a str>>,
 }
 
 /// Soft-deletes a VM: sets `removed` to now (as CloudStack's `remove`). The rows stay.
