@@ -23,28 +23,32 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     let test = common::fresh();
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
-    let eng = Tx::run(conn, &common::NoIds, None, |tx| {
-        cloudstack_db::identity::domains::create(
-            tx,
-            &cloudstack_db::identity::domains::DomainSpec {
-                parent: ROOT_DOMAIN,
-                name: "eng".into(),
-                owner: AccountId(2),
-            },
-        )
-    })
-    .unwrap();
-    let web = Tx::run(conn, &common::NoIds, None, |tx| {
-        cloudstack_db::identity::domains::create(
-            tx,
-            &cloudstack_db::identity::domains::DomainSpec {
-                parent: eng.id,
-                name: "web".into(),
-                owner: AccountId(2),
-            },
-        )
-    })
-    .unwrap();
+    let eng = test
+        .database()
+        .write(|tx| {
+            cloudstack_db::identity::domains::create(
+                tx,
+                &cloudstack_db::identity::domains::DomainSpec {
+                    parent: ROOT_DOMAIN,
+                    name: "eng".into(),
+                    owner: AccountId(2),
+                },
+            )
+        })
+        .unwrap();
+    let web = test
+        .database()
+        .write(|tx| {
+            cloudstack_db::identity::domains::create(
+                tx,
+                &cloudstack_db::identity::domains::DomainSpec {
+                    parent: eng.id,
+                    name: "web".into(),
+                    owner: AccountId(2),
+                },
+            )
+        })
+        .unwrap();
     assert_eq!(
         (eng.path.as_str(), eng.level, web.path.as_str(), web.level),
         ("/eng/", 1, "/eng/web/", 2)
@@ -63,7 +67,7 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     assert!(!domains::is_ancestor(conn, web.id, eng.id).unwrap());
     // Refusals: a slash in the name, a duplicate sibling, removing a non-empty domain or ROOT.
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| {
+        test.database().write(|tx| {
             cloudstack_db::identity::domains::create(
                 tx,
                 &cloudstack_db::identity::domains::DomainSpec {
@@ -76,7 +80,7 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
         Err(Error::InvalidValue { .. })
     ));
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| {
+        test.database().write(|tx| {
             cloudstack_db::identity::domains::create(
                 tx,
                 &cloudstack_db::identity::domains::DomainSpec {
@@ -89,47 +93,44 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
         Err(Error::Duplicate { .. })
     ));
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| domains::remove(tx, eng.id)),
+        test.database().write(|tx| domains::remove(tx, eng.id)),
         Err(Error::Conflict(_))
     ));
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| domains::remove(
-            tx,
-            ROOT_DOMAIN
-        )),
+        test.database().write(|tx| domains::remove(tx, ROOT_DOMAIN)),
         Err(Error::Conflict(_))
     ));
     // Move the empty leaf under ROOT, then remove it: the counts follow.
-    let moved = Tx::run(conn, &common::NoIds, None, |tx| {
-        domains::move_domain(tx, web.id, ROOT_DOMAIN)
-    })
-    .unwrap();
+    let moved = test
+        .database()
+        .write(|tx| domains::move_domain(tx, web.id, ROOT_DOMAIN))
+        .unwrap();
     assert_eq!((moved.path.as_str(), moved.level), ("/web/", 1));
     assert_eq!(domains::find(conn, eng.id).unwrap().child_count, 0);
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        domains::remove(tx, moved.id)
-    })
-    .unwrap();
+    test.database()
+        .write(|tx| domains::remove(tx, moved.id))
+        .unwrap();
     assert!(matches!(
         domains::find(conn, moved.id),
         Err(Error::NotFound)
     ));
     assert_eq!(domains::find(conn, ROOT_DOMAIN).unwrap().child_count, 1);
     // An account keeps a domain from being removed.
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        accounts::create(
-            tx,
-            &cloudstack_db::identity::accounts::AccountSpec {
-                domain_id: eng.id,
-                name: "team".into(),
-                account_type: AccountType::Normal,
-                role_id: None,
-            },
-        )
-    })
-    .unwrap();
+    test.database()
+        .write(|tx| {
+            accounts::create(
+                tx,
+                &cloudstack_db::identity::accounts::AccountSpec {
+                    domain_id: eng.id,
+                    name: "team".into(),
+                    account_type: AccountType::Normal,
+                    role_id: None,
+                },
+            )
+        })
+        .unwrap();
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| domains::remove(tx, eng.id)),
+        test.database().write(|tx| domains::remove(tx, eng.id)),
         Err(Error::Conflict(_))
     ));
 }
@@ -192,35 +193,39 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
     let test = common::fresh();
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
-    let dom = Tx::run(conn, &common::NoIds, None, |tx| {
-        cloudstack_db::identity::domains::create(
-            tx,
-            &cloudstack_db::identity::domains::DomainSpec {
-                parent: ROOT_DOMAIN,
-                name: "customers".into(),
-                owner: AccountId(2),
-            },
-        )
-    })
-    .unwrap();
-    let acct = Tx::run(conn, &common::NoIds, None, |tx| {
-        accounts::create(
-            tx,
-            &cloudstack_db::identity::accounts::AccountSpec {
-                domain_id: dom.id,
-                name: "acme".into(),
-                account_type: AccountType::Normal,
-                role_id: None,
-            },
-        )
-    })
-    .unwrap();
+    let dom = test
+        .database()
+        .write(|tx| {
+            cloudstack_db::identity::domains::create(
+                tx,
+                &cloudstack_db::identity::domains::DomainSpec {
+                    parent: ROOT_DOMAIN,
+                    name: "customers".into(),
+                    owner: AccountId(2),
+                },
+            )
+        })
+        .unwrap();
+    let acct = test
+        .database()
+        .write(|tx| {
+            accounts::create(
+                tx,
+                &cloudstack_db::identity::accounts::AccountSpec {
+                    domain_id: dom.id,
+                    name: "acme".into(),
+                    account_type: AccountType::Normal,
+                    role_id: None,
+                },
+            )
+        })
+        .unwrap();
     assert_eq!(
         (acct.role_id, acct.state),
         (Some(RoleId(4)), AccountState::Enabled)
     );
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| accounts::create(
+        test.database().write(|tx| accounts::create(
             tx,
             &cloudstack_db::identity::accounts::AccountSpec {
                 domain_id: dom.id,
@@ -243,27 +248,30 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
         lastname: None,
         email: Some("alice@example.com".into()),
     };
-    let alice = Tx::run(conn, &common::NoIds, None, |tx| users::create(tx, &spec)).unwrap();
+    let alice = test
+        .database()
+        .write(|tx| users::create(tx, &spec))
+        .unwrap();
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| users::create(tx, &spec)),
+        test.database().write(|tx| users::create(tx, &spec)),
         Err(Error::Duplicate { .. })
     ));
     assert_eq!(
         users::find_by_username(conn, dom.id, "alice").unwrap().id,
         alice.id
     );
-    let ok = Tx::run(conn, &common::NoIds, None, |tx| {
-        users::login(tx, dom.id, "alice", &Secret::new("correct horse"), 3)
-    })
-    .and_then(|verdict| verdict)
-    .unwrap();
+    let ok = test
+        .database()
+        .write(|tx| users::login(tx, dom.id, "alice", &Secret::new("correct horse"), 3))
+        .and_then(|verdict| verdict)
+        .unwrap();
     assert_eq!(ok.incorrect_login_attempts, 0);
     for attempt in 1..=3 {
-        let err = Tx::run(conn, &common::NoIds, None, |tx| {
-            users::login(tx, dom.id, "alice", &Secret::new("wrong"), 3)
-        })
-        .and_then(|verdict| verdict)
-        .unwrap_err();
+        let err = test
+            .database()
+            .write(|tx| users::login(tx, dom.id, "alice", &Secret::new("wrong"), 3))
+            .and_then(|verdict| verdict)
+            .unwrap_err();
         assert!(matches!(err, Error::AuthenticationFailed { .. }));
         assert!(!err.to_string().contains("wrong horse"));
         let now = users::find(conn, alice.id).unwrap();
@@ -277,53 +285,37 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
         AccountState::Locked
     );
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| users::login(
-            tx,
-            dom.id,
-            "alice",
-            &Secret::new("correct horse"),
-            3
-        ))
-        .and_then(|verdict| verdict),
+        test.database()
+            .write(|tx| users::login(tx, dom.id, "alice", &Secret::new("correct horse"), 3))
+            .and_then(|verdict| verdict),
         Err(Error::AuthenticationFailed { .. })
     ));
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        users::set_state(tx, alice.id, AccountState::Enabled)
-    })
-    .unwrap();
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        users::login(tx, dom.id, "alice", &Secret::new("correct horse"), 3)
-    })
-    .and_then(|verdict| verdict)
-    .unwrap();
+    test.database()
+        .write(|tx| users::set_state(tx, alice.id, AccountState::Enabled))
+        .unwrap();
+    test.database()
+        .write(|tx| users::login(tx, dom.id, "alice", &Secret::new("correct horse"), 3))
+        .and_then(|verdict| verdict)
+        .unwrap();
     // A disabled account keeps its users out.
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        accounts::set_state(tx, acct.id, AccountState::Disabled)
-    })
-    .unwrap();
+    test.database()
+        .write(|tx| accounts::set_state(tx, acct.id, AccountState::Disabled))
+        .unwrap();
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| users::login(
-            tx,
-            dom.id,
-            "alice",
-            &Secret::new("correct horse"),
-            3
-        ))
-        .and_then(|verdict| verdict),
+        test.database()
+            .write(|tx| users::login(tx, dom.id, "alice", &Secret::new("correct horse"), 3))
+            .and_then(|verdict| verdict),
         Err(Error::AuthenticationFailed { .. })
     ));
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        accounts::set_state(tx, acct.id, AccountState::Enabled)
-    })
-    .unwrap();
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        accounts::assign_role(tx, acct.id, RoleId(6))
-    })
-    .unwrap();
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        accounts::remove(tx, acct.id)
-    })
-    .unwrap();
+    test.database()
+        .write(|tx| accounts::set_state(tx, acct.id, AccountState::Enabled))
+        .unwrap();
+    test.database()
+        .write(|tx| accounts::assign_role(tx, acct.id, RoleId(6)))
+        .unwrap();
+    test.database()
+        .write(|tx| accounts::remove(tx, acct.id))
+        .unwrap();
     assert!(matches!(
         accounts::find(conn, acct.id),
         Err(Error::NotFound)
@@ -538,34 +530,36 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
     let test = common::fresh();
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
-    let role = Tx::run(conn, &common::NoIds, None, |tx| {
-        cloudstack_db::identity::roles::create(
-            tx,
-            &cloudstack_db::identity::roles::RoleSpec {
-                name: "Operators".into(),
-                role_type: RoleType::User,
-                description: Some("test role".into()),
-            },
-        )
-    })
-    .unwrap();
+    let role = test
+        .database()
+        .write(|tx| {
+            cloudstack_db::identity::roles::create(
+                tx,
+                &cloudstack_db::identity::roles::RoleSpec {
+                    name: "Operators".into(),
+                    role_type: RoleType::User,
+                    description: Some("test role".into()),
+                },
+            )
+        })
+        .unwrap();
     let rule = |r: &str, p| RuleSpec {
         rule: r.into(),
         permission: p,
         description: None,
     };
-    let deny_delete = Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::add_rule(tx, role.id, &rule("delete*", Permission::Deny))
-    })
-    .unwrap();
-    let allow_list = Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::add_rule(tx, role.id, &rule("list*", Permission::Allow))
-    })
-    .unwrap();
-    let allow_all = Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::add_rule(tx, role.id, &rule("*", Permission::Allow))
-    })
-    .unwrap();
+    let deny_delete = test
+        .database()
+        .write(|tx| roles::add_rule(tx, role.id, &rule("delete*", Permission::Deny)))
+        .unwrap();
+    let allow_list = test
+        .database()
+        .write(|tx| roles::add_rule(tx, role.id, &rule("list*", Permission::Allow)))
+        .unwrap();
+    let allow_all = test
+        .database()
+        .write(|tx| roles::add_rule(tx, role.id, &rule("*", Permission::Allow)))
+        .unwrap();
     assert_eq!(
         (
             deny_delete.sort_order,
@@ -575,19 +569,13 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
         (0, 1, 2)
     );
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| roles::add_rule(
-            tx,
-            role.id,
-            &rule("list*", Permission::Deny)
-        )),
+        test.database()
+            .write(|tx| roles::add_rule(tx, role.id, &rule("list*", Permission::Deny))),
         Err(Error::Duplicate { .. })
     ));
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| roles::add_rule(
-            tx,
-            role.id,
-            &rule("list-*", Permission::Deny)
-        )),
+        test.database()
+            .write(|tx| roles::add_rule(tx, role.id, &rule("list-*", Permission::Deny))),
         Err(Error::InvalidValue { .. })
     ));
     let table = [
@@ -603,10 +591,12 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
         );
     }
     // Deny after allow: moving `*` first allows everything, the deny never matches.
-    let reordered = Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::reorder_rules(tx, role.id, &[allow_all.id, deny_delete.id, allow_list.id])
-    })
-    .unwrap();
+    let reordered = test
+        .database()
+        .write(|tx| {
+            roles::reorder_rules(tx, role.id, &[allow_all.id, deny_delete.id, allow_list.id])
+        })
+        .unwrap();
     assert_eq!(
         reordered
             .iter()
@@ -617,58 +607,60 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
     assert!(roles::is_allowed(conn, role.id, "deleteVolume").unwrap());
     // A reorder that does not name exactly the current rules is refused and changes nothing.
     assert!(matches!(
-        Tx::run(conn, &common::NoIds, None, |tx| roles::reorder_rules(
-            tx,
-            role.id,
-            &[allow_all.id]
-        )),
+        test.database()
+            .write(|tx| roles::reorder_rules(tx, role.id, &[allow_all.id])),
         Err(Error::StaleState { .. })
     ));
     assert_eq!(roles::list_rules(conn, role.id).unwrap()[0].rule, "*");
     // Export, then import into a new role: the same verdicts.
     let exported = roles::export_rules(conn, role.id).unwrap();
-    let copy = Tx::run(conn, &common::NoIds, None, |tx| {
-        cloudstack_db::identity::roles::create(
-            tx,
-            &cloudstack_db::identity::roles::RoleSpec {
-                name: "Copy".into(),
-                role_type: RoleType::User,
-                description: None,
-            },
-        )
-    })
-    .unwrap();
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        roles::import_rules(tx, copy.id, &exported)
-    })
-    .unwrap();
+    let copy = test
+        .database()
+        .write(|tx| {
+            cloudstack_db::identity::roles::create(
+                tx,
+                &cloudstack_db::identity::roles::RoleSpec {
+                    name: "Copy".into(),
+                    role_type: RoleType::User,
+                    description: None,
+                },
+            )
+        })
+        .unwrap();
+    test.database()
+        .write(|tx| roles::import_rules(tx, copy.id, &exported))
+        .unwrap();
     assert_eq!(roles::export_rules(conn, copy.id).unwrap(), exported);
     // No rules: deny; Root Admin: everything; a missing role: nothing.
-    let empty = Tx::run(conn, &common::NoIds, None, |tx| {
-        cloudstack_db::identity::roles::create(
-            tx,
-            &cloudstack_db::identity::roles::RoleSpec {
-                name: "Empty".into(),
-                role_type: RoleType::User,
-                description: None,
-            },
-        )
-    })
-    .unwrap();
+    let empty = test
+        .database()
+        .write(|tx| {
+            cloudstack_db::identity::roles::create(
+                tx,
+                &cloudstack_db::identity::roles::RoleSpec {
+                    name: "Empty".into(),
+                    role_type: RoleType::User,
+                    description: None,
+                },
+            )
+        })
+        .unwrap();
     assert!(!roles::is_allowed(conn, empty.id, "listZones").unwrap());
     assert!(roles::is_allowed(conn, RoleId(1), "anyApiAtAll").unwrap());
     assert!(!roles::is_allowed(conn, RoleId(999), "listZones").unwrap());
-    let admin_copy = Tx::run(conn, &common::NoIds, None, |tx| {
-        cloudstack_db::identity::roles::create(
-            tx,
-            &cloudstack_db::identity::roles::RoleSpec {
-                name: "Admin-ish".into(),
-                role_type: RoleType::Admin,
-                description: None,
-            },
-        )
-    })
-    .unwrap();
+    let admin_copy = test
+        .database()
+        .write(|tx| {
+            cloudstack_db::identity::roles::create(
+                tx,
+                &cloudstack_db::identity::roles::RoleSpec {
+                    name: "Admin-ish".into(),
+                    role_type: RoleType::Admin,
+                    description: None,
+                },
+            )
+        })
+        .unwrap();
     assert!(
         !evaluate(&admin_copy, &[], "listZones"),
         "only role 1 bypasses the rules"

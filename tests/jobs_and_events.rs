@@ -122,10 +122,12 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     for i in 0..6 {
-        Tx::run(conn, &common::NoIds, None, |tx| queue::submit(tx, &spec(i))).unwrap();
+        test.database()
+            .write(|tx| queue::submit(tx, &spec(i)))
+            .unwrap();
     }
-    let dead = Tx::run(conn, &common::NoIds, None, |tx| queue::claim(tx, 7, 3)).unwrap();
-    let alive = Tx::run(conn, &common::NoIds, None, |tx| queue::claim(tx, 8, 1)).unwrap();
+    let dead = test.database().write(|tx| queue::claim(tx, 7, 3)).unwrap();
+    let alive = test.database().write(|tx| queue::claim(tx, 8, 1)).unwrap();
     assert_eq!(
         queue::find_orphans(conn, Orphaned::OfServer(7))
             .unwrap()
@@ -133,14 +135,12 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
         3
     );
     assert_eq!(
-        Tx::run(conn, &common::NoIds, None, |tx| queue::requeue_orphans(
-            tx,
-            Orphaned::OfServer(7)
-        ))
-        .unwrap(),
+        test.database()
+            .write(|tx| queue::requeue_orphans(tx, Orphaned::OfServer(7)))
+            .unwrap(),
         3
     );
-    let again = Tx::run(conn, &common::NoIds, None, |tx| queue::claim(tx, 9, 10)).unwrap();
+    let again = test.database().write(|tx| queue::claim(tx, 9, 10)).unwrap();
     let ids: HashSet<JobId> = again.iter().map(|j| j.id).collect();
     assert!(
         dead.iter().all(|j| ids.contains(&j.id)),
@@ -149,10 +149,9 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
     assert_eq!(again.len(), 5, "three handed back plus two never claimed");
     // Server 9 goes silent: its jobs' heartbeats are old; server 8 keeps beating.
     conn.batch_execute("UPDATE async_job SET last_updated = UTC_TIMESTAMP() - INTERVAL 10 MINUTE WHERE job_executing_msid = 9").unwrap();
-    Tx::run(conn, &common::NoIds, None, |tx| {
-        queue::heartbeat(tx, alive[0].id, 8)
-    })
-    .unwrap();
+    test.database()
+        .write(|tx| queue::heartbeat(tx, alive[0].id, 8))
+        .unwrap();
     let cut = Utc::now() - Duration::minutes(2);
     assert_eq!(
         queue::find_orphans(conn, Orphaned::SilentSince(cut))
@@ -161,12 +160,9 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
         5
     );
     assert_eq!(
-        Tx::run(conn, &common::NoIds, None, |tx| queue::fail_orphans(
-            tx,
-            Orphaned::SilentSince(cut),
-            8
-        ))
-        .unwrap(),
+        test.database()
+            .write(|tx| queue::fail_orphans(tx, Orphaned::SilentSince(cut), 8))
+            .unwrap(),
         5
     );
     let failed = queue::find(conn, again[0].id).unwrap();
@@ -193,12 +189,9 @@ fn orphans_of_a_dead_server_are_handed_back_or_failed() {
     )
     .unwrap();
     assert_eq!(
-        Tx::run(conn, &common::NoIds, None, |tx| queue::expunge_finished(
-            tx,
-            Utc::now() - Duration::days(1),
-            2
-        ))
-        .unwrap(),
+        test.database()
+            .write(|tx| queue::expunge_finished(tx, Utc::now() - Duration::days(1), 2))
+            .unwrap(),
         5
     );
     assert_eq!(count(conn, "SELECT COUNT(*) FROM async_job").unwrap(), 1);
@@ -209,13 +202,9 @@ fn cancel_racing_completion_ends_in_exactly_one_final_state() {
     let test = common::fresh();
     let db = test.database().clone();
     for round in 0..20 {
+        let job = db.write(|tx| queue::submit(tx, &spec(round))).unwrap();
         let job = db
-            .cloud()
-            .run(|c| Tx::run(c, &db, None, |tx| queue::submit(tx, &spec(round))))
-            .unwrap();
-        let job = db
-            .cloud()
-            .run(|c| Tx::run(c, &db, None, |tx| queue::claim_next(tx, 1)))
+            .write(|tx| queue::claim_next(tx, 1))
             .unwrap()
             .unwrap_or(job);
         let barrier = Arc::new(Barrier::new(2));
@@ -261,9 +250,10 @@ fn events_page_archive_purge_and_bulk_insert() {
     let mut conn = test.database().cloud().get().unwrap();
     let conn: &mut MysqlConnection = &mut conn;
     // A start/complete pair inside a caller's transaction.
-    let (start, done) = cloudstack_db::db::transaction(conn, |c| {
-        let start = Tx::run(c, &common::NoIds, None, |tx| {
-            log::record_started(
+    let (start, done) = test
+        .database()
+        .write(|tx| {
+            let start = log::record_started(
                 tx,
                 log::event(
                     "VM.START",
@@ -273,10 +263,8 @@ fn events_page_archive_purge_and_bulk_insert() {
                     DomainId(1),
                     EventLevel::Info,
                 ),
-            )
-        })?;
-        let done = Tx::run(c, &common::NoIds, None, |tx| {
-            log::record_completed(
+            )?;
+            let done = log::record_completed(
                 tx,
                 start,
                 log::event(
@@ -287,11 +275,10 @@ fn events_page_archive_purge_and_bulk_insert() {
                     DomainId(1),
                     EventLevel::Info,
                 ),
-            )
-        })?;
-        Ok((start, done))
-    })
-    .unwrap();
+            )?;
+            Ok((start, done))
+        })
+        .unwrap();
     let pair = log::list(conn, &EventFilter::default(), &PageRequest::first(10))
         .unwrap()
         .items;
@@ -329,10 +316,9 @@ fn events_page_archive_purge_and_bulk_insert() {
         .collect();
     const { assert!(10_000 * 15 > log::MAX_PLACEHOLDERS) };
     assert_eq!(
-        Tx::run(conn, &common::NoIds, None, |tx| log::bulk_insert(
-            tx, events
-        ))
-        .unwrap(),
+        test.database()
+            .write(|tx| log::bulk_insert(tx, events))
+            .unwrap(),
         10_000
     );
     assert_eq!(count(conn, "SELECT COUNT(*) FROM event").unwrap(), 10_002);
@@ -377,10 +363,9 @@ fn events_page_archive_purge_and_bulk_insert() {
     // Archive then purge the old ones in batches of 500.
     let cut = Utc::now() - Duration::days(30);
     assert_eq!(
-        Tx::run(conn, &common::NoIds, None, |tx| log::archive_older_than(
-            tx, cut, 500
-        ))
-        .unwrap(),
+        test.database()
+            .write(|tx| log::archive_older_than(tx, cut, 500))
+            .unwrap(),
         4000
     );
     assert_eq!(
@@ -404,10 +389,9 @@ fn events_page_archive_purge_and_bulk_insert() {
         Some(10_002)
     );
     assert_eq!(
-        Tx::run(conn, &common::NoIds, None, |tx| log::purge_older_than(
-            tx, cut, 500
-        ))
-        .unwrap(),
+        test.database()
+            .write(|tx| log::purge_older_than(tx, cut, 500))
+            .unwrap(),
         4000
     );
     assert_eq!(count(conn, "SELECT COUNT(*) FROM event").unwrap(), 6002);

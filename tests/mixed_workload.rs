@@ -182,18 +182,13 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
 
                         // An address for a moment.
                         let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
-                        let ip = db
-                            .cloud()
-                            .run(|c| Tx::run(c, &db, None, |tx| public_ips::allocate(tx, &request)))
-                            .unwrap();
+                        let ip = db.write(|tx| public_ips::allocate(tx, &request)).unwrap();
                         d.assigns += 1;
                         // Some are kept a while (the range has 41 addresses).
                         if r % 8 == 0 {
                             kept.push_back(ip.id);
                         } else {
-                            db.cloud()
-                                .run(|c| Tx::run(c, &db, None, |tx| public_ips::release(tx, ip.id)))
-                                .unwrap();
+                            db.write(|tx| public_ips::release(tx, ip.id)).unwrap();
                             d.releases += 1;
                         }
                         if kept.len() > KEPT_PER_THREAD {
@@ -207,9 +202,7 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                         }
 
                         // A job submitted, one claimed (anyone's), and an event.
-                        db.cloud()
-                            .run(|c| Tx::run(c, &db, None, |tx| queue::submit(tx, &job_spec(t, r))))
-                            .unwrap();
+                        db.write(|tx| queue::submit(tx, &job_spec(t, r))).unwrap();
                         d.submitted += 1;
                         if let Some(job) = db
                             .cloud()
@@ -263,11 +256,7 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
 
     // Jobs still queued are claimed now, so every submitted job must have been claimed once.
     let mut drained = Vec::new();
-    while let Some(job) = db
-        .cloud()
-        .run(|c| Tx::run(c, &db, None, |tx| queue::claim_next(tx, 99)))
-        .unwrap()
-    {
+    while let Some(job) = db.write(|tx| queue::claim_next(tx, 99)).unwrap() {
         db.cloud()
             .run(|c| {
                 Tx::run(c, &db, None, |tx| {

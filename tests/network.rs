@@ -188,10 +188,7 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
                 s.spawn(move || {
                     let mut mine = Vec::new();
                     loop {
-                        match db
-                            .cloud()
-                            .run(|c| Tx::run(c, &db, None, |tx| public_ips::allocate(tx, &request)))
-                        {
+                        match db.write(|tx| public_ips::allocate(tx, &request)) {
                             Ok(ip) => mine.push((ip.id, ip.address().unwrap())),
                             Err(Error::Exhausted { .. }) => return mine,
                             Err(other) => panic!("allocation failed: {other}"),

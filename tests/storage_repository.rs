@@ -401,17 +401,19 @@ fn zones_and_offerings_are_created_and_found() {
     );
     let large = disk_offerings::find_by_name(conn, "Large").unwrap();
     assert_eq!((large.id, large.disk_size), (DiskOfferingId(5), 100 * GIB));
-    let gold = Tx::run(conn, &common::NoIds, None, |tx| {
-        disk_offerings::create(
-            tx,
-            &NewDiskOffering {
-                name: "Gold".into(),
-                disk_size: 50 * GIB,
-                ..Default::default()
-            },
-        )
-    })
-    .unwrap();
+    let gold = test
+        .database()
+        .write(|tx| {
+            disk_offerings::create(
+                tx,
+                &NewDiskOffering {
+                    name: "Gold".into(),
+                    disk_size: 50 * GIB,
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
     assert_eq!(
         disk_offerings::find_by_uuid(conn, gold.uuid.unwrap())
             .unwrap()
@@ -419,20 +421,22 @@ fn zones_and_offerings_are_created_and_found() {
         "Gold"
     );
     assert_eq!(disk_offerings::list_all(conn).unwrap().len(), 8);
-    let big = Tx::run(conn, &common::NoIds, None, |tx| {
-        service_offerings::create(
-            tx,
-            &cloudstack_db::catalog::NewServiceOffering {
-                name: "Big".into(),
-                cpu: Some(8),
-                speed: Some(2000),
-                ram_size: Some(16384),
-                disk_offering_id: Some(gold.id),
-                ..Default::default()
-            },
-        )
-    })
-    .unwrap();
+    let big = test
+        .database()
+        .write(|tx| {
+            service_offerings::create(
+                tx,
+                &cloudstack_db::catalog::NewServiceOffering {
+                    name: "Big".into(),
+                    cpu: Some(8),
+                    speed: Some(2000),
+                    ram_size: Some(16384),
+                    disk_offering_id: Some(gold.id),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
     assert_eq!(
         service_offerings::find_by_uuid(conn, big.uuid.unwrap())
             .unwrap()

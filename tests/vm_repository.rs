@@ -374,7 +374,7 @@ fn concurrent_creates_and_cloudstack_style_inserts_never_collide() {
                     let mut plain = 0;
                     for i in 0..PER_THREAD {
                         let spec = common::vm_spec(zone.id, &format!("vm-{t}-{i}"));
-                        db.cloud().transaction(|conn| Tx::run(conn, &db, None, |tx| vms::create(tx, &spec))).unwrap();
+                        db.write(|tx| vms::create(tx, &spec)).unwrap();
                         if i % 10 == 0 {
                             // What CloudStack's SequenceFetcher does, in plain SQL, then its insert.
                             raw.batch_execute(&format!(
