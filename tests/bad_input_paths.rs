@@ -447,6 +447,7 @@ fn any_text_already_in_a_uuid_or_enum_column_reads_back_as_a_value_or_a_typed_er
         "[A-Za-z]{0,12}",
     ];
     let shared = RefCell::new(db.cloud().get().unwrap());
+    let (read_back, refused) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
     runner(40)
         .run(&(uuid_like, state_like), |(uuid_text, state_text)| {
             let mut guard = shared.borrow_mut();
@@ -458,10 +459,14 @@ fn any_text_already_in_a_uuid_or_enum_column_reads_back_as_a_value_or_a_typed_er
                     .bind::<diesel::sql_types::Text, _>(&state_text)
                     .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(vm.id.get())
                     .execute(conn);
-            if update.is_err() {
-                // The column refused it (too long): nothing to read back.
+            if let Err(err) = update {
+                // Only a value its column cannot hold may be refused, and typed.
+                let err = Error::from(err);
+                prop_assert!(matches!(err, Error::InvalidValue { .. }), "{err:?}");
+                refused.set(refused.get() + 1);
                 return Ok(());
             }
+            read_back.set(read_back.get() + 1);
             let uuid_ok = uuid::Uuid::parse_str(uuid_text.trim()).is_ok();
             let state_ok = cloudstack_db::compute::VmState::parse(&state_text).is_some();
             match vms::find(conn, vm.id) {
@@ -490,6 +495,9 @@ fn any_text_already_in_a_uuid_or_enum_column_reads_back_as_a_value_or_a_typed_er
             Ok(())
         })
         .unwrap();
+    // Every generated value fits its column (uuid ≤ 40, state ≤ 12 characters): each case
+    // must have been read back, none skipped.
+    assert_eq!((read_back.get(), refused.get()), (40, 0));
 }
 
 #[test]
