@@ -71,7 +71,10 @@ struct Done {
     claimed: Vec<JobId>,
     submitted: u64,
     events: u64,
+    /// Races for the shared VM this thread lost, told so (`StaleState`).
     stale: u64,
+    /// Races for the shared VM that answered success (the winner, or the VM already there).
+    shared_ok: u64,
 }
 
 #[test]
@@ -159,9 +162,14 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                             .unwrap()
                             .instance;
                         race.wait();
+                        // Round by round around the whole cycle, so two of every four
+                        // changes write a usage event: a change made more than once (an
+                        // unguarded UPDATE) would write it more than once.
                         let (event, host) = match current.state {
                             VmState::Stopped => (VmEvent::StartRequested, Some(Some(1))),
-                            VmState::Starting => (VmEvent::OperationFailed, Some(None)),
+                            VmState::Starting => (VmEvent::OperationSucceeded, None),
+                            VmState::Running => (VmEvent::StopRequested, None),
+                            VmState::Stopping => (VmEvent::OperationSucceeded, Some(None)),
                             other => panic!("shared VM in {other}"),
                         };
                         match db.cloud().run(|c| {
@@ -171,6 +179,7 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                         }) {
                             Ok(after) => {
                                 shared_changes.lock().unwrap().insert(after.update_count);
+                                d.shared_ok += 1;
                             }
                             Err(Error::StaleState { .. }) => d.stale += 1,
                             Err(other) => panic!("{other}"),
@@ -309,15 +318,34 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
         shared, rounds as u64,
         "one change a round, the seven others lost the race"
     );
-    // Usage events match the changes (the shared VM never reached Running).
     assert_eq!(
-        n("SELECT COUNT(*) FROM usage_event WHERE type = 'VM.START'"),
-        sum(|d| d.starts)
+        sum(|d| d.stale) + sum(|d| d.shared_ok),
+        (THREADS * rounds) as u64,
+        "every racer got an answer"
     );
-    assert_eq!(
-        n("SELECT COUNT(*) FROM usage_event WHERE type = 'VM.STOP'"),
-        sum(|d| d.stops)
+    assert!(
+        sum(|d| d.shared_ok) >= rounds as u64,
+        "a winner every round"
     );
+    // Round r moved the shared VM out of the r % 4-th state of Stopped, Starting, Running,
+    // Stopping: VM.START in rounds 1, 5, ..., VM.STOP in rounds 3, 7, ..., each written once.
+    let shared_events = |kind: &str| {
+        format!(
+            "SELECT COUNT(*) FROM usage_event WHERE type = '{kind}' AND resource_id = {}",
+            shared_vm.get()
+        )
+    };
+    assert_eq!(n(&shared_events("VM.START")), (rounds as u64 + 2) / 4);
+    assert_eq!(n(&shared_events("VM.STOP")), rounds as u64 / 4);
+    // Usage events of the other VMs match their changes.
+    let others = |kind: &str| {
+        format!(
+            "SELECT COUNT(*) FROM usage_event WHERE type = '{kind}' AND resource_id <> {}",
+            shared_vm.get()
+        )
+    };
+    assert_eq!(n(&others("VM.START")), sum(|d| d.starts));
+    assert_eq!(n(&others("VM.STOP")), sum(|d| d.stops));
     assert_eq!(
         n("SELECT COUNT(*) FROM usage_event WHERE type = 'NET.IPASSIGN'"),
         sum(|d| d.assigns)
