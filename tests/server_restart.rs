@@ -7,7 +7,7 @@ mod common;
 use cloudstack_db::db::Tx;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use cloudstack_db::db::{DbPool, PoolConfig, PoolSettings, RetryPolicy};
@@ -45,15 +45,24 @@ fn a_server_killed_under_load_and_restarted_loses_no_committed_write_and_the_poo
         max_delay: Duration::from_millis(200),
     };
     // 0: before the crash, 1: server down, 2: restarted.
-    let phase = AtomicU32::new(0);
-    let stop = AtomicBool::new(false);
+    let phase = Arc::new(AtomicU32::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
     let (report, reports) = mpsc::channel::<(u32, u32, bool)>();
-    let outcomes: Vec<Outcomes> = std::thread::scope(|s| {
+    // Writers are detached threads, not scoped ones: a writer stuck inside a call must make the
+    // test fail, not hang it waiting for a join.
+    let outcomes: Vec<Outcomes> = {
         let writers: Vec<_> = (0..WRITERS)
             .map(|w| {
-                let (db, policy, phase, stop, report) =
-                    (&db, &policy, &phase, &stop, report.clone());
-                s.spawn(move || {
+                let (db, policy, phase, stop, report) = (
+                    db.clone(),
+                    policy.clone(),
+                    phase.clone(),
+                    stop.clone(),
+                    report.clone(),
+                );
+                let (db, policy, phase, stop) = (db, policy, phase, stop);
+                std::thread::spawn(move || {
+                    let (db, policy) = (&db, &policy);
                     let mut out = Outcomes::default();
                     let mut n = 0;
                     while !stop.load(Ordering::SeqCst) {
@@ -89,7 +98,10 @@ fn a_server_killed_under_load_and_restarted_loses_no_committed_write_and_the_poo
             let deadline = Instant::now() + Duration::from_secs(90);
             while hits < needed || (all && seen.len() < WRITERS as usize) {
                 let left = deadline.saturating_duration_since(Instant::now());
-                let (w, p, ok) = reports.recv_timeout(left).expect("writers stalled");
+                let Ok((w, p, ok)) = reports.recv_timeout(left) else {
+                    stop.store(true, Ordering::SeqCst);
+                    panic!("writers stalled for 90 s (told to stop; a stuck one is left behind)");
+                };
                 if wanted(p, ok) {
                     hits += 1;
                     seen.insert(w);
@@ -108,7 +120,7 @@ fn a_server_killed_under_load_and_restarted_loses_no_committed_write_and_the_poo
         wait_for(&|p, ok| p == 2 && ok, 1, true);
         stop.store(true, Ordering::SeqCst);
         writers.into_iter().map(|w| w.join().unwrap()).collect()
-    });
+    };
 
     for out in &outcomes {
         for err in &out.errors {
