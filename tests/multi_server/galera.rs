@@ -312,30 +312,28 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                             Settled::Done(None) => {}
                             Settled::Unknown => seen.shared_unknown += 1,
                         }
-                        // An address, held for a moment by exactly one worker.
+                        // An address, held by exactly one worker for the rest of the round (the
+                        // job work below): another worker handed the same address meanwhile
+                        // finds it in `held`.
                         let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
-                        if let Settled::Done(ip) = settle(|| {
+                        let holding = match settle(|| {
                             db.cloud().transaction_with_retry(policy, |c| {
                                 Tx::run(c, &db, None, |tx| public_ips::allocate(tx, &request))
                             })
                         }) {
-                            assert!(
-                                held.lock().unwrap().insert(ip.id),
-                                "address {} handed out twice",
-                                ip.public_ip_address
-                            );
-                            held.lock().unwrap().remove(&ip.id);
-                            if let Settled::Unknown = settle(|| {
-                                db.cloud().transaction_with_retry(policy, |c| {
-                                    Tx::run(c, &db, None, |tx| public_ips::release(tx, ip.id))
-                                        .map(|_| ())
-                                })
-                            }) {
-                                seen.unknown += 1;
+                            Settled::Done(ip) => {
+                                assert!(
+                                    held.lock().unwrap().insert(ip.id),
+                                    "address {} handed out twice",
+                                    ip.public_ip_address
+                                );
+                                Some(ip)
                             }
-                        } else {
-                            seen.unknown += 1;
-                        }
+                            Settled::Unknown => {
+                                seen.unknown += 1;
+                                None
+                            }
+                        };
                         // A job submitted, one claimed and completed.
                         if let Settled::Unknown = settle(|| {
                             db.cloud().transaction_with_retry(policy, |c| {
@@ -371,6 +369,19 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                             }
                             Settled::Done(None) => {}
                             Settled::Unknown => seen.unknown += 1,
+                        }
+                        // Let the address go: out of `held` first, since once released another
+                        // worker may rightly be handed it.
+                        if let Some(ip) = holding {
+                            held.lock().unwrap().remove(&ip.id);
+                            if let Settled::Unknown = settle(|| {
+                                db.cloud().transaction_with_retry(policy, |c| {
+                                    Tx::run(c, &db, None, |tx| public_ips::release(tx, ip.id))
+                                        .map(|_| ())
+                                })
+                            }) {
+                                seen.unknown += 1;
+                            }
                         }
                         let _ = progress.send(());
                     }
