@@ -86,9 +86,33 @@ pub struct PoolConfig {
 }
 
 impl PoolConfig {
-    /// A pool for `url` with default pool and CloudStack session settings.
+    /// A pool for `url` with default pool and CloudStack session settings; the URL parameter
+    /// `lockWaitTimeout` (whole seconds) bounds how long a statement waits for a table lock.
+    ///
+    /// ```
+    /// use cloudstack_db::db::PoolConfig;
+    /// let c = PoolConfig::from_url("mysql://u@h/cloud?lockWaitTimeout=5").unwrap();
+    /// assert_eq!(c.session.lock_wait_timeout.as_secs(), 5);
+    /// assert!(c.target.url_params.is_empty());
+    /// assert!(PoolConfig::from_url("mysql://u@h/cloud?lockWaitTimeout=soon").is_err());
+    /// ```
     pub fn from_url(url: &str) -> Result<Self> {
-        Ok(Self::new(ConnectionTarget::from_url(url)?))
+        let mut target = ConnectionTarget::from_url(url)?;
+        let lock_wait = target
+            .url_params
+            .iter()
+            .position(|(name, _)| name == "lockWaitTimeout")
+            .map(|at| target.url_params.remove(at).1);
+        let mut config = Self::new(target);
+        if let Some(seconds) = lock_wait {
+            let seconds: u64 = seconds.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                Error::Config(format!(
+                    "lockWaitTimeout={seconds}: expected a whole number of seconds, at least 1"
+                ))
+            })?;
+            config.session.lock_wait_timeout = std::time::Duration::from_secs(seconds);
+        }
+        Ok(config)
     }
 
     /// A pool for `target` with default pool and CloudStack session settings.

@@ -1,5 +1,7 @@
 //! The session settings CloudStack runs with, applied to every new pooled connection.
 
+use std::time::Duration;
+
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -65,6 +67,8 @@ impl IsolationLevel {
 ///
 /// The defaults are CloudStack's: its `sql_mode`, time zone UTC, isolation READ COMMITTED.
 /// `lc_messages` is pinned to `en_US` because the crate classifies some errors by message.
+/// `lock_wait_timeout` (how long a statement waits for a table or metadata lock, e.g. behind
+/// `LOCK TABLES`; the server's default is a year) is bounded to 60 s.
 ///
 /// ```
 /// use cloudstack_db::db::{IsolationLevel, SessionSettings, CLOUDSTACK_SQL_MODE};
@@ -82,6 +86,11 @@ pub struct SessionSettings {
     pub time_zone: String,
     /// The session's default transaction isolation.
     pub isolation: IsolationLevel,
+    /// `@@session.lock_wait_timeout`, whole seconds (at least 1): a statement waiting longer for
+    /// a table or metadata lock fails with the retryable lock wait timeout (1205). The URL's
+    /// `lockWaitTimeout` (seconds) sets it; a `lock_wait_timeout` among `extra_variables`
+    /// overrides it.
+    pub lock_wait_timeout: Duration,
     /// Further `name = value` session variables (from db.properties `sessionVariables`).
     pub extra_variables: Vec<(String, String)>,
 }
@@ -92,6 +101,7 @@ impl Default for SessionSettings {
             sql_mode: CLOUDSTACK_SQL_MODE.to_owned(),
             time_zone: "+00:00".to_owned(),
             isolation: IsolationLevel::ReadCommitted,
+            lock_wait_timeout: Duration::from_secs(60),
             extra_variables: Vec::new(),
         }
     }
@@ -103,12 +113,17 @@ impl SessionSettings {
     /// ```
     /// let sql = cloudstack_db::db::SessionSettings::default().statements().unwrap();
     /// assert!(sql.contains("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+    /// assert!(sql.contains("lock_wait_timeout = 60"));
     /// ```
     pub fn statements(&self) -> Result<String> {
         let mut assignments = vec![
             format!("sql_mode = {}", quote(&self.sql_mode)),
             format!("time_zone = {}", quote(&self.time_zone)),
             "lc_messages = 'en_US'".to_owned(),
+            format!(
+                "lock_wait_timeout = {}",
+                self.lock_wait_timeout.as_secs().max(1)
+            ),
         ];
         for (name, value) in &self.extra_variables {
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
