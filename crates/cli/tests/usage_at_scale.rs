@@ -1,5 +1,6 @@
-//! The usage job on a generated history of many accounts: killed half-way and run again, it
-//! ends where an uninterrupted run ends.
+//! The usage job on a generated history of many accounts: killed half-way through its events,
+//! or inside the transaction that writes its records, and run again, it ends where an
+//! uninterrupted run ends.
 
 #[path = "../../../tests/common/mod.rs"]
 mod common;
@@ -24,6 +25,111 @@ fn spec() -> HistorySpec {
         events: 20_000,
         ..HistorySpec::default()
     }
+}
+
+/// `cloudstack-db usage` over [`two_days`] on `test`'s databases, its output piped.
+fn usage_cli(test: &cloudstack_db_testing::TestDatabases) -> std::process::Child {
+    let config = test.config_with(test_pool_settings());
+    Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
+        .args([
+            "usage",
+            "--start",
+            "2026-11-23",
+            "--end",
+            "2026-11-24",
+            "--batch-size",
+            "250",
+        ])
+        .env(
+            "CLOUD_DATABASE_URL",
+            config.cloud.target.diesel_url().expose(),
+        )
+        .env(
+            "USAGE_DATABASE_URL",
+            config.usage.target.diesel_url().expose(),
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[derive(diesel::QueryableByName)]
+struct Held {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    held: i32,
+}
+
+#[test]
+fn a_run_killed_inside_its_records_transaction_leaves_no_record_and_runs_again() {
+    use diesel::RunQueryDsl;
+    use diesel::connection::SimpleConnection;
+    let reference = common::fresh();
+    generate_usage_history(reference.database(), &spec()).unwrap();
+    let clean = aggregate(
+        reference.database(),
+        &AggregationOptions::for_period(two_days()),
+        &mut |_| {},
+    )
+    .unwrap();
+
+    let test = common::fresh();
+    let db = test.database();
+    let generated = generate_usage_history(db, &spec()).unwrap();
+    // The first record of the second window waits for a named lock the test holds (a trigger
+    // asks for it): when the run says it writes that window, the first window's records are
+    // written inside its records transaction, which cannot commit until the test lets go.
+    let lock = format!("csdb_{}", test.usage_name());
+    let mut blocker = cloudstack_db_testing::admin_connection().unwrap();
+    blocker
+        .batch_execute(&format!(
+            "CREATE TRIGGER `{db}`.hold_second_window BEFORE INSERT ON `{db}`.cloud_usage \
+             FOR EACH ROW SET @held = IF(NEW.start_date >= '2026-11-24', GET_LOCK('{lock}', 120), 0)",
+            db = test.usage_name()
+        ))
+        .unwrap();
+    let held: Vec<Held> = diesel::sql_query(format!("SELECT GET_LOCK('{lock}', 0) AS held"))
+        .load(&mut blocker)
+        .unwrap();
+    assert_eq!(held[0].held, 1);
+    let mut child = usage_cli(&test);
+    let mut seen = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        seen.push(line.clone());
+        if line.starts_with("writing records of window 2 of") {
+            child.kill().unwrap();
+            break;
+        }
+    }
+    child.wait().unwrap();
+    blocker
+        .batch_execute(&format!("DO RELEASE_LOCK('{lock}')"))
+        .unwrap();
+    assert!(
+        seen.iter().any(|l| l.starts_with("writing records")),
+        "the run reached its records: {seen:?}"
+    );
+    let conn = &mut *db.usage().get().unwrap();
+    assert_eq!(
+        count(conn, "SELECT COUNT(*) FROM usage_event WHERE processed = 1").unwrap() as u64,
+        generated.events,
+        "the helper tables were done before the records"
+    );
+    assert_eq!(count(conn, "SELECT COUNT(*) FROM cloud_usage").unwrap(), 0);
+    assert_eq!(
+        count(conn, "SELECT COUNT(*) FROM usage_job WHERE success IS NULL").unwrap(),
+        1,
+        "the killed run's row stays open"
+    );
+
+    let again = aggregate(db, &AggregationOptions::for_period(two_days()), &mut |_| {}).unwrap();
+    assert!(matches!(again.outcome, AggregationOutcome::Aggregated(_)));
+    assert_eq!(again.records_written, clean.records_written);
+    assert_eq!(
+        common::usage_contents(db),
+        common::usage_contents(reference.database())
+    );
 }
 
 #[test]
@@ -57,29 +163,7 @@ fn a_run_killed_half_way_and_run_again_gives_the_records_of_an_uninterrupted_run
     let test = common::fresh();
     let db = test.database();
     generate_usage_history(db, &spec()).unwrap();
-    let config = test.config_with(test_pool_settings());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
-        .args([
-            "usage",
-            "--start",
-            "2026-11-23",
-            "--end",
-            "2026-11-24",
-            "--batch-size",
-            "250",
-        ])
-        .env(
-            "CLOUD_DATABASE_URL",
-            config.cloud.target.diesel_url().expose(),
-        )
-        .env(
-            "USAGE_DATABASE_URL",
-            config.usage.target.diesel_url().expose(),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = usage_cli(&test);
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut seen = Vec::new();
     for line in lines.by_ref() {
