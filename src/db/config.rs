@@ -364,8 +364,9 @@ impl DatabaseConfig {
     ///
     /// let mgmt = Encryptor::new("mgmt-key", Some(EncryptorVersion::V2));
     /// let text = format!(
-    ///     "db.cloud.username=cloud\ndb.cloud.password={}\ndb.usage.username=cloud\n\
-    ///      db.cloud.encryptor.version=V2\ndb.cloud.encrypt.secret={}\n",
+    ///     "db.cloud.host=db1\ndb.cloud.port=3306\ndb.cloud.name=cloud\ndb.cloud.username=cloud\n\
+    ///      db.cloud.password={}\ndb.usage.host=db1\ndb.usage.port=3306\ndb.usage.name=cloud_usage\n\
+    ///      db.usage.username=cloud\ndb.cloud.encryptor.version=V2\ndb.cloud.encrypt.secret={}\n",
     ///     enc_value(&mgmt.encrypt("cloud").unwrap()),
     ///     enc_value(&mgmt.encrypt("db-secret").unwrap()),
     /// );
@@ -384,8 +385,8 @@ impl DatabaseConfig {
             .secret("db.cloud.encrypt.secret")?
             .filter(|s| !s.is_empty())
             .map(|secret| Encryptor::new(secret, values.version));
-        let mut cloud = pool_from_properties(&values, "db.cloud", "cloud")?;
-        let mut usage = pool_from_properties(&values, "db.usage", "cloud_usage")?;
+        let mut cloud = pool_from_properties(&values, "db.cloud")?;
+        let mut usage = pool_from_properties(&values, "db.usage")?;
         let mut replicas = ReplicaConfig::default();
         if props.get("db.ha.enabled").map(str::trim) == Some("true") {
             for (pool, prefix, list) in [
@@ -485,6 +486,15 @@ pub fn management_key(
                 ));
             };
             let path = dir.join("key");
+            #[cfg(unix)]
+            if let Ok(meta) = std::fs::metadata(&path) {
+                use std::os::unix::fs::PermissionsExt;
+                if let Some(problem) = key_file_permission_problem(meta.permissions().mode()) {
+                    // CloudStack itself reads the key whatever its mode; the crate does too, and
+                    // says so.
+                    tracing::warn!(path = %path.display(), "the management server key file {problem}");
+                }
+            }
             let key = std::fs::read_to_string(&path).map_err(|e| {
                 Error::Config(format!(
                     "cannot read the management server key {}: {e}",
@@ -502,6 +512,25 @@ pub fn management_key(
     }
 }
 
+/// What is wrong with a key file's mode, if anything: anyone may read it, or others than its
+/// owner may change it (`0640`, as the setup tool writes it, is fine).
+///
+/// ```
+/// use cloudstack_db::db::key_file_permission_problem;
+/// assert_eq!(key_file_permission_problem(0o100640), None);
+/// assert!(key_file_permission_problem(0o100644).is_some());
+/// assert!(key_file_permission_problem(0o100660).is_some());
+/// ```
+pub fn key_file_permission_problem(mode: u32) -> Option<&'static str> {
+    if mode & 0o004 != 0 {
+        Some("is readable by every user (chmod 0640 or stricter)")
+    } else if mode & 0o022 != 0 {
+        Some("can be changed by users other than its owner (chmod 0640 or stricter)")
+    } else {
+        None
+    }
+}
+
 /// db.properties values with `ENC(...)` decrypted on the way out.
 struct PropertyValues<'a> {
     props: &'a DbProperties,
@@ -511,16 +540,34 @@ struct PropertyValues<'a> {
 
 impl PropertyValues<'_> {
     /// The value of `name`, decrypted when it is `ENC(...)`.
+    /// Refuses (never sends on as plain text) a value that starts like `ENC(` but is not a
+    /// whole `ENC(...)` holding something, naming the key and its line.
     fn secret(&self, name: &str) -> Result<Option<Secret>> {
         let Some(value) = self.props.get(name) else {
             return Ok(None);
         };
+        let at = || {
+            self.props
+                .line_of(name)
+                .map(|n| format!("db.properties line {n}, `{name}`"))
+                .unwrap_or_else(|| format!("db.properties `{name}`"))
+        };
         let Some(ciphertext) = unwrap_enc(value) else {
+            if value.trim_start().starts_with("ENC(") {
+                return Err(Error::Config(format!(
+                    "{}: starts with ENC( but has no closing `)`",
+                    at()
+                )));
+            }
             return Ok(Some(Secret::new(value)));
         };
+        if ciphertext.trim().is_empty() {
+            return Err(Error::Config(format!("{}: ENC() holds nothing", at())));
+        }
         let key = self.key.ok_or_else(|| {
             Error::Config(format!(
-                "`{name}` is encrypted (ENC(...)); decrypting needs the management server key"
+                "{} is encrypted (ENC(...)); decrypting needs the management server key",
+                at()
             ))
         })?;
         Encryptor::new(key.clone(), self.version)
@@ -528,7 +575,8 @@ impl PropertyValues<'_> {
             .map(Some)
             .map_err(|_| {
                 Error::Config(format!(
-                    "cannot decrypt `{name}` with the management server key"
+                    "{}: cannot decrypt it with the management server key",
+                    at()
                 ))
             })
     }
@@ -539,24 +587,24 @@ impl PropertyValues<'_> {
     }
 }
 
-fn pool_from_properties(
-    values: &PropertyValues<'_>,
-    prefix: &str,
-    default_db: &str,
-) -> Result<PoolConfig> {
+fn pool_from_properties(values: &PropertyValues<'_>, prefix: &str) -> Result<PoolConfig> {
     let props = values.props;
     let key = |name: &str| format!("{prefix}.{name}");
     let plain = |name: &str| values.plain(&key(name));
-    let host = plain("host")?
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".into());
-    let port = props.number::<u16>(&key("port"))?.unwrap_or(3306);
+    // CloudStack builds its JDBC URL from these keys and has no default for any of them.
+    let required = |name: &str| -> Result<String> {
+        plain(name)?
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| Error::Config(format!("db.properties has no `{}`", key(name))))
+    };
+    let host = required("host")?;
+    let port = props
+        .number::<u16>(&key("port"))?
+        .ok_or_else(|| Error::Config(format!("db.properties has no `{}`", key("port"))))?;
     let user = plain("username")?
         .ok_or_else(|| Error::Config(format!("db.properties has no `{}`", key("username"))))?;
     let password = values.secret(&key("password"))?.unwrap_or_default();
-    let database = plain("name")?
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| default_db.into());
+    let database = required("name")?;
     let mut config = PoolConfig::new(ConnectionTarget::new(host, port, user, password, database));
 
     if let Some(max) = props.number::<u32>(&key("maxActive"))? {
@@ -647,7 +695,8 @@ mod tests {
     #[test]
     fn db_ha_keys_give_failover_hosts_and_read_replicas() {
         let base = "db.cloud.username=cloud\ndb.cloud.host=db1\ndb.cloud.port=3307\n\
-                    db.usage.username=cloud\ndb.usage.host=db1\n\
+                    db.cloud.name=cloud\ndb.usage.name=cloud_usage\n\
+                    db.usage.username=cloud\ndb.usage.host=db1\ndb.usage.port=3306\n\
                     db.cloud.replicas=db2, db3:3310\ndb.usage.replicas=db4\n";
         let off = DatabaseConfig::from_db_properties(&DbProperties::parse(base)).unwrap();
         assert!(off.cloud.failover_hosts.is_empty() && off.replicas.cloud.is_empty());
@@ -745,16 +794,79 @@ db.usage.url.params=serverTimezone=UTC
 
     #[test]
     fn missing_username_and_bad_numbers_are_config_errors() {
-        let no_user = DbProperties::parse("db.cloud.host=h\ndb.usage.username=u");
+        let no_user = DbProperties::parse(
+            "db.cloud.host=h\ndb.cloud.port=3306\ndb.cloud.name=cloud\ndb.usage.username=u",
+        );
         let err = DatabaseConfig::from_db_properties(&no_user).unwrap_err();
         assert!(err.to_string().contains("db.cloud.username"), "{err}");
-        let bad_port =
-            DbProperties::parse("db.cloud.username=u\ndb.cloud.port=x\ndb.usage.username=u");
+        let bad_port = DbProperties::parse(
+            "db.cloud.host=h\ndb.cloud.username=u\ndb.cloud.port=x\ndb.usage.username=u",
+        );
         let err = DatabaseConfig::from_db_properties(&bad_port).unwrap_err();
         assert!(err.to_string().contains("db.cloud.port"), "{err}");
         let zero =
             DbProperties::parse("db.cloud.username=u\ndb.cloud.maxActive=0\ndb.usage.username=u");
         assert!(DatabaseConfig::from_db_properties(&zero).is_err());
+    }
+
+    /// CloudStack's template with `key` removed or given another value.
+    fn template_with(key: &str, value: Option<&str>) -> DbProperties {
+        let mut text = String::new();
+        for line in CLOUDSTACK_TEMPLATE.lines() {
+            match line.split_once('=') {
+                Some((k, _)) if k == key => {
+                    if let Some(v) = value {
+                        text.push_str(&format!("{k}={v}\n"));
+                    }
+                }
+                _ => text.push_str(&format!("{line}\n")),
+            }
+        }
+        DbProperties::parse(&text)
+    }
+
+    #[test]
+    fn keys_cloudstack_has_no_default_for_are_required() {
+        assert!(DatabaseConfig::from_db_properties(&template_with("none", None)).is_ok());
+        for key in [
+            "db.cloud.host",
+            "db.cloud.port",
+            "db.cloud.name",
+            "db.usage.host",
+            "db.usage.port",
+            "db.usage.name",
+        ] {
+            for value in [None, Some("")] {
+                let err =
+                    DatabaseConfig::from_db_properties(&template_with(key, value)).unwrap_err();
+                assert!(
+                    matches!(&err, Error::Config(m) if m.contains(key)),
+                    "{key}={value:?}: {err}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_whole_enc_is_refused_naming_its_line() {
+        let key = Secret::new("mgmt-key");
+        for (value, says) in [
+            ("ENC(abcdef==", "no closing"),
+            ("ENC()", "holds nothing"),
+            ("ENC(   )", "holds nothing"),
+            ("ENC(bm90IGEgY2lwaGVydGV4dA==)", "cannot decrypt"),
+        ] {
+            let props = template_with("db.cloud.password", Some(value));
+            let line = props.line_of("db.cloud.password").unwrap();
+            let err = DatabaseConfig::from_db_properties_with_key(&props, Some(&key)).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.contains(&format!("line {line}")) && text.contains("db.cloud.password"),
+                "{value}: {text}"
+            );
+            assert!(text.contains(says), "{value}: {text}");
+            assert!(!text.contains("abcdef") && !text.contains("bm90"), "{text}");
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use abort_watch::AbortWatch;
 pub use async_database::AsyncDatabase;
 pub use config::{
     CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig,
-    PoolSettings, ReplicaConfig, management_key,
+    PoolSettings, ReplicaConfig, key_file_permission_problem, management_key,
 };
 pub use database::Database;
 pub use manager::{ManagedConnection, MysqlManager};

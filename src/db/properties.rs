@@ -4,6 +4,9 @@ use std::path::Path;
 
 use crate::{Error, Result};
 
+/// The largest db.properties file read (CloudStack's are a few KB).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024;
+
 /// A CloudStack `db.properties` file: its entries in file order, with comments and layout kept
 /// so that rewriting a few values leaves the rest of the file as it was.
 ///
@@ -56,10 +59,51 @@ impl DbProperties {
     /// # Ok::<(), cloudstack_db::Error>(())
     /// ```
     pub fn read(path: impl AsRef<Path>) -> Result<Self> {
+        use std::io::Read;
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+        let cannot =
+            |e: std::io::Error| Error::Config(format!("cannot read {}: {e}", path.display()));
+        // A real db.properties is a few KB: read at most one byte more than the bound.
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .map_err(cannot)?
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(cannot)?;
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(Error::Config(format!(
+                "{} is larger than {} KiB: not a db.properties file",
+                path.display(),
+                MAX_FILE_BYTES / 1024
+            )));
+        }
         Ok(Self::parse(&text))
+    }
+
+    /// The 1-based line on which the effective entry of `key` starts.
+    ///
+    /// ```
+    /// let p = cloudstack_db::db::DbProperties::parse("# c\na=1\nb=2\\\n 3\na=4\n");
+    /// assert_eq!(p.line_of("a"), Some(5));
+    /// assert_eq!(p.line_of("b"), Some(3));
+    /// assert_eq!(p.line_of("z"), None);
+    /// ```
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        let mut line = 1;
+        let mut found = None;
+        for entry in &self.lines {
+            let height = match entry {
+                Line::Entry { key: k, raw, .. } => {
+                    if k == key {
+                        found = Some(line);
+                    }
+                    raw.as_deref().map_or(1, |r| r.lines().count().max(1))
+                }
+                Line::Other(_) => 1,
+            };
+            line += height;
+        }
+        found
     }
 
     /// Parses properties text.
@@ -395,6 +439,27 @@ mod tests {
         for (k, v) in tricky {
             assert_eq!(back.get(k), Some(v), "{k}");
         }
+    }
+
+    #[test]
+    fn a_file_larger_than_any_db_properties_is_refused() {
+        let dir = std::env::temp_dir().join(format!("csdb-props-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("db.properties");
+        let line = "db.cloud.host=localhost\n";
+        let mut text = String::new();
+        while (text.len() as u64) <= MAX_FILE_BYTES {
+            text.push_str(line);
+        }
+        std::fs::write(&big, &text).unwrap();
+        let err = DbProperties::read(&big).unwrap_err();
+        assert!(err.to_string().contains("larger than"), "{err}");
+        std::fs::write(&big, &text[..line.len() * 10]).unwrap();
+        assert_eq!(
+            DbProperties::read(&big).unwrap().get("db.cloud.host"),
+            Some("localhost")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
