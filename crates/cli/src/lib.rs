@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use cloudstack_db::db::DatabaseConfig;
+use cloudstack_db::migrations::Schema;
 use cloudstack_db::{Database, Result};
 
 /// Operate Apache CloudStack's `cloud` and `cloud_usage` databases.
@@ -139,8 +140,34 @@ fn migrate(databases: &DatabaseArgs) -> Result<()> {
     if db.write(cloudstack_db::identity::first_start::finish_fresh_install)? {
         println!("cloud: enabled user admin with the default password (change it)");
     }
-    for (name, applied) in [("cloud", &report.cloud), ("cloud_usage", &report.usage)] {
-        if applied.is_empty() {
+    let mut drifted = 0;
+    for (name, applied, schema) in [
+        ("cloud", &report.cloud, Schema::Cloud),
+        ("cloud_usage", &report.usage, Schema::Usage),
+    ] {
+        // Applied migrations only say what was done once: the tables must still be there.
+        let pool = if schema == Schema::Cloud {
+            db.cloud()
+        } else {
+            db.usage()
+        };
+        let problems = pool.run(|c| cloudstack_db::install::check_columns(c, schema))?;
+        if !problems.is_empty() {
+            drifted += problems.len();
+            println!(
+                "{name}: every migration is recorded as applied, but the database differs from them in {} column(s):",
+                problems.len()
+            );
+            for problem in problems.iter().take(10) {
+                println!("  {problem}");
+            }
+            if problems.len() > 10 {
+                println!(
+                    "  … and {} more (cloudstack-db status --db-properties … lists all)",
+                    problems.len() - 10
+                );
+            }
+        } else if applied.is_empty() {
             println!("{name}: up to date, nothing to apply");
         } else {
             println!(
@@ -149,6 +176,11 @@ fn migrate(databases: &DatabaseArgs) -> Result<()> {
                 applied.join(", ")
             );
         }
+    }
+    if drifted > 0 {
+        return Err(cloudstack_db::Error::Migration(format!(
+            "{drifted} column(s) that the applied migrations created are missing or different"
+        )));
     }
     Ok(())
 }

@@ -65,3 +65,29 @@ fn migrate_fails_with_a_message_and_a_non_zero_exit() {
     assert!(!invalid.status.success());
     assert!(String::from_utf8_lossy(&invalid.stderr).contains("configuration error"));
 }
+
+#[test]
+fn migrate_reports_a_table_dropped_after_the_migrations_ran() {
+    use diesel::connection::SimpleConnection;
+    let test = TestDatabases::new().unwrap();
+    let config = test.config_with(test_pool_settings());
+    let (cloud, usage) = (
+        config.cloud.target.diesel_url(),
+        config.usage.target.diesel_url(),
+    );
+    test.database()
+        .cloud()
+        .run(|c| Ok(c.batch_execute("SET FOREIGN_KEY_CHECKS = 0; DROP TABLE role_permissions")?))
+        .unwrap();
+    let out = migrate(cloud.expose(), usage.expose());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(!stdout.contains("cloud: up to date"), "{stdout}");
+    assert!(
+        stdout.contains("role_permissions.rule: missing"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("missing or different"), "{stderr}");
+    assert!(stdout.contains("cloud_usage: up to date"), "{stdout}");
+}
