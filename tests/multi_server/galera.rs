@@ -183,6 +183,7 @@ const ROUNDS: usize = 16;
 
 #[test]
 fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
+    let _serial = crate::one_at_a_time();
     crate::log_to_file();
     let mut cluster = Cluster::start();
     let root = cluster.nodes[0]

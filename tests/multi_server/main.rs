@@ -9,3 +9,13 @@ mod replication;
 
 pub use common::log_to_file;
 mod galera;
+
+/// The tests of this binary run one at a time: each starts several `mariadbd` processes, and on
+/// a 2-core machine the Galera workload under the replication tests' load has been seen to hang
+/// or fail (see docs/scaling.md) where it passes alone.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

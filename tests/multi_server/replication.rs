@@ -136,6 +136,7 @@ fn events_named(conn: &mut MysqlConnection, description: &str) -> cloudstack_db:
 
 #[test]
 fn reads_go_to_a_healthy_replica_and_to_the_primary_when_it_lags_stops_or_dies() {
+    let _serial = crate::one_at_a_time();
     crate::log_to_file();
     let mut servers = Replicated::start(Duration::from_secs(1));
     let db = Database::connect(&servers.config).unwrap();
@@ -208,6 +209,7 @@ fn reads_go_to_a_healthy_replica_and_to_the_primary_when_it_lags_stops_or_dies()
 
 #[test]
 fn a_session_reads_its_own_writes_from_the_primary_until_the_replica_has_them() {
+    let _serial = crate::one_at_a_time();
     crate::log_to_file();
     let servers = Replicated::start(Duration::from_secs(30));
     let db = Database::connect(&servers.config).unwrap();
@@ -239,6 +241,7 @@ fn a_session_reads_its_own_writes_from_the_primary_until_the_replica_has_them() 
 
 #[test]
 fn writes_fail_over_to_the_next_server_once_it_accepts_writes() {
+    let _serial = crate::one_at_a_time();
     crate::log_to_file();
     let mut servers = Replicated::start(Duration::from_secs(30));
     let mut config = servers.config.clone();
