@@ -40,20 +40,4 @@ crate::repo::live_finders!(
     name
 );
 
-/// Every live disk offering, by id (a short reference list, not paged).
-///
-/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
-/// seconds old will do (see `docs/scaling.md`).
-///
-/// ```no_run
-/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-/// let offerings = db.read(|c| cloudstack_db::catalog::disk_offerings::list_all(c))?;
-/// # Ok(()) }
-/// ```
-pub fn list_all(conn: &mut MysqlConnection) -> Result<Vec<DiskOffering>> {
-    Ok(disk_offering::table
-        .filter(disk_offering::removed.is_null())
-        .order(disk_offering::id)
-        .select(DiskOffering::as_select())
-        .load(conn)?)
-}
+crate::repo::live_list_all!(disk_offering, DiskOffering, "catalog::disk_offerings");

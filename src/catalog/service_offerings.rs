@@ -40,20 +40,8 @@ crate::repo::live_finders!(
     name
 );
 
-/// Every live compute offering, by id (a short reference list, not paged).
-///
-/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
-/// seconds old will do (see `docs/scaling.md`).
-///
-/// ```no_run
-/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-/// let offerings = db.read(|c| cloudstack_db::catalog::service_offerings::list_all(c))?;
-/// # Ok(()) }
-/// ```
-pub fn list_all(conn: &mut MysqlConnection) -> Result<Vec<ServiceOffering>> {
-    Ok(service_offering::table
-        .filter(service_offering::removed.is_null())
-        .order(service_offering::id)
-        .select(ServiceOffering::as_select())
-        .load(conn)?)
-}
+crate::repo::live_list_all!(
+    service_offering,
+    ServiceOffering,
+    "catalog::service_offerings"
+);

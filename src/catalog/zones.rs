@@ -43,20 +43,4 @@ crate::repo::live_finders!(
     name
 );
 
-/// Every live zone, by id (a short reference list, not paged).
-///
-/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
-/// seconds old will do (see `docs/scaling.md`).
-///
-/// ```no_run
-/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
-/// let zones = db.cloud_reads().run(|c| cloudstack_db::catalog::zones::list_all(c))?;
-/// # Ok(()) }
-/// ```
-pub fn list_all(conn: &mut MysqlConnection) -> Result<Vec<DataCenter>> {
-    Ok(data_center::table
-        .filter(data_center::removed.is_null())
-        .order(data_center::id)
-        .select(DataCenter::as_select())
-        .load(conn)?)
-}
+crate::repo::live_list_all!(data_center, DataCenter, "catalog::zones");

@@ -104,17 +104,7 @@ crate::repo::live_finders!(
     "cloudstack_db::types::RoleId(4)"
 );
 
-/// Every live role, by id.
-///
-/// May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few
-/// seconds old will do (see `docs/scaling.md`).
-pub fn list_all(conn: &mut MysqlConnection) -> Result<Vec<Role>> {
-    Ok(roles::table
-        .filter(roles::removed.is_null())
-        .order(roles::id)
-        .select(Role::as_select())
-        .load(conn)?)
-}
+crate::repo::live_list_all!(roles, Role, "identity::roles");
 
 fn check_rule(rule: &str) -> Result<()> {
     if rule.is_empty() || !rule.chars().all(|c| c.is_ascii_alphanumeric() || c == '*') {

@@ -68,6 +68,27 @@ macro_rules! live_finders {
     };
 }
 
+/// Defines `list_all`: every live `$table` row, by id — for short reference lists (zones,
+/// offerings, roles) that need no page.
+macro_rules! live_list_all {
+    ($table:ident, $model:ty, $module:literal) => {
+        #[doc = concat!("Every live `", stringify!($table), "` row, by id (a short reference list, not paged).\n\n",
+            "May read from a replica: run it on [`crate::Database::cloud_reads`] when data a few seconds ",
+            "old will do (see `docs/scaling.md`).\n\n",
+            "```no_run\n# fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {\n",
+            "let rows = db.read(|c| cloudstack_db::", $module, "::list_all(c))?;\n# Ok(()) }\n```")]
+        pub fn list_all(conn: &mut diesel::MysqlConnection) -> $crate::Result<Vec<$model>> {
+            use diesel::prelude::*;
+            use $crate::schema::cloud::$table as t;
+            Ok(t::table
+                .filter(t::removed.is_null())
+                .order(t::id)
+                .select(<$model>::as_select())
+                .load(conn)?)
+        }
+    };
+}
+
 /// One keyset page of `$model` rows from the boxed query `$build()` (called twice when the
 /// total is asked for): rows with `$id_col` after the request's cursor, in id order, one more
 /// than the page to know whether another follows.
@@ -90,4 +111,4 @@ macro_rules! keyset_page {
     }};
 }
 
-pub(crate) use {keyset_page, live_finders};
+pub(crate) use {keyset_page, live_finders, live_list_all};

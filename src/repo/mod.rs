@@ -10,7 +10,7 @@ mod page;
 mod row_writes;
 mod text;
 
-pub(crate) use finders::{keyset_page, live_finders};
+pub(crate) use finders::{keyset_page, live_finders, live_list_all};
 pub use page::{Cursor, MAX_PAGE_SIZE, Page, PageRequest};
 pub(crate) use row_writes::{expunge_row, soft_delete, update_live};
 pub use text::{Charset, check_text, check_text_change, fits_charset};
