@@ -628,16 +628,50 @@ fn pool_from_properties(values: &PropertyValues<'_>, prefix: &str) -> Result<Poo
     if let Some(params) = props.get(&key("url.params")) {
         apply_url_params(&mut config, params)?;
     }
+    // CloudStack reads `db.cloud.useSSL` for both databases.
+    if let Some(use_ssl) = props.get("db.cloud.useSSL") {
+        let mut param = vec![("useSSL".to_owned(), use_ssl.trim().to_owned())];
+        config.target.client.take_params(&mut param)?;
+    }
+    if [key("trustStore"), "db.cloud.trustStore".to_owned()]
+        .iter()
+        .any(|k| props.get(k).is_some_and(|v| !v.trim().is_empty()))
+        && config.target.client.tls.is_required()
+        && !config.target.url_params.iter().any(|(k, _)| k == "ssl_ca")
+    {
+        tracing::warn!(
+            "db.cloud.trustStore is a Java key store, which this crate cannot read: the \
+             connection is encrypted but the server's certificate is not checked; give a PEM CA \
+             as ssl_ca in db.cloud.url.params to check it"
+        );
+    }
     Ok(config)
 }
 
 /// Applies the JDBC URL parameters CloudStack keeps in `db.cloud.url.params`:
-/// `sessionVariables` (sql_mode and friends) and `serverTimezone`. JDBC-only parameters such as
+/// `sessionVariables` (sql_mode and friends), `serverTimezone`, the timeouts and TLS settings
+/// (see [`super::ClientSettings::take_params`]) and `ssl_ca`/`ssl_cert`/`ssl_key`. JDBC-only parameters such as
 /// `prepStmtCacheSize` have no meaning here and are ignored.
 fn apply_url_params(config: &mut PoolConfig, params: &str) -> Result<()> {
+    let mut client_params = Vec::new();
     for pair in params.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         match name {
+            "connectTimeout"
+            | "socketTimeout"
+            | "sslMode"
+            | "ssl_mode"
+            | "useSSL"
+            | "requireSSL"
+            | "verifyServerCertificate" => {
+                client_params.push((name.to_owned(), value.to_owned()));
+            }
+            "ssl_ca" | "ssl_cert" | "ssl_key" => {
+                let value = percent_encoding::percent_decode_str(value)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                config.target.url_params.push((name.to_owned(), value));
+            }
             "sessionVariables" => {
                 for (var, val) in session_variables(value) {
                     if var.eq_ignore_ascii_case("sql_mode") {
@@ -659,7 +693,7 @@ fn apply_url_params(config: &mut PoolConfig, params: &str) -> Result<()> {
             other => tracing::debug!(parameter = other, "JDBC URL parameter ignored"),
         }
     }
-    Ok(())
+    config.target.client.take_params(&mut client_params)
 }
 
 /// Splits Connector/J's `sessionVariables` (`a='x,y',b=2` — commas inside quotes kept).

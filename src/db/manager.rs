@@ -9,8 +9,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::R2D2Connection;
 
-use super::{PoolConfig, SessionSettings};
-use crate::{Error, Result, Secret};
+use super::{ConnectionTarget, PoolConfig, SessionSettings};
+use crate::{Error, Result};
 
 /// Opens connections for one pool and applies the session settings once per connection.
 ///
@@ -25,13 +25,14 @@ use crate::{Error, Result, Secret};
 /// # Ok::<(), cloudstack_db::Error>(())
 /// ```
 pub struct MysqlManager {
-    /// The primary's URL, then the failover hosts'.
-    urls: Vec<Secret>,
+    /// The primary, then the failover hosts.
+    targets: Vec<ConnectionTarget>,
     /// Which of `urls` new connections go to first.
     failover: Failover,
     session_sql: String,
     session: SessionSettings,
     losses: Arc<AtomicU64>,
+    failures: ConnectFailures,
 }
 
 impl std::fmt::Debug for MysqlManager {
@@ -46,7 +47,7 @@ impl MysqlManager {
     /// A manager for the configured target and session settings.
     pub fn new(config: &PoolConfig) -> Result<Self> {
         Ok(Self {
-            urls: config.targets().iter().map(|t| t.diesel_url()).collect(),
+            targets: config.targets(),
             failover: Failover {
                 current: Arc::new(AtomicUsize::new(0)),
                 servers: config.targets().len(),
@@ -54,7 +55,13 @@ impl MysqlManager {
             session_sql: config.session.statements()?,
             session: config.session.clone(),
             losses: Arc::new(AtomicU64::new(0)),
+            failures: ConnectFailures::default(),
         })
+    }
+
+    /// The record of this manager's failed connects (shared with the pool).
+    pub(crate) fn failures(&self) -> ConnectFailures {
+        self.failures.clone()
     }
 
     /// The handle the pool uses to move new connections off a server.
@@ -132,8 +139,8 @@ impl r2d2::ManageConnection for MysqlManager {
     fn connect(&self) -> Result<ManagedConnection> {
         let first = self.failover.current();
         let mut last_error = None;
-        for step in 0..self.urls.len() {
-            let server = (first + step) % self.urls.len();
+        for step in 0..self.targets.len() {
+            let server = (first + step) % self.targets.len();
             match self.connect_to(server) {
                 Ok(conn) => {
                     if server != first {
@@ -143,14 +150,17 @@ impl r2d2::ManageConnection for MysqlManager {
                     return Ok(conn);
                 }
                 Err(err) => {
-                    if self.urls.len() > 1 {
+                    if self.targets.len() > 1 {
                         tracing::warn!(server, %err, "database server unreachable");
                     }
                     last_error = Some(err);
                 }
             }
         }
-        Err(last_error.unwrap_or_else(|| Error::Config("no database server configured".into())))
+        let err =
+            last_error.unwrap_or_else(|| Error::Config("no database server configured".into()));
+        self.failures.record(&err);
+        Err(err)
     }
 
     fn is_valid(&self, conn: &mut ManagedConnection) -> Result<()> {
@@ -164,7 +174,7 @@ impl r2d2::ManageConnection for MysqlManager {
 
 impl MysqlManager {
     fn connect_to(&self, server: usize) -> Result<ManagedConnection> {
-        let mut conn = MysqlConnection::establish(self.urls[server].expose())?;
+        let mut conn = self.targets[server].connect()?;
         conn.batch_execute(&self.session_sql)?;
         conn.set_instrumentation(super::AbortWatch::default());
         tracing::debug!(server, "opened a database connection");
@@ -175,6 +185,35 @@ impl MysqlManager {
             idle_since: Instant::now(),
             server,
         })
+    }
+}
+
+/// When a manager last failed to open a connection on every server, and why: a checkout that
+/// waits for a new connection fails with that error once the connect has run out of time,
+/// instead of waiting the pool's whole `connection_timeout`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ConnectFailures(Arc<std::sync::Mutex<Option<(Instant, String)>>>);
+
+impl ConnectFailures {
+    fn record(&self, err: &Error) {
+        let message = match err {
+            Error::Connect(m) => m.clone(),
+            other => other.to_string(),
+        };
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((Instant::now(), message));
+    }
+
+    /// The last failure's message, if it happened after `since`.
+    pub(crate) fn since(&self, since: Instant) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|(at, _)| *at >= since)
+            .map(|(_, m)| m.clone())
     }
 }
 

@@ -4,6 +4,8 @@
 mod abort_watch;
 #[cfg(feature = "async")]
 mod async_database;
+mod client;
+mod client_hook;
 mod config;
 mod database;
 mod manager;
@@ -21,6 +23,7 @@ mod tx;
 pub use abort_watch::AbortWatch;
 #[cfg(feature = "async")]
 pub use async_database::AsyncDatabase;
+pub use client::{ClientSettings, TlsMode};
 pub use config::{
     CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig,
     PoolSettings, ReplicaConfig, key_file_permission_problem, management_key,

@@ -1,15 +1,15 @@
 //! One r2d2 pool for one database, with helpers that run work on a pooled connection.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use diesel::MysqlConnection;
 use r2d2::ManageConnection;
 use scheduled_thread_pool::ScheduledThreadPool;
 
-use super::manager::{Failover, TracingErrorHandler};
+use super::manager::{ConnectFailures, Failover, TracingErrorHandler};
 use super::{ConnectionTarget, MysqlManager, PoolConfig, RetryPolicy};
 use crate::{Error, Result};
 
@@ -31,6 +31,9 @@ pub struct DbPool {
     losses: Arc<AtomicU64>,
     validate_idle_after: Option<Duration>,
     failover: Failover,
+    connect_failures: ConnectFailures,
+    /// How long a checkout waits before asking whether connecting failed.
+    connect_wait: Duration,
 }
 
 impl std::fmt::Debug for DbPool {
@@ -42,19 +45,19 @@ impl std::fmt::Debug for DbPool {
     }
 }
 
-/// One scheduler thread for every pool's housekeeping (r2d2 starts three per pool by default).
-fn housekeeping_threads() -> Arc<ScheduledThreadPool> {
-    static THREADS: OnceLock<Arc<ScheduledThreadPool>> = OnceLock::new();
-    THREADS
-        .get_or_init(|| {
-            Arc::new(
-                ScheduledThreadPool::builder()
-                    .num_threads(1)
-                    .thread_name_pattern("cloudstack-db-pool-{}")
-                    .build(),
-            )
-        })
-        .clone()
+/// How often a checkout waiting for a new connection asks whether connecting failed.
+const CONNECT_FAILURE_CHECK: Duration = Duration::from_millis(200);
+
+/// The pool's own housekeeping thread (r2d2 starts three per pool by default): it opens the
+/// connections `min_idle` asks for and replaces dead ones. Each pool has its own, so a connect
+/// that hangs until its timeout on one server delays no other pool.
+fn housekeeping_thread() -> Arc<ScheduledThreadPool> {
+    Arc::new(
+        ScheduledThreadPool::builder()
+            .num_threads(1)
+            .thread_name_pattern("cloudstack-db-pool-{}")
+            .build(),
+    )
 }
 
 impl DbPool {
@@ -76,6 +79,16 @@ impl DbPool {
         let settings = &config.pool;
         let losses = manager.losses();
         let failover = manager.failover();
+        let connect_failures = manager.failures();
+        // A checkout that needs a new connection learns within this time whether connecting
+        // failed: every server's connect timeout, and a second.
+        let connect_wait = config
+            .target
+            .client
+            .connect_timeout
+            .max(Duration::from_secs(1))
+            * u32::try_from(config.targets().len()).unwrap_or(u32::MAX)
+            + Duration::from_secs(1);
         let pool = r2d2::Pool::builder()
             .max_size(settings.max_size.max(1))
             .min_idle(settings.min_idle.map(|m| m.min(settings.max_size)))
@@ -83,7 +96,7 @@ impl DbPool {
             .idle_timeout(settings.idle_timeout)
             .max_lifetime(settings.max_lifetime)
             .test_on_check_out(false)
-            .thread_pool(housekeeping_threads())
+            .thread_pool(housekeeping_thread())
             .error_handler(Box::new(TracingErrorHandler))
             .build_unchecked(manager);
         Self {
@@ -92,6 +105,8 @@ impl DbPool {
             losses,
             validate_idle_after: settings.validate_idle_after,
             failover,
+            connect_failures,
+            connect_wait,
         }
     }
 
@@ -118,13 +133,29 @@ impl DbPool {
 
     /// Like [`DbPool::get`] with another wait.
     pub fn get_timeout(&self, wait: Duration) -> Result<PooledConnection> {
-        let deadline = Instant::now() + wait;
+        let started = Instant::now();
+        let deadline = started + wait;
+        let connect_deadline = started + self.connect_wait;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let mut conn = self
-                .pool
-                .get_timeout(left)
-                .map_err(|e| pool_error(e, wait))?;
+            let now = Instant::now();
+            let left = deadline.saturating_duration_since(now);
+            // While a connect can still be under way, wait in short slices: once one has failed
+            // since the checkout began, the server is unreachable or unresponsive and that is
+            // the answer. After that the pool is just busy, and the rest of `wait` is waited.
+            let connecting = connect_deadline.saturating_duration_since(now);
+            let slice = if connecting.is_zero() {
+                left
+            } else {
+                left.min(connecting).min(CONNECT_FAILURE_CHECK)
+            };
+            let got = match self.pool.get_timeout(slice.max(Duration::from_millis(1))) {
+                Err(_) if slice < left => match self.connect_failures.since(started) {
+                    Some(message) => return Err(Error::Connect(message)),
+                    None => continue,
+                },
+                other => other,
+            };
+            let mut conn = got.map_err(|e| pool_error(e, wait))?;
             let losses = self.losses.load(Ordering::SeqCst);
             if !conn.needs_ping(losses, self.validate_idle_after) {
                 return Ok(self.wrap(conn));

@@ -12,6 +12,7 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'$');
 
+use super::ClientSettings;
 use crate::{Error, Result, Secret};
 
 /// The address and credentials of one database (`cloud` or `cloud_usage`).
@@ -40,8 +41,11 @@ pub struct ConnectionTarget {
     pub password: Secret,
     /// Database (schema) name.
     pub database: String,
-    /// Extra query parameters understood by Diesel's MySQL URL (`ssl_mode`, `unix_socket`, ...).
+    /// Extra query parameters handed to Diesel's MySQL URL (`ssl_ca`, `ssl_cert`, `ssl_key`,
+    /// `unix_socket`).
     pub url_params: Vec<(String, String)>,
+    /// Timeouts and TLS for every connection (see [`ConnectionTarget::connect`]).
+    pub client: ClientSettings,
 }
 
 impl ConnectionTarget {
@@ -66,10 +70,13 @@ impl ConnectionTarget {
             password: password.into(),
             database: database.into(),
             url_params: Vec::new(),
+            client: ClientSettings::default(),
         }
     }
 
-    /// Parses `mysql://user[:password]@host[:port]/database[?params]`.
+    /// Parses `mysql://user[:password]@host[:port]/database[?params]`; the parameters
+    /// [`ClientSettings::take_params`] knows (`connectTimeout`, `socketTimeout`, `ssl_mode`, …)
+    /// go to [`ConnectionTarget::client`], the rest to Diesel.
     ///
     /// Errors never repeat the URL (it may hold a password).
     ///
@@ -105,6 +112,9 @@ impl ConnectionTarget {
                 .map(|c| c.into_owned())
                 .map_err(|_| Error::Config("database URL credentials are not UTF-8".into()))
         };
+        let mut url_params: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+        let mut client = ClientSettings::default();
+        client.take_params(&mut url_params)?;
         Ok(Self {
             host: host
                 .trim_start_matches('[')
@@ -114,7 +124,8 @@ impl ConnectionTarget {
             user: decode(parsed.username())?,
             password: Secret::new(decode(parsed.password().unwrap_or(""))?),
             database: decode(database)?,
-            url_params: parsed.query_pairs().into_owned().collect(),
+            url_params,
+            client,
         })
     }
 

@@ -172,6 +172,12 @@ pub enum Error {
     #[error("cannot connect to the database server: {0}")]
     Connect(String),
 
+    /// TLS was required and the connection could not be encrypted (or verified) as asked: the
+    /// server offers no TLS, its certificate is not signed by the configured CA or does not
+    /// name the host, or the client library cannot enforce it. Nothing was sent in plaintext.
+    #[error("TLS required but not established: {0}")]
+    Tls(String),
+
     /// Applying or reverting migrations failed.
     #[error("migration failed: {0}")]
     Migration(String),

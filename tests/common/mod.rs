@@ -237,3 +237,51 @@ pub fn proptest_seed() -> proptest::test_runner::RngSeed {
         None => proptest::test_runner::RngSeed::Fixed(20_261_126),
     }
 }
+
+/// Prints every thread's stack of this process to stderr through `gdb`, when it is installed:
+/// what a test that gave up on a hung call shows of where it hung.
+#[allow(dead_code)]
+pub fn dump_thread_stacks() {
+    let pid = std::process::id().to_string();
+    match std::process::Command::new("gdb")
+        .args(["-p", &pid, "-batch", "-ex", "thread apply all bt"])
+        .output()
+    {
+        // Written to the process's stderr itself: the test harness's capture drops what
+        // `eprintln!` printed when the process exits.
+        Ok(out) => {
+            use std::io::Write;
+            let _ = std::io::stderr().write_all(&out.stdout);
+        }
+        Err(err) => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "no thread stacks (gdb: {err})");
+        }
+    }
+}
+
+/// What the server on `port` is doing, as the `mariadb` client prints it: its sessions, open
+/// InnoDB transactions and lock waits, and Galera state — for a test that gave up on a hung call.
+#[allow(dead_code)]
+pub fn server_activity(port: u16) -> Vec<u8> {
+    let sql = "SHOW FULL PROCESSLIST; \
+               SELECT trx_id, trx_state, trx_started, trx_mysql_thread_id, trx_query, trx_rows_locked \
+               FROM information_schema.innodb_trx; \
+               SELECT * FROM information_schema.innodb_lock_waits; \
+               SHOW GLOBAL STATUS WHERE variable_name IN ('wsrep_local_state_comment', \
+               'wsrep_cluster_size', 'wsrep_cluster_status', 'wsrep_ready', 'wsrep_flow_control_paused')";
+    match std::process::Command::new("mariadb")
+        .args([
+            "-h127.0.0.1",
+            &format!("-P{port}"),
+            "-uroot",
+            "--connect-timeout=5",
+            "-e",
+            sql,
+        ])
+        .output()
+    {
+        Ok(out) => [out.stdout, out.stderr].concat(),
+        Err(err) => format!("no activity report (mariadb client: {err})\n").into_bytes(),
+    }
+}

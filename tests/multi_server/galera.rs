@@ -405,13 +405,23 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
         let deadline = Instant::now() + Duration::from_secs(90);
         while workers.iter().any(|w| !w.is_finished()) {
             if Instant::now() > deadline {
-                eprintln!("galera workload did not finish within 90 s after the node loss");
+                use std::io::Write;
+                let mut err = std::io::stderr();
+                let _ = writeln!(
+                    err,
+                    "galera workload did not finish within 90 s after the node loss"
+                );
+                crate::common::dump_thread_stacks();
                 for node in cluster.nodes.iter_mut() {
-                    eprintln!(
+                    let _ = writeln!(
+                        err,
                         "--- node on port {}:\n{}",
                         node.port(),
                         node.error_log_tail()
                     );
+                    if node.is_running() {
+                        let _ = err.write_all(&crate::common::server_activity(node.port()));
+                    }
                     node.kill();
                 }
                 std::process::exit(101);

@@ -28,6 +28,47 @@ struct Globals {
     character_set_server: String,
 }
 
+#[derive(QueryableByName)]
+struct StatusRow {
+    #[diesel(sql_type = Text, column_name = "Value")]
+    value: String,
+}
+
+/// One `SHOW ... LIKE` value, empty when the server has no such variable.
+fn show_value(conn: &mut MysqlConnection, sql: &str) -> Result<String> {
+    Ok(diesel::sql_query(sql)
+        .load::<StatusRow>(conn)?
+        .into_iter()
+        .next()
+        .map(|r| r.value)
+        .unwrap_or_default())
+}
+
+/// What doctor says of TLS: this connection's cipher (empty: plaintext) and the server's
+/// `have_ssl` (YES: TLS offered, DISABLED: built with TLS but not configured).
+fn tls_lines(cipher: &str, have_ssl: &str, required: bool) -> Vec<String> {
+    let connection = if cipher.is_empty() {
+        "connection not encrypted".to_owned()
+    } else {
+        format!("connection encrypted ({cipher})")
+    };
+    let server = match have_ssl.to_ascii_uppercase().as_str() {
+        "" => "server TLS state unknown (no have_ssl variable)".to_owned(),
+        "YES" => "server offers TLS (have_ssl=YES)".to_owned(),
+        other => format!("server offers no TLS (have_ssl={other})"),
+    };
+    let requirement = if required {
+        "TLS required by the configuration"
+    } else {
+        "TLS not required by the configuration (ssl_mode, db.cloud.useSSL)"
+    };
+    vec![
+        format!("tls   {connection}"),
+        format!("tls   {server}"),
+        format!("tls   {requirement}"),
+    ]
+}
+
 /// One checked setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Finding {
@@ -106,7 +147,7 @@ fn findings(g: &Globals) -> Vec<Finding> {
 
 pub(super) fn run(config: &DatabaseConfig, strict: bool) -> Result<ExitCode> {
     let server = config.cloud.target.with_database("information_schema");
-    let mut conn = MysqlConnection::establish(server.diesel_url().expose())?;
+    let mut conn = server.connect()?;
     let globals: Globals = diesel::sql_query(
         "SELECT @@global.sql_mode AS sql_mode, \
                 CAST(@@global.innodb_rollback_on_timeout AS CHAR) AS innodb_rollback_on_timeout, \
@@ -122,6 +163,11 @@ pub(super) fn run(config: &DatabaseConfig, strict: bool) -> Result<ExitCode> {
         "server {}:{} against CloudStack's recommended settings",
         server.host, server.port
     );
+    let cipher = show_value(&mut conn, "SHOW SESSION STATUS LIKE 'Ssl_cipher'")?;
+    let have_ssl = show_value(&mut conn, "SHOW GLOBAL VARIABLES LIKE 'have_ssl'")?;
+    for line in tls_lines(&cipher, &have_ssl, server.client.tls.is_required()) {
+        println!("{line}");
+    }
     let found = findings(&globals);
     for f in &found {
         if f.ok {
@@ -142,6 +188,19 @@ pub(super) fn run(config: &DatabaseConfig, strict: bool) -> Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls_lines_say_what_is_encrypted() {
+        let plain = tls_lines("", "DISABLED", false);
+        assert_eq!(plain[0], "tls   connection not encrypted");
+        assert_eq!(plain[1], "tls   server offers no TLS (have_ssl=DISABLED)");
+        let tls = tls_lines("TLS_AES_256_GCM_SHA384", "YES", true);
+        assert_eq!(
+            tls[0],
+            "tls   connection encrypted (TLS_AES_256_GCM_SHA384)"
+        );
+        assert_eq!(tls[2], "tls   TLS required by the configuration");
+    }
 
     #[test]
     fn recommended_settings_are_all_ok_and_defaults_are_not() {

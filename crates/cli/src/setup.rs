@@ -174,8 +174,7 @@ impl<W: Write> Run<'_, W> {
     }
 
     fn connect(&self, credentials: &Credentials, database: &str) -> Result<MysqlConnection, Error> {
-        let mut conn =
-            MysqlConnection::establish(self.server(credentials, database).diesel_url().expose())?;
+        let mut conn = self.server(credentials, database).connect()?;
         SessionSettings::default().apply(&mut conn)?;
         Ok(conn)
     }

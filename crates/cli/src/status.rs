@@ -23,7 +23,7 @@ pub(super) fn run(config: &DatabaseConfig) -> Result<ExitCode> {
         (Schema::Usage, &config.usage),
     ] {
         println!("{} ({})", pool.target.database, pool.target);
-        let mut conn = MysqlConnection::establish(pool.target.diesel_url().expose())?;
+        let mut conn = pool.target.connect()?;
         SessionSettings::default().apply(&mut conn)?;
         let has_history = has_table(&mut conn, "__diesel_schema_migrations")?;
         if has_history {

@@ -185,6 +185,31 @@ impl LocalServer {
         }
     }
 
+    /// Freezes the server with SIGSTOP: connections stay open and nothing answers, as with a
+    /// server stuck in I/O or a network that drops every packet. [`LocalServer::thaw`] resumes it.
+    pub fn freeze(&mut self) {
+        self.signal("-STOP");
+    }
+
+    /// Resumes a server frozen with [`LocalServer::freeze`] (SIGCONT).
+    pub fn thaw(&mut self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        if let Some(child) = &self.child {
+            let status = Command::new("kill")
+                .arg(signal)
+                .arg(child.id().to_string())
+                .status();
+            assert!(
+                status.is_ok_and(|s| s.success()),
+                "kill {signal} {} failed",
+                child.id()
+            );
+        }
+    }
+
     /// Stops the server with SIGTERM (a clean shutdown), SIGKILL after a minute.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
