@@ -625,13 +625,13 @@ fn pool_from_properties(values: &PropertyValues<'_>, prefix: &str) -> Result<Poo
     if let Some(ms) = props.number::<u64>(&key("minEvictableIdleTimeMillis"))? {
         config.pool.idle_timeout = (ms > 0).then(|| Duration::from_millis(ms));
     }
-    if let Some(params) = props.get(&key("url.params")) {
-        apply_url_params(&mut config, params)?;
-    }
     // CloudStack reads `db.cloud.useSSL` for both databases.
     if let Some(use_ssl) = props.get("db.cloud.useSSL") {
         let mut param = vec![("useSSL".to_owned(), use_ssl.trim().to_owned())];
         config.target.client.take_params(&mut param)?;
+    }
+    if let Some(params) = props.get(&key("url.params")) {
+        apply_url_params(&mut config, params)?;
     }
     if [key("trustStore"), "db.cloud.trustStore".to_owned()]
         .iter()
