@@ -200,6 +200,12 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
             let mut config: DatabaseConfig = root.clone();
             for pool in [&mut config.cloud, &mut config.usage] {
                 pool.target.port = ports[i];
+                // A node that stops answering — a killed peer's connections, or a session
+                // Galera aborted that never replies (seen: 'Killed' in the processlist with the
+                // client waiting) — is a typed error after 10 s, and the call is retried.
+                pool.target.client.read_timeout = Duration::from_secs(10);
+                pool.target.client.write_timeout = Duration::from_secs(10);
+                pool.target.client.connect_timeout = Duration::from_secs(3);
                 pool.failover_hosts = (1..3)
                     .map(|k| ("127.0.0.1".to_owned(), ports[(i + k) % 3]))
                     .collect();
