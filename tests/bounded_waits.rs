@@ -64,6 +64,20 @@ fn a_listener_that_never_answers_fails_connect_and_pool_within_the_connect_timeo
     );
 }
 
+#[test]
+fn a_checkout_from_a_pool_whose_server_became_a_silent_listener_fails_within_the_connect_timeout() {
+    // A pool opened on a real server with no connection kept, then the server replaced by a
+    // listener on the same port that never answers.
+    let (mut server, pool) = server_and_pool(3000);
+    assert_eq!(pool.state().0, 0, "no pooled connection to fall back on");
+    let port = server.port();
+    server.kill();
+    let _listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let (checkout, took) = timed(BOUND, move || pool.get().map(|_| ()));
+    assert!(matches!(checkout, Err(Error::Connect(_))), "{checkout:?}");
+    assert!(took < Duration::from_secs(3), "the checkout took {took:?}");
+}
+
 /// A private server, a pool on it with short timeouts and the session id of one of its
 /// connections.
 fn server_and_pool(read_timeout_ms: u64) -> (LocalServer, DbPool) {

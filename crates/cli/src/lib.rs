@@ -53,7 +53,7 @@ enum Command {
     Migrate(DatabaseArgs),
     /// Create the databases and user, deploy the schema and default data, write db.properties
     /// (what cloudstack-setup-databases does).
-    Setup(setup_args::SetupArgs),
+    Setup(Box<setup_args::SetupArgs>),
     /// Show applied and pending migrations, the schema version, and every column the crate
     /// expects that is missing or different in the live databases (exit 1 if any).
     Status(DatabaseArgs),

@@ -13,7 +13,7 @@ use cloudstack_db::crypto::{Encryptor, enc_value};
 use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, DbProperties, SessionSettings, Tx};
 use cloudstack_db::identity::first_start::finish_fresh_install;
 use cloudstack_db::migrations::{self, Schema};
-use cloudstack_db::{Database, Error, Secret};
+use cloudstack_db::{Database, Error};
 
 const TEMPLATE: &str = include_str!("db.properties.template");
 
@@ -370,14 +370,14 @@ impl<W: Write> Run<'_, W> {
         if encrypt_type == EncryptType::None {
             props.set("db.cloud.password", password);
             props.set("db.usage.password", password);
-            props.set("db.cloud.encrypt.secret", &self.args.database_key);
+            props.set("db.cloud.encrypt.secret", self.plan.database_key.expose());
             props.set(
                 "db.cloud.encryptor.version",
                 self.args.encryptor_version.as_str(),
             );
         } else {
             let mgmt = Encryptor::new(
-                self.args.management_key.as_str(),
+                self.plan.management_key.expose(),
                 Some(self.args.encryptor_version),
             );
             let enc = |value: &str| -> Result<String, Error> {
@@ -389,7 +389,10 @@ impl<W: Write> Run<'_, W> {
             };
             props.set("db.cloud.password", &enc(password)?);
             props.set("db.usage.password", &enc(password)?);
-            props.set("db.cloud.encrypt.secret", &enc(&self.args.database_key)?);
+            props.set(
+                "db.cloud.encrypt.secret",
+                &enc(self.plan.database_key.expose())?,
+            );
             props.set(
                 "db.cloud.encryptor.version",
                 self.args.encryptor_version.as_str(),
@@ -425,7 +428,7 @@ impl<W: Write> Run<'_, W> {
     fn write_key_file(&mut self) -> Result<(), Error> {
         let path = self.key_file_path();
         self.undo.key_file = Some((path.clone(), std::fs::read(&path).ok()));
-        std::fs::write(&path, format!("{}\n", self.args.management_key)).map_err(|e| {
+        std::fs::write(&path, format!("{}\n", self.plan.management_key.expose())).map_err(|e| {
             Error::Config(format!("cannot write the key file {}: {e}", path.display()))
         })?;
         set_mode(&path, 0o640)?;
@@ -443,7 +446,7 @@ impl<W: Write> Run<'_, W> {
             return Ok(());
         }
         self.step("Checking that db.properties opens both databases as the CloudStack user");
-        let key = Secret::new(self.args.management_key.as_str());
+        let key = self.plan.management_key.clone();
         let mut config =
             DatabaseConfig::from_db_properties_file_with_key(&self.properties_path, &key)?;
         for pool in [&mut config.cloud, &mut config.usage] {

@@ -47,25 +47,50 @@ pub struct SetupArgs {
     #[arg(short = 'e', long = "encrypt-type", value_enum, default_value_t = EncryptType::File)]
     pub encrypt_type: EncryptType,
 
-    /// The management server key, which encrypts the values in db.properties.
+    /// The management server key, which encrypts the values in db.properties. Kept off the
+    /// command line with CLOUDSTACK_MANAGEMENT_KEY or --managementserver-secretkey-file.
     #[arg(
         short = 'm',
         long = "managementserver-secretkey",
         value_name = "KEY",
         default_value = "password",
-        hide_default_value = true
+        hide_default_value = true,
+        env = "CLOUDSTACK_MANAGEMENT_KEY",
+        hide_env_values = true
     )]
-    pub management_key: String,
+    pub management_key: Secret,
 
-    /// The database secret, which encrypts encrypted columns.
+    /// A file whose first line is the management server key (takes precedence over -m).
+    #[arg(long = "managementserver-secretkey-file", value_name = "FILE")]
+    pub management_key_file: Option<PathBuf>,
+
+    /// The database secret, which encrypts encrypted columns. Kept off the command line with
+    /// CLOUDSTACK_DATABASE_KEY or --database-secretkey-file.
     #[arg(
         short = 'k',
         long = "database-secretkey",
         value_name = "KEY",
         default_value = "password",
-        hide_default_value = true
+        hide_default_value = true,
+        env = "CLOUDSTACK_DATABASE_KEY",
+        hide_env_values = true
     )]
-    pub database_key: String,
+    pub database_key: Secret,
+
+    /// A file whose first line is the database secret (takes precedence over -k).
+    #[arg(long = "database-secretkey-file", value_name = "FILE")]
+    pub database_key_file: Option<PathBuf>,
+
+    /// A file whose first line is the CloudStack user's password, used when the
+    /// user:[password]@mysqlhost argument has none (CLOUDSTACK_DB_PASSWORD does the same).
+    #[arg(long = "password-file", value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// A file whose first line is the --deploy-as password, used when --deploy-as has none
+    /// (CLOUDSTACK_DB_ROOT_PASSWORD does the same; with --deploy-as=USER, no colon, and
+    /// neither, the tool asks on the terminal).
+    #[arg(long = "deploy-as-password-file", value_name = "FILE")]
+    pub admin_password_file: Option<PathBuf>,
 
     /// The encryptor version: V2 (AES-256-GCM) or V1 (legacy PBEWithMD5AndDES).
     #[arg(short = 'g', long = "encryptor-version", value_name = "V1|V2", default_value = "V2", value_parser = parse_version)]
@@ -167,6 +192,19 @@ pub enum UsageError {
     /// The admin user is the CloudStack user.
     #[error("--deploy-as must name another user than the CloudStack user `{0}`")]
     SameUser(String),
+    /// A secret file that cannot be read.
+    #[error("cannot read the {what} from {path}: {reason}")]
+    SecretFile {
+        /// Which secret.
+        what: &'static str,
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The terminal prompt for a password failed.
+    #[error("cannot read the {0} from the terminal: {1}")]
+    Prompt(&'static str, String),
     /// `--auto` needs CloudStack's Java tools.
     #[error("--auto needs CloudStack's Java DatabaseConfig tool, which this tool does not run")]
     AutoUnsupported,
@@ -254,13 +292,57 @@ pub fn parse_target(text: &str) -> Result<DbTarget, UsageError> {
     })
 }
 
-/// What the command line asks for, checked.
+/// What the command line asks for, checked, with every secret found (argument, file,
+/// environment or prompt).
 #[derive(Debug, Clone)]
 pub struct SetupPlan {
     /// The CloudStack user and server.
     pub target: DbTarget,
     /// The administrator, with `--deploy-as`.
     pub admin: Option<Credentials>,
+    /// The management server key.
+    pub management_key: Secret,
+    /// The database secret.
+    pub database_key: Secret,
+}
+
+/// The environment variable for the CloudStack user's password.
+pub const PASSWORD_ENV: &str = "CLOUDSTACK_DB_PASSWORD";
+/// The environment variable for the `--deploy-as` password.
+pub const ADMIN_PASSWORD_ENV: &str = "CLOUDSTACK_DB_ROOT_PASSWORD";
+
+/// The first line of a secret file (without its line end).
+fn secret_file(path: &std::path::Path, what: &'static str) -> Result<Secret, UsageError> {
+    let text = std::fs::read_to_string(path).map_err(|e| UsageError::SecretFile {
+        what,
+        path: path.display().to_string(),
+        reason: e.kind().to_string(),
+    })?;
+    Ok(Secret::new(text.lines().next().unwrap_or("")))
+}
+
+/// A password the argument left empty: from `file`, else from `env`, else empty (or, for
+/// `prompt`, asked on the terminal when there is one).
+fn missing_password(
+    file: Option<&std::path::Path>,
+    env: &str,
+    what: &'static str,
+    prompt: Option<&str>,
+) -> Result<Secret, UsageError> {
+    if let Some(path) = file {
+        return secret_file(path, what);
+    }
+    if let Some(value) = std::env::var_os(env) {
+        return Ok(Secret::new(value.to_string_lossy().into_owned()));
+    }
+    match prompt {
+        Some(question) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            rpassword::prompt_password(question)
+                .map(Secret::new)
+                .map_err(|e| UsageError::Prompt(what, e.to_string()))
+        }
+        _ => Ok(Secret::new("")),
+    }
 }
 
 impl SetupArgs {
@@ -272,12 +354,35 @@ impl SetupArgs {
         if self.auto.is_some() {
             return Err(UsageError::AutoUnsupported);
         }
-        let target = parse_target(&self.target[0])?;
-        let admin = self
-            .deploy_as
-            .as_deref()
-            .map(|d| parse_credentials(d, "admin"))
-            .transpose()?;
+        let mut target = parse_target(&self.target[0])?;
+        if target.credentials.password.is_empty() {
+            target.credentials.password = missing_password(
+                self.password_file.as_deref(),
+                PASSWORD_ENV,
+                "CloudStack user's password",
+                None,
+            )?;
+            check_chars(target.credentials.password.expose(), "password")?;
+        }
+        let admin = match self.deploy_as.as_deref() {
+            None => None,
+            Some(d) => {
+                let mut admin = parse_credentials(d, "admin")?;
+                if admin.password.is_empty() {
+                    // `USER:` says the password is empty; `USER` alone may be asked for.
+                    let prompt = (!d.contains(':'))
+                        .then(|| format!("Password of the MySQL user {}: ", admin.user));
+                    admin.password = missing_password(
+                        self.admin_password_file.as_deref(),
+                        ADMIN_PASSWORD_ENV,
+                        "--deploy-as password",
+                        prompt.as_deref(),
+                    )?;
+                    check_chars(admin.password.expose(), "admin password")?;
+                }
+                Some(admin)
+            }
+        };
         if self.schema_only && admin.is_some() {
             return Err(UsageError::SchemaOnlyWithDeployAs);
         }
@@ -286,6 +391,19 @@ impl SetupArgs {
                 return Err(UsageError::SameUser(admin.user.clone()));
             }
         }
-        Ok(SetupPlan { target, admin })
+        let management_key = match &self.management_key_file {
+            Some(path) => secret_file(path, "management server key")?,
+            None => self.management_key.clone(),
+        };
+        let database_key = match &self.database_key_file {
+            Some(path) => secret_file(path, "database secret")?,
+            None => self.database_key.clone(),
+        };
+        Ok(SetupPlan {
+            target,
+            admin,
+            management_key,
+            database_key,
+        })
     }
 }

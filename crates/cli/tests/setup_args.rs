@@ -146,7 +146,7 @@ fn options_take_the_real_tools_names_and_defaults() {
     assert_eq!(a.region_id, 7);
     assert_eq!(a.encrypt_type.as_str(), "env");
     assert_eq!(
-        (a.management_key.as_str(), a.database_key.as_str()),
+        (a.management_key.expose(), a.database_key.expose()),
         ("mk", "dk")
     );
     assert_eq!(a.encryptor_version.as_str(), "V1");
@@ -159,7 +159,7 @@ fn options_take_the_real_tools_names_and_defaults() {
     assert_eq!(d.region_id, 1);
     assert_eq!(d.encrypt_type.as_str(), "file");
     assert_eq!(
-        (d.management_key.as_str(), d.database_key.as_str()),
+        (d.management_key.expose(), d.database_key.expose()),
         ("password", "password")
     );
     assert_eq!(d.encryptor_version.as_str(), "V2");
@@ -170,4 +170,51 @@ fn options_take_the_real_tools_names_and_defaults() {
         plan(&["c:c@h", "--auto", "/tmp/server-setup.xml"]).unwrap_err(),
         UsageError::AutoUnsupported
     );
+}
+
+#[test]
+fn secrets_come_from_files_when_the_arguments_leave_them_out() {
+    let dir = std::env::temp_dir().join(format!("csdb-secret-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let (user, admin, mk, dk) = (
+        file("user", "user-pw\n"),
+        file("admin", "admin-pw\r\nsecond line ignored\n"),
+        file("mk", "mgmt-key"),
+        file("dk", "db-key\n"),
+    );
+    let p = plan(&[
+        "cloud@db1",
+        "--deploy-as=root",
+        "--password-file",
+        &user,
+        "--deploy-as-password-file",
+        &admin,
+        "--managementserver-secretkey-file",
+        &mk,
+        "--database-secretkey-file",
+        &dk,
+    ])
+    .unwrap();
+    assert_eq!(p.target.credentials.password.expose(), "user-pw");
+    assert_eq!(p.admin.unwrap().password.expose(), "admin-pw");
+    assert_eq!(p.management_key.expose(), "mgmt-key");
+    assert_eq!(p.database_key.expose(), "db-key");
+    // A password in the argument wins over the file; a missing file is refused, naming it.
+    let p = plan(&["cloud:given@db1", "--password-file", &user]).unwrap();
+    assert_eq!(p.target.credentials.password.expose(), "given");
+    let missing = dir.join("nope").display().to_string();
+    let err = plan(&["cloud@db1", "--password-file", &missing]).unwrap_err();
+    assert!(err.to_string().contains(&missing), "{err}");
+    // A secret file's password obeys the same character rules as the argument's.
+    let spaced = file("spaced", "has space\n");
+    assert_eq!(
+        plan(&["cloud@db1", "--password-file", &spaced]).unwrap_err(),
+        UsageError::ForbiddenCharacter("password")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -423,3 +423,95 @@ fn doctor_reports_the_live_servers_settings() {
     let warnings = report.lines().filter(|l| l.starts_with("warn ")).count();
     assert_eq!(strict.status.success(), warnings == 0);
 }
+
+/// Every secret from the environment — the CloudStack user's password, the --deploy-as
+/// password, the management server key and the database secret — and none of them in the
+/// process's argv (`/proc/<pid>/cmdline`); each lands where the argv form puts it.
+#[test]
+fn every_secret_can_come_from_the_environment_and_none_is_in_argv() {
+    let sb = Sandbox::new();
+    let admin = format!("csdba_{}", &sb.user["csdbu_".len()..]);
+    let admin_password = format!("Adm{}", uuid::Uuid::new_v4().simple());
+    let management_key = format!("Mk{}", uuid::Uuid::new_v4().simple());
+    let database_key = format!("Dk{}", uuid::Uuid::new_v4().simple());
+    let mut root = admin_connection().unwrap();
+    for host in ["localhost", "%"] {
+        root.batch_execute(&format!(
+            "CREATE USER '{admin}'@'{host}' IDENTIFIED BY '{admin_password}'; \
+             GRANT ALL PRIVILEGES ON *.* TO '{admin}'@'{host}' WITH GRANT OPTION"
+        ))
+        .unwrap();
+    }
+    struct DropAdmin(String);
+    impl Drop for DropAdmin {
+        fn drop(&mut self) {
+            if let Ok(mut c) = admin_connection() {
+                let _ = c.batch_execute(&format!(
+                    "DROP USER IF EXISTS '{0}'@'localhost'; DROP USER IF EXISTS '{0}'@'%'",
+                    self.0
+                ));
+            }
+        }
+    }
+    let _admin = DropAdmin(admin.clone());
+
+    let child = Command::new(env!("CARGO_BIN_EXE_cloudstack-setup-databases"))
+        .arg(format!("{}@127.0.0.1", sb.user))
+        .arg(format!("--deploy-as={admin}"))
+        .args(["-i", "127.0.0.1", "-c"])
+        .arg(&sb.conf)
+        .env("CLOUDSTACK_DB_PASSWORD", &sb.password)
+        .env("CLOUDSTACK_DB_ROOT_PASSWORD", &admin_password)
+        .env("CLOUDSTACK_MANAGEMENT_KEY", &management_key)
+        .env("CLOUDSTACK_DATABASE_KEY", &database_key)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read while it runs; just after exec the kernel may not have set the argument area yet,
+    // so it is read again until it is there.
+    let started = std::time::Instant::now();
+    let cmdline = loop {
+        let read = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap_or_default();
+        if !read.is_empty() || started.elapsed() > std::time::Duration::from_secs(5) {
+            break read;
+        }
+        std::thread::yield_now();
+    };
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let argv = String::from_utf8_lossy(&cmdline);
+    assert!(argv.contains("--deploy-as="), "the argv was read: {argv:?}");
+    for secret in [
+        &sb.password,
+        &admin_password,
+        &management_key,
+        &database_key,
+    ] {
+        assert!(
+            !argv.contains(secret.as_str()),
+            "a secret in argv: {argv:?}"
+        );
+        assert!(!text(&out).contains(secret.as_str()), "a secret printed");
+    }
+
+    let props = DbProperties::read(sb.properties()).unwrap();
+    let mgmt = Encryptor::new(management_key.as_str(), Some(EncryptorVersion::V2));
+    let cloud_password = unwrap_enc(props.get("db.cloud.password").unwrap()).unwrap();
+    assert_eq!(mgmt.decrypt(cloud_password).unwrap().expose(), sb.password);
+    let secret = unwrap_enc(props.get("db.cloud.encrypt.secret").unwrap()).unwrap();
+    assert_eq!(mgmt.decrypt(secret).unwrap().expose(), database_key);
+    assert_eq!(
+        std::fs::read_to_string(sb.conf.join("key")).unwrap().trim(),
+        management_key
+    );
+    // The user was created with the password from the environment: the library logs in.
+    let db = Database::from_db_properties_file(sb.properties()).unwrap();
+    assert_eq!(
+        db.cloud()
+            .run(|c| count(c, "SELECT COUNT(*) FROM user WHERE username = 'admin'"))
+            .unwrap(),
+        1
+    );
+}
