@@ -2,8 +2,8 @@
 //! `cloudstack-setup-databases`), `status`, `doctor` and `usage`.
 //!
 //! Exit status: 0 success; 1 failure (or, for `status`, a schema that does not match; for
-//! `doctor --strict`, a setting to fix); 2 bad command line; 3 `setup` found existing databases
-//! without `--force-recreate`.
+//! `doctor --strict`, a setting to fix; for `setup`, existing databases without
+//! `--force-recreate`); 2 bad command line.
 
 mod doctor;
 pub mod setup;

@@ -13,7 +13,7 @@ use cloudstack_db::crypto::{Encryptor, enc_value};
 use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, DbProperties, SessionSettings, Tx};
 use cloudstack_db::identity::first_start::finish_fresh_install;
 use cloudstack_db::migrations::{self, Schema};
-use cloudstack_db::{Database, Error};
+use cloudstack_db::{Database, Error, Secret};
 
 const TEMPLATE: &str = include_str!("db.properties.template");
 
@@ -23,7 +23,8 @@ pub enum SetupFailure {
     /// The command line broke one of the tool's rules (exit status 2).
     #[error("{0}")]
     Usage(#[from] UsageError),
-    /// `cloud` or `cloud_usage` exists and `--force-recreate` was not given (exit status 3).
+    /// `cloud` or `cloud_usage` exists and `--force-recreate` was not given (exit status 1, as
+    /// every runtime failure of CloudStack's tool).
     #[error("database(s) {} already exist: nothing was changed; run again with --force-recreate to drop and recreate them", .0.join(", "))]
     DatabasesExist(Vec<String>),
     /// A step failed; what could be undone was undone (exit status 1).
@@ -49,7 +50,7 @@ impl SetupFailure {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) => 2,
-            Self::DatabasesExist(_) => 3,
+            Self::DatabasesExist(_) => 1,
             Self::Failed { .. } => 1,
         }
     }
@@ -92,7 +93,26 @@ struct Run<'a, W: Write> {
 /// cloudstack_db_cli::setup::run_setup(&cli.args, std::io::stdout()).unwrap();
 /// ```
 pub fn run_setup<W: Write>(args: &SetupArgs, out: W) -> Result<(), SetupFailure> {
-    let plan = args.plan()?;
+    let mut plan = args.plan()?;
+    if args.encrypt_type == EncryptType::Env {
+        // As CloudStack's tool: with `-e env` the key is CLOUD_SECRET_KEY, which the management
+        // server reads at start; without it the tool stops.
+        plan.management_key = std::env::var(cloudstack_db::db::CLOUD_SECRET_KEY_ENV)
+            .ok()
+            .filter(|k| !k.is_empty())
+            .map(Secret::new)
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "set the environment variable {} when the encryption type is 'env'",
+                    cloudstack_db::db::CLOUD_SECRET_KEY_ENV
+                ))
+            })?;
+    }
+    if let Some(dir) = &args.db_files_path {
+        if !dir.is_dir() {
+            return Err(Error::Config(format!("-f {}: no such directory", dir.display())).into());
+        }
+    }
     let properties_path = args.conf_dir.join("db.properties");
     let existing = properties_path
         .exists()
@@ -312,25 +332,14 @@ impl<W: Write> Run<'_, W> {
         Ok(())
     }
 
+    /// Keeps the current db.properties in memory for the rollback. Unlike CloudStack's tool, no
+    /// `db.properties.origin` copy is written: it would hold the previous password in a second
+    /// file (the real tool removes its copy at the end; a crash would leave it).
     fn backup_properties(&mut self) -> Result<(), Error> {
-        if self.undo.properties.is_some() {
-            return Ok(());
+        if self.undo.properties.is_none() {
+            let before = std::fs::read_to_string(&self.properties_path).ok();
+            self.undo.properties = Some((self.properties_path.clone(), before));
         }
-        let before = std::fs::read_to_string(&self.properties_path).ok();
-        if let Some(text) = &before {
-            let origin = self.properties_path.with_extension("properties.origin");
-            std::fs::write(&origin, text).map_err(|e| {
-                Error::Config(format!(
-                    "cannot back up db.properties to {}: {e}",
-                    origin.display()
-                ))
-            })?;
-            self.say(format!(
-                "    backed up db.properties to {}",
-                origin.display()
-            ));
-        }
-        self.undo.properties = Some((self.properties_path.clone(), before));
         Ok(())
     }
 
@@ -407,8 +416,7 @@ impl<W: Write> Run<'_, W> {
             }
         }
         let temp = self.properties_path.with_extension("properties.new");
-        props.write(&temp)?;
-        set_mode(&temp, 0o640)?;
+        write_private(&temp, props.to_text().as_bytes())?;
         std::fs::rename(&temp, &self.properties_path).map_err(|e| {
             Error::Config(format!(
                 "cannot replace {}: {e}",
@@ -428,10 +436,10 @@ impl<W: Write> Run<'_, W> {
     fn write_key_file(&mut self) -> Result<(), Error> {
         let path = self.key_file_path();
         self.undo.key_file = Some((path.clone(), std::fs::read(&path).ok()));
-        std::fs::write(&path, format!("{}\n", self.plan.management_key.expose())).map_err(|e| {
-            Error::Config(format!("cannot write the key file {}: {e}", path.display()))
-        })?;
-        set_mode(&path, 0o640)?;
+        write_private(
+            &path,
+            format!("{}\n", self.plan.management_key.expose()).as_bytes(),
+        )?;
         chown_group_cloud(&path);
         self.say(format!(
             "    management server key written to {} (mode 0640)",
@@ -499,10 +507,7 @@ impl<W: Write> Run<'_, W> {
                 None => Ok(()),
             };
             if let Err(e) = restored {
-                remaining.push(format!(
-                    "{} could not be restored ({e}); the previous copy is db.properties.origin",
-                    path.display()
-                ));
+                remaining.push(format!("{} could not be restored ({e})", path.display()));
             }
         }
         if let Some((path, before)) = self.undo.key_file.take() {
@@ -566,6 +571,21 @@ fn detect_host_ip() -> String {
         .and_then(|mut addrs| addrs.find(|a| a.is_ipv4() && !a.ip().is_loopback()))
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "127.0.0.1".into())
+}
+
+/// Writes a file that holds secrets: created with mode 0640 from the start (never readable by
+/// others, not even for a moment), truncated and set to 0640 when it exists already.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| Error::Config(format!("cannot write {}: {e}", path.display()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o640);
+    let mut file = options.open(path).map_err(failed)?;
+    set_mode(path, 0o640)?;
+    file.write_all(bytes).map_err(failed)?;
+    file.sync_all().map_err(failed)
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<(), Error> {

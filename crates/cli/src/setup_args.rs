@@ -10,7 +10,7 @@ use cloudstack_db::crypto::EncryptorVersion;
 /// `cloudstack-setup-databases user:[password]@mysqlhost:[port] [options]`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  cloudstack-setup-databases cloud:cloud@localhost --deploy-as=root:password -i 192.168.122.10\n  cloudstack-setup-databases cloud:cloud@db.example:3306 --schema-only\n\nExit status: 0 done, 1 failed, 2 bad command line, 3 databases exist (use --force-recreate)."
+    after_help = "Examples:\n  cloudstack-setup-databases cloud:cloud@localhost --deploy-as=root:password -i 192.168.122.10\n  cloudstack-setup-databases cloud:cloud@db.example:3306 --schema-only\n\nExit status: 0 done, 1 failed (also: the databases exist, use --force-recreate), 2 bad command line."
 )]
 pub struct SetupArgs {
     /// The CloudStack database user, its password and the server: user:[password]@mysqlhost:[port].
@@ -108,6 +108,19 @@ pub struct SetupArgs {
     /// Where the management server key file is written with `-e file` (default: DIR/key).
     #[arg(short = 'n', long = "encryption-key-file", value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+
+    /// CloudStack's SQL directory. Accepted for the scripts that pass it; the schema comes from
+    /// the crate's own 4.22 migrations, so the directory is only checked to exist.
+    #[arg(short = 'f', long = "db-files-path", value_name = "DIR")]
+    pub db_files_path: Option<PathBuf>,
+
+    /// The jar CloudStack's tool encrypts with. Accepted and not needed: encryption is built in.
+    #[arg(short = 'j', long = "encryption-jar-path", value_name = "JAR")]
+    pub encryption_jar: Option<PathBuf>,
+
+    /// The mysql client's directory. Accepted and not needed: no client program is run.
+    #[arg(short = 'b', long = "mysql-bin-path", value_name = "DIR")]
+    pub mysql_bin_path: Option<PathBuf>,
 
     /// Do not create users or grant privileges (they exist already).
     #[arg(short = 'u', long = "skip-users-auto-creation")]

@@ -53,14 +53,18 @@ impl Sandbox {
         format!("{}:{}@127.0.0.1", self.user, self.password)
     }
 
-    fn setup(&self, extra: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_cloudstack-setup-databases"))
+    fn command(&self, extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cloudstack-setup-databases"));
+        command
             .arg(self.target())
             .args(["--deploy-as=root:", "-i", "127.0.0.1", "-c"])
             .arg(&self.conf)
-            .args(extra)
-            .output()
-            .unwrap()
+            .args(extra);
+        command
+    }
+
+    fn setup(&self, extra: &[&str]) -> Output {
+        self.command(extra).output().unwrap()
     }
 
     fn properties(&self) -> PathBuf {
@@ -195,9 +199,12 @@ fn deploy_writes_encrypted_db_properties_that_the_library_opens_and_a_second_run
         .modified()
         .unwrap();
     let origin = sb.conf.join("db.properties.origin");
-    let origin_before = std::fs::read(&origin).unwrap();
+    assert!(
+        !origin.exists(),
+        "no copy of the old db.properties is left behind"
+    );
     let second = sb.setup(&[]);
-    assert_eq!(second.status.code(), Some(3), "{}", text(&second));
+    assert_eq!(second.status.code(), Some(1), "{}", text(&second));
     assert!(
         text(&second).contains("--force-recreate"),
         "{}",
@@ -211,11 +218,7 @@ fn deploy_writes_encrypted_db_properties_that_the_library_opens_and_a_second_run
             .unwrap(),
         before_mtime
     );
-    assert_eq!(
-        std::fs::read(&origin).unwrap(),
-        origin_before,
-        "not even the backup was rewritten"
-    );
+    assert!(!origin.exists());
     let db = Database::from_db_properties_file(sb.properties()).unwrap();
     let marker = db
         .cloud()
@@ -227,10 +230,9 @@ fn deploy_writes_encrypted_db_properties_that_the_library_opens_and_a_second_run
     // With --force-recreate it starts over.
     let third = sb.setup(&["--force-recreate"]);
     assert!(third.status.success(), "{}", text(&third));
-    assert_eq!(
-        std::fs::read(&origin).unwrap(),
-        before,
-        "the previous db.properties is kept as .origin"
+    assert!(
+        !origin.exists(),
+        "no backup left behind after a rewrite either"
     );
     let db = Database::from_db_properties_file(sb.properties()).unwrap();
     let marker = db
@@ -271,9 +273,27 @@ fn without_encryption_db_properties_holds_plain_values_the_library_opens() {
 }
 
 #[test]
-fn env_encryption_needs_cloud_secret_key_to_open() {
+fn env_encryption_takes_cloud_secret_key_and_stops_without_it() {
     let sb = Sandbox::new();
-    let out = sb.setup(&["-e", "env", "-m", "env-management-key"]);
+    // Without CLOUD_SECRET_KEY: stops before changing anything, exit status 1 (as the real tool).
+    let refused = sb
+        .command(&["-e", "env", "-m", "ignored-with-env"])
+        .env_remove("CLOUD_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("CLOUD_SECRET_KEY"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(sb.databases_exist(), 0);
+
+    let out = sb
+        .command(&["-e", "env", "-m", "ignored-with-env"])
+        .env("CLOUD_SECRET_KEY", "env-management-key")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let config = DatabaseConfig::from_db_properties_file_with_key(
         sb.properties(),
@@ -288,6 +308,57 @@ fn env_encryption_needs_cloud_secret_key_to_open() {
         err.contains("cannot decrypt") && !err.contains("wrong") && !err.contains(&sb.password),
         "{err}"
     );
+    assert!(
+        DatabaseConfig::from_db_properties_file_with_key(
+            sb.properties(),
+            &Secret::new("ignored-with-env")
+        )
+        .is_err(),
+        "-m is not the key with -e env"
+    );
+}
+
+/// The key file and db.properties are created with mode 0640 — seen in the `openat` calls
+/// (strace), not only in the final mode — and `-f`, `-j`, `-b` are accepted.
+#[test]
+fn secret_files_are_created_with_their_final_mode_and_f_j_b_are_accepted() {
+    let sb = Sandbox::new();
+    let trace = sb.conf.join("openat.trace");
+    let sql_dir = sb.conf.join("sql");
+    std::fs::create_dir_all(&sql_dir).unwrap();
+    let out = Command::new("strace")
+        .args(["-f", "-e", "trace=openat,creat", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_cloudstack-setup-databases"))
+        .arg(sb.target())
+        .args(["--deploy-as=root:", "-i", "127.0.0.1", "-c"])
+        .arg(&sb.conf)
+        .arg("-f")
+        .arg(&sql_dir)
+        .args([
+            "-j",
+            "/usr/share/cloudstack-common/lib/cloudstack-utils.jar",
+            "-b",
+            "/usr/bin",
+        ])
+        .output()
+        .expect("strace is installed (scripts/prepare-machine)");
+    assert!(out.status.success(), "{}", text(&out));
+    let calls = std::fs::read_to_string(&trace).unwrap();
+    // strace prints the path in quotes: `openat(AT_FDCWD, ".../key", O_WRONLY|O_CREAT|..., 0640)`.
+    for name in ["db.properties.new\"", "/key\""] {
+        let creating: Vec<&str> = calls
+            .lines()
+            .filter(|l| l.contains(name) && l.contains("O_CREAT"))
+            .collect();
+        assert!(!creating.is_empty(), "{name} was created:\n{calls}");
+        for call in creating {
+            assert!(
+                call.contains(", 0640)"),
+                "created with another mode: {call}"
+            );
+        }
+    }
 }
 
 #[test]
