@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use cloudstack_db::compute::{VmEvent, vms};
-use cloudstack_db::db::Tx;
+use cloudstack_db::db::{SchemaRelease, Tx, schema_release};
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
 use cloudstack_db::repo::with_clock_at;
 use cloudstack_db::storage::volumes::{self, VolumeSpec};
@@ -236,7 +236,47 @@ fn check_day(records: &[&UsageRecord], d: u32, expected: &[Expected]) {
 #[test]
 fn a_scripted_two_day_history_gives_the_hand_computed_records() {
     let test = common::fresh();
-    let db = test.database();
+    assert_eq!(
+        test.database().cloud().run(schema_release).unwrap(),
+        SchemaRelease::V4_22_1
+    );
+    the_scripted_history_gives_the_hand_computed_records(test.database());
+}
+
+/// The same history on a CloudStack 4.22.0 database — no `vm_id` in `cloud.usage_event`,
+/// `cloud_usage.usage_event` and `cloud_usage.usage_volume` — gives the same records.
+#[test]
+fn a_cloudstack_4_22_0_database_gives_the_same_records() {
+    let test = common::fresh();
+    let config = test.config_with(cloudstack_db_testing::test_pool_settings());
+    let mut admin = cloudstack_db_testing::admin_connection().unwrap();
+    diesel::sql_query(format!(
+        "ALTER TABLE `{}`.usage_event DROP COLUMN vm_id",
+        test.cloud_name()
+    ))
+    .execute(&mut admin)
+    .unwrap();
+    for table in ["usage_event", "usage_volume"] {
+        diesel::sql_query(format!(
+            "ALTER TABLE `{}`.{table} DROP COLUMN vm_id",
+            test.usage_name()
+        ))
+        .execute(&mut admin)
+        .unwrap();
+    }
+    let db = Database::connect(&config).unwrap();
+    assert_eq!(
+        db.cloud().run(schema_release).unwrap(),
+        SchemaRelease::V4_22_0
+    );
+    assert_eq!(
+        db.usage().run(schema_release).unwrap(),
+        SchemaRelease::V4_22_0
+    );
+    the_scripted_history_gives_the_hand_computed_records(&db);
+}
+
+fn the_scripted_history_gives_the_hand_computed_records(db: &Database) {
     let h = script(db);
 
     let first = aggregate_days(db, 23, 23);

@@ -17,7 +17,9 @@ use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-/// Notes deadlock-class errors (1213, Galera conflicts) on one connection.
+/// Notes deadlock-class errors (1213, Galera conflicts) on one connection. It also carries what
+/// the connection's pool has learned about its database (its CloudStack release, see
+/// [`super::schema_release`]), shared by the pool's connections so it is asked once per pool.
 ///
 /// ```
 /// let watch = cloudstack_db::db::AbortWatch::default();
@@ -26,9 +28,27 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 #[derive(Debug, Default)]
 pub struct AbortWatch {
     aborted: bool,
+    release: Option<std::sync::Arc<std::sync::OnceLock<super::SchemaRelease>>>,
 }
 
 impl AbortWatch {
+    /// A watch whose connection shares `release` with the other connections of its pool.
+    pub(crate) fn sharing(
+        release: std::sync::Arc<std::sync::OnceLock<super::SchemaRelease>>,
+    ) -> Self {
+        Self {
+            aborted: false,
+            release: Some(release),
+        }
+    }
+
+    /// The pool's record of its database's release, when the connection has a pool.
+    pub(crate) fn release(
+        &self,
+    ) -> Option<&std::sync::Arc<std::sync::OnceLock<super::SchemaRelease>>> {
+        self.release.as_ref()
+    }
+
     /// Whether an abort was seen since the last [`AbortWatch::reset`].
     pub fn saw_abort(&self) -> bool {
         self.aborted

@@ -33,6 +33,8 @@ pub struct MysqlManager {
     session: SessionSettings,
     losses: Arc<AtomicU64>,
     failures: ConnectFailures,
+    /// The CloudStack release of the pool's database, learned by the first connection that asks.
+    release: Arc<std::sync::OnceLock<super::SchemaRelease>>,
 }
 
 impl std::fmt::Debug for MysqlManager {
@@ -56,6 +58,7 @@ impl MysqlManager {
             session: config.session.clone(),
             losses: Arc::new(AtomicU64::new(0)),
             failures: ConnectFailures::default(),
+            release: Arc::default(),
         })
     }
 
@@ -176,7 +179,7 @@ impl MysqlManager {
     fn connect_to(&self, server: usize) -> Result<ManagedConnection> {
         let mut conn = self.targets[server].connect()?;
         conn.batch_execute(&self.session_sql)?;
-        conn.set_instrumentation(super::AbortWatch::default());
+        conn.set_instrumentation(super::AbortWatch::sharing(self.release.clone()));
         tracing::debug!(server, "opened a database connection");
         Ok(ManagedConnection {
             conn,

@@ -105,3 +105,28 @@ pub struct NewUsageEvent {
     /// VM ID associated with volume usage events (4.22.1). `vm_id` bigint(20) unsigned, nullable.
     pub vm_id: Option<VmId>,
 }
+
+impl NewUsageEvent {
+    /// Inserts the row into a CloudStack 4.22.0 database, whose `usage_event` has no `vm_id`
+    /// (the value has nowhere to go there, as in CloudStack 4.22.0 itself).
+    pub(crate) fn insert_without_vm_id(self, conn: &mut MysqlConnection) -> QueryResult<usize> {
+        use usage_event::dsl as c;
+        diesel::insert_into(usage_event::table)
+            .values((
+                c::id.eq(AutoIncrement::from(self.id)),
+                c::type_.eq(self.event_type),
+                c::account_id.eq(self.account_id),
+                c::created.eq(UtcDateTime::from(self.created)),
+                c::zone_id.eq(self.zone_id),
+                c::resource_id.eq(self.resource_id),
+                c::resource_name.eq(self.resource_name),
+                c::offering_id.eq(self.offering_id),
+                c::template_id.eq(self.template_id),
+                c::size.eq(self.size),
+                c::resource_type.eq(self.resource_type),
+                c::processed.eq(IntBool::from(self.processed)),
+                c::virtual_size.eq(self.virtual_size),
+            ))
+            .execute(conn)
+    }
+}

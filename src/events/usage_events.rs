@@ -87,8 +87,12 @@ pub fn record_usage_event(tx: &mut Tx<'_>, event: NewUsageEvent) -> Result<()> {
 /// [`record_usage_event`] for the aggregates' own helpers, which hold the transaction's
 /// connection.
 pub(crate) fn insert_usage_event(conn: &mut MysqlConnection, event: NewUsageEvent) -> Result<()> {
-    diesel::insert_into(usage_event::table)
-        .values(event)
-        .execute(conn)?;
+    if crate::db::schema_release(conn)?.has_usage_vm_id() {
+        diesel::insert_into(usage_event::table)
+            .values(event)
+            .execute(conn)?;
+    } else {
+        event.insert_without_vm_id(conn)?;
+    }
     Ok(())
 }

@@ -116,6 +116,7 @@ fn target(kind: &str) -> Target {
 impl HelperBatch {
     /// Loads, with row locks, the open helper rows the `events` are about.
     pub fn load(conn: &mut MysqlConnection, events: &[CopiedUsageEvent]) -> Result<Self> {
+        let with_vm_id = crate::db::schema_release(conn)?.has_usage_vm_id();
         let mut vm_ids = HashSet::new();
         let mut volume_ids = HashSet::new();
         let mut addresses = HashSet::new();
@@ -175,13 +176,21 @@ impl HelperBatch {
             }
         }
         for chunk in volume_ids.into_iter().collect::<Vec<_>>().chunks(5000) {
-            let rows: Vec<UsageVolume> = usage_volume::table
+            let open_rows = usage_volume::table
                 .filter(usage_volume::deleted.is_null())
                 .filter(usage_volume::volume_id.eq_any(chunk))
-                .order(usage_volume::id)
-                .select(UsageVolume::as_select())
-                .for_update()
-                .load(conn)?;
+                .order(usage_volume::id);
+            let rows: Vec<UsageVolume> = if with_vm_id {
+                open_rows
+                    .select(UsageVolume::as_select())
+                    .for_update()
+                    .load(conn)?
+            } else {
+                open_rows
+                    .select(super::usage_volume::columns_without_vm_id())
+                    .for_update()
+                    .load(conn)?
+            };
             for r in rows {
                 let interval = VolumeInterval {
                     zone_id: r.zone_id,
@@ -429,6 +438,7 @@ fn write_volumes(
     conn: &mut MysqlConnection,
     changes: IntervalChanges<VolumeOwner, VolumeInterval>,
 ) -> Result<()> {
+    let with_vm_id = crate::db::schema_release(conn)?.has_usage_vm_id();
     close_rows(conn, "usage_volume", "deleted", &changes.ends)?;
     for it in changes.rewrites {
         let id = it.db_id.expect("rewrites are existing rows");
@@ -437,7 +447,7 @@ fn write_volumes(
                 usage_volume::disk_offering_id.eq(it.row.disk_offering_id),
                 usage_volume::template_id.eq(it.row.template_id),
                 usage_volume::size.eq(it.row.size),
-                usage_volume::vm_id.eq(it.row.vm_id),
+                with_vm_id.then_some(usage_volume::vm_id.eq(it.row.vm_id)),
                 usage_volume::deleted.eq(it.end.map(|t| t.naive_utc())),
             ))
             .execute(conn)?;
@@ -460,9 +470,13 @@ fn write_volumes(
         })
         .collect();
     for chunk in crate::repo::owned_chunks(rows, INSERT_CHUNK) {
-        diesel::insert_into(usage_volume::table)
-            .values(chunk)
-            .execute(conn)?;
+        if with_vm_id {
+            diesel::insert_into(usage_volume::table)
+                .values(chunk)
+                .execute(conn)?;
+        } else {
+            NewUsageVolume::insert_all_without_vm_id(chunk, conn)?;
+        }
     }
     Ok(())
 }

@@ -23,9 +23,10 @@ struct MaxId {
     id: i64,
 }
 
-/// The columns the copy moves, in both tables' order.
+/// The columns the copy moves, in both tables' order; `vm_id` follows when both databases are
+/// 4.22.1.
 const COPIED_COLUMNS: &str = "`id`, `type`, `account_id`, `created`, `zone_id`, `resource_id`, \
-     `resource_name`, `offering_id`, `template_id`, `size`, `resource_type`, `virtual_size`, `vm_id`";
+     `resource_name`, `offering_id`, `template_id`, `size`, `resource_type`, `virtual_size`";
 
 fn quoted(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
@@ -43,15 +44,23 @@ pub fn copy_new_events(
     on_batch: &mut dyn FnMut(u64),
 ) -> Result<u64> {
     let cloud_db = quoted(&db.cloud().target().database);
-    let max_id: MaxId = db.cloud().run(|conn| {
-        Ok(diesel::sql_query(
+    let (max_id, cloud_release): (MaxId, _) = db.cloud().run(|conn| {
+        let release = crate::db::schema_release(conn)?;
+        Ok((diesel::sql_query(
             "SELECT CAST(COALESCE(MAX(id), 0) AS SIGNED) AS id FROM usage_event WHERE created <= ?",
         )
         .bind::<Datetime, _>(until.naive_utc())
-        .get_result(conn)?)
+        .get_result(conn)?, release))
     })?;
     let mut copied = 0;
     db.usage().run(|conn| {
+        let both_have_vm_id =
+            cloud_release.has_usage_vm_id() && crate::db::schema_release(conn)?.has_usage_vm_id();
+        let columns = if both_have_vm_id {
+            format!("{COPIED_COLUMNS}, `vm_id`")
+        } else {
+            COPIED_COLUMNS.to_owned()
+        };
         let recent: MaxId =
             diesel::sql_query("SELECT CAST(COALESCE(MAX(id), 0) AS SIGNED) AS id FROM usage_event")
                 .get_result(conn)?;
@@ -61,8 +70,8 @@ pub fn copy_new_events(
             // IGNORE only ever skips rows another run copied at the same time: the two tables
             // have the same columns, so no value can be truncated or refused.
             let n = diesel::sql_query(format!(
-                "INSERT IGNORE INTO usage_event ({COPIED_COLUMNS}) \
-                 SELECT {COPIED_COLUMNS} FROM {cloud_db}.usage_event WHERE id > ? AND id <= ?"
+                "INSERT IGNORE INTO usage_event ({columns}) \
+                 SELECT {columns} FROM {cloud_db}.usage_event WHERE id > ? AND id <= ?"
             ))
             .bind::<BigInt, _>(low)
             .bind::<BigInt, _>(high)
@@ -156,26 +165,46 @@ fn next_batch(
             .expect("valid date")
             .and_time(chrono::NaiveTime::MIN)
     });
-    let pending = || {
-        usage_event::table
+    let with_vm_id = crate::db::schema_release(conn)?.has_usage_vm_id();
+    // Unprocessed events created after `after` and by `by`, oldest first, locked.
+    let pending = |conn: &mut MysqlConnection,
+                   after: chrono::NaiveDateTime,
+                   by: chrono::NaiveDateTime,
+                   limit: i64|
+     -> QueryResult<Vec<CopiedUsageEvent>> {
+        let query = usage_event::table
             .filter(usage_event::processed.eq(0))
-            .filter(usage_event::created.gt(from))
-            .filter(usage_event::created.le(until.naive_utc()))
+            .filter(usage_event::created.gt(after))
+            .filter(usage_event::created.le(by))
             .order((usage_event::created, usage_event::id))
-            .select(CopiedUsageEvent::as_select())
+            .limit(limit);
+        if with_vm_id {
+            query
+                .select(CopiedUsageEvent::as_select())
+                .for_update()
+                .load(conn)
+        } else {
+            query
+                .select(super::usage_event_copy::columns_without_vm_id())
+                .for_update()
+                .load(conn)
+        }
     };
-    let mut events: Vec<CopiedUsageEvent> =
-        pending().limit(batch_size as i64).for_update().load(conn)?;
+    let mut events = pending(conn, from, until.naive_utc(), batch_size as i64)?;
     if events.len() < batch_size {
         return Ok(events);
     }
     let last_second = events[events.len() - 1].created;
     events.retain(|e| e.created < last_second);
     if events.is_empty() {
-        events = pending()
-            .filter(usage_event::created.eq(last_second.naive_utc()))
-            .for_update()
-            .load(conn)?;
+        // That second alone (DATETIME has whole seconds), however many events it holds.
+        let second = last_second.naive_utc();
+        events = pending(
+            conn,
+            second - chrono::Duration::seconds(1),
+            second,
+            i64::MAX,
+        )?;
     }
     Ok(events)
 }

@@ -66,3 +66,45 @@ pub struct CopiedUsageEvent {
     /// `vm_id` bigint(20) unsigned, nullable (4.22.1).
     pub vm_id: Option<VmId>,
 }
+
+/// The selection of [`columns_without_vm_id`].
+pub(crate) type ColumnsWithoutVmId = (
+    usage_event::id,
+    usage_event::type_,
+    usage_event::account_id,
+    usage_event::created,
+    usage_event::zone_id,
+    usage_event::resource_id,
+    usage_event::resource_name,
+    usage_event::offering_id,
+    usage_event::template_id,
+    usage_event::size,
+    usage_event::resource_type,
+    usage_event::processed,
+    usage_event::virtual_size,
+    diesel::expression::SqlLiteral<
+        diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+    >,
+);
+
+/// The columns of [`CopiedUsageEvent`] in a CloudStack 4.22.0 database, which has no `vm_id`:
+/// NULL stands in for it, so rows load into the same struct.
+pub(crate) fn columns_without_vm_id() -> ColumnsWithoutVmId {
+    use usage_event::dsl as c;
+    (
+        c::id,
+        c::type_,
+        c::account_id,
+        c::created,
+        c::zone_id,
+        c::resource_id,
+        c::resource_name,
+        c::offering_id,
+        c::template_id,
+        c::size,
+        c::resource_type,
+        c::processed,
+        c::virtual_size,
+        diesel::dsl::sql("NULL"),
+    )
+}

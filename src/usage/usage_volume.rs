@@ -86,3 +86,70 @@ pub struct NewUsageVolume {
     /// VM ID associated with the volume usage (4.22.1). `vm_id` bigint(20) unsigned, nullable.
     pub vm_id: Option<VmId>,
 }
+
+/// The selection of [`columns_without_vm_id`].
+pub(crate) type ColumnsWithoutVmId = (
+    usage_volume::id,
+    usage_volume::volume_id,
+    usage_volume::zone_id,
+    usage_volume::account_id,
+    usage_volume::domain_id,
+    usage_volume::disk_offering_id,
+    usage_volume::template_id,
+    usage_volume::size,
+    usage_volume::created,
+    usage_volume::deleted,
+    diesel::expression::SqlLiteral<
+        diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+    >,
+);
+
+/// The columns of [`UsageVolume`] in a CloudStack 4.22.0 database, which has no `vm_id`: NULL
+/// stands in for it, so rows load into the same struct.
+pub(crate) fn columns_without_vm_id() -> ColumnsWithoutVmId {
+    use usage_volume::dsl as c;
+    (
+        c::id,
+        c::volume_id,
+        c::zone_id,
+        c::account_id,
+        c::domain_id,
+        c::disk_offering_id,
+        c::template_id,
+        c::size,
+        c::created,
+        c::deleted,
+        diesel::dsl::sql("NULL"),
+    )
+}
+
+impl NewUsageVolume {
+    /// Inserts `rows` (one statement) into a CloudStack 4.22.0 database, whose `usage_volume`
+    /// has no `vm_id`.
+    pub(crate) fn insert_all_without_vm_id(
+        rows: Vec<Self>,
+        conn: &mut MysqlConnection,
+    ) -> QueryResult<usize> {
+        use usage_volume::dsl as c;
+        let values: Vec<_> = rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id.map(|id| c::id.eq(id)),
+                    c::volume_id.eq(r.volume_id),
+                    c::zone_id.eq(r.zone_id),
+                    c::account_id.eq(r.account_id),
+                    c::domain_id.eq(r.domain_id),
+                    c::disk_offering_id.eq(r.disk_offering_id),
+                    c::template_id.eq(r.template_id),
+                    c::size.eq(r.size),
+                    c::created.eq(UtcDateTime::from(r.created)),
+                    c::deleted.eq(r.deleted.map(UtcDateTime::from)),
+                )
+            })
+            .collect();
+        diesel::insert_into(usage_volume::table)
+            .values(values)
+            .execute(conn)
+    }
+}
