@@ -1,6 +1,7 @@
 //! The embedded migrations of both databases and functions to apply or revert them.
 
-use diesel::MysqlConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::{Database, Error, Result};
@@ -87,11 +88,26 @@ pub fn migrate(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>
 }
 
 /// Like [`migrate`], calling `progress(version)` after each migration (for a progress bar).
+///
+/// A database CloudStack made (its tables there, the crate's migrations not recorded) is
+/// refused with [`Error::Migration`] before anything is created: it is adopted
+/// (`install::adopt`, `cloudstack-db adopt`), not migrated.
 pub fn migrate_with_progress(
     conn: &mut MysqlConnection,
     schema: Schema,
     mut progress: impl FnMut(&str),
 ) -> Result<Vec<String>> {
+    if let Found::CloudStack { version, .. } = found(conn, schema)? {
+        return Err(Error::Migration(format!(
+            "this {} database was made by CloudStack{}, not by the crate: adopt it with \
+             `cloudstack-db adopt` (nothing was changed)",
+            match schema {
+                Schema::Cloud => "cloud",
+                Schema::Usage => "cloud_usage",
+            },
+            version.map(|v| format!(" ({v})")).unwrap_or_default()
+        )));
+    }
     let pending = conn
         .pending_migrations(schema.migrations())
         .map_err(|e| Error::Migration(e.to_string()))?;
@@ -143,4 +159,97 @@ impl Database {
         let usage = self.usage().run(|conn| migrate(conn, Schema::Usage))?;
         Ok(MigrationReport { cloud, usage })
     }
+}
+
+/// What a database is, as far as adopting it is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// The crate's migrations are recorded already (it made the database or adopted it).
+    Managed,
+    /// Nothing of CloudStack's or the crate's: `migrate` deploys it.
+    Empty,
+    /// A CloudStack database the crate does not manage yet; for `cloud`, the newest `version`
+    /// row and its step.
+    CloudStack {
+        /// The newest `version` row's version (`cloud` only).
+        version: Option<String>,
+        /// Its step (`Complete` when the upgrade to it finished).
+        step: Option<String>,
+    },
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = Text)]
+    version: String,
+    #[diesel(sql_type = Text)]
+    step: String,
+}
+
+fn has_table(conn: &mut MysqlConnection, table: &str) -> Result<bool> {
+    let found: Count = diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+    )
+    .bind::<Text, _>(table)
+    .get_result(conn)?;
+    Ok(found.n > 0)
+}
+
+/// What the database `conn` uses is (see [`Found`]). Reads only: it creates nothing, not even
+/// Diesel's bookkeeping table.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::migrations::{found, Found, Schema};
+/// if let Found::CloudStack { version, .. } = found(conn, Schema::Cloud)? {
+///     println!("CloudStack {version:?}: adopt it");
+/// }
+/// # Ok(()) }
+/// ```
+pub fn found(conn: &mut MysqlConnection, schema: Schema) -> Result<Found> {
+    if has_table(conn, "__diesel_schema_migrations")? {
+        let recorded: Count =
+            diesel::sql_query("SELECT COUNT(*) AS n FROM __diesel_schema_migrations")
+                .get_result(conn)?;
+        if recorded.n > 0 {
+            return Ok(Found::Managed);
+        }
+    }
+    let marker = match schema {
+        Schema::Cloud => "version",
+        Schema::Usage => "usage_job",
+    };
+    if !has_table(conn, marker)? {
+        return Ok(Found::Empty);
+    }
+    if schema == Schema::Usage {
+        return Ok(Found::CloudStack {
+            version: None,
+            step: None,
+        });
+    }
+    let newest = newest_version(conn)?;
+    Ok(Found::CloudStack {
+        version: newest.as_ref().map(|(v, _)| v.clone()),
+        step: newest.map(|(_, s)| s),
+    })
+}
+
+/// The newest `version` row's version and step (CloudStack reads its current version from the
+/// newest row by id); `None` when the table is empty.
+pub fn newest_version(conn: &mut MysqlConnection) -> Result<Option<(String, String)>> {
+    let newest: Option<VersionRow> = diesel::sql_query(
+        "SELECT CAST(TRIM(version) AS CHAR) AS version, CAST(TRIM(step) AS CHAR) AS step \
+         FROM version ORDER BY id DESC LIMIT 1",
+    )
+    .get_result(conn)
+    .optional()?;
+    Ok(newest.map(|v| (v.version, v.step)))
 }

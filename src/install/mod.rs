@@ -3,10 +3,12 @@
 //! expects. The migrations themselves are [`crate::migrations`]; finishing a fresh install (the
 //! default admin) is the identity aggregate's `first_start`.
 
+mod adopt;
 mod schema_check;
 mod sequence;
 mod version;
 
+pub use adopt::{Adoption, adopt, version_refusal};
 pub use schema_check::{ColumnProblem, check_columns};
 pub use sequence::{NewSequence, Sequence};
 pub use version::{NewVersion, Version};

@@ -51,6 +51,10 @@ impl DatabaseArgs {
 enum Command {
     /// Apply the pending migrations to both databases.
     Migrate(DatabaseArgs),
+    /// Take over databases CloudStack made (4.22.x): check them, then record the crate's
+    /// migrations as applied without changing any of CloudStack's tables (exit 1 and nothing
+    /// changed when they do not fit).
+    Adopt(DatabaseArgs),
     /// Create the databases and user, deploy the schema and default data, write db.properties
     /// (what cloudstack-setup-databases does).
     Setup(Box<setup_args::SetupArgs>),
@@ -81,6 +85,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = match cli.command {
         Command::Migrate(databases) => migrate(&databases).map(|()| ExitCode::SUCCESS),
+        Command::Adopt(databases) => adopt(&databases).map(|()| ExitCode::SUCCESS),
         Command::Setup(args) => return setup_exit(&args),
         Command::Status(databases) => databases.config().and_then(|c| status::run(&c)),
         Command::Doctor { databases, strict } => {
@@ -128,6 +133,28 @@ fn setup_exit(args: &setup_args::SetupArgs) -> ExitCode {
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+fn adopt(databases: &DatabaseArgs) -> Result<()> {
+    let config = databases.config()?;
+    println!("cloud:       {}", config.cloud.target);
+    println!("cloud_usage: {}", config.usage.target);
+    let db = Database::connect(&config)?;
+    let mut cloud = db.cloud().get()?;
+    let mut usage = db.usage().get()?;
+    let adopted = cloudstack_db::install::adopt(&mut cloud, &mut usage)?;
+    if adopted.cloud.is_empty() && adopted.usage.is_empty() {
+        println!("already managed by cloudstack-db: nothing to record");
+    } else {
+        println!(
+            "adopted CloudStack {} ({:?} columns): recorded {} cloud and {} cloud_usage migration(s) as applied; no table was changed",
+            adopted.cloudstack_version,
+            adopted.release,
+            adopted.cloud.len(),
+            adopted.usage.len()
+        );
+    }
+    Ok(())
 }
 
 fn migrate(databases: &DatabaseArgs) -> Result<()> {

@@ -1,0 +1,329 @@
+//! Taking over databases CloudStack itself made. The databases are built here from the schema
+//! facts (`../shared/cloudstack-schema/full/`: every table's CREATE TABLE as the server renders
+//! it, every view, the rows a fresh install holds) — not by the crate's migrations — then
+//! adopted and used; an older CloudStack is refused and left untouched.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use cloudstack_db::db::{SchemaRelease, schema_release};
+use cloudstack_db::install::adopt;
+use cloudstack_db::migrations::{self, Found, Schema, found};
+use cloudstack_db::prelude::*;
+use cloudstack_db_testing::{TestDatabases, count, test_pool_settings};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use serde_json::Value;
+
+fn facts_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cloudstack-schema/full");
+    if dir.join("schema.json").exists() {
+        Some(dir)
+    } else if std::env::var_os("CI").is_some() {
+        panic!(
+            "{}: missing (CI runs with ../shared beside the repository)",
+            dir.display()
+        );
+    } else {
+        eprintln!("no ../shared/cloudstack-schema/full here: nothing to build the database from");
+        None
+    }
+}
+
+/// A SQL literal for a fact value (strings, integers and NULL are all the rows hold).
+fn literal(value: &Value) -> String {
+    match value {
+        Value::Null => "NULL".into(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => u8::from(*b).to_string(),
+        Value::String(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''")),
+        other => panic!("unexpected value in the facts: {other}"),
+    }
+}
+
+/// Builds database `name` of the facts (`cloud` or `cloud_usage`) on `conn`: every table, then
+/// the default rows, then (for `cloud`) the views; `version_limit` keeps only the version rows up
+/// to that id (an older CloudStack).
+fn build(conn: &mut MysqlConnection, dir: &Path, name: &str, version_limit: Option<u64>) {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("schema.json")).unwrap()).unwrap();
+    let database = &schema["databases"][name];
+    conn.batch_execute("SET SESSION foreign_key_checks = 0")
+        .unwrap();
+    let tables = database["tables"].as_object().unwrap();
+    for (table, facts) in tables {
+        conn.batch_execute(facts["show_create"].as_str().unwrap())
+            .unwrap_or_else(|e| panic!("{name}.{table}: {e}"));
+    }
+    for entry in std::fs::read_dir(dir.join("default-rows")).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(table) = file
+            .strip_prefix(&format!("{name}."))
+            .and_then(|t| t.strip_suffix(".jsonl"))
+        else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        let columns: Vec<String> = header["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("`{}`", c.as_str().unwrap()))
+            .collect();
+        let mut rows: Vec<String> = Vec::new();
+        for line in lines {
+            let row: Vec<Value> = serde_json::from_str(line).unwrap();
+            if table == "version" {
+                if let (Some(limit), Some(id)) = (version_limit, row[0].as_u64()) {
+                    if id > limit {
+                        continue;
+                    }
+                }
+            }
+            rows.push(format!(
+                "({})",
+                row.iter().map(literal).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        for chunk in rows.chunks(200) {
+            conn.batch_execute(&format!(
+                "INSERT INTO `{table}` ({}) VALUES {}",
+                columns.join(", "),
+                chunk.join(", ")
+            ))
+            .unwrap_or_else(|e| panic!("rows of {name}.{table}: {e}"));
+        }
+    }
+    if let Some(views) = database["views"].as_object() {
+        // A view may select from another: create them until none is left (each round makes
+        // at least one).
+        let mut left: BTreeMap<&String, String> = views
+            .iter()
+            .map(|(n, v)| {
+                let sql = v["show_create_view"]
+                    .as_str()
+                    .unwrap()
+                    .replace("DEFINER=`root`@`localhost` ", "");
+                (n, sql)
+            })
+            .collect();
+        while !left.is_empty() {
+            let before = left.len();
+            left.retain(|_, sql| conn.batch_execute(sql).is_err());
+            assert!(
+                left.len() < before,
+                "views that cannot be created: {left:?}"
+            );
+        }
+    }
+    conn.batch_execute("SET SESSION foreign_key_checks = 1")
+        .unwrap();
+}
+
+/// Two empty databases with the facts' `cloud` and `cloud_usage` built in them.
+fn cloudstack_made(dir: &Path, version_limit: Option<u64>) -> TestDatabases {
+    let test = TestDatabases::empty().unwrap();
+    let config = test.config_with(test_pool_settings());
+    let mut cloud = config.cloud.target.connect().unwrap();
+    let mut usage = config.usage.target.connect().unwrap();
+    build(&mut cloud, dir, "cloud", version_limit);
+    build(&mut usage, dir, "cloud_usage", version_limit);
+    test
+}
+
+#[derive(QueryableByName)]
+struct Text {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    text: String,
+}
+
+/// Every column of both databases, as `db table column type nullable`, without Diesel's
+/// bookkeeping table.
+fn shape(conn: &mut MysqlConnection, test: &TestDatabases) -> Vec<String> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT_WS(' ', TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE) AS text \
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN ('{}', '{}') \
+         AND TABLE_NAME <> '__diesel_schema_migrations' \
+         ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
+        test.cloud_name(),
+        test.usage_name()
+    ))
+    .load::<Text>(conn)
+    .unwrap()
+    .into_iter()
+    .map(|t| t.text)
+    .collect()
+}
+
+#[test]
+fn a_cloudstack_4_22_0_database_is_adopted_without_ddl_and_the_repositories_work_on_it() {
+    let Some(dir) = facts_dir() else { return };
+    let test = cloudstack_made(&dir, None);
+    let config = test.config_with(test_pool_settings());
+    let db = Database::connect(&config).unwrap();
+    let mut cloud = db.cloud().get().unwrap();
+    let mut usage = db.usage().get().unwrap();
+    assert_eq!(
+        found(&mut cloud, Schema::Cloud).unwrap(),
+        Found::CloudStack {
+            version: Some("4.22.0.0".into()),
+            step: Some("Complete".into())
+        }
+    );
+
+    // Migrating it is refused, and not even Diesel's bookkeeping table is left behind.
+    let err = migrations::migrate(&mut cloud, Schema::Cloud).unwrap_err();
+    assert!(err.to_string().contains("adopt"), "{err}");
+    assert!(matches!(
+        found(&mut cloud, Schema::Cloud).unwrap(),
+        Found::CloudStack { .. }
+    ));
+    let before = shape(&mut cloud, &test);
+
+    let adopted = adopt(&mut cloud, &mut usage).unwrap();
+    assert_eq!(adopted.cloudstack_version, "4.22.0.0");
+    assert_eq!(adopted.release, SchemaRelease::V4_22_0);
+    assert_eq!(adopted.cloud.len(), 9);
+    assert_eq!(adopted.usage.len(), 4);
+    assert_eq!(
+        shape(&mut cloud, &test),
+        before,
+        "no CloudStack column changed"
+    );
+    assert!(
+        migrations::pending(&mut cloud, Schema::Cloud)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        migrations::pending(&mut usage, Schema::Usage)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(found(&mut usage, Schema::Usage).unwrap(), Found::Managed);
+    // A second adoption records nothing.
+    let again = adopt(&mut cloud, &mut usage).unwrap();
+    assert!(again.cloud.is_empty() && again.usage.is_empty());
+    assert_eq!(
+        count(&mut cloud, "SELECT COUNT(*) FROM version").unwrap(),
+        48,
+        "CloudStack's version rows untouched"
+    );
+    drop((cloud, usage));
+
+    // The repositories on it: its ROOT domain and templates, a new account, an event and a
+    // usage event (4.22.0: written without vm_id).
+    let root = db.read(|c| domains::find(c, DomainId(1))).unwrap();
+    assert_eq!(root.name.as_deref(), Some("ROOT"));
+    let account = db
+        .write(|tx| {
+            accounts::create(
+                tx,
+                &accounts::AccountSpec::new(
+                    DomainId(1),
+                    "adopted",
+                    cloudstack_db::identity::AccountType::Normal,
+                ),
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        db.read(|c| accounts::find(c, account.id))
+            .unwrap()
+            .account_name,
+        Some("adopted".to_owned())
+    );
+    db.write(|tx| {
+        cloudstack_db::events::record_usage_event(
+            tx,
+            cloudstack_db::events::usage_event_for(
+                "VM.START",
+                account.id,
+                ZoneId(1),
+                7,
+                "on-an-adopted-database",
+            ),
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        db.cloud()
+            .run(|c| count(
+                c,
+                "SELECT COUNT(*) FROM usage_event WHERE resource_name = 'on-an-adopted-database'"
+            ))
+            .unwrap(),
+        1
+    );
+}
+
+#[test]
+fn a_cloudstack_4_22_1_database_is_adopted_as_4_22_1() {
+    let Some(dir) = facts_dir() else { return };
+    let test = cloudstack_made(&dir, None);
+    let config = test.config_with(test_pool_settings());
+    // What 4.22.1's upgrade adds.
+    let mut raw_cloud = config.cloud.target.connect().unwrap();
+    raw_cloud
+        .batch_execute(
+            "ALTER TABLE usage_event ADD COLUMN vm_id bigint(20) unsigned DEFAULT NULL; \
+             INSERT INTO version (version, updated, step) VALUES ('4.22.1.0', NOW(), 'Complete')",
+        )
+        .unwrap();
+    let mut raw_usage = config.usage.target.connect().unwrap();
+    raw_usage
+        .batch_execute(
+            "ALTER TABLE usage_event ADD COLUMN vm_id bigint(20) unsigned DEFAULT NULL; \
+             ALTER TABLE usage_volume ADD COLUMN vm_id bigint(20) unsigned DEFAULT NULL",
+        )
+        .unwrap();
+    let db = Database::connect(&config).unwrap();
+    let mut cloud = db.cloud().get().unwrap();
+    let mut usage = db.usage().get().unwrap();
+    let adopted = adopt(&mut cloud, &mut usage).unwrap();
+    assert_eq!(adopted.cloudstack_version, "4.22.1.0");
+    assert_eq!(adopted.release, SchemaRelease::V4_22_1);
+    assert_eq!(schema_release(&mut usage).unwrap(), SchemaRelease::V4_22_1);
+}
+
+#[test]
+fn a_cloudstack_4_20_database_is_refused_and_left_untouched() {
+    let Some(dir) = facts_dir() else { return };
+    // The version rows up to 4.20.0.0 (id 45).
+    let test = cloudstack_made(&dir, Some(45));
+    let config = test.config_with(test_pool_settings());
+    let db = Database::connect(&config).unwrap();
+    let mut cloud = db.cloud().get().unwrap();
+    let mut usage = db.usage().get().unwrap();
+    let before = shape(&mut cloud, &test);
+    let err = adopt(&mut cloud, &mut usage).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, cloudstack_db::Error::Migration(_))
+            && message.contains("4.20.0.0")
+            && message.contains("upgrade it to 4.22"),
+        "{message}"
+    );
+    assert_eq!(shape(&mut cloud, &test), before);
+    for conn in [&mut cloud, &mut usage] {
+        assert_eq!(
+            count(
+                conn,
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() \
+                 AND TABLE_NAME = '__diesel_schema_migrations'"
+            )
+            .unwrap(),
+            0,
+            "no bookkeeping table created"
+        );
+    }
+    assert_eq!(
+        count(&mut cloud, "SELECT COUNT(*) FROM version").unwrap(),
+        45
+    );
+}
