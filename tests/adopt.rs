@@ -188,7 +188,7 @@ fn a_cloudstack_4_22_0_database_is_adopted_without_ddl_and_the_repositories_work
     let adopted = adopt(&mut cloud, &mut usage).unwrap();
     assert_eq!(adopted.cloudstack_version, "4.22.0.0");
     assert_eq!(adopted.release, SchemaRelease::V4_22_0);
-    assert_eq!(adopted.cloud.len(), 9);
+    assert_eq!(adopted.cloud.len(), 10);
     assert_eq!(adopted.usage.len(), 4);
     assert_eq!(
         shape(&mut cloud, &test),

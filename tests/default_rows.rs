@@ -281,7 +281,7 @@ fn fresh_install_rows_are_present_with_cloudstacks_ids() {
         .unwrap();
     assert_eq!(
         (latest.version.as_str(), latest.step.as_str()),
-        ("4.22.0.0", "Complete")
+        ("4.22.1.0", "Complete")
     );
     // No zone by default.
     assert_eq!(

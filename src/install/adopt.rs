@@ -5,13 +5,10 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_migrations::MigrationHarness;
 
-use super::{ColumnProblem, check_columns};
+use super::release_column_problems;
 use crate::db::{SchemaRelease, schema_release};
 use crate::migrations::{Found, Schema, found};
 use crate::{Error, Result};
-
-/// The 4.22 columns a 4.22.0 database lacks (added by 4.22.1), as `table.column`.
-const ADDED_IN_4_22_1: [&str; 2] = ["usage_event.vm_id", "usage_volume.vm_id"];
 
 /// What [`adopt`] recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,16 +121,9 @@ pub fn adopt(cloud: &mut MysqlConnection, usage: &mut MysqlConnection) -> Result
         (&mut *cloud, Schema::Cloud, "cloud"),
         (&mut *usage, Schema::Usage, "cloud_usage"),
     ] {
-        let release = schema_release(conn)?;
-        let fits = |p: &ColumnProblem| {
-            release == SchemaRelease::V4_22_0
-                && p.problem == "missing"
-                && ADDED_IN_4_22_1.contains(&p.column.as_str())
-        };
         problems.extend(
-            check_columns(conn, schema)?
+            release_column_problems(conn, schema)?
                 .into_iter()
-                .filter(|p| !fits(p))
                 .map(|p| format!("{name}.{p}")),
         );
     }

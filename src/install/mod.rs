@@ -9,6 +9,6 @@ mod sequence;
 mod version;
 
 pub use adopt::{Adoption, adopt, version_refusal};
-pub use schema_check::{ColumnProblem, check_columns};
+pub use schema_check::{ColumnProblem, check_columns, release_column_problems};
 pub use sequence::{NewSequence, Sequence};
 pub use version::{NewVersion, Version};

@@ -3,7 +3,7 @@
 use diesel::MysqlConnection;
 
 use crate::Result;
-use crate::db::{ServerFlavor, ServerInfo};
+use crate::db::{SchemaRelease, ServerFlavor, ServerInfo, schema_release};
 use crate::migrations::Schema;
 use crate::schema::expected::{expected_columns, live_columns};
 
@@ -81,6 +81,34 @@ pub fn check_columns(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<C
         }
     }
     Ok(problems)
+}
+
+/// The 4.22 columns a 4.22.0 database lacks (4.22.1 added them), as `table.column`.
+const ADDED_IN_4_22_1: [&str; 2] = ["usage_event.vm_id", "usage_volume.vm_id"];
+
+/// [`check_columns`] without what the database's CloudStack release explains: on a 4.22.0
+/// database the `vm_id` columns 4.22.1 added are not there, and the crate works without them.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::migrations::Schema;
+/// let unfit = cloudstack_db::install::release_column_problems(conn, Schema::Usage)?;
+/// assert!(unfit.iter().all(|p| !p.column.ends_with(".vm_id") || p.problem != "missing"));
+/// # Ok(()) }
+/// ```
+pub fn release_column_problems(
+    conn: &mut MysqlConnection,
+    schema: Schema,
+) -> Result<Vec<ColumnProblem>> {
+    let release = schema_release(conn)?;
+    Ok(check_columns(conn, schema)?
+        .into_iter()
+        .filter(|p| {
+            !(release == SchemaRelease::V4_22_0
+                && p.problem == "missing"
+                && ADDED_IN_4_22_1.contains(&p.column.as_str()))
+        })
+        .collect())
 }
 
 /// `bigint(20) unsigned` → `bigint unsigned`; `tinyint(1)` keeps its width (it means boolean).

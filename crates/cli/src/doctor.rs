@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use cloudstack_db::Result;
-use cloudstack_db::db::{CLOUDSTACK_SQL_MODE, DatabaseConfig};
+use cloudstack_db::db::{CLOUDSTACK_SQL_MODE, DatabaseConfig, ServerFlavor, ServerInfo};
 
 #[derive(QueryableByName)]
 struct Globals {
@@ -67,6 +67,23 @@ fn tls_lines(cipher: &str, have_ssl: &str, required: bool) -> Vec<String> {
         format!("tls   {server}"),
         format!("tls   {requirement}"),
     ]
+}
+
+/// The server version against what the crate needs: MariaDB 10.6 or later, MySQL 8.0 or later.
+fn version_finding(info: &ServerInfo) -> Finding {
+    let (flavor, needed) = match info.flavor {
+        ServerFlavor::MariaDb => ("MariaDB", (10, 6, 0)),
+        ServerFlavor::MySql => ("MySQL", (8, 0, 0)),
+    };
+    Finding {
+        name: "server_version",
+        value: format!("{flavor} {}", info.version_string),
+        ok: info.version >= needed,
+        fix: format!(
+            "cloudstack-db needs {flavor} {}.{} or later: upgrade the server",
+            needed.0, needed.1
+        ),
+    }
 }
 
 /// One checked setting.
@@ -168,7 +185,8 @@ pub(super) fn run(config: &DatabaseConfig, strict: bool) -> Result<ExitCode> {
     for line in tls_lines(&cipher, &have_ssl, server.client.tls.is_required()) {
         println!("{line}");
     }
-    let found = findings(&globals);
+    let mut found = vec![version_finding(&ServerInfo::query(&mut conn)?)];
+    found.extend(findings(&globals));
     for f in &found {
         if f.ok {
             println!("ok    {} = {}", f.name, f.value);
@@ -188,6 +206,22 @@ pub(super) fn run(config: &DatabaseConfig, strict: bool) -> Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_version_must_be_mariadb_10_6_or_mysql_8() {
+        let info = |flavor, version: (u32, u32, u32)| ServerInfo {
+            flavor,
+            version,
+            version_string: format!("{}.{}.{}", version.0, version.1, version.2),
+        };
+        assert!(version_finding(&info(ServerFlavor::MariaDb, (10, 11, 19))).ok);
+        assert!(version_finding(&info(ServerFlavor::MySql, (8, 0, 36))).ok);
+        let old = version_finding(&info(ServerFlavor::MariaDb, (10, 5, 27)));
+        assert!(!old.ok);
+        assert_eq!(old.value, "MariaDB 10.5.27");
+        assert!(old.fix.contains("MariaDB 10.6 or later"), "{}", old.fix);
+        assert!(!version_finding(&info(ServerFlavor::MySql, (5, 7, 44))).ok);
+    }
 
     #[test]
     fn tls_lines_say_what_is_encrypted() {

@@ -58,9 +58,15 @@ enum Command {
     /// Create the databases and user, deploy the schema and default data, write db.properties
     /// (what cloudstack-setup-databases does).
     Setup(Box<setup_args::SetupArgs>),
-    /// Show applied and pending migrations, the schema version, and every column the crate
-    /// expects that is missing or different in the live databases (exit 1 if any).
-    Status(DatabaseArgs),
+    /// Say what each database is: CloudStack version and release, whether cloudstack-db manages
+    /// it, whether the columns the crate uses fit (exit 1 if not; --verbose lists them).
+    Status {
+        #[command(flatten)]
+        databases: DatabaseArgs,
+        /// List every column that does not fit and every pending migration.
+        #[arg(long, short = 'v')]
+        verbose: bool,
+    },
     /// Check the server against CloudStack's recommended settings.
     Doctor {
         #[command(flatten)]
@@ -87,7 +93,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Migrate(databases) => migrate(&databases).map(|()| ExitCode::SUCCESS),
         Command::Adopt(databases) => adopt(&databases).map(|()| ExitCode::SUCCESS),
         Command::Setup(args) => return setup_exit(&args),
-        Command::Status(databases) => databases.config().and_then(|c| status::run(&c)),
+        Command::Status { databases, verbose } => {
+            databases.config().and_then(|c| status::run(&c, verbose))
+        }
         Command::Doctor { databases, strict } => {
             databases.config().and_then(|c| doctor::run(&c, strict))
         }

@@ -1,22 +1,15 @@
-//! `cloudstack-db status`: migrations, schema version, and whether the live tables fit the crate.
+//! `cloudstack-db status`: what each database is, in a few lines — which CloudStack version and
+//! release, whether the crate manages it, whether the columns it uses fit; `--verbose` lists
+//! the details.
 
 use std::process::ExitCode;
 
-use diesel::prelude::*;
-use diesel::sql_types::Text;
-
-use cloudstack_db::db::{DatabaseConfig, SessionSettings};
-use cloudstack_db::install::check_columns;
-use cloudstack_db::migrations::{self, Schema};
+use cloudstack_db::db::{DatabaseConfig, SchemaRelease, SessionSettings, schema_release};
+use cloudstack_db::install::release_column_problems;
+use cloudstack_db::migrations::{self, Found, Schema, found};
 use cloudstack_db::{Error, Result};
 
-#[derive(QueryableByName)]
-struct Row {
-    #[diesel(sql_type = Text)]
-    text: String,
-}
-
-pub(super) fn run(config: &DatabaseConfig) -> Result<ExitCode> {
+pub(super) fn run(config: &DatabaseConfig, verbose: bool) -> Result<ExitCode> {
     let mut problems = 0;
     for (schema, pool) in [
         (Schema::Cloud, &config.cloud),
@@ -25,40 +18,59 @@ pub(super) fn run(config: &DatabaseConfig) -> Result<ExitCode> {
         println!("{} ({})", pool.target.database, pool.target);
         let mut conn = pool.target.connect()?;
         SessionSettings::default().apply(&mut conn)?;
-        let has_history = has_table(&mut conn, "__diesel_schema_migrations")?;
-        if has_history {
-            let pending = migrations::pending(&mut conn, schema)?;
-            let known = schema_migration_count(schema)?;
-            println!(
-                "  migrations:     {} applied, {} pending{}",
-                known - pending.len(),
-                pending.len(),
-                list(&pending)
-            );
+        let state = found(&mut conn, schema)?;
+        if state == Found::Empty {
+            println!("  empty: `cloudstack-db migrate` (or the setup tool) deploys it");
+            continue;
+        }
+        let release = match schema_release(&mut conn)? {
+            SchemaRelease::V4_22_0 => "4.22.0",
+            SchemaRelease::V4_22_1 => "4.22.1",
+        };
+        if schema == Schema::Cloud {
+            match migrations::newest_version(&mut conn)? {
+                Some((version, step)) => {
+                    println!("  CloudStack {version} (upgrade step {step}), {release} columns")
+                }
+                None => println!("  CloudStack version unknown: `version` has no row"),
+            }
+        } else {
+            println!("  {release} columns");
+        }
+        match state {
+            Found::Managed => {
+                let pending = migrations::pending(&mut conn, schema)?;
+                let known = migration_count(schema)?;
+                println!(
+                    "  managed by cloudstack-db: {} of {known} migration(s) applied",
+                    known - pending.len()
+                );
+                if !pending.is_empty() {
+                    println!("  pending: {}", pending.join(", "));
+                }
+            }
+            _ => println!("  made by CloudStack, not adopted: `cloudstack-db adopt` takes it over"),
+        }
+        let unfit = release_column_problems(&mut conn, schema)?;
+        if unfit.is_empty() {
+            println!("  every column the crate uses is there and fits");
         } else {
             println!(
-                "  migrations:     no history (not created by cloudstack-db; columns checked below)"
+                "  {} column(s) the crate uses are missing or different{}",
+                unfit.len(),
+                if verbose {
+                    ":"
+                } else {
+                    " (--verbose lists them)"
+                }
             );
-        }
-        if schema == Schema::Cloud && has_table(&mut conn, "version")? {
-            let latest: Vec<Row> = diesel::sql_query(
-                "SELECT CONCAT(version, ' (', step, ', ', DATE_FORMAT(updated, '%Y-%m-%d %H:%i'), ' UTC)') AS text \
-                   FROM version ORDER BY id DESC LIMIT 1",
-            )
-            .load(&mut conn)?;
-            let shown = latest.first().map(|r| r.text.as_str()).unwrap_or("no rows");
-            println!("  schema version: {shown}");
-        }
-        let found = check_columns(&mut conn, schema)?;
-        if found.is_empty() {
-            println!("  columns:        every column the crate uses is there and matches");
-        } else {
-            println!("  columns:        {} problem(s):", found.len());
-            for problem in &found {
-                println!("    {problem}");
+            if verbose {
+                for problem in &unfit {
+                    println!("    {problem}");
+                }
             }
         }
-        problems += found.len();
+        problems += unfit.len();
     }
     Ok(if problems == 0 {
         ExitCode::SUCCESS
@@ -67,26 +79,9 @@ pub(super) fn run(config: &DatabaseConfig) -> Result<ExitCode> {
     })
 }
 
-fn list(versions: &[String]) -> String {
-    if versions.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", versions.join(", "))
-    }
-}
-
-fn schema_migration_count(schema: Schema) -> Result<usize> {
+fn migration_count(schema: Schema) -> Result<usize> {
     use diesel::migration::MigrationSource;
     MigrationSource::<diesel::mysql::Mysql>::migrations(&schema.migrations())
         .map(|m| m.len())
         .map_err(|e| Error::Migration(e.to_string()))
-}
-
-fn has_table(conn: &mut MysqlConnection, table: &str) -> Result<bool> {
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT table_name AS text FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
-    )
-    .bind::<Text, _>(table)
-    .load(conn)?;
-    Ok(!rows.is_empty())
 }

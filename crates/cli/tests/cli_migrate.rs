@@ -29,7 +29,7 @@ fn migrate_applies_everything_once_and_reports_it() {
         "{out}\n{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(out.contains("cloud: applied 9 migration(s)"), "{out}");
+    assert!(out.contains("cloud: applied 10 migration(s)"), "{out}");
     assert!(out.contains("cloud_usage: applied 4 migration(s)"), "{out}");
 
     let second = migrate(cloud.expose(), usage.expose());

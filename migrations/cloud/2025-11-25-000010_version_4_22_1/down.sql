@@ -1,0 +1,1 @@
+DELETE FROM `version` WHERE `version` = '4.22.1.0';
