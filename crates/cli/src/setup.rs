@@ -10,7 +10,9 @@ use diesel::sql_types::{BigInt, Text};
 
 use super::setup_args::{Credentials, EncryptType, SetupArgs, SetupPlan, UsageError};
 use cloudstack_db::crypto::{Encryptor, enc_value};
-use cloudstack_db::db::{ConnectionTarget, DatabaseConfig, DbProperties, SessionSettings, Tx};
+use cloudstack_db::db::{
+    ConnectionTarget, DatabaseConfig, DbProperties, ServerFlavor, ServerInfo, SessionSettings, Tx,
+};
 use cloudstack_db::identity::first_start::finish_fresh_install;
 use cloudstack_db::migrations::{self, Schema};
 use cloudstack_db::{Database, Error, Secret};
@@ -70,8 +72,119 @@ impl From<Error> for SetupFailure {
 struct Undo {
     created_databases: Vec<String>,
     created_users: Vec<(String, String)>,
+    /// Users that existed: how to put back their password and grants (statements holding the
+    /// password hash, never printed).
+    changed_users: Vec<UserBefore>,
     properties: Option<(PathBuf, Option<String>)>,
     key_file: Option<(PathBuf, Option<Vec<u8>>)>,
+}
+
+/// A user as it was before the run changed it: its authentication (plugin and stored hash, from
+/// `mysql.user`) and its privileges (from `information_schema`), enough to put both back.
+struct UserBefore {
+    user: String,
+    host: String,
+    plugin: String,
+    authentication: String,
+    /// `GRANT` statements giving back each privilege it had.
+    grants: Vec<String>,
+}
+
+#[derive(QueryableByName)]
+struct Authentication {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    plugin: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    authentication: String,
+}
+
+#[derive(QueryableByName)]
+struct Privilege {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    on: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    privilege: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    grantable: String,
+}
+
+/// A string literal for SQL text (the stored hash may hold any byte).
+fn quoted(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('\'', "\\'")
+        .replace('\0', "\\0");
+    format!("'{escaped}'")
+}
+
+impl UserBefore {
+    /// Reads how `user`@`host` is defined now.
+    fn read(conn: &mut MysqlConnection, user: &str, host: &str) -> Result<Self, Error> {
+        let auth: Authentication = diesel::sql_query(
+            "SELECT CAST(plugin AS CHAR) AS plugin, CAST(authentication_string AS CHAR) AS authentication \
+             FROM mysql.user WHERE User = ? AND Host = ?",
+        )
+        .bind::<diesel::sql_types::Text, _>(user)
+        .bind::<diesel::sql_types::Text, _>(host)
+        .get_result(conn)?;
+        let grantee = format!("'{user}'@'{host}'");
+        let privileges: Vec<Privilege> = diesel::sql_query(
+            "SELECT '*.*' AS `on`, PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable \
+               FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ? \
+             UNION ALL SELECT CONCAT('`', REPLACE(TABLE_SCHEMA, '`', '``'), '`.*'), PRIVILEGE_TYPE, IS_GRANTABLE \
+               FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? \
+             UNION ALL SELECT CONCAT('`', REPLACE(TABLE_SCHEMA, '`', '``'), '`.`', REPLACE(TABLE_NAME, '`', '``'), '`'), \
+                    PRIVILEGE_TYPE, IS_GRANTABLE \
+               FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ?",
+        )
+        .bind::<diesel::sql_types::Text, _>(&grantee)
+        .bind::<diesel::sql_types::Text, _>(&grantee)
+        .bind::<diesel::sql_types::Text, _>(&grantee)
+        .load(conn)?;
+        let grants = privileges
+            .into_iter()
+            .filter(|p| p.privilege != "USAGE")
+            .map(|p| {
+                let option = if p.grantable == "YES" {
+                    " WITH GRANT OPTION"
+                } else {
+                    ""
+                };
+                format!("GRANT {} ON {} TO {grantee}{option}", p.privilege, p.on)
+            })
+            .collect();
+        Ok(Self {
+            user: user.to_owned(),
+            host: host.to_owned(),
+            plugin: auth.plugin,
+            authentication: auth.authentication,
+            grants,
+        })
+    }
+
+    /// The statements that put it back: its authentication as it was, no privilege but the
+    /// ones it had. (Column privileges and granted roles are not read, so not restored.)
+    fn restore(&self, flavor: ServerFlavor) -> Vec<String> {
+        let grantee = format!("'{}'@'{}'", self.user, self.host);
+        let authentication = match flavor {
+            ServerFlavor::MariaDb => format!(
+                "ALTER USER {grantee} IDENTIFIED VIA {} USING {}",
+                self.plugin,
+                quoted(&self.authentication)
+            ),
+            ServerFlavor::MySql => format!(
+                "ALTER USER {grantee} IDENTIFIED WITH {} AS {}",
+                self.plugin,
+                quoted(&self.authentication)
+            ),
+        };
+        let mut statements = vec![
+            authentication,
+            format!("REVOKE ALL PRIVILEGES, GRANT OPTION FROM {grantee}"),
+        ];
+        statements.extend(self.grants.iter().cloned());
+        statements
+    }
 }
 
 struct Run<'a, W: Write> {
@@ -272,6 +385,8 @@ impl<W: Write> Run<'_, W> {
             // User and password were checked for quotes, spaces, backslashes and backticks.
             let identified = format!("IDENTIFIED BY '{}'", password.expose());
             if exists {
+                let before = UserBefore::read(conn, &user, host)?;
+                self.undo.changed_users.push(before);
                 self.step(format!("Setting the password of user `{user}`@`{host}`"));
                 conn.batch_execute(&format!("ALTER USER '{user}'@'{host}' {identified}"))
                     .map_err(Error::from)?;
@@ -535,21 +650,57 @@ impl<W: Write> Run<'_, W> {
                     .map(|(u, h)| format!("DROP USER IF EXISTS '{u}'@'{h}'")),
             )
             .collect();
-        if drops.is_empty() {
+        let changed = std::mem::take(&mut self.undo.changed_users);
+        if drops.is_empty() && changed.is_empty() {
             return remaining;
         }
         let admin = self.plan.admin.clone();
-        let undone = admin
+        let conn = admin
             .ok_or_else(|| Error::Config("no admin connection".into()))
-            .and_then(|admin| self.connect(&admin, "information_schema"))
-            .and_then(|mut conn| conn.batch_execute(&drops.join("; ")).map_err(Error::from));
-        match undone {
-            Ok(()) => self.say(format!("    undone: {}", drops.join("; "))),
+            .and_then(|admin| self.connect(&admin, "information_schema"));
+        let mut conn = match conn {
+            Ok(conn) => conn,
             Err(e) => {
                 remaining.push(format!(
                     "could not undo ({e}); run as an admin: {};",
                     drops.join("; ")
                 ));
+                for u in &changed {
+                    remaining.push(format!(
+                        "user `{}`@`{}`: its password and grants were changed and could not be put back",
+                        u.user, u.host
+                    ));
+                }
+                return remaining;
+            }
+        };
+        if !drops.is_empty() {
+            match conn.batch_execute(&drops.join("; ")) {
+                Ok(()) => self.say(format!("    undone: {}", drops.join("; "))),
+                Err(e) => remaining.push(format!(
+                    "could not undo ({e}); run as an admin: {};",
+                    drops.join("; ")
+                )),
+            }
+        }
+        for u in &changed {
+            let restored = ServerInfo::query(&mut conn)
+                .map_err(|e| e.to_string())
+                .and_then(|info| {
+                    u.restore(info.flavor)
+                        .iter()
+                        .try_for_each(|statement| conn.batch_execute(statement))
+                        .map_err(|e| e.to_string())
+                });
+            match restored {
+                Ok(()) => self.say(format!(
+                    "    undone: user `{}`@`{}` has its earlier password and grants again",
+                    u.user, u.host
+                )),
+                Err(e) => remaining.push(format!(
+                    "user `{}`@`{}`: its password and grants were changed and could not be put back ({e})",
+                    u.user, u.host
+                )),
             }
         }
         remaining

@@ -614,3 +614,74 @@ fn every_secret_can_come_from_the_environment_and_none_is_in_argv() {
         1
     );
 }
+
+/// A run that changed an existing user's password and grants and then failed puts them back:
+/// the earlier password logs in again, the new one does not, and the grants are the same.
+#[test]
+fn a_failed_run_gives_an_existing_user_back_its_password_and_grants() {
+    let sb = Sandbox::new();
+    let old_password = format!("Old{}", uuid::Uuid::new_v4().simple());
+    let mut root = admin_connection().unwrap();
+    for host in ["localhost", "%"] {
+        root.batch_execute(&format!(
+            "CREATE USER '{u}'@'{host}' IDENTIFIED BY '{old_password}'; \
+             GRANT SELECT ON `mysql`.`db` TO '{u}'@'{host}'",
+            u = sb.user
+        ))
+        .unwrap();
+    }
+    #[derive(QueryableByName)]
+    struct Grant {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        privilege: String,
+    }
+    // The user's privileges, as information_schema lists them (any order).
+    let grants = |root: &mut MysqlConnection| {
+        let mut rows: Vec<String> = diesel::sql_query(format!(
+            "SELECT CONCAT_WS(' ', GRANTEE, TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE) AS privilege \
+             FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE LIKE '''{u}''@%' \
+             UNION ALL SELECT CONCAT_WS(' ', GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE) \
+             FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE LIKE '''{u}''@%' \
+             UNION ALL SELECT CONCAT_WS(' ', GRANTEE, PRIVILEGE_TYPE) \
+             FROM information_schema.USER_PRIVILEGES WHERE GRANTEE LIKE '''{u}''@%'",
+            u = sb.user
+        ))
+        .load::<Grant>(root)
+        .unwrap()
+        .into_iter()
+        .map(|g| g.privilege)
+        .collect();
+        rows.sort();
+        rows
+    };
+    let before = grants(&mut root);
+    assert!(before.iter().any(|g| g.contains("SELECT")), "{before:?}");
+
+    // db.properties cannot be written (a directory is where its temporary file goes): the run
+    // fails at its last step, after the user was changed.
+    std::fs::create_dir(sb.conf.join("db.properties.new")).unwrap();
+    let out = sb.setup(&[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("Setting the password of user"), "{said}");
+    assert!(
+        said.contains("has its earlier password and grants again"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(&old_password) && !said.contains("PASSWORD '*"),
+        "{said}"
+    );
+
+    assert_eq!(grants(&mut root), before, "the grants are as they were");
+    let login = |password: &str| {
+        MysqlConnection::establish(&format!(
+            "mysql://{}:{password}@127.0.0.1:3306/mysql",
+            sb.user
+        ))
+        .is_ok()
+    };
+    assert!(login(&old_password), "the earlier password works again");
+    assert!(!login(&sb.password), "the run's password does not");
+    assert_eq!(sb.databases_exist(), 0);
+}
