@@ -14,7 +14,7 @@ use cloudstack_db::identity::roles::{self, RuleSpec, evaluate, rule_matches};
 use cloudstack_db::identity::users::{self, UserSpec};
 use cloudstack_db::identity::{AccountState, AccountType, Permission, RoleType, accounts};
 use cloudstack_db::types::*;
-use cloudstack_db::{Error, Secret};
+use cloudstack_db::{Database, Error, Secret};
 use cloudstack_db_testing::count;
 use diesel::prelude::*;
 
@@ -664,5 +664,140 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
     assert!(
         !evaluate(&admin_copy, &[], "listZones"),
         "only role 1 bypasses the rules"
+    );
+}
+
+/// CloudStack keeps account names unique among live accounts of a domain, and user names among
+/// live users of a domain, by checking before inserting — with no key to stop a second writer.
+/// 16 writers racing for one account name, round after round, then 16 for one user name: one
+/// made each time, every other writer told `Duplicate`.
+#[test]
+fn sixteen_writers_racing_for_one_name_make_one_account_and_one_user() {
+    const WRITERS: usize = 16;
+    const ROUNDS: usize = 6;
+    let test = common::fresh();
+    // A connection for every writer, so all of them are inside their transaction at once.
+    let db = &Database::connect(&test.config_with(cloudstack_db::db::PoolSettings {
+        max_size: WRITERS as u32 + 2,
+        ..cloudstack_db_testing::test_pool_settings()
+    }))
+    .unwrap();
+    let check = |what: &str, results: Vec<cloudstack_db::Result<u64>>| {
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(won, 1, "{won} {what}s made: {results:?}");
+        for r in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert!(matches!(r, Error::Duplicate { .. }), "{what}: {r:?}");
+        }
+    };
+    for round in 0..ROUNDS {
+        let barrier = std::sync::Barrier::new(WRITERS);
+        let made: Vec<_> = std::thread::scope(|s| {
+            let writers: Vec<_> = (0..WRITERS)
+                .map(|_| {
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        barrier.wait();
+                        db.write(|tx| {
+                            accounts::create(
+                                tx,
+                                &accounts::AccountSpec::new(
+                                    DomainId(1),
+                                    format!("raced-{round}"),
+                                    AccountType::Normal,
+                                ),
+                            )
+                        })
+                        .map(|a| a.id.get())
+                    })
+                })
+                .collect();
+            writers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        check(&format!("round {round}: account"), made);
+    }
+
+    // Users: each creation first hashes a password (a second of CPU in a debug build), which
+    // would spread the writers out. The `user` table is locked meanwhile, so every writer stops
+    // at its first look at it (or, with the domain serialising them, one does and the others
+    // wait for the domain) and they all go on together when it is unlocked.
+    let owners: Vec<AccountId> = (0..WRITERS)
+        .map(|w| {
+            db.write(|tx| {
+                accounts::create(
+                    tx,
+                    &accounts::AccountSpec::new(
+                        DomainId(1),
+                        format!("owner-{w}"),
+                        AccountType::Normal,
+                    ),
+                )
+            })
+            .unwrap()
+            .id
+        })
+        .collect();
+    let mut gate = cloudstack_db_testing::admin_connection().unwrap();
+    diesel::sql_query(format!("LOCK TABLES `{}`.`user` WRITE", test.cloud_name()))
+        .execute(&mut gate)
+        .unwrap();
+    let made: Vec<_> = std::thread::scope(|s| {
+        let writers: Vec<_> = owners
+            .iter()
+            .map(|owner| {
+                let owner = *owner;
+                s.spawn(move || {
+                    db.write(|tx| {
+                        users::create(
+                            tx,
+                            &UserSpec {
+                                username: "raced-user".into(),
+                                password: Secret::new("pw"),
+                                account_id: owner,
+                                firstname: None,
+                                lastname: None,
+                                email: None,
+                            },
+                        )
+                    })
+                    .map(|u| u.id.get())
+                })
+            })
+            .collect();
+        let mut watcher = cloudstack_db_testing::admin_connection().unwrap();
+        let waiting = format!(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '{}' AND COMMAND IN ('Query', 'Execute')",
+            test.cloud_name()
+        );
+        let started = std::time::Instant::now();
+        while count(&mut watcher, &waiting).unwrap() < WRITERS as i64 {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(120),
+                "the writers never all waited"
+            );
+            std::thread::yield_now();
+        }
+        diesel::sql_query("UNLOCK TABLES")
+            .execute(&mut gate)
+            .unwrap();
+        writers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    check("user", made);
+
+    let mut conn = db.cloud().get().unwrap();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM account WHERE account_name LIKE 'raced-%'"
+        )
+        .unwrap(),
+        ROUNDS as i64
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM user WHERE username = 'raced-user'"
+        )
+        .unwrap(),
+        1
     );
 }

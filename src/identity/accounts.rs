@@ -67,7 +67,9 @@ impl AccountSpec {
 }
 
 /// Creates an enabled account; the role defaults to the type's default role. A live account
-/// with the same name in the domain is [`Error::Duplicate`].
+/// with the same name in the domain is [`Error::Duplicate`] — also for concurrent creators: the
+/// domain's row is locked first, so they run one after another. A missing or removed domain is
+/// [`Error::NotFound`].
 ///
 /// ```no_run
 /// use cloudstack_db::identity::{accounts::{self, AccountSpec}, AccountType};
@@ -92,6 +94,8 @@ pub fn create(tx: &mut Tx<'_>, spec: &AccountSpec) -> Result<Account> {
         ));
     }
     check_text("account.account_name", name, 100, Charset::Utf8mb4)?;
+    // Creations in one domain run one after another (see `domains::lock_live`).
+    super::domains::lock_live(conn, domain)?;
     if exists(find_by_name(conn, domain, name))? {
         return Err(Error::Duplicate {
             key: "account_name".into(),

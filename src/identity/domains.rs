@@ -13,7 +13,12 @@ use crate::{Error, Result};
 /// The ROOT domain's id.
 pub const ROOT_DOMAIN: DomainId = DomainId(1);
 
-fn lock_live(conn: &mut MysqlConnection, id: DomainId) -> Result<Domain> {
+/// Locks a live domain's row (`FOR UPDATE`) until the transaction ends; a missing or removed
+/// domain is [`Error::NotFound`]. Every creation of a name that must be unique in a domain — a
+/// child domain, an account, a user — takes it first, so concurrent creators of one name run
+/// one after another and the later one sees the earlier's row (CloudStack checks before it
+/// inserts and has no key that would stop a second writer).
+pub(crate) fn lock_live(conn: &mut MysqlConnection, id: DomainId) -> Result<Domain> {
     Ok(domain::table
         .filter(domain::id.eq(id))
         .filter(domain::removed.is_null())

@@ -64,6 +64,8 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserSpec) -> Result<User> {
         .select(Account::as_select())
         .first(conn)?;
     if let Some(domain) = owner.domain_id {
+        // Creations in one domain run one after another (see `domains::lock_live`).
+        super::domains::lock_live(conn, domain)?;
         if exists(find_by_username(conn, domain, &spec.username))? {
             return Err(Error::Duplicate {
                 key: "username".into(),
