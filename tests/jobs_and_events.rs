@@ -459,3 +459,43 @@ fn bulk_insert_stores_every_string_exactly_and_defaults_what_is_not_given() {
         );
     }
 }
+
+/// Orphan detection compares the database's clock with itself, never two servers' clocks: a
+/// server whose clock runs 10 minutes behind keeps its job alive with its heartbeats, and one
+/// whose clock runs 10 minutes ahead does not see every job as silent.
+#[test]
+fn orphan_detection_does_not_compare_two_servers_clocks() {
+    let test = common::fresh();
+    let db = test.database();
+    db.write(|tx| queue::submit(tx, &spec(1))).unwrap();
+    let job = db.write(|tx| queue::claim_next(tx, 20)).unwrap().unwrap();
+    // Server 20's clock is 10 minutes behind when it beats.
+    let behind = Utc::now() - Duration::minutes(10);
+    cloudstack_db::repo::with_clock_at(behind, || {
+        db.write(|tx| queue::heartbeat(tx, job.id, 20)).unwrap()
+    });
+    // Server 21 looks for jobs silent for 2 minutes, its clock 10 minutes ahead.
+    let ahead = Utc::now() + Duration::minutes(10);
+    let silent = cloudstack_db::repo::with_clock_at(ahead, || {
+        let mut conn = db.cloud().get().unwrap();
+        queue::find_orphans(
+            &mut conn,
+            Orphaned::SilentFor(std::time::Duration::from_secs(120)),
+        )
+        .unwrap()
+    });
+    assert!(silent.is_empty(), "a beating job found silent: {silent:?}");
+    // A job that really stopped beating 10 minutes ago (by the database's clock) is found.
+    let mut conn = db.cloud().get().unwrap();
+    conn.batch_execute(&format!(
+        "UPDATE async_job SET last_updated = UTC_TIMESTAMP() - INTERVAL 10 MINUTE WHERE id = {}",
+        job.id.get()
+    ))
+    .unwrap();
+    let silent = queue::find_orphans(
+        &mut conn,
+        Orphaned::SilentFor(std::time::Duration::from_secs(120)),
+    )
+    .unwrap();
+    assert_eq!(silent.iter().map(|j| j.id).collect::<Vec<_>>(), [job.id]);
+}

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Datetime, Nullable};
 
 use super::{AsyncJob, JobStatus, NewAsyncJob};
 use crate::db::Tx;
@@ -144,14 +145,13 @@ pub fn claim(tx: &mut Tx<'_>, msid: i64, max: u32) -> Result<Vec<AsyncJob>> {
     match ids.as_slice() {
         [one] => ClaimOne {
             msid,
-            at: now().naive_utc(),
             id: one.get(),
         }
         .execute(conn)?,
         _ => diesel::update(async_job::table.filter(async_job::id.eq_any(&ids)))
             .set((
                 async_job::job_executing_msid.eq(msid),
-                async_job::last_updated.eq(now().naive_utc()),
+                async_job::last_updated.eq(database_clock()),
             ))
             .execute(conn)?,
     };
@@ -166,9 +166,8 @@ crate::db::statement::cached_statement! {
     /// The claim of one job (cached; the common case of [`claim_next`]).
     ClaimOne {
         msid: i64 as diesel::sql_types::BigInt,
-        at: chrono::NaiveDateTime as diesel::sql_types::Datetime,
         id: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
-    } = "UPDATE `async_job` SET `job_executing_msid` = ?, `last_updated` = ? WHERE `id` = ?"
+    } = "UPDATE `async_job` SET `job_executing_msid` = ?, `last_updated` = UTC_TIMESTAMP() WHERE `id` = ?"
 }
 
 /// Claims the oldest unclaimed job for `msid`, if any.
@@ -193,7 +192,13 @@ fn stale(id: JobId, detail: &str) -> Error {
     }
 }
 
-/// Records that `msid` is still working on a job (`last_updated` = now).
+/// The database server's clock (UTC), for the heartbeat columns: servers whose clocks disagree
+/// then still agree on how long a job has been silent ([`Orphaned::SilentFor`]).
+fn database_clock() -> diesel::expression::SqlLiteral<Nullable<Datetime>> {
+    diesel::dsl::sql("UTC_TIMESTAMP()")
+}
+
+/// Records that `msid` is still working on a job (`last_updated` = the database's now).
 pub fn heartbeat(tx: &mut Tx<'_>, id: JobId, msid: i64) -> Result<()> {
     let conn = tx.conn();
     let n = diesel::update(
@@ -202,7 +207,7 @@ pub fn heartbeat(tx: &mut Tx<'_>, id: JobId, msid: i64) -> Result<()> {
             .filter(async_job::job_executing_msid.eq(msid))
             .filter(async_job::job_status.eq(JobStatus::InProgress)),
     )
-    .set(async_job::last_updated.eq(now().naive_utc()))
+    .set(async_job::last_updated.eq(database_clock()))
     .execute(conn)?;
     if n == 0 {
         Err(stale(id, "not in progress on this server"))
@@ -316,6 +321,8 @@ pub enum Orphaned {
     OfServer(i64),
     /// Claimed jobs whose heartbeat (`last_updated`) is older than this.
     SilentSince(DateTime<Utc>),
+    /// Claimed jobs whose heartbeat is older than this, by the database server's clock.
+    SilentFor(std::time::Duration),
 }
 
 fn orphan_ids(conn: &mut MysqlConnection, which: Orphaned) -> Result<Vec<JobId>> {
@@ -338,6 +345,18 @@ fn orphan_ids(conn: &mut MysqlConnection, which: Orphaned) -> Result<Vec<JobId>>
         Orphaned::SilentSince(cut) => base
             .filter(async_job::job_executing_msid.is_not_null())
             .filter(async_job::last_updated.lt(cut.naive_utc()))
+            .order(async_job::created)
+            .select(async_job::id)
+            .for_update()
+            .load(conn)?,
+        Orphaned::SilentFor(silence) => base
+            .filter(async_job::job_executing_msid.is_not_null())
+            .filter(
+                async_job::last_updated.lt(diesel::dsl::sql::<Nullable<Datetime>>(&format!(
+                    "UTC_TIMESTAMP() - INTERVAL {} SECOND",
+                    silence.as_secs()
+                ))),
+            )
             .order(async_job::created)
             .select(async_job::id)
             .for_update()
