@@ -44,6 +44,19 @@ impl Schema {
             Schema::Usage => USAGE_MIGRATIONS,
         }
     }
+
+    /// CloudStack's name for this database.
+    ///
+    /// ```
+    /// use cloudstack_db::migrations::Schema;
+    /// assert_eq!(Schema::Usage.database_name(), "cloud_usage");
+    /// ```
+    pub fn database_name(self) -> &'static str {
+        match self {
+            Schema::Cloud => "cloud",
+            Schema::Usage => "cloud_usage",
+        }
+    }
 }
 
 /// What [`crate::Database::run_migrations`] applied, by version.
@@ -101,10 +114,7 @@ pub fn migrate_with_progress(
         return Err(Error::Migration(format!(
             "this {} database was made by CloudStack{}, not by the crate: adopt it with \
              `cloudstack-db adopt` (nothing was changed)",
-            match schema {
-                Schema::Cloud => "cloud",
-                Schema::Usage => "cloud_usage",
-            },
+            schema.database_name(),
             version.map(|v| format!(" ({v})")).unwrap_or_default()
         )));
     }

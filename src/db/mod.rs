@@ -35,6 +35,7 @@ pub use pool::{DbPool, PooledConnection};
 pub use properties::DbProperties;
 pub use replicas::{ReadRouter, ReadTarget, ReadYourWrites};
 pub use retry::{RetryPolicy, in_transaction, transaction, transaction_with_retry};
+pub(crate) use schema_release::{NoVmId, no_vm_id};
 pub use schema_release::{SchemaRelease, schema_release};
 pub use sequence::{IdSource, SequenceName, next_in_sequence};
 pub use server::{ServerFlavor, ServerInfo};

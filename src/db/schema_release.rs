@@ -7,8 +7,9 @@
 
 use std::sync::{Arc, OnceLock};
 
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Nullable, Unsigned};
 
 use crate::Result;
 
@@ -27,11 +28,36 @@ pub enum SchemaRelease {
     V4_22_1,
 }
 
+/// The columns 4.22.1 added, as `(table, column)`: a 4.22.0 database has none of them.
+const ADDED_IN_4_22_1: [(&str, &str); 2] = [("usage_event", "vm_id"), ("usage_volume", "vm_id")];
+
 impl SchemaRelease {
     /// Whether `usage_event` (and, in `cloud_usage`, `usage_volume`) has `vm_id`.
     pub fn has_usage_vm_id(self) -> bool {
         self >= Self::V4_22_1
     }
+
+    /// Whether a database of this release lacks `table`.`column` because a later 4.22 release
+    /// added it.
+    ///
+    /// ```
+    /// use cloudstack_db::db::SchemaRelease;
+    /// assert!(SchemaRelease::V4_22_0.lacks("usage_volume", "vm_id"));
+    /// assert!(!SchemaRelease::V4_22_1.lacks("usage_volume", "vm_id"));
+    /// assert!(!SchemaRelease::V4_22_0.lacks("usage_volume", "size"));
+    /// ```
+    pub fn lacks(self, table: &str, column: &str) -> bool {
+        !self.has_usage_vm_id() && ADDED_IN_4_22_1.contains(&(table, column))
+    }
+}
+
+/// What a 4.22.0 database's reads select in place of `vm_id`: NULL, so rows load into the same
+/// structs as on 4.22.1.
+pub(crate) type NoVmId = SqlLiteral<Nullable<Unsigned<BigInt>>>;
+
+/// The [`NoVmId`] selection.
+pub(crate) fn no_vm_id() -> NoVmId {
+    diesel::dsl::sql("NULL")
 }
 
 #[derive(QueryableByName)]
@@ -58,10 +84,16 @@ pub fn schema_release(conn: &mut MysqlConnection) -> Result<SchemaRelease> {
     if let Some(known) = shared.as_ref().and_then(|s| s.get()) {
         return Ok(*known);
     }
-    let found: Found = diesel::sql_query(
+    // Any one of 4.22.1's columns there makes it 4.22.1.
+    let wanted: Vec<String> = ADDED_IN_4_22_1
+        .iter()
+        .map(|(table, column)| format!("(TABLE_NAME = '{table}' AND COLUMN_NAME = '{column}')"))
+        .collect();
+    let found: Found = diesel::sql_query(format!(
         "SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
-         AND TABLE_NAME IN ('usage_event', 'usage_volume') AND COLUMN_NAME = 'vm_id'",
-    )
+         AND ({})",
+        wanted.join(" OR ")
+    ))
     .get_result(conn)?;
     let release = if found.n > 0 {
         SchemaRelease::V4_22_1

@@ -117,14 +117,11 @@ pub fn adopt(cloud: &mut MysqlConnection, usage: &mut MysqlConnection) -> Result
     }
     let release = schema_release(cloud)?;
     let mut problems: Vec<String> = Vec::new();
-    for (conn, schema, name) in [
-        (&mut *cloud, Schema::Cloud, "cloud"),
-        (&mut *usage, Schema::Usage, "cloud_usage"),
-    ] {
+    for (conn, schema) in [(&mut *cloud, Schema::Cloud), (&mut *usage, Schema::Usage)] {
         problems.extend(
             release_column_problems(conn, schema)?
                 .into_iter()
-                .map(|p| format!("{name}.{p}")),
+                .map(|p| format!("{}.{p}", schema.database_name())),
         );
     }
     if !problems.is_empty() {

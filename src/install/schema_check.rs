@@ -3,7 +3,7 @@
 use diesel::MysqlConnection;
 
 use crate::Result;
-use crate::db::{SchemaRelease, ServerFlavor, ServerInfo, schema_release};
+use crate::db::{ServerFlavor, ServerInfo, schema_release};
 use crate::migrations::Schema;
 use crate::schema::expected::{expected_columns, live_columns};
 
@@ -40,10 +40,7 @@ pub fn check_columns(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<C
         live.iter()
             .find(|c| c.table_name == table && c.column_name.eq_ignore_ascii_case(column))
     };
-    let database = match schema {
-        Schema::Cloud => "cloud",
-        Schema::Usage => "cloud_usage",
-    };
+    let database = schema.database_name();
     let mut problems = Vec::new();
     for [db, table, column, maria_type, mysql8_type, nullable] in expected_columns() {
         if db != database {
@@ -83,9 +80,6 @@ pub fn check_columns(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<C
     Ok(problems)
 }
 
-/// The 4.22 columns a 4.22.0 database lacks (4.22.1 added them), as `table.column`.
-const ADDED_IN_4_22_1: [&str; 2] = ["usage_event.vm_id", "usage_volume.vm_id"];
-
 /// [`check_columns`] without what the database's CloudStack release explains: on a 4.22.0
 /// database the `vm_id` columns 4.22.1 added are not there, and the crate works without them.
 ///
@@ -104,9 +98,8 @@ pub fn release_column_problems(
     Ok(check_columns(conn, schema)?
         .into_iter()
         .filter(|p| {
-            !(release == SchemaRelease::V4_22_0
-                && p.problem == "missing"
-                && ADDED_IN_4_22_1.contains(&p.column.as_str()))
+            let (table, column) = p.column.split_once('.').unwrap_or((&p.column, ""));
+            !(p.problem == "missing" && release.lacks(table, column))
         })
         .collect())
 }

@@ -82,9 +82,7 @@ pub(crate) type ColumnsWithoutVmId = (
     usage_event::resource_type,
     usage_event::processed,
     usage_event::virtual_size,
-    diesel::expression::SqlLiteral<
-        diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-    >,
+    crate::db::NoVmId,
 );
 
 /// The columns of [`CopiedUsageEvent`] in a CloudStack 4.22.0 database, which has no `vm_id`:
@@ -105,6 +103,6 @@ pub(crate) fn columns_without_vm_id() -> ColumnsWithoutVmId {
         c::resource_type,
         c::processed,
         c::virtual_size,
-        diesel::dsl::sql("NULL"),
+        crate::db::no_vm_id(),
     )
 }

@@ -99,9 +99,7 @@ pub(crate) type ColumnsWithoutVmId = (
     usage_volume::size,
     usage_volume::created,
     usage_volume::deleted,
-    diesel::expression::SqlLiteral<
-        diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-    >,
+    crate::db::NoVmId,
 );
 
 /// The columns of [`UsageVolume`] in a CloudStack 4.22.0 database, which has no `vm_id`: NULL
@@ -119,7 +117,7 @@ pub(crate) fn columns_without_vm_id() -> ColumnsWithoutVmId {
         c::size,
         c::created,
         c::deleted,
-        diesel::dsl::sql("NULL"),
+        crate::db::no_vm_id(),
     )
 }
 
