@@ -176,17 +176,14 @@ fn migrate(databases: &DatabaseArgs) -> Result<()> {
         println!("cloud: enabled user admin with the default password (change it)");
     }
     let mut drifted = 0;
-    for (name, applied, schema) in [
-        ("cloud", &report.cloud, Schema::Cloud),
-        ("cloud_usage", &report.usage, Schema::Usage),
+    for (applied, schema, pool) in [
+        (&report.cloud, Schema::Cloud, db.cloud()),
+        (&report.usage, Schema::Usage, db.usage()),
     ] {
-        // Applied migrations only say what was done once: the tables must still be there.
-        let pool = if schema == Schema::Cloud {
-            db.cloud()
-        } else {
-            db.usage()
-        };
-        let problems = pool.run(|c| cloudstack_db::install::check_columns(c, schema))?;
+        let name = schema.database_name();
+        // Applied migrations only say what was done once: the tables must still be there (as
+        // `status` judges them: a 4.22.0 database may lack 4.22.1's columns).
+        let problems = pool.run(|c| cloudstack_db::install::release_column_problems(c, schema))?;
         if !problems.is_empty() {
             drifted += problems.len();
             println!(

@@ -91,3 +91,33 @@ fn migrate_reports_a_table_dropped_after_the_migrations_ran() {
     assert!(stderr.contains("missing or different"), "{stderr}");
     assert!(stdout.contains("cloud_usage: up to date"), "{stdout}");
 }
+
+/// A database with CloudStack 4.22.0's columns (no `vm_id` in the usage event and volume
+/// tables, as after adopting one) is up to date: `migrate` judges the columns as `status` does.
+#[test]
+fn migrate_finds_a_4_22_0_database_up_to_date() {
+    use diesel::connection::SimpleConnection;
+    let test = TestDatabases::new().unwrap();
+    let config = test.config_with(test_pool_settings());
+    let (cloud, usage) = (
+        config.cloud.target.diesel_url(),
+        config.usage.target.diesel_url(),
+    );
+    test.database()
+        .cloud()
+        .run(|c| Ok(c.batch_execute("ALTER TABLE usage_event DROP COLUMN vm_id")?))
+        .unwrap();
+    test.database()
+        .usage()
+        .run(|c| {
+            Ok(c.batch_execute(
+                "ALTER TABLE usage_event DROP COLUMN vm_id; ALTER TABLE usage_volume DROP COLUMN vm_id",
+            )?)
+        })
+        .unwrap();
+    let out = migrate(cloud.expose(), usage.expose());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("cloud: up to date"), "{stdout}");
+    assert!(stdout.contains("cloud_usage: up to date"), "{stdout}");
+}
