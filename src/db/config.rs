@@ -473,12 +473,7 @@ pub fn management_key(
         .unwrap_or("none");
     match kind {
         "" | "none" => Ok(None),
-        "env" => match std::env::var(CLOUD_SECRET_KEY_ENV) {
-            Ok(key) if !key.is_empty() => Ok(Some(Secret::new(key))),
-            _ => Err(Error::Config(format!(
-                "db.cloud.encryption.type=env but {CLOUD_SECRET_KEY_ENV} is not set"
-            ))),
-        },
+        "env" => management_key_from_env().map(Some),
         "file" => {
             let Some(dir) = conf_dir else {
                 return Err(Error::Config(
@@ -508,6 +503,24 @@ pub fn management_key(
         )),
         other => Err(Error::Config(format!(
             "unknown db.cloud.encryption.type `{other}`"
+        ))),
+    }
+}
+
+/// The management server key from [`CLOUD_SECRET_KEY_ENV`] (encryption type `env`); unset or
+/// empty is an [`Error::Config`] naming the variable.
+///
+/// ```
+/// // SAFETY (edition 2024): the doc test is a process of its own, with no other thread.
+/// unsafe { std::env::remove_var(cloudstack_db::db::CLOUD_SECRET_KEY_ENV) };
+/// let err = cloudstack_db::db::management_key_from_env().unwrap_err();
+/// assert!(err.to_string().contains("CLOUD_SECRET_KEY"));
+/// ```
+pub fn management_key_from_env() -> Result<Secret> {
+    match std::env::var(CLOUD_SECRET_KEY_ENV) {
+        Ok(key) if !key.is_empty() => Ok(Secret::new(key)),
+        _ => Err(Error::Config(format!(
+            "the encryption type is `env` but {CLOUD_SECRET_KEY_ENV} is not set"
         ))),
     }
 }
@@ -653,19 +666,11 @@ fn pool_from_properties(values: &PropertyValues<'_>, prefix: &str) -> Result<Poo
 /// (see [`super::ClientSettings::take_params`]) and `ssl_ca`/`ssl_cert`/`ssl_key`. JDBC-only parameters such as
 /// `prepStmtCacheSize` have no meaning here and are ignored.
 fn apply_url_params(config: &mut PoolConfig, params: &str) -> Result<()> {
-    let mut client_params = Vec::new();
+    // What is not handled here goes to the client settings, which take what they know.
+    let mut others = Vec::new();
     for pair in params.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         match name {
-            "connectTimeout"
-            | "socketTimeout"
-            | "sslMode"
-            | "ssl_mode"
-            | "useSSL"
-            | "requireSSL"
-            | "verifyServerCertificate" => {
-                client_params.push((name.to_owned(), value.to_owned()));
-            }
             "ssl_ca" | "ssl_cert" | "ssl_key" => {
                 let value = percent_encoding::percent_decode_str(value)
                     .decode_utf8_lossy()
@@ -690,10 +695,14 @@ fn apply_url_params(config: &mut PoolConfig, params: &str) -> Result<()> {
                     )));
                 }
             }
-            other => tracing::debug!(parameter = other, "JDBC URL parameter ignored"),
+            _ => others.push((name.to_owned(), value.to_owned())),
         }
     }
-    config.target.client.take_params(&mut client_params)
+    config.target.client.take_params(&mut others)?;
+    for (name, _) in others {
+        tracing::debug!(parameter = %name, "JDBC URL parameter ignored");
+    }
+    Ok(())
 }
 
 /// Splits Connector/J's `sessionVariables` (`a='x,y',b=2` — commas inside quotes kept).

@@ -28,6 +28,7 @@ pub use client::{ClientSettings, TlsMode};
 pub use config::{
     CLOUD_SECRET_KEY_ENV, DEFAULT_CLOUD_URL, DEFAULT_USAGE_URL, DatabaseConfig, PoolConfig,
     PoolSettings, ReplicaConfig, key_file_permission_problem, management_key,
+    management_key_from_env,
 };
 pub use database::Database;
 pub use manager::{ManagedConnection, MysqlManager};

@@ -15,7 +15,7 @@ use cloudstack_db::db::{
 };
 use cloudstack_db::identity::first_start::finish_fresh_install;
 use cloudstack_db::migrations::{self, Schema};
-use cloudstack_db::{Database, Error, Secret};
+use cloudstack_db::{Database, Error};
 
 const TEMPLATE: &str = include_str!("db.properties.template");
 
@@ -210,16 +210,7 @@ pub fn run_setup<W: Write>(args: &SetupArgs, out: W) -> Result<(), SetupFailure>
     if args.encrypt_type == EncryptType::Env {
         // As CloudStack's tool: with `-e env` the key is CLOUD_SECRET_KEY, which the management
         // server reads at start; without it the tool stops.
-        plan.management_key = std::env::var(cloudstack_db::db::CLOUD_SECRET_KEY_ENV)
-            .ok()
-            .filter(|k| !k.is_empty())
-            .map(Secret::new)
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "set the environment variable {} when the encryption type is 'env'",
-                    cloudstack_db::db::CLOUD_SECRET_KEY_ENV
-                ))
-            })?;
+        plan.management_key = cloudstack_db::db::management_key_from_env()?;
     }
     if let Some(dir) = &args.db_files_path {
         if !dir.is_dir() {
@@ -683,15 +674,20 @@ impl<W: Write> Run<'_, W> {
                 )),
             }
         }
+        // The server's flavor decides how a stored hash is given back: asked once, and only
+        // when a user has to be put back.
+        let mut flavor = None;
         for u in &changed {
-            let restored = ServerInfo::query(&mut conn)
-                .map_err(|e| e.to_string())
-                .and_then(|info| {
-                    u.restore(info.flavor)
-                        .iter()
-                        .try_for_each(|statement| conn.batch_execute(statement))
-                        .map_err(|e| e.to_string())
-                });
+            let known =
+                flavor.get_or_insert_with(|| ServerInfo::query(&mut conn).map(|info| info.flavor));
+            let restored = match known {
+                Ok(flavor) => u
+                    .restore(*flavor)
+                    .iter()
+                    .try_for_each(|statement| conn.batch_execute(statement))
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
             match restored {
                 Ok(()) => self.say(format!(
                     "    undone: user `{}`@`{}` has its earlier password and grants again",
