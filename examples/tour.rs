@@ -422,11 +422,11 @@ fn identity(db: &Database) -> Result<()> {
     let domain = db.write(|tx| {
         cloudstack_db::identity::domains::create(
             tx,
-            &cloudstack_db::identity::domains::DomainSpec {
-                parent: ROOT_DOMAIN,
-                name: format!("tour-{stamp}"),
-                owner: AccountId(2),
-            },
+            &cloudstack_db::identity::domains::DomainSpec::new(
+                ROOT_DOMAIN,
+                format!("tour-{stamp}"),
+                AccountId(2),
+            ),
         )
     })?;
     // A role that may list anything and nothing else (rules are evaluated in order).

@@ -170,12 +170,11 @@ fn account_and_user_fields_are_stored_exactly_or_refused_naming_the_field() {
                 let account = match Tx::run(conn, &db, None, |tx| {
                     accounts::create(
                         tx,
-                        &cloudstack_db::identity::accounts::AccountSpec {
-                            domain_id: DomainId(1),
-                            name: account_name.to_string(),
-                            account_type: AccountType::Normal,
-                            role_id: None,
-                        },
+                        &cloudstack_db::identity::accounts::AccountSpec::new(
+                            DomainId(1),
+                            account_name.to_string(),
+                            AccountType::Normal,
+                        ),
                     )
                 }) {
                     Ok(account) => account,

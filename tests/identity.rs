@@ -26,28 +26,15 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     let eng = test
         .database()
         .write(|tx| {
-            cloudstack_db::identity::domains::create(
+            domains::create(
                 tx,
-                &cloudstack_db::identity::domains::DomainSpec {
-                    parent: ROOT_DOMAIN,
-                    name: "eng".into(),
-                    owner: AccountId(2),
-                },
+                &domains::DomainSpec::new(ROOT_DOMAIN, "eng", AccountId(2)),
             )
         })
         .unwrap();
     let web = test
         .database()
-        .write(|tx| {
-            cloudstack_db::identity::domains::create(
-                tx,
-                &cloudstack_db::identity::domains::DomainSpec {
-                    parent: eng.id,
-                    name: "web".into(),
-                    owner: AccountId(2),
-                },
-            )
-        })
+        .write(|tx| domains::create(tx, &domains::DomainSpec::new(eng.id, "web", AccountId(2))))
         .unwrap();
     assert_eq!(
         (eng.path.as_str(), eng.level, web.path.as_str(), web.level),
@@ -68,27 +55,13 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
     // Refusals: a slash in the name, a duplicate sibling, removing a non-empty domain or ROOT.
     assert!(matches!(
         test.database().write(|tx| {
-            cloudstack_db::identity::domains::create(
-                tx,
-                &cloudstack_db::identity::domains::DomainSpec {
-                    parent: eng.id,
-                    name: "a/b".into(),
-                    owner: AccountId(2),
-                },
-            )
+            domains::create(tx, &domains::DomainSpec::new(eng.id, "a/b", AccountId(2)))
         }),
         Err(Error::InvalidValue { .. })
     ));
     assert!(matches!(
         test.database().write(|tx| {
-            cloudstack_db::identity::domains::create(
-                tx,
-                &cloudstack_db::identity::domains::DomainSpec {
-                    parent: eng.id,
-                    name: "web".into(),
-                    owner: AccountId(2),
-                },
-            )
+            domains::create(tx, &domains::DomainSpec::new(eng.id, "web", AccountId(2)))
         }),
         Err(Error::Duplicate { .. })
     ));
@@ -120,12 +93,7 @@ fn the_domain_tree_keeps_paths_levels_and_counts() {
         .write(|tx| {
             accounts::create(
                 tx,
-                &cloudstack_db::identity::accounts::AccountSpec {
-                    domain_id: eng.id,
-                    name: "team".into(),
-                    account_type: AccountType::Normal,
-                    role_id: None,
-                },
+                &accounts::AccountSpec::new(eng.id, "team", AccountType::Normal),
             )
         })
         .unwrap();
@@ -140,13 +108,9 @@ fn concurrent_child_creation_keeps_the_tree_consistent() {
     let test = common::fresh();
     let db = test.database().clone();
     let parent = Tx::run(&mut db.cloud().get().unwrap(), &db, None, |tx| {
-        cloudstack_db::identity::domains::create(
+        domains::create(
             tx,
-            &cloudstack_db::identity::domains::DomainSpec {
-                parent: ROOT_DOMAIN,
-                name: "parent".into(),
-                owner: AccountId(2),
-            },
+            &domains::DomainSpec::new(ROOT_DOMAIN, "parent", AccountId(2)),
         )
     })
     .unwrap();
@@ -158,13 +122,13 @@ fn concurrent_child_creation_keeps_the_tree_consistent() {
                     db.cloud()
                         .transaction_with_retry(&Default::default(), |c| {
                             Tx::run(c, &db, None, |tx| {
-                                cloudstack_db::identity::domains::create(
+                                domains::create(
                                     tx,
-                                    &cloudstack_db::identity::domains::DomainSpec {
-                                        parent: parent.id,
-                                        name: format!("c{t}-{i}"),
-                                        owner: AccountId(2),
-                                    },
+                                    &domains::DomainSpec::new(
+                                        parent.id,
+                                        format!("c{t}-{i}"),
+                                        AccountId(2),
+                                    ),
                                 )
                             })
                         })
@@ -196,13 +160,9 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
     let dom = test
         .database()
         .write(|tx| {
-            cloudstack_db::identity::domains::create(
+            domains::create(
                 tx,
-                &cloudstack_db::identity::domains::DomainSpec {
-                    parent: ROOT_DOMAIN,
-                    name: "customers".into(),
-                    owner: AccountId(2),
-                },
+                &domains::DomainSpec::new(ROOT_DOMAIN, "customers", AccountId(2)),
             )
         })
         .unwrap();
@@ -211,12 +171,7 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
         .write(|tx| {
             accounts::create(
                 tx,
-                &cloudstack_db::identity::accounts::AccountSpec {
-                    domain_id: dom.id,
-                    name: "acme".into(),
-                    account_type: AccountType::Normal,
-                    role_id: None,
-                },
+                &accounts::AccountSpec::new(dom.id, "acme", AccountType::Normal),
             )
         })
         .unwrap();
@@ -227,12 +182,7 @@ fn accounts_and_users_log_in_and_lock_after_failed_attempts() {
     assert!(matches!(
         test.database().write(|tx| accounts::create(
             tx,
-            &cloudstack_db::identity::accounts::AccountSpec {
-                domain_id: dom.id,
-                name: "acme".into(),
-                account_type: AccountType::Normal,
-                role_id: None
-            }
+            &accounts::AccountSpec::new(dom.id, "acme", AccountType::Normal)
         )),
         Err(Error::Duplicate { .. })
     ));
@@ -381,12 +331,7 @@ fn api_keys_sign_requests_and_only_live_enabled_users_authenticate() {
     let acct = Tx::run(conn, &db, None, |tx| {
         accounts::create(
             tx,
-            &cloudstack_db::identity::accounts::AccountSpec {
-                domain_id: ROOT_DOMAIN,
-                name: "api".into(),
-                account_type: AccountType::Normal,
-                role_id: None,
-            },
+            &accounts::AccountSpec::new(ROOT_DOMAIN, "api", AccountType::Normal),
         )
     })
     .unwrap();

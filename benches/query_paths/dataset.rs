@@ -134,12 +134,11 @@ pub fn build() -> Dataset {
     let first = Tx::run(conn, &db, None, |tx| {
         accounts::create(
             tx,
-            &cloudstack_db::identity::accounts::AccountSpec {
-                domain_id: DomainId(1),
-                name: "bench-0".into(),
-                account_type: AccountType::Normal,
-                role_id: None,
-            },
+            &cloudstack_db::identity::accounts::AccountSpec::new(
+                DomainId(1),
+                "bench-0",
+                AccountType::Normal,
+            ),
         )
     })
     .unwrap();

@@ -76,12 +76,11 @@ pub fn generate_usage_history(db: &Database, spec: &HistorySpec) -> Result<Histo
             .map(|i| {
                 accounts::create(
                     tx,
-                    &cloudstack_db::identity::accounts::AccountSpec {
-                        domain_id: DomainId(1),
-                        name: format!("usage-history-{}-{i}", spec.seed),
-                        account_type: AccountType::Normal,
-                        role_id: None,
-                    },
+                    &cloudstack_db::identity::accounts::AccountSpec::new(
+                        DomainId(1),
+                        format!("usage-history-{}-{i}", spec.seed),
+                        AccountType::Normal,
+                    ),
                 )
                 .map(|a| a.id)
             })
