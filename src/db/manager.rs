@@ -27,7 +27,7 @@ use crate::{Error, Result};
 pub struct MysqlManager {
     /// The primary, then the failover hosts.
     targets: Vec<ConnectionTarget>,
-    /// Which of `urls` new connections go to first.
+    /// Which of `targets` new connections go to first.
     failover: Failover,
     session_sql: String,
     session: SessionSettings,
@@ -48,12 +48,13 @@ impl std::fmt::Debug for MysqlManager {
 impl MysqlManager {
     /// A manager for the configured target and session settings.
     pub fn new(config: &PoolConfig) -> Result<Self> {
+        let targets = config.targets();
         Ok(Self {
-            targets: config.targets(),
             failover: Failover {
                 current: Arc::new(AtomicUsize::new(0)),
-                servers: config.targets().len(),
+                servers: targets.len(),
             },
+            targets,
             session_sql: config.session.statements()?,
             session: config.session.clone(),
             losses: Arc::new(AtomicU64::new(0)),

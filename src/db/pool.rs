@@ -87,7 +87,7 @@ impl DbPool {
             .client
             .connect_timeout
             .max(Duration::from_secs(1))
-            * u32::try_from(config.targets().len()).unwrap_or(u32::MAX)
+            * u32::try_from(config.failover_hosts.len() + 1).unwrap_or(u32::MAX)
             + Duration::from_secs(1);
         let pool = r2d2::Pool::builder()
             .max_size(settings.max_size.max(1))
