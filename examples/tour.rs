@@ -64,9 +64,12 @@ fn run() -> Result<()> {
 
     let db = Database::connect(&config)?;
     let report = db.run_migrations()?;
-    // What CloudStack's first start does on a fresh install (nothing when already done).
-    if db.write(cloudstack_db::identity::first_start::finish_fresh_install)? {
-        println!("enabled user admin with the default password");
+    // What CloudStack's first start writes of the rows the crate models (nothing when it ran).
+    let first = db.write(cloudstack_db::identity::first_start::first_start)?;
+    if first.admin_enabled {
+        println!(
+            "first start:     accounts, users and offerings written; admin enabled with the default password"
+        );
     }
     println!(
         "migrations:      {} applied to cloud, {} applied to cloud_usage",
@@ -189,6 +192,13 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
             )
         })?,
     };
+    // A host to start VMs on and the physical network public ranges belong to: CloudStack's
+    // foreign keys want both, and the crate does not model infrastructure yet, so the test
+    // harness's plain-SQL rows stand in for what a management server's agent would register.
+    db.write(|tx| {
+        cloudstack_db_testing::physical_network(tx, zone.id, 200)?;
+        cloudstack_db_testing::host(tx, zone.id, 1)
+    })?;
     let template = templates::find_by_unique_name(conn, "centos55-x86_64")?;
     let spec = UserVmSpec {
         name: format!("tour-vm-{}", chrono::Utc::now().timestamp()),

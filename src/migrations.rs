@@ -83,12 +83,10 @@ pub fn run_pending(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<Str
     Ok(applied.into_iter().map(|v| v.to_string()).collect())
 }
 
-/// The migration that inserts CloudStack's default rows.
-pub const DEFAULT_DATA_VERSION: &str = "20251125000009";
-
 /// Applies the pending migrations of `schema`; returns the versions applied. Only schema and
-/// CloudStack's default rows: no account or user is changed (finishing a fresh install is the
-/// explicit `identity::first_start::finish_fresh_install`).
+/// CloudStack's default rows, as CloudStack's own setup tool leaves them: no account, user or
+/// offering (a management server's first start writes those, or the crate's
+/// `identity::first_start::first_start`).
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
@@ -155,8 +153,8 @@ pub fn pending(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>
 // Migrating is a step above the connection layer, so `Database` learns it here.
 impl Database {
     /// Applies the pending migrations of both databases and says which ran ([`migrate`]): schema
-    /// and CloudStack's default rows only — no user is enabled (see
-    /// `identity::first_start::finish_fresh_install`).
+    /// and CloudStack's default rows only — no account, user or offering (see
+    /// `identity::first_start::first_start`).
     ///
     /// ```no_run
     /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {

@@ -304,7 +304,7 @@ fn ip_ranges_inside_their_subnet_are_created_whole_others_are_refused_naming_the
                 let spec = RangeSpec {
                     zone_id: zone,
                     network_id: network,
-                    physical_network_id: 1,
+                    physical_network_id: 200,
                     vlan_tag: "untagged".into(),
                     gateway,
                     netmask,

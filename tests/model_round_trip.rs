@@ -118,11 +118,51 @@ const IN_ORDER: [RoundTrip; 26] = [
     ("usage_job", usage_job),
 ];
 
+/// Drops, in the test's `cloud` database, the foreign keys that name tables the crate does not
+/// model (hosts, physical networks, VPCs, GPU profiles…): the rows here set every column to an
+/// arbitrary value, and only the columns' round trip is under test.
+fn drop_foreign_keys_to_unmodelled_tables(db: &Database) {
+    #[derive(diesel::QueryableByName)]
+    struct Fk {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        table_name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        constraint_name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        referenced_table_name: String,
+    }
+    let modelled = cloudstack_db::schema::modelled_tables("cloud");
+    db.cloud()
+        .run(|c| {
+            let fks: Vec<Fk> = diesel::sql_query(
+                "SELECT table_name AS table_name, constraint_name AS constraint_name, \
+                        referenced_table_name AS referenced_table_name \
+                   FROM information_schema.referential_constraints \
+                  WHERE constraint_schema = DATABASE()",
+            )
+            .load(c)?;
+            for fk in fks {
+                if modelled.contains(&fk.table_name.as_str())
+                    && !modelled.contains(&fk.referenced_table_name.as_str())
+                {
+                    diesel::sql_query(format!(
+                        "ALTER TABLE `{}` DROP FOREIGN KEY `{}`",
+                        fk.table_name, fk.constraint_name
+                    ))
+                    .execute(c)?;
+                }
+            }
+            Ok(())
+        })
+        .expect("foreign keys dropped");
+}
+
 /// Runs the round trip of `table` on fresh databases, after those of the tables before it in
 /// [`IN_ORDER`] (which insert the rows its foreign keys and lookups refer to).
 fn round_trip(table: &str) {
     let test = common::fresh();
     let db = test.database();
+    drop_foreign_keys_to_unmodelled_tables(db);
     let upto = IN_ORDER
         .iter()
         .position(|(name, _)| *name == table)

@@ -420,7 +420,8 @@ fn zones_and_offerings_are_created_and_found() {
             .name,
         "Gold"
     );
-    assert_eq!(disk_offerings::list_all(conn).unwrap().len(), 8);
+    // The first start's six (two compute-only) and Gold.
+    assert_eq!(disk_offerings::list_all(conn).unwrap().len(), 7);
     let big = test
         .database()
         .write(|tx| {

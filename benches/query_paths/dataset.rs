@@ -126,6 +126,11 @@ pub fn build() -> Dataset {
                 ..Default::default()
             },
         )
+        .and_then(|zone| {
+            // The host the benchmark starts VMs on (the schema's foreign key wants it).
+            cloudstack_db_testing::host(tx, zone.id, 1)?;
+            Ok(zone)
+        })
     })
     .unwrap()
     .id;

@@ -80,10 +80,12 @@ impl cloudstack_db::db::IdSource for NoIds {
     }
 }
 
-/// A zone for tests that need one (a fresh install has none).
+/// A zone for tests that need one (a fresh install has none), with the hosts 1 and 11 VMs are
+/// started on and the physical network 200 its networks and ranges belong to (the schema's
+/// foreign keys want them to exist).
 pub fn zone(conn: &mut MysqlConnection) -> cloudstack_db::catalog::DataCenter {
     Tx::run(conn, &NoIds, None, |tx| {
-        cloudstack_db::catalog::zones::create(
+        let zone = cloudstack_db::catalog::zones::create(
             tx,
             &cloudstack_db::catalog::NewDataCenter {
                 name: Some("zone-1".into()),
@@ -92,7 +94,12 @@ pub fn zone(conn: &mut MysqlConnection) -> cloudstack_db::catalog::DataCenter {
                 networktype: Some(cloudstack_db::catalog::ZoneNetworkType::Advanced),
                 ..Default::default()
             },
-        )
+        )?;
+        for host in [1, 11] {
+            cloudstack_db_testing::host(tx, zone.id, host)?;
+        }
+        cloudstack_db_testing::physical_network(tx, zone.id, 200)?;
+        Ok(zone)
     })
     .expect("zone")
 }

@@ -55,6 +55,10 @@ enum Command {
     /// migrations as applied without changing any of CloudStack's tables (exit 1 and nothing
     /// changed when they do not fit).
     Adopt(DatabaseArgs),
+    /// Write what a CloudStack management server's first start writes of the rows the crate
+    /// models (system and admin accounts and users, default offerings, admin enabled with the
+    /// password `password`), each only when missing — for deployments with no Java server.
+    FirstStart(DatabaseArgs),
     /// Create the databases and user, deploy the schema and default data, write db.properties
     /// (what cloudstack-setup-databases does).
     Setup(Box<setup_args::SetupArgs>),
@@ -92,6 +96,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Migrate(databases) => migrate(&databases).map(|()| ExitCode::SUCCESS),
         Command::Adopt(databases) => adopt(&databases).map(|()| ExitCode::SUCCESS),
+        Command::FirstStart(databases) => first_start(&databases).map(|()| ExitCode::SUCCESS),
         Command::Setup(args) => return setup_exit(&args),
         Command::Status { databases, verbose } => {
             databases.config().and_then(|c| status::run(&c, verbose))
@@ -143,6 +148,34 @@ fn setup_exit(args: &setup_args::SetupArgs) -> ExitCode {
     }
 }
 
+fn first_start(databases: &DatabaseArgs) -> Result<()> {
+    let config = databases.config()?;
+    println!("cloud:       {}", config.cloud.target);
+    let db = Database::connect(&config)?;
+    let wrote = db.write(cloudstack_db::identity::first_start::first_start)?;
+    if wrote == Default::default() {
+        println!("first start: nothing to write (it has run: every row is there)");
+        return Ok(());
+    }
+    println!(
+        "first start: wrote {} account(s), {} user(s), {} compute, {} disk and {} network offering(s){}",
+        wrote.accounts,
+        wrote.users,
+        wrote.compute_offerings,
+        wrote.disk_offerings,
+        wrote.network_offerings,
+        if wrote.security_group {
+            ", the admin's default security group"
+        } else {
+            ""
+        }
+    );
+    if wrote.admin_enabled {
+        println!("first start: enabled user admin with the default password (change it)");
+    }
+    Ok(())
+}
+
 fn adopt(databases: &DatabaseArgs) -> Result<()> {
     let config = databases.config()?;
     println!("cloud:       {}", config.cloud.target);
@@ -171,10 +204,6 @@ fn migrate(databases: &DatabaseArgs) -> Result<()> {
     println!("cloud_usage: {}", config.usage.target);
     let db = Database::connect(&config)?;
     let report = db.run_migrations()?;
-    // The operator's tool also finishes a fresh install, as CloudStack's first start would.
-    if db.write(cloudstack_db::identity::first_start::finish_fresh_install)? {
-        println!("cloud: enabled user admin with the default password (change it)");
-    }
     let mut drifted = 0;
     for (applied, schema, pool) in [
         (&report.cloud, Schema::Cloud, db.cloud()),

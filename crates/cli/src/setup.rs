@@ -11,9 +11,8 @@ use diesel::sql_types::{BigInt, Text};
 use super::setup_args::{Credentials, EncryptType, SetupArgs, SetupPlan, UsageError};
 use cloudstack_db::crypto::{Encryptor, enc_value};
 use cloudstack_db::db::{
-    ConnectionTarget, DatabaseConfig, DbProperties, ServerFlavor, ServerInfo, SessionSettings, Tx,
+    ConnectionTarget, DatabaseConfig, DbProperties, ServerFlavor, ServerInfo, SessionSettings,
 };
-use cloudstack_db::identity::first_start::finish_fresh_install;
 use cloudstack_db::migrations::{self, Schema};
 use cloudstack_db::{Database, Error};
 
@@ -423,13 +422,6 @@ impl<W: Write> Run<'_, W> {
             );
             let applied = migrations::migrate_with_progress(&mut conn, schema, |_| bar.inc(1))?;
             bar.finish_and_clear();
-            if schema == Schema::Cloud {
-                // What CloudStack's first start does on a fresh install: admin / password.
-                let ids = std::sync::Mutex::new(self.connect(credentials, &db)?);
-                if Tx::run(&mut conn, &ids, None, finish_fresh_install)? {
-                    self.say("    enabled user admin with the default password: change it");
-                }
-            }
             if self.args.debug {
                 self.say(format!("    applied {}", applied.join(", ")));
             }

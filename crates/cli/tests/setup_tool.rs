@@ -2,9 +2,11 @@
 //! recreate, encrypted and plain db.properties that the library opens, rollback on failure,
 //! and `status` / `doctor`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::Command;
+
+mod sandbox;
+
+use sandbox::{Sandbox, text};
 
 use cloudstack_db::crypto::{Encryptor, EncryptorVersion, unwrap_enc};
 use cloudstack_db::db::{DatabaseConfig, DbProperties};
@@ -12,93 +14,6 @@ use cloudstack_db::{Database, Secret};
 use cloudstack_db_testing::{admin_connection, count};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-
-/// Databases, a user and a conf directory for one setup run, all removed on drop.
-struct Sandbox {
-    conf: PathBuf,
-    cloud: String,
-    usage: String,
-    user: String,
-    password: String,
-}
-
-impl Sandbox {
-    fn new() -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let pid = std::process::id();
-        let epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let stem = format!("csdbt_{epoch}_{pid}_{}", 900 + n);
-        let conf = std::env::temp_dir().join(format!("{stem}_conf"));
-        std::fs::create_dir_all(&conf).unwrap();
-        // The database names come from db.properties, as the real tool keeps db.cloud.name.
-        std::fs::write(
-            conf.join("db.properties"),
-            format!("db.cloud.name={stem}_cloud\ndb.usage.name={stem}_usage\n"),
-        )
-        .unwrap();
-        Self {
-            conf,
-            cloud: format!("{stem}_cloud"),
-            usage: format!("{stem}_usage"),
-            user: format!("csdbu_{pid}_s{n}"),
-            password: format!("Pw{n}x{}", uuid::Uuid::new_v4().simple()),
-        }
-    }
-
-    fn target(&self) -> String {
-        format!("{}:{}@127.0.0.1", self.user, self.password)
-    }
-
-    fn command(&self, extra: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cloudstack-setup-databases"));
-        command
-            .arg(self.target())
-            .args(["--deploy-as=root:", "-i", "127.0.0.1", "-c"])
-            .arg(&self.conf)
-            .args(extra);
-        command
-    }
-
-    fn setup(&self, extra: &[&str]) -> Output {
-        self.command(extra).output().unwrap()
-    }
-
-    fn properties(&self) -> PathBuf {
-        self.conf.join("db.properties")
-    }
-
-    fn databases_exist(&self) -> i64 {
-        count(
-            &mut admin_connection().unwrap(),
-            &format!("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ('{}', '{}')", self.cloud, self.usage),
-        )
-        .unwrap()
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = admin_connection() {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS `{}`; DROP DATABASE IF EXISTS `{}`; DROP USER IF EXISTS '{u}'@'localhost'; DROP USER IF EXISTS '{u}'@'%'",
-                self.cloud, self.usage, u = self.user
-            ));
-        }
-        let _ = std::fs::remove_dir_all(&self.conf);
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 #[test]
 fn deploy_writes_encrypted_db_properties_that_the_library_opens_and_a_second_run_refuses() {
@@ -154,16 +69,22 @@ fn deploy_writes_encrypted_db_properties_that_the_library_opens_and_a_second_run
 
     // The library opens it (key file found beside db.properties) and logs in as the new user.
     let db = Database::from_db_properties_file(sb.properties()).unwrap();
-    let enabled = db
+    // As CloudStack's own tool: CloudStack's default rows (the ROOT domain, the roles), no
+    // account or user — a management server's first start writes those.
+    let (domains, users) = db
         .cloud()
         .run(|c| {
-            count(
-                c,
-                "SELECT COUNT(*) FROM user WHERE username = 'admin' AND state = 'enabled'",
-            )
+            Ok((
+                count(c, "SELECT COUNT(*) FROM domain WHERE name = 'ROOT'")?,
+                count(c, "SELECT COUNT(*) FROM user")?,
+            ))
         })
         .unwrap();
-    assert_eq!(enabled, 1, "defaults seeded, admin enabled");
+    assert_eq!(
+        (domains, users),
+        (1, 0),
+        "CloudStack's default rows, no user"
+    );
     let who = db
         .cloud()
         .run(|c| {
@@ -400,7 +321,7 @@ fn status_reports_a_dropped_column_and_exits_non_zero() {
     assert!(fine.status.success(), "{}", text(&fine));
     let out = text(&fine);
     assert!(
-        out.contains("managed by cloudstack-db: 10 of 10 migration(s) applied"),
+        out.contains("managed by cloudstack-db: 4 of 4 migration(s) applied"),
         "{out}"
     );
     assert!(
@@ -609,9 +530,9 @@ fn every_secret_can_come_from_the_environment_and_none_is_in_argv() {
     let db = Database::from_db_properties_file(sb.properties()).unwrap();
     assert_eq!(
         db.cloud()
-            .run(|c| count(c, "SELECT COUNT(*) FROM user WHERE username = 'admin'"))
+            .run(|c| count(c, "SELECT COUNT(*) FROM roles"))
             .unwrap(),
-        1
+        8
     );
 }
 

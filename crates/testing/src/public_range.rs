@@ -1,4 +1,5 @@
-//! A zone's public network with one address range, as tests and benches need it.
+//! A zone's public network with one address range, as tests and benches need it (with the
+//! physical network 200 it belongs to).
 
 use std::net::Ipv4Addr;
 
@@ -29,6 +30,7 @@ pub fn public_range(
     last: Ipv4Addr,
     netmask: Ipv4Addr,
 ) -> Result<Vlan> {
+    crate::physical_network(tx, zone, 200)?;
     let public = networks::create(
         tx,
         &networks::NetworkSpec {

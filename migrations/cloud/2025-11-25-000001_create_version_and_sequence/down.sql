@@ -1,2 +1,0 @@
-DROP TABLE `sequence`;
-DROP TABLE `version`;

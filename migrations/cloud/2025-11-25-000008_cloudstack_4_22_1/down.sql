@@ -1,1 +1,0 @@
-ALTER TABLE `usage_event` DROP COLUMN `vm_id`;

@@ -1,1 +1,0 @@
-DELETE FROM `version` WHERE `version` = '4.22.1.0';

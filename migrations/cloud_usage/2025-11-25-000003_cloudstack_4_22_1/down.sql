@@ -1,1 +1,0 @@
-ALTER TABLE `usage_volume` DROP COLUMN `vm_id`;
