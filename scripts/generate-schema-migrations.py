@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the migrations that deploy CloudStack 4.22.0 from the schema facts in
 ../shared/cloudstack-schema/full/ (every table, view and default row of `cloud` and
-`cloud_usage`, replayed from CloudStack's own install and upgrade path on MariaDB), and
-src/schema/expected_columns.tsv (the columns of the tables the crate models).
+`cloud_usage`, replayed from CloudStack's own install and upgrade path on MariaDB),
+src/schema/expected_columns.tsv (the columns of the tables the crate models) and
+src/schema/cloudstack_objects.tsv (the name of every table and view).
 
 Run from the repository root after the facts change:
     python3 scripts/generate-schema-migrations.py [path/to/full]
@@ -195,6 +196,20 @@ def main():
             "".join("\n" + insert_rows(db, t, tables[t], generated) for t in with_rows),
             "".join(f"DELETE FROM `{t}`;\n" for t in reversed(with_rows)))
     write_expected_columns(facts)
+    write_objects(facts)
+
+
+def write_objects(facts):
+    """src/schema/cloudstack_objects.tsv: every table and view of CloudStack 4.22, which
+    `cloudstack-db status` and `adopt` look for."""
+    rows = ["# database\tname\tkind"]
+    for db in ("cloud", "cloud_usage"):
+        spec = facts["databases"][db]
+        rows += [f"{db}\t{t}\ttable" for t in sorted(spec["tables"])]
+        rows += [f"{db}\t{v}\tview" for v in sorted(spec["views"])]
+    with open("src/schema/cloudstack_objects.tsv", "w") as f:
+        f.write("\n".join(rows) + "\n")
+    print("wrote src/schema/cloudstack_objects.tsv")
 
 
 def write_expected_columns(facts):

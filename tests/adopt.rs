@@ -222,3 +222,29 @@ fn a_cloudstack_4_20_database_is_refused_and_left_untouched() {
         45
     );
 }
+
+#[test]
+fn a_database_missing_a_table_cloudstack_4_22_has_is_refused_naming_it() {
+    let Some(dir) = facts_dir() else { return };
+    let test = cloudstack_made(&dir, None);
+    let config = test.config_with(test_pool_settings());
+    let mut raw = config.cloud.target.connect().unwrap();
+    // A table the crate does not model, and a view: adoption checks CloudStack's whole schema.
+    raw.batch_execute("DROP TABLE nic_details; DROP VIEW host_view")
+        .unwrap();
+    let db = Database::connect(&config).unwrap();
+    let mut cloud = db.cloud().get().unwrap();
+    let mut usage = db.usage().get().unwrap();
+    let before = shape(&mut cloud, &test);
+    let message = adopt(&mut cloud, &mut usage).unwrap_err().to_string();
+    assert!(
+        message.contains("cloud: table nic_details missing")
+            && message.contains("cloud: view host_view missing"),
+        "{message}"
+    );
+    assert_eq!(shape(&mut cloud, &test), before);
+    assert!(matches!(
+        found(&mut cloud, Schema::Cloud).unwrap(),
+        Found::CloudStack { .. }
+    ));
+}

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_migrations::MigrationHarness;
 
-use super::release_column_problems;
+use super::{missing_objects, release_column_problems};
 use crate::db::{SchemaRelease, schema_release};
 use crate::migrations::{Found, Schema, found};
 use crate::{Error, Result};
@@ -62,8 +62,8 @@ pub fn version_refusal(version: &str, step: &str) -> Option<String> {
 }
 
 /// Adopts a CloudStack 4.22 database pair the crate did not make: checks that the newest
-/// `version` row is a finished 4.22.x and that every table and column the crate uses is there
-/// with its type (a 4.22.0 database may lack the `vm_id` columns 4.22.1 added), then records
+/// `version` row is a finished 4.22.x, that every table and view of CloudStack 4.22 is there
+/// and that every column the crate uses is there with its type (a 4.22.0 database may lack the `vm_id` columns 4.22.1 added), then records
 /// every embedded migration as applied in each database's `__diesel_schema_migrations` — no
 /// DDL on CloudStack's tables, no row of CloudStack's changed. When anything does not fit it
 /// refuses with [`Error::Migration`] naming what, and changes nothing. A pair the crate manages
@@ -119,6 +119,11 @@ pub fn adopt(cloud: &mut MysqlConnection, usage: &mut MysqlConnection) -> Result
     let mut problems: Vec<String> = Vec::new();
     for (conn, schema) in [(&mut *cloud, Schema::Cloud), (&mut *usage, Schema::Usage)] {
         problems.extend(
+            missing_objects(conn, schema)?
+                .into_iter()
+                .map(|o| format!("{}: {o} missing", schema.database_name())),
+        );
+        problems.extend(
             release_column_problems(conn, schema)?
                 .into_iter()
                 .map(|p| format!("{}.{p}", schema.database_name())),
@@ -127,7 +132,7 @@ pub fn adopt(cloud: &mut MysqlConnection, usage: &mut MysqlConnection) -> Result
     if !problems.is_empty() {
         let shown = problems.len().min(20);
         return refuse(format!(
-            "{} column(s) the crate uses are missing or different, e.g.:\n  {}",
+            "{} table(s), view(s) or column(s) of CloudStack 4.22 are missing or different, e.g.:\n  {}",
             problems.len(),
             problems[..shown].join("\n  ")
         ));

@@ -9,6 +9,8 @@ mod sequence;
 mod version;
 
 pub use adopt::{Adoption, adopt, version_refusal};
-pub use schema_check::{ColumnProblem, check_columns, release_column_problems};
+pub use schema_check::{
+    ColumnProblem, check_columns, cloudstack_object_count, missing_objects, release_column_problems,
+};
 pub use sequence::{NewSequence, Sequence};
 pub use version::{NewVersion, Version};

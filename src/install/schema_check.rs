@@ -5,7 +5,7 @@ use diesel::MysqlConnection;
 use crate::Result;
 use crate::db::{ServerFlavor, ServerInfo, schema_release};
 use crate::migrations::Schema;
-use crate::schema::expected::{expected_columns, live_columns};
+use crate::schema::expected::{cloudstack_objects, expected_columns, live_columns};
 
 /// A column the crate expects that the live database lacks or has differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +102,54 @@ pub fn release_column_problems(
             !(p.problem == "missing" && release.lacks(table, column))
         })
         .collect())
+}
+
+/// The tables and views of CloudStack 4.22's `schema` database that the database `conn` uses
+/// lacks (or has as the other kind), as `table x` / `view y`; empty when all are there.
+/// Tables beyond 4.22's (a newer CloudStack, a plugin) are not counted.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::migrations::Schema;
+/// let missing = cloudstack_db::install::missing_objects(conn, Schema::Cloud)?;
+/// println!("{} of CloudStack 4.22's tables and views missing", missing.len());
+/// # Ok(()) }
+/// ```
+pub fn missing_objects(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>> {
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Object {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        kind: String,
+    }
+    let live: Vec<Object> = diesel::sql_query(
+        "SELECT table_name AS name, \
+                CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END AS kind \
+           FROM information_schema.tables WHERE table_schema = DATABASE()",
+    )
+    .load(conn)?;
+    let database = schema.database_name();
+    Ok(cloudstack_objects()
+        .filter(|[db, ..]| *db == database)
+        .filter(|[_, name, kind]| !live.iter().any(|o| o.name == *name && o.kind == *kind))
+        .map(|[_, name, kind]| format!("{kind} {name}"))
+        .collect())
+}
+
+/// How many tables and views CloudStack 4.22's `schema` database has.
+///
+/// ```
+/// use cloudstack_db::migrations::Schema;
+/// assert_eq!(cloudstack_db::install::cloudstack_object_count(Schema::Cloud), 321 + 35);
+/// assert_eq!(cloudstack_db::install::cloudstack_object_count(Schema::Usage), 31);
+/// ```
+pub fn cloudstack_object_count(schema: Schema) -> usize {
+    cloudstack_objects()
+        .filter(|[db, ..]| *db == schema.database_name())
+        .count()
 }
 
 /// `bigint(20) unsigned` → `bigint unsigned`; `tinyint(1)` keeps its width (it means boolean).

@@ -9,6 +9,16 @@ use crate::Result;
 
 /// Every column the crate's models use, per database.
 const EXPECTED: &str = include_str!("expected_columns.tsv");
+/// Every table and view of CloudStack 4.22, per database.
+const OBJECTS: &str = include_str!("cloudstack_objects.tsv");
+
+/// Every table and view of CloudStack 4.22 (database, name, `table` or `view`), from the facts.
+pub(crate) fn cloudstack_objects() -> impl Iterator<Item = [&'static str; 3]> {
+    OBJECTS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|line| line.split('\t').collect::<Vec<_>>().try_into().ok())
+}
 
 #[derive(QueryableByName)]
 pub(crate) struct LiveColumn {

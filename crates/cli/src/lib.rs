@@ -8,6 +8,7 @@
 mod doctor;
 pub mod setup;
 pub mod setup_args;
+pub mod sql_files;
 mod status;
 mod usage;
 

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::setup_args::{Credentials, EncryptType, SetupArgs, SetupPlan, UsageError};
+use super::sql_files::{ClientTarget, SqlFiles, run_file};
 use cloudstack_db::crypto::{Encryptor, enc_value};
 use cloudstack_db::db::{
     ConnectionTarget, DatabaseConfig, DbProperties, ServerFlavor, ServerInfo, SessionSettings,
@@ -193,6 +194,8 @@ struct Run<'a, W: Write> {
     cloud_db: String,
     usage_db: String,
     properties_path: PathBuf,
+    /// `-f DIR`: deploy from CloudStack's SQL files instead of the crate's migrations.
+    sql_files: Option<SqlFiles>,
     undo: Undo,
 }
 
@@ -211,11 +214,11 @@ pub fn run_setup<W: Write>(args: &SetupArgs, out: W) -> Result<(), SetupFailure>
         // server reads at start; without it the tool stops.
         plan.management_key = cloudstack_db::db::management_key_from_env()?;
     }
-    if let Some(dir) = &args.db_files_path {
-        if !dir.is_dir() {
-            return Err(Error::Config(format!("-f {}: no such directory", dir.display())).into());
-        }
-    }
+    let sql_files = args
+        .db_files_path
+        .as_deref()
+        .map(SqlFiles::open)
+        .transpose()?;
     let properties_path = args.conf_dir.join("db.properties");
     let existing = properties_path
         .exists()
@@ -253,6 +256,7 @@ pub fn run_setup<W: Write>(args: &SetupArgs, out: W) -> Result<(), SetupFailure>
         cloud_db,
         usage_db,
         properties_path,
+        sql_files,
         undo: Undo::default(),
     };
     match run.execute() {
@@ -346,6 +350,9 @@ impl<W: Write> Run<'_, W> {
             conn.batch_execute(&format!("DROP DATABASE `{db}`"))
                 .map_err(Error::from)?;
         }
+        if self.sql_files.is_some() {
+            return self.deploy_from_sql_files(&mut conn, admin);
+        }
         for db in [self.cloud_db.clone(), self.usage_db.clone()] {
             self.step(format!("Creating database `{db}`"));
             conn.batch_execute(&format!(
@@ -402,7 +409,89 @@ impl<W: Write> Run<'_, W> {
     fn schema_only(&mut self) -> Result<(), SetupFailure> {
         self.backup_properties()?;
         let user = self.plan.target.credentials.clone();
+        if self.sql_files.is_some() {
+            return self.run_sql_files(&user, true);
+        }
         self.migrate_both(&user)
+    }
+
+    /// `-f DIR` with `--deploy-as`: the users' state is kept for the rollback (the files drop
+    /// and create the CloudStack user), then the files run; they create the databases.
+    fn deploy_from_sql_files(
+        &mut self,
+        conn: &mut MysqlConnection,
+        admin: &Credentials,
+    ) -> Result<(), SetupFailure> {
+        let user = self.plan.target.credentials.user.clone();
+        if !self.args.skip_users {
+            for host in ["localhost", "%"] {
+                let exists = diesel::sql_query(format!(
+                    "SELECT COUNT(*) AS n FROM mysql.user WHERE user = '{user}' AND host = '{host}'"
+                ))
+                .get_result::<Count>(conn)
+                .map_err(Error::from)?
+                .n > 0;
+                if exists {
+                    let before = UserBefore::read(conn, &user, host)?;
+                    self.undo.changed_users.push(before);
+                } else {
+                    self.undo
+                        .created_users
+                        .push((user.clone(), host.to_owned()));
+                }
+            }
+        }
+        // Whatever the files create under these names is dropped again if a later step fails.
+        self.undo.created_databases = vec![self.cloud_db.clone(), self.usage_db.clone()];
+        self.run_sql_files(admin, false)?;
+        for db in [self.cloud_db.clone(), self.usage_db.clone()] {
+            let made = diesel::sql_query(format!(
+                "SELECT COUNT(*) AS n FROM information_schema.schemata WHERE schema_name = '{db}'"
+            ))
+            .get_result::<Count>(conn)
+            .map_err(Error::from)?
+            .n > 0;
+            if !made {
+                return Err(Error::Config(format!(
+                    "the SQL files did not create `{db}`, the database db.properties names"
+                ))
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs CloudStack's SQL files through the mysql client as `login`, as CloudStack's tool
+    /// does (see [`SqlFiles`]), and says what version the result is.
+    fn run_sql_files(
+        &mut self,
+        login: &Credentials,
+        schema_only: bool,
+    ) -> Result<(), SetupFailure> {
+        let files = self.sql_files.clone().expect("checked by the caller");
+        let host = self.plan.target.host.clone();
+        let bin_dir = self.args.mysql_bin_path.clone();
+        let target = ClientTarget {
+            host: &host,
+            port: self.plan.target.port,
+            login,
+            bin_dir: bin_dir.as_deref(),
+        };
+        let user = self.plan.target.credentials.clone();
+        let skip_users = self.args.skip_users;
+        for file in files.scripts(schema_only) {
+            self.step(format!("Applying {}", file.display()));
+            run_file(&target, &file, &user, skip_users)?;
+        }
+        let mut conn = self.connect(login, &self.cloud_db.clone())?;
+        let version = migrations::newest_version(&mut conn)?
+            .map(|(v, _)| v)
+            .unwrap_or_else(|| "(no version row)".into());
+        self.say(format!(
+            "    CloudStack schema {version} from the SQL files: a CloudStack management server \
+             upgrades it at its first start; `cloudstack-db adopt` takes it over once it is 4.22"
+        ));
+        Ok(())
     }
 
     fn migrate_both(&mut self, credentials: &Credentials) -> Result<(), SetupFailure> {
@@ -560,16 +649,14 @@ impl<W: Write> Run<'_, W> {
             pool.pool.min_idle = Some(0);
         }
         let db = Database::connect(&config)?;
-        let admins = db.cloud().run(|c| {
-            Ok(
-                diesel::sql_query("SELECT COUNT(*) AS n FROM user WHERE state = 'enabled'")
-                    .get_result::<Count>(c)?
-                    .n,
-            )
-        })?;
+        let version = db.cloud().run(migrations::newest_version)?;
         db.usage().run(|c| Ok(c.batch_execute("SELECT 1")?))?;
         self.say(format!(
-            "    ok: logged in to both databases, {admins} enabled user(s)"
+            "    ok: logged in to both databases; `{}` says CloudStack {}",
+            self.cloud_db,
+            version
+                .map(|(v, _)| v)
+                .unwrap_or_else(|| "(no version row)".into())
         ));
         Ok(())
     }
@@ -591,7 +678,11 @@ impl<W: Write> Run<'_, W> {
             self.args.region_id
         ));
         if self.plan.admin.is_some() {
-            self.say("    CloudStack's admin user has the password `password`: change it after the first login");
+            self.say(
+                "    no account or user yet, as after CloudStack's own tool: a management server's \
+                 first start (or `cloudstack-db first-start`) creates them, admin with the password \
+                 `password` — change it after the first login",
+            );
         }
     }
 

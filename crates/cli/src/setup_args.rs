@@ -109,8 +109,9 @@ pub struct SetupArgs {
     #[arg(short = 'n', long = "encryption-key-file", value_name = "FILE")]
     pub key_file: Option<PathBuf>,
 
-    /// CloudStack's SQL directory. Accepted for the scripts that pass it; the schema comes from
-    /// the crate's own 4.22 migrations, so the directory is only checked to exist.
+    /// CloudStack's SQL directory: deploy from its files, as CloudStack's tool does (through the
+    /// mysql client, 4.0.0's schema, which a management server upgrades at its first start),
+    /// instead of the crate's 4.22 migrations.
     #[arg(short = 'f', long = "db-files-path", value_name = "DIR")]
     pub db_files_path: Option<PathBuf>,
 
@@ -118,7 +119,8 @@ pub struct SetupArgs {
     #[arg(short = 'j', long = "encryption-jar-path", value_name = "JAR")]
     pub encryption_jar: Option<PathBuf>,
 
-    /// The mysql client's directory. Accepted and not needed: no client program is run.
+    /// The mysql client's directory: where `-f` finds the `mysql` program (else the PATH).
+    /// Without `-f` no client program is run.
     #[arg(short = 'b', long = "mysql-bin-path", value_name = "DIR")]
     pub mysql_bin_path: Option<PathBuf>,
 

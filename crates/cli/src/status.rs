@@ -1,16 +1,21 @@
 //! `cloudstack-db status`: what each database is, in a few lines — which CloudStack version and
-//! release, whether the crate manages it, whether the columns it uses fit; `--verbose` lists
-//! the details.
+//! release, whether every table and view of CloudStack 4.22 is there, whether the crate manages
+//! it (or why it cannot adopt it yet), whether the columns it uses fit; `--verbose` lists the
+//! details.
 
 use std::process::ExitCode;
 
 use cloudstack_db::db::{DatabaseConfig, SchemaRelease, SessionSettings, schema_release};
-use cloudstack_db::install::release_column_problems;
+use cloudstack_db::install::{
+    cloudstack_object_count, missing_objects, release_column_problems, version_refusal,
+};
 use cloudstack_db::migrations::{self, Found, Schema, found};
 use cloudstack_db::{Error, Result};
 
 pub(super) fn run(config: &DatabaseConfig, verbose: bool) -> Result<ExitCode> {
     let mut problems = 0;
+    // Why the pair cannot be adopted (from `cloud`'s version), said for both databases.
+    let mut refusal: Option<String> = None;
     for (schema, pool) in [
         (Schema::Cloud, &config.cloud),
         (Schema::Usage, &config.usage),
@@ -30,12 +35,40 @@ pub(super) fn run(config: &DatabaseConfig, verbose: bool) -> Result<ExitCode> {
         if schema == Schema::Cloud {
             match migrations::newest_version(&mut conn)? {
                 Some((version, step)) => {
-                    println!("  CloudStack {version} (upgrade step {step}), {release} columns")
+                    refusal = version_refusal(&version, &step);
+                    if refusal.is_some() {
+                        println!("  CloudStack {version} (upgrade step {step})");
+                    } else {
+                        println!("  CloudStack {version} (upgrade step {step}), {release} columns");
+                    }
                 }
-                None => println!("  CloudStack version unknown: `version` has no row"),
+                None => {
+                    refusal = Some("the `version` table has no row".into());
+                    println!("  CloudStack version unknown: `version` has no row");
+                }
             }
-        } else {
+        } else if refusal.is_none() {
             println!("  {release} columns");
+        }
+        let missing = missing_objects(&mut conn, schema)?;
+        let all = cloudstack_object_count(schema);
+        if missing.is_empty() {
+            println!("  every table and view of CloudStack 4.22 is there ({all})");
+        } else {
+            println!(
+                "  {} of CloudStack 4.22's {all} tables and views missing{}",
+                missing.len(),
+                if verbose {
+                    ":"
+                } else {
+                    " (--verbose lists them)"
+                }
+            );
+            if verbose {
+                for object in &missing {
+                    println!("    {object}");
+                }
+            }
         }
         match state {
             Found::Managed => {
@@ -49,7 +82,12 @@ pub(super) fn run(config: &DatabaseConfig, verbose: bool) -> Result<ExitCode> {
                     println!("  pending: {}", pending.join(", "));
                 }
             }
-            _ => println!("  made by CloudStack, not adopted: `cloudstack-db adopt` takes it over"),
+            _ => match &refusal {
+                Some(why) => println!("  made by CloudStack, not adoptable yet: {why}"),
+                None => println!(
+                    "  made by CloudStack, not adopted: `cloudstack-db adopt` takes it over"
+                ),
+            },
         }
         let unfit = release_column_problems(&mut conn, schema)?;
         if unfit.is_empty() {
@@ -70,7 +108,7 @@ pub(super) fn run(config: &DatabaseConfig, verbose: bool) -> Result<ExitCode> {
                 }
             }
         }
-        problems += unfit.len();
+        problems += unfit.len() + missing.len();
     }
     Ok(if problems == 0 {
         ExitCode::SUCCESS

@@ -240,13 +240,12 @@ fn env_encryption_takes_cloud_secret_key_and_stops_without_it() {
 }
 
 /// The key file and db.properties are created with mode 0640 — seen in the `openat` calls
-/// (strace), not only in the final mode — and `-f`, `-j`, `-b` are accepted.
+/// (strace), not only in the final mode — and `-j`, `-b` are accepted (`-f`:
+/// setup_from_sql_files.rs).
 #[test]
-fn secret_files_are_created_with_their_final_mode_and_f_j_b_are_accepted() {
+fn secret_files_are_created_with_their_final_mode_and_j_b_are_accepted() {
     let sb = Sandbox::new();
     let trace = sb.conf.join("openat.trace");
-    let sql_dir = sb.conf.join("sql");
-    std::fs::create_dir_all(&sql_dir).unwrap();
     let out = Command::new("strace")
         .args(["-f", "-e", "trace=openat,creat", "-o"])
         .arg(&trace)
@@ -254,8 +253,6 @@ fn secret_files_are_created_with_their_final_mode_and_f_j_b_are_accepted() {
         .arg(sb.target())
         .args(["--deploy-as=root:", "-i", "127.0.0.1", "-c"])
         .arg(&sb.conf)
-        .arg("-f")
-        .arg(&sql_dir)
         .args([
             "-j",
             "/usr/share/cloudstack-common/lib/cloudstack-utils.jar",
@@ -329,21 +326,26 @@ fn status_reports_a_dropped_column_and_exits_non_zero() {
         "{out}"
     );
     assert!(
-        out.contains("every column the crate uses is there and fits"),
+        out.contains("every column the crate uses is there and fits")
+            && out.contains("every table and view of CloudStack 4.22 is there (356)")
+            && out.contains("every table and view of CloudStack 4.22 is there (31)"),
         "{out}"
     );
+    assert!(out.lines().count() <= 10, "a few lines: {out}");
     admin_connection()
         .unwrap()
         .batch_execute(&format!(
-            "ALTER TABLE `{}`.vm_instance DROP COLUMN display_vm; ALTER TABLE `{}`.volumes MODIFY size int unsigned NOT NULL",
-            sb.cloud, sb.cloud
+            "ALTER TABLE `{}`.vm_instance DROP COLUMN display_vm; ALTER TABLE `{}`.volumes MODIFY size int unsigned NOT NULL; \
+             DROP TABLE `{}`.nic_details",
+            sb.cloud, sb.cloud, sb.cloud
         ))
         .unwrap();
     let broken = status(&sb);
     let out = text(&broken);
     assert_eq!(broken.status.code(), Some(1), "{out}");
     assert!(
-        out.contains("2 column(s) the crate uses are missing or different (--verbose lists them)"),
+        out.contains("2 column(s) the crate uses are missing or different (--verbose lists them)")
+            && out.contains("1 of CloudStack 4.22's 356 tables and views missing"),
         "{out}"
     );
     assert!(
@@ -358,6 +360,7 @@ fn status_reports_a_dropped_column_and_exits_non_zero() {
     let out = text(&verbose);
     assert_eq!(verbose.status.code(), Some(1), "{out}");
     assert!(out.contains("vm_instance.display_vm: missing"), "{out}");
+    assert!(out.contains("    table nic_details"), "{out}");
     assert!(
         out.contains("volumes.size: type int(10) unsigned, expected bigint(20) unsigned"),
         "{out}"
