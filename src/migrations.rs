@@ -116,6 +116,16 @@ pub fn migrate_with_progress(
             version.map(|v| format!(" ({v})")).unwrap_or_default()
         )));
     }
+    let unknown = unknown_applied(conn, schema)?;
+    if !unknown.is_empty() {
+        return Err(Error::Migration(format!(
+            "this {} database records migrations this cloudstack-db does not have ({}): an \
+             earlier build made it, before the migrations deployed CloudStack's whole schema; \
+             deploy it anew (the setup tool with --force-recreate) — nothing was changed",
+            schema.database_name(),
+            unknown.join(", ")
+        )));
+    }
     let pending = conn
         .pending_migrations(schema.migrations())
         .map_err(|e| Error::Migration(e.to_string()))?;
@@ -129,6 +139,32 @@ pub fn migrate_with_progress(
         applied.push(version);
     }
     Ok(applied)
+}
+
+/// The versions recorded in `conn`'s Diesel bookkeeping that `schema`'s migrations do not
+/// have (none on a database without the table).
+fn unknown_applied(conn: &mut MysqlConnection, schema: Schema) -> Result<Vec<String>> {
+    if !has_table(conn, "__diesel_schema_migrations")? {
+        return Ok(Vec::new());
+    }
+    let applied = conn
+        .applied_migrations()
+        .map_err(|e| Error::Migration(e.to_string()))?;
+    let known: Vec<String> =
+        diesel::migration::MigrationSource::<diesel::mysql::Mysql>::migrations(
+            &schema.migrations(),
+        )
+        .map_err(|e| Error::Migration(e.to_string()))?
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect();
+    let mut unknown: Vec<String> = applied
+        .into_iter()
+        .map(|v| v.to_string())
+        .filter(|v| !known.contains(v))
+        .collect();
+    unknown.sort();
+    Ok(unknown)
 }
 
 /// Reverts every applied migration of `schema`, newest first; returns the versions reverted.

@@ -184,6 +184,35 @@ fn a_cloudstack_4_22_1_database_is_adopted_as_4_22_1() {
     assert_eq!(adopted.cloudstack_version, "4.22.1.0");
     assert_eq!(adopted.release, SchemaRelease::V4_22_1);
     assert_eq!(schema_release(&mut usage).unwrap(), SchemaRelease::V4_22_1);
+    drop((cloud, usage));
+
+    // The repositories on it: the crate's first start (no Java server here) writes the
+    // accounts, users and offerings a fresh install lacks; a usage event keeps its VM (4.22.1).
+    let wrote = db
+        .write(cloudstack_db::identity::first_start::first_start)
+        .unwrap();
+    assert!(wrote.admin_enabled && wrote.accounts == 2 && wrote.network_offerings == 6);
+    let admin = db.read(|c| accounts::find(c, AccountId(2))).unwrap();
+    assert_eq!(admin.account_name.as_deref(), Some("admin"));
+    let mut event = cloudstack_db::events::usage_event_for(
+        "VOLUME.CREATE",
+        admin.id,
+        ZoneId(1),
+        9,
+        "vol-on-4.22.1",
+    );
+    event.vm_id = Some(VmId(77));
+    db.write(|tx| cloudstack_db::events::record_usage_event(tx, event.clone()))
+        .unwrap();
+    assert_eq!(
+        db.cloud()
+            .run(|c| count(
+                c,
+                "SELECT COUNT(*) FROM usage_event WHERE resource_name = 'vol-on-4.22.1' AND vm_id = 77"
+            ))
+            .unwrap(),
+        1
+    );
 }
 
 #[test]

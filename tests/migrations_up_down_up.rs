@@ -148,3 +148,35 @@ fn migrating_writes_no_account_and_the_first_start_is_explicit() {
         "a second call changes nothing"
     );
 }
+
+#[test]
+fn a_database_made_by_an_earlier_migration_set_is_refused_and_left_as_it_is() {
+    use diesel::connection::SimpleConnection;
+    let test = TestDatabases::empty().unwrap();
+    let mut conn = test.database().cloud().get().unwrap();
+    // What the 26-table migration set of earlier builds left.
+    conn.batch_execute(
+        "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, \
+         run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP); \
+         INSERT INTO __diesel_schema_migrations (version) VALUES ('20251125000001'), ('20251125000010'); \
+         CREATE TABLE version (id bigint unsigned PRIMARY KEY)",
+    )
+    .unwrap();
+    let err = migrations::migrate(&mut conn, Schema::Cloud).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, cloudstack_db::Error::Migration(_))
+            && message.contains("20251125000001, 20251125000010")
+            && message.contains("deploy it anew"),
+        "{message}"
+    );
+    assert_eq!(
+        cloudstack_db_testing::count(
+            &mut conn,
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"
+        )
+        .unwrap(),
+        2,
+        "nothing created"
+    );
+}
