@@ -373,12 +373,7 @@ impl<W: Write> Run<'_, W> {
     fn create_user(&mut self, conn: &mut MysqlConnection) -> Result<(), SetupFailure> {
         let Credentials { user, password } = self.plan.target.credentials.clone();
         for host in ["localhost", "%"] {
-            let exists = diesel::sql_query(format!(
-                "SELECT COUNT(*) AS n FROM mysql.user WHERE user = '{user}' AND host = '{host}'"
-            ))
-            .get_result::<Count>(conn)
-            .map_err(Error::from)?
-            .n > 0;
+            let exists = user_exists(conn, &user, host)?;
             // User and password were checked for quotes, spaces, backslashes and backticks.
             let identified = format!("IDENTIFIED BY '{}'", password.expose());
             if exists {
@@ -425,13 +420,7 @@ impl<W: Write> Run<'_, W> {
         let user = self.plan.target.credentials.user.clone();
         if !self.args.skip_users {
             for host in ["localhost", "%"] {
-                let exists = diesel::sql_query(format!(
-                    "SELECT COUNT(*) AS n FROM mysql.user WHERE user = '{user}' AND host = '{host}'"
-                ))
-                .get_result::<Count>(conn)
-                .map_err(Error::from)?
-                .n > 0;
-                if exists {
+                if user_exists(conn, &user, host)? {
                     let before = UserBefore::read(conn, &user, host)?;
                     self.undo.changed_users.push(before);
                 } else {
@@ -788,6 +777,16 @@ impl<W: Write> Run<'_, W> {
 
 /// This host's address as the real tool finds it: the host name's first non-loopback IPv4
 /// address, or 127.0.0.1.
+/// Whether the account `user`@`host` exists (names were checked for quotes by the argument
+/// rules).
+fn user_exists(conn: &mut MysqlConnection, user: &str, host: &str) -> Result<bool, Error> {
+    Ok(diesel::sql_query(format!(
+        "SELECT COUNT(*) AS n FROM mysql.user WHERE user = '{user}' AND host = '{host}'"
+    ))
+    .get_result::<Count>(conn)?
+    .n > 0)
+}
+
 fn detect_host_ip() -> String {
     use std::net::ToSocketAddrs;
     let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
