@@ -374,9 +374,10 @@ pub fn expunge(tx: &mut Tx<'_>, id: VmId) -> Result<()> {
 /// the transition is checked first ([`Error::IllegalTransition`], nothing written); then one
 /// guarded `UPDATE` changes the row only if it is live and its state, host and `update_count`
 /// are still those of `vm` (bumping `update_count`, setting `update_time`), and the usage events
-/// of the transition are written in the same transaction. A lost race is [`Error::StaleState`]
-/// — unless the row is already in the new state, which counts as success; a removed VM is
-/// [`Error::NotFound`]. `new_host` is the host after the transition (`None`: unchanged).
+/// of the transition are written in the same transaction. Only the caller whose UPDATE changed
+/// the row succeeds: a lost race is [`Error::StaleState`] even when the winner moved the VM
+/// where this caller wanted it (two servers starting one VM on two hosts must not both think
+/// they own the start); a removed VM is [`Error::NotFound`]. `new_host` is the host after the transition (`None`: unchanged).
 ///
 /// The returned row is `vm` with the new state, host, count and time — what the UPDATE wrote —
 /// without reading it back (a transition without usage events is one round trip).
@@ -419,7 +420,7 @@ pub fn transition(
     }
     .execute(conn)?;
     if matched == 0 {
-        return lost_race(conn, vm, t.to);
+        return Err(lost_race(conn, vm)?);
     }
     if t.usage {
         write_transition_usage(conn, &changed, vm.state)?;
@@ -443,21 +444,26 @@ crate::db::statement::cached_statement! {
          AND `host_id` <=> ?"
 }
 
-/// The guarded UPDATE matched nothing: the VM is gone, already where it was going, or changed.
-fn lost_race(conn: &mut MysqlConnection, vm: &VmInstance, to: VmState) -> Result<VmInstance> {
+/// The guarded UPDATE matched nothing: the VM is gone ([`Error::NotFound`]) or another writer
+/// changed it first ([`Error::StaleState`]) — also when that writer moved it where this caller
+/// wanted it: only the caller whose UPDATE changed the row succeeds.
+fn lost_race(conn: &mut MysqlConnection, vm: &VmInstance) -> Result<Error> {
     let current = find_including_removed(conn, vm.id)?.instance;
     if current.removed.is_some() {
-        return Err(Error::NotFound);
+        return Ok(Error::NotFound);
     }
-    if current.state == to {
-        return Ok(current);
-    }
-    Err(Error::StaleState {
+    Ok(Error::StaleState {
         entity: "vm_instance",
         id: vm.id.get(),
         detail: format!(
-            "expected state {} and update_count {}, found {} and {}",
-            vm.state, vm.update_count, current.state, current.update_count
+            "another writer changed it first: expected state {} on host {:?} at update_count {}, \
+             found {} on host {:?} at {}",
+            vm.state,
+            vm.host_id,
+            vm.update_count,
+            current.state,
+            current.host_id,
+            current.update_count
         ),
     })
 }

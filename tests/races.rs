@@ -1,0 +1,107 @@
+//! Races between management servers writing the same rows: only the caller whose guarded
+//! UPDATE changed a row is told it succeeded; every other one gets a typed error, and nothing
+//! is written for it (no usage event, no second owner).
+
+mod common;
+
+use std::sync::{Arc, Barrier};
+
+use cloudstack_db::compute::{VmEvent, VmState, vms};
+use cloudstack_db::db::PoolSettings;
+use cloudstack_db::db::Tx;
+use cloudstack_db::prelude::*;
+use cloudstack_db_testing::{TestDatabases, count, test_pool_settings};
+
+const RACERS: usize = 8;
+const ROUNDS: usize = 12;
+
+/// Eight servers (each with its own connection) read the same stopped VM and ask to start it,
+/// each on its own host, at the same moment: one succeeds, seven get `StaleState`, the row has
+/// the winner's host and one more `update_count`, and one VM.START is written — round after
+/// round.
+#[test]
+fn eight_servers_starting_one_stopped_vm_exactly_one_is_told_it_succeeded() {
+    common::log_to_file();
+    // A connection for each racer and one for the test itself.
+    let test = TestDatabases::with_pool(PoolSettings {
+        max_size: RACERS as u32 + 4,
+        ..test_pool_settings()
+    })
+    .unwrap();
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    Tx::run(&mut conn, &db, None, |tx| {
+        for host in 100..100 + RACERS as u64 {
+            cloudstack_db_testing::host(tx, zone, host)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    for round in 0..ROUNDS {
+        let vm = Tx::run(&mut conn, &db, None, |tx| {
+            vms::create(tx, &common::vm_spec(zone, &format!("race-{round}")))
+        })
+        .unwrap()
+        .instance;
+        let barrier = Arc::new(Barrier::new(RACERS));
+        let racers: Vec<_> = (0..RACERS as u64)
+            .map(|n| {
+                let (db, vm, barrier) = (db.clone(), vm.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut conn = db.cloud().get().unwrap();
+                    barrier.wait();
+                    let result = Tx::run(&mut conn, &db, None, |tx| {
+                        vms::transition(tx, &vm, VmEvent::StartRequested, Some(Some(100 + n)))
+                    });
+                    (100 + n, result)
+                })
+            })
+            .collect();
+        let results: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+        let winners: Vec<_> = results
+            .iter()
+            .filter_map(|(host, r)| r.as_ref().ok().map(|vm| (*host, vm.clone())))
+            .collect();
+        assert_eq!(winners.len(), 1, "round {round}: {results:?}");
+        for (_, result) in &results {
+            if let Err(e) = result {
+                assert!(
+                    matches!(
+                        e,
+                        Error::StaleState {
+                            entity: "vm_instance",
+                            ..
+                        }
+                    ),
+                    "round {round}: a loser got {e:?}"
+                );
+            }
+        }
+        let (host, told) = &winners[0];
+        let now = vms::find(&mut conn, vm.id).unwrap().instance;
+        assert_eq!(
+            (now.state, now.host_id, now.update_count),
+            (VmState::Starting, Some(*host), vm.update_count + 1),
+            "round {round}: the row is the winner's"
+        );
+        assert_eq!(told.host_id, Some(*host));
+        // StartRequested is no USAGE transition: the winner alone moves it on to Running,
+        // and that writes VM.START once.
+        Tx::run(&mut conn, &db, None, |tx| {
+            vms::transition(tx, &now, VmEvent::OperationSucceeded, None)
+        })
+        .unwrap();
+        assert_eq!(
+            count(
+                &mut conn,
+                &format!(
+                    "SELECT COUNT(*) FROM usage_event WHERE type = 'VM.START' AND resource_id = {}",
+                    vm.id.get()
+                )
+            )
+            .unwrap(),
+            1
+        );
+    }
+}
