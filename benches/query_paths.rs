@@ -303,7 +303,7 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
     g.bench_function("crate", |b| {
         b.iter(|| {
             let ip = db.write(|tx| public_ips::allocate(tx, &request)).unwrap();
-            db.write(|tx| public_ips::release(tx, ip.id)).unwrap()
+            db.write(|tx| public_ips::release(tx, &ip)).unwrap()
         })
     });
     raw_pair!(g, raws, |raw| raw

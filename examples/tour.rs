@@ -667,7 +667,7 @@ fn public_addresses(db: &Database) -> Result<()> {
         ip.source_nat,
         ip.network_id
     );
-    let freed = db.write(|tx| public_ips::release(tx, ip.id))?;
+    let freed = db.write(|tx| public_ips::release(tx, &ip))?;
     println!(
         "released:        {} (state {}, owner {:?}) — usage events NET.IPASSIGN and NET.IPRELEASE written",
         freed.address()?,

@@ -195,16 +195,16 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
                         d.assigns += 1;
                         // Some are kept a while (the range has 41 addresses).
                         if r % 8 == 0 {
-                            kept.push_back(ip.id);
+                            kept.push_back(ip);
                         } else {
-                            db.write(|tx| public_ips::release(tx, ip.id)).unwrap();
+                            db.write(|tx| public_ips::release(tx, &ip)).unwrap();
                             d.releases += 1;
                         }
                         if kept.len() > KEPT_PER_THREAD {
                             let oldest = kept.pop_front().expect("more than the limit");
                             db.cloud()
                                 .run(|c| {
-                                    Tx::run(c, &db, None, |tx| public_ips::release(tx, oldest))
+                                    Tx::run(c, &db, None, |tx| public_ips::release(tx, &oldest))
                                 })
                                 .unwrap();
                             d.releases += 1;

@@ -245,7 +245,8 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
 
     // Release one and allocate again: the same address comes back, with both usage events.
     let (first_id, first_addr) = all[0];
-    let freed = Tx::run(&mut conn, &db, None, |tx| public_ips::release(tx, first_id)).unwrap();
+    let first = public_ips::find(&mut conn, first_id).unwrap();
+    let freed = Tx::run(&mut conn, &db, None, |tx| public_ips::release(tx, &first)).unwrap();
     assert_eq!(
         (
             freed.state,
@@ -256,7 +257,7 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
         (IpAddressState::Free, None, None, None)
     );
     assert!(matches!(
-        Tx::run(&mut conn, &db, None, |tx| public_ips::release(tx, first_id)),
+        Tx::run(&mut conn, &db, None, |tx| public_ips::release(tx, &freed)),
         Err(Error::Conflict(_))
     ));
     let again = Tx::run(&mut conn, &db, None, |tx| {
@@ -386,7 +387,7 @@ fn overlapping_ranges_and_deleting_used_ranges_are_refused() {
         .unwrap(),
         0
     );
-    Tx::run(conn, &db, None, |tx| public_ips::release(tx, ip.id)).unwrap();
+    Tx::run(conn, &db, None, |tx| public_ips::release(tx, &ip)).unwrap();
     Tx::run(conn, &db, None, |tx| public_ips::delete_range(tx, b.id)).unwrap();
     assert!(public_ips::list_ranges(conn, zone).unwrap().is_empty());
 }

@@ -105,3 +105,123 @@ fn eight_servers_starting_one_stopped_vm_exactly_one_is_told_it_succeeded() {
         );
     }
 }
+
+/// An address released by its holder and allocated to another account cannot be released,
+/// nor its NAT changed, by the first holder's stale copy; NAT changes need an allocated address.
+#[test]
+fn an_address_is_released_or_changed_only_by_whoever_holds_it() {
+    use cloudstack_db::identity::{AccountType, accounts};
+    use cloudstack_db::network::IpAddressState;
+    use cloudstack_db::network::public_ips::{self, AllocateRequest};
+    let test = common::fresh();
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    // A range of one address: whoever allocates next gets the same row.
+    let one = "10.44.0.9".parse().unwrap();
+    Tx::run(&mut conn, &db, None, |tx| {
+        cloudstack_db_testing::public_range(tx, zone, one, one, "255.255.255.0".parse().unwrap())
+    })
+    .unwrap();
+    let other = Tx::run(&mut conn, &db, None, |tx| {
+        accounts::create(
+            tx,
+            &accounts::AccountSpec::new(DomainId(1), "other", AccountType::Normal),
+        )
+    })
+    .unwrap();
+    let held_by_admin = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::allocate(
+            tx,
+            &AllocateRequest::for_account(zone, AccountId(2), DomainId(1)),
+        )
+    })
+    .unwrap();
+    Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::release(tx, &held_by_admin)
+    })
+    .unwrap();
+    let held_by_other = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::allocate(
+            tx,
+            &AllocateRequest::for_account(zone, other.id, DomainId(1)),
+        )
+    })
+    .unwrap();
+    assert_eq!(held_by_other.id, held_by_admin.id, "the same row");
+
+    // The admin's stale copy changes nothing of the other account's address.
+    let stale = [
+        Tx::run(&mut conn, &db, None, |tx| {
+            public_ips::release(tx, &held_by_admin)
+        }),
+        Tx::run(&mut conn, &db, None, |tx| {
+            public_ips::set_source_nat(tx, &held_by_admin, true)
+        }),
+        Tx::run(&mut conn, &db, None, |tx| {
+            public_ips::set_static_nat(tx, &held_by_admin, None)
+        }),
+    ];
+    for result in &stale {
+        assert!(
+            matches!(
+                result,
+                Err(Error::StaleState {
+                    entity: "user_ip_address",
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+    }
+    let now = public_ips::find(&mut conn, held_by_other.id).unwrap();
+    assert_eq!(
+        (now.account_id, now.state, now.source_nat, now.allocated),
+        (
+            Some(other.id),
+            IpAddressState::Allocated,
+            false,
+            held_by_other.allocated
+        )
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM usage_event WHERE type = 'NET.IPRELEASE'"
+        )
+        .unwrap(),
+        1,
+        "only the admin's own release was billed"
+    );
+
+    // The holder itself may; a free address has no NAT to change.
+    let snat = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::set_source_nat(tx, &held_by_other, true)
+    })
+    .unwrap();
+    assert!(snat.source_nat);
+    let admins_vm = Tx::run(&mut conn, &db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone, "admins"))
+    })
+    .unwrap()
+    .instance;
+    let foreign = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::set_static_nat(tx, &snat, Some(admins_vm.id))
+    });
+    assert!(
+        matches!(foreign, Err(Error::Conflict(_))),
+        "another account's VM: {foreign:?}"
+    );
+    let freed = Tx::run(&mut conn, &db, None, |tx| public_ips::release(tx, &snat)).unwrap();
+    assert_eq!(freed.state, IpAddressState::Free);
+    let on_free = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::set_static_nat(tx, &freed, None)
+    });
+    assert!(
+        matches!(
+            on_free,
+            Err(Error::StaleState { .. }) | Err(Error::Conflict(_))
+        ),
+        "{on_free:?}"
+    );
+}

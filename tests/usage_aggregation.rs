@@ -127,7 +127,7 @@ fn script(db: &Database) -> History {
     });
     let vm = run(conn, vm, at(24, 2, 15), &stop);
     with_clock_at(at(24, 0, 45), || {
-        Tx::run(conn, &db, None, |tx| public_ips::release(tx, overnight.id)).unwrap()
+        Tx::run(conn, &db, None, |tx| public_ips::release(tx, &overnight)).unwrap()
     });
     with_clock_at(at(24, 6, 0), || {
         let detached = Tx::run(conn, &db, None, |tx| volumes::detach(tx, &data)).unwrap();
@@ -144,7 +144,7 @@ fn script(db: &Database) -> History {
         .unwrap()
     });
     with_clock_at(at(24, 11, 30), || {
-        Tx::run(conn, &db, None, |tx| public_ips::release(tx, snat.id)).unwrap()
+        Tx::run(conn, &db, None, |tx| public_ips::release(tx, &snat)).unwrap()
     });
     with_clock_at(at(24, 20, 0), || {
         Tx::run(conn, &db, None, |tx| {

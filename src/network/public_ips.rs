@@ -349,29 +349,52 @@ pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress>
     }
 }
 
-/// Releases an allocated address back to `Free` (owner, allocation time, network, VM and NAT
-/// fields cleared) and writes `NET.IPRELEASE`, in one transaction (retried whole on deadlock).
-pub fn release(tx: &mut Tx<'_>, id: IpAddressId) -> Result<IpAddress> {
+/// Releases an address its holder read as `held` back to `Free` (owner, allocation time,
+/// network, VM and NAT fields cleared) and writes `NET.IPRELEASE`, in one transaction (retried
+/// whole on deadlock). The row is locked and must still be the same holding — the same owner
+/// and allocation time as `held`: an address released and allocated again since (to anyone)
+/// is [`Error::StaleState`] and stays as it is; one that is not allocated is
+/// [`Error::Conflict`].
+///
+/// ```no_run
+/// use cloudstack_db::prelude::*;
+/// # fn demo(db: &Database, zone: ZoneId) -> cloudstack_db::Result<()> {
+/// let ip = db.write(|tx| public_ips::allocate(tx, &AllocateRequest::for_account(zone, AccountId(2), DomainId(1))))?;
+/// let freed = db.write(|tx| public_ips::release(tx, &ip))?;
+/// # Ok(()) }
+/// ```
+pub fn release(tx: &mut Tx<'_>, held: &IpAddress) -> Result<IpAddress> {
     let conn = tx.conn();
-    {
-        let ip: IpAddress = user_ip_address::table
-            .filter(user_ip_address::id.eq(id))
-            .filter(user_ip_address::removed.is_null())
-            .select(IpAddress::as_select())
-            .for_update()
-            .first(conn)?;
-        let Some(owner) = ip.account_id.filter(|_| ip.allocated.is_some()) else {
-            return Err(Error::Conflict(format!(
-                "address {} is not allocated",
-                ip.public_ip_address
-            )));
-        };
-        usage_for(conn, &ip, kinds::NET_IP_RELEASE, owner)?;
-        MarkFree { id: id.get() }.execute(conn)?;
-        find(conn, id)
-    }
+    let ip: IpAddress = user_ip_address::table
+        .filter(user_ip_address::id.eq(held.id))
+        .filter(user_ip_address::removed.is_null())
+        .select(IpAddress::as_select())
+        .for_update()
+        .first(conn)?;
+    let owner = still_held(&ip, held)?;
+    usage_for(conn, &ip, kinds::NET_IP_RELEASE, owner)?;
+    MarkFree { id: held.id.get() }.execute(conn)?;
+    find(conn, held.id)
 }
 
+/// The owner of `current` when it is still the holding `held` describes; otherwise why not.
+fn still_held(current: &IpAddress, held: &IpAddress) -> Result<AccountId> {
+    let holding = |ip: &IpAddress| ip.account_id.zip(ip.allocated);
+    match (holding(current), holding(held)) {
+        (Some((owner, at)), Some(read)) if (owner, at) == read => Ok(owner),
+        (None, _) => Err(Error::Conflict(format!(
+            "address {} is not allocated",
+            current.public_ip_address
+        ))),
+        (now, read) => Err(Error::StaleState {
+            entity: "user_ip_address",
+            id: current.id.get(),
+            detail: format!(
+                "released or allocated again since it was read: held by {read:?}, now {now:?}"
+            ),
+        }),
+    }
+}
 /// Associates an allocated address with a network and optionally a VM.
 pub fn associate(
     tx: &mut Tx<'_>,
@@ -396,25 +419,84 @@ pub fn associate(
     find(conn, id)
 }
 
-/// Marks an allocated address as its network's source NAT address (or not).
-pub fn set_source_nat(tx: &mut Tx<'_>, id: IpAddressId, on: bool) -> Result<IpAddress> {
+/// Marks an address its holder read as `held` as its network's source NAT address (or not).
+/// Only while it is still that holding (owner and allocation time) and `Allocated`: otherwise
+/// [`Error::StaleState`] (another holding) or [`Error::Conflict`] (not allocated), nothing
+/// changed.
+pub fn set_source_nat(tx: &mut Tx<'_>, held: &IpAddress, on: bool) -> Result<IpAddress> {
     let conn = tx.conn();
-    diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
-        .set(user_ip_address::source_nat.eq(crate::types::IntBool(on)))
-        .execute(conn)?;
-    find(conn, id)
+    let n = diesel::update(held_row(
+        held.id,
+        IpAddressState::Allocated,
+        held.account_id,
+        held.allocated.map(|t| t.naive_utc()),
+    ))
+    .set(user_ip_address::source_nat.eq(crate::types::IntBool(on)))
+    .execute(conn)?;
+    changed_or_why(conn, held, n)
 }
 
-/// Turns static NAT to `vm` on (`Some`) or off (`None`).
-pub fn set_static_nat(tx: &mut Tx<'_>, id: IpAddressId, vm: Option<VmId>) -> Result<IpAddress> {
+/// Turns static NAT to `vm` on (`Some`) or off (`None`) for an address its holder read as
+/// `held`, guarded as [`set_source_nat`]; the VM must be a live VM of the address's owner
+/// ([`Error::Conflict`] otherwise), as CloudStack checks.
+pub fn set_static_nat(tx: &mut Tx<'_>, held: &IpAddress, vm: Option<VmId>) -> Result<IpAddress> {
     let conn = tx.conn();
-    diesel::update(user_ip_address::table.filter(user_ip_address::id.eq(id)))
-        .set((
-            user_ip_address::one_to_one_nat.eq(crate::types::IntBool(vm.is_some())),
-            user_ip_address::vm_id.eq(vm),
-        ))
-        .execute(conn)?;
-    find(conn, id)
+    if let (Some(vm), Some(owner)) = (vm, held.account_id) {
+        use crate::schema::cloud::vm_instance;
+        let owned: i64 = vm_instance::table
+            .filter(vm_instance::id.eq(vm))
+            .filter(vm_instance::account_id.eq(owner))
+            .filter(vm_instance::removed.is_null())
+            .count()
+            .get_result(conn)?;
+        if owned == 0 {
+            return Err(Error::Conflict(format!(
+                "VM {vm} is not a live VM of account {owner}, which holds address {}",
+                held.public_ip_address
+            )));
+        }
+    }
+    let n = diesel::update(held_row(
+        held.id,
+        IpAddressState::Allocated,
+        held.account_id,
+        held.allocated.map(|t| t.naive_utc()),
+    ))
+    .set((
+        user_ip_address::one_to_one_nat.eq(crate::types::IntBool(vm.is_some())),
+        user_ip_address::vm_id.eq(vm),
+    ))
+    .execute(conn)?;
+    changed_or_why(conn, held, n)
+}
+
+/// The row of `held` while it is still that holding: live, `Allocated`, same owner and time.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn held_row(
+    id: IpAddressId,
+    allocated_state: IpAddressState,
+    owner: Option<AccountId>,
+    at: Option<chrono::NaiveDateTime>,
+) -> _ {
+    user_ip_address::table
+        .filter(user_ip_address::id.eq(id))
+        .filter(user_ip_address::removed.is_null())
+        .filter(user_ip_address::state.eq(allocated_state))
+        .filter(user_ip_address::account_id.eq(owner))
+        .filter(user_ip_address::allocated.eq(at))
+}
+
+/// After a guarded NAT change: the row as it is now, or why the guard matched nothing.
+fn changed_or_why(conn: &mut MysqlConnection, held: &IpAddress, n: usize) -> Result<IpAddress> {
+    let current = find(conn, held.id)?;
+    if n == 0 {
+        still_held(&current, held)?;
+        return Err(Error::Conflict(format!(
+            "address {} is {}, not Allocated",
+            current.public_ip_address, current.state
+        )));
+    }
+    Ok(current)
 }
 
 crate::repo::live_finders!(

@@ -383,7 +383,7 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                             held.lock().unwrap().remove(&ip.id);
                             if let Settled::Unknown = settle(|| {
                                 db.cloud().transaction_with_retry(policy, |c| {
-                                    Tx::run(c, &db, None, |tx| public_ips::release(tx, ip.id))
+                                    Tx::run(c, &db, None, |tx| public_ips::release(tx, &ip))
                                         .map(|_| ())
                                 })
                             }) {
