@@ -219,7 +219,6 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
     // The deployment is an async job: submitted by one management server, claimed by a worker.
     use cloudstack_db::events::EventLevel;
     use cloudstack_db::events::log::{self, event};
-    use cloudstack_db::jobs::JobStatus;
     use cloudstack_db::jobs::queue::{self, JobSpec};
     const WORKER: i64 = 7;
     let tour_started = chrono::Utc::now() - chrono::Duration::seconds(1);
@@ -317,16 +316,17 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
             ),
         )
     })?;
-    let done = db.write(|tx| {
-        queue::complete(
-            tx,
-            job.id,
-            WORKER,
-            JobStatus::Succeeded,
-            0,
-            Some(&format!("{{\"vm\":{}}}", vm.id)),
-        )
-    })?;
+    // Stored the way CloudStack's queryAsyncJobResult reads it: class/object name/JSON.
+    let response = cloudstack_db::jobs::result::ApiResult::new(
+        "org.apache.cloudstack.api.response.UserVmResponse",
+        "virtualmachine",
+        serde_json::json!({
+            "id": vm.uuid.map(|u| u.to_string()),
+            "name": vm.name,
+            "state": vm.state.to_string(),
+        }),
+    );
+    let done = db.write(|tx| queue::succeed(tx, job.id, WORKER, &response))?;
     println!(
         "job {} finished: {} by worker {:?}, result {}",
         done.id,

@@ -2,6 +2,7 @@
 
 mod async_job;
 pub mod queue;
+pub mod result;
 mod types;
 
 pub use async_job::{AsyncJob, NewAsyncJob};

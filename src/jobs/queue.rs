@@ -2,8 +2,9 @@
 //!
 //! A job is claimed with `SELECT ... FOR UPDATE SKIP LOCKED` (MySQL 8, MariaDB 10.6+), so
 //! claimers never wait behind each other's row locks and every job goes to exactly one server.
-//! Completion and cancellation only move a job that is still `IN_PROGRESS`, so a race between
-//! them ends in exactly one final state.
+//! Completion and cancellation only move a job that is still `IN_PROGRESS` and only by the
+//! server running it, so a race between them ends in exactly one final state and a job handed
+//! over from a silent server is finished once.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -225,10 +226,20 @@ fn finish(
     result: Option<&str>,
 ) -> Result<AsyncJob> {
     let at = now().naive_utc();
+    // Only the server running the job — or, before anyone claimed it, the one it was
+    // submitted to — finishes it: after an orphan hand-over the old server's late completion
+    // changes nothing, so a job's outcome is written once.
     let n = diesel::update(
         async_job::table
             .filter(async_job::id.eq(id))
-            .filter(async_job::job_status.eq(JobStatus::InProgress)),
+            .filter(async_job::job_status.eq(JobStatus::InProgress))
+            .filter(
+                async_job::job_executing_msid
+                    .eq(msid)
+                    .or(async_job::job_executing_msid
+                        .is_null()
+                        .and(async_job::job_init_msid.eq(msid))),
+            ),
     )
     .set((
         async_job::job_status.eq(status),
@@ -241,14 +252,28 @@ fn finish(
     ))
     .execute(conn)?;
     if n == 0 {
-        return Err(stale(id, "already finished"));
+        let job = find(conn, id)?;
+        return Err(stale(
+            id,
+            &if job.job_status != Some(JobStatus::InProgress) {
+                "already finished".to_owned()
+            } else {
+                format!(
+                    "in progress on server {:?} (submitted by {:?}), not {msid}",
+                    job.job_executing_msid, job.job_init_msid
+                )
+            },
+        ));
     }
     find(conn, id)
 }
 
 /// Completes a job that is still `IN_PROGRESS` (as `completeAsyncJob`): status, result code and
 /// result, `job_complete_msid`, `last_updated` and `removed` set, `job_executing_msid` cleared.
-/// A job already finished (completed or cancelled) is [`Error::StaleState`].
+/// Only the server `msid` executing it may (or, while nobody has claimed it, the server it was
+/// submitted to); a job finished already or running elsewhere is [`Error::StaleState`].
+/// `result` is stored as given: for an API job use [`succeed`] or [`fail`], which write it the
+/// way `queryAsyncJobResult` reads it.
 pub fn complete(
     tx: &mut Tx<'_>,
     id: JobId,
@@ -268,10 +293,63 @@ pub fn complete(
     finish(conn, id, msid, status, code, result)
 }
 
-/// Cancels a job that is still `IN_PROGRESS`; a finished job is [`Error::StaleState`].
-pub fn cancel(tx: &mut Tx<'_>, id: JobId, msid: i64) -> Result<AsyncJob> {
+/// Completes an API job with its response, as `ApiAsyncJobDispatcher` does on success:
+/// `SUCCEEDED`, result code 0, the result `<class>/<object name>/<JSON>`
+/// ([`ApiResult::serialize`](super::result::ApiResult::serialize)); guarded as [`complete`].
+///
+/// ```no_run
+/// use cloudstack_db::prelude::*;
+/// use cloudstack_db::jobs::{queue, result::ApiResult};
+/// # fn demo(db: &Database, job: JobId) -> cloudstack_db::Result<()> {
+/// let response = ApiResult::new(
+///     "org.apache.cloudstack.api.response.UserVmResponse",
+///     "virtualmachine",
+///     serde_json::json!({"id": "…", "state": "Running"}),
+/// );
+/// db.write(|tx| queue::succeed(tx, job, 1, &response))?;
+/// # Ok(()) }
+/// ```
+pub fn succeed(
+    tx: &mut Tx<'_>,
+    id: JobId,
+    msid: i64,
+    response: &super::result::ApiResult,
+) -> Result<AsyncJob> {
+    let stored = response.serialize()?;
+    finish(tx.conn(), id, msid, JobStatus::Succeeded, 0, Some(&stored))
+}
+
+/// Fails an API job as `ApiAsyncJobDispatcher` does: `FAILED`, the result code `error_code`
+/// (e.g. [`INTERNAL_ERROR`]) and CloudStack's `ExceptionResponse` with `text`
+/// ([`ApiResult::failure`](super::result::ApiResult::failure)); guarded as [`complete`].
+pub fn fail(
+    tx: &mut Tx<'_>,
+    id: JobId,
+    msid: i64,
+    error_code: i32,
+    text: &str,
+) -> Result<AsyncJob> {
+    let stored = super::result::ApiResult::failure(error_code, text).serialize()?;
+    finish(
+        tx.conn(),
+        id,
+        msid,
+        JobStatus::Failed,
+        error_code,
+        Some(&stored),
+    )
+}
+
+/// What CloudStack writes when it cancels a job (its job GC, for a job blocking others too
+/// long).
+pub const CANCELLED_RESULT: &str = "Job is cancelled as it has been blocking others for too long";
+
+/// Cancels a job that is still `IN_PROGRESS` the way CloudStack does — CloudStack never writes
+/// `CANCELLED`: `FAILED`, result code 0 and the plain result `reason` (CloudStack's own is
+/// [`CANCELLED_RESULT`]); guarded as [`complete`].
+pub fn cancel(tx: &mut Tx<'_>, id: JobId, msid: i64, reason: &str) -> Result<AsyncJob> {
     let conn = tx.conn();
-    finish(conn, id, msid, JobStatus::Cancelled, 0, Some("cancelled"))
+    finish(conn, id, msid, JobStatus::Failed, 0, Some(reason))
 }
 
 /// Which jobs [`list`] returns.
