@@ -175,10 +175,11 @@ fn point_reads(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
     raw_pair!(g, raws, |raw| raw.api_key_lookup(&data.api_key));
     g.finish();
 
-    assert!(
+    assert_eq!(
         db.cloud()
-            .run(|c| roles::is_allowed(c, data.role, "listVirtualMachines"))
-            .unwrap()
+            .run(|c| roles::decide(c, data.role, "listVirtualMachines"))
+            .unwrap(),
+        roles::RoleDecision::Allow
     );
     assert!(raws.0.is_allowed(data.role.get(), "listVirtualMachines"));
     assert!(raws.1.is_allowed(data.role.get(), "listVirtualMachines"));
@@ -186,7 +187,7 @@ fn point_reads(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
     g.bench_function("crate", |b| {
         b.iter(|| {
             db.cloud()
-                .run(|c| roles::is_allowed(c, data.role, "listVirtualMachines"))
+                .run(|c| roles::decide(c, data.role, "listVirtualMachines"))
                 .unwrap()
         })
     });

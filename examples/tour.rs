@@ -419,7 +419,7 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
 fn identity(db: &Database) -> Result<()> {
     use cloudstack_db::identity::api_keys::{authenticate_request, generate_keys, sign_request};
     use cloudstack_db::identity::domains::ROOT_DOMAIN;
-    use cloudstack_db::identity::roles::{self, RuleSpec, is_allowed};
+    use cloudstack_db::identity::roles::{self, RuleSpec, decide};
     use cloudstack_db::identity::users::{self, UserSpec};
     use cloudstack_db::identity::{AccountType, accounts};
     use cloudstack_db::identity::{Permission, RoleType};
@@ -533,11 +533,11 @@ fn identity(db: &Database) -> Result<()> {
     let caller = authenticate_request(conn, encryptor, &request, chrono::Utc::now())?;
     let role = caller.account.role_id.unwrap_or(readers.id);
     println!(
-        "signed request:  verified as user {} of account {}; may call listVirtualMachines: {}, destroyVirtualMachine: {}",
+        "signed request:  verified as user {} of account {}; its role says listVirtualMachines: {:?}, destroyVirtualMachine: {:?}",
         caller.user.username,
         caller.account.account_name.as_deref().unwrap_or(""),
-        is_allowed(conn, role, "listVirtualMachines")?,
-        is_allowed(conn, role, "destroyVirtualMachine")?
+        decide(conn, role, "listVirtualMachines")?,
+        decide(conn, role, "destroyVirtualMachine")?
     );
     request[0].1 = "destroyVirtualMachine".into();
     let tampered = authenticate_request(conn, encryptor, &request, chrono::Utc::now());

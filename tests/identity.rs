@@ -10,12 +10,15 @@ use cloudstack_db::identity::api_keys::{
     self, authenticate_request, canonical_request, sign_request,
 };
 use cloudstack_db::identity::domains::{self, ROOT_DOMAIN};
-use cloudstack_db::identity::roles::{self, RuleSpec, evaluate, rule_matches};
+use cloudstack_db::identity::roles::{self, RoleDecision, RuleSpec, evaluate, rule_matches};
 use cloudstack_db::identity::users::{self, UserSpec};
-use cloudstack_db::identity::{AccountState, AccountType, Permission, RoleType, accounts};
+use cloudstack_db::identity::{
+    AccountState, AccountType, Permission, RoleState, RoleType, accounts,
+};
 use cloudstack_db::types::*;
 use cloudstack_db::{Database, Error, Secret};
 use cloudstack_db_testing::count;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 #[test]
@@ -458,7 +461,7 @@ fn api_keys_sign_requests_and_only_live_enabled_users_authenticate() {
 }
 
 #[test]
-fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
+fn rules_are_evaluated_in_order_first_match_wins_no_match_leaves_it_to_the_api() {
     for (rule, api, matches) in [
         ("*", "anything", true),
         ("list*", "listVirtualMachines", true),
@@ -524,14 +527,14 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
         Err(Error::InvalidValue { .. })
     ));
     let table = [
-        ("deleteVolume", false),
-        ("listZones", true),
-        ("deployVirtualMachine", true),
+        ("deleteVolume", RoleDecision::Deny),
+        ("listZones", RoleDecision::Allow),
+        ("deployVirtualMachine", RoleDecision::Allow),
     ];
-    for (api, allowed) in table {
+    for (api, decision) in table {
         assert_eq!(
-            roles::is_allowed(conn, role.id, api).unwrap(),
-            allowed,
+            roles::decide(conn, role.id, api).unwrap(),
+            decision,
             "{api}"
         );
     }
@@ -549,7 +552,10 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
             .collect::<Vec<_>>(),
         ["*", "delete*", "list*"]
     );
-    assert!(roles::is_allowed(conn, role.id, "deleteVolume").unwrap());
+    assert_eq!(
+        roles::decide(conn, role.id, "deleteVolume").unwrap(),
+        RoleDecision::Allow
+    );
     // A reorder that does not name exactly the current rules is refused and changes nothing.
     assert!(matches!(
         test.database()
@@ -576,7 +582,8 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
         .write(|tx| roles::import_rules(tx, copy.id, &exported))
         .unwrap();
     assert_eq!(roles::export_rules(conn, copy.id).unwrap(), exported);
-    // No rules: deny; Root Admin: everything; a missing role: nothing.
+    // No matching rule: not a refusal — CloudStack then applies the API's own authorisation;
+    // Root Admin: everything; a missing role: nothing.
     let empty = test
         .database()
         .write(|tx| {
@@ -590,9 +597,29 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
             )
         })
         .unwrap();
-    assert!(!roles::is_allowed(conn, empty.id, "listZones").unwrap());
-    assert!(roles::is_allowed(conn, RoleId(1), "anyApiAtAll").unwrap());
-    assert!(!roles::is_allowed(conn, RoleId(999), "listZones").unwrap());
+    let no_rule = roles::decide(conn, empty.id, "listZones").unwrap();
+    assert_eq!(no_rule, RoleDecision::NoRule);
+    assert!(no_rule.or_api_default(true) && !no_rule.or_api_default(false));
+    assert_eq!(
+        roles::decide(conn, RoleId(1), "anyApiAtAll").unwrap(),
+        RoleDecision::Allow
+    );
+    assert_eq!(
+        roles::decide(conn, RoleId(999), "listZones").unwrap(),
+        RoleDecision::Deny
+    );
+    // A disabled role's rules still decide, as in CloudStack (it does not look at the state).
+    test.database()
+        .write(|tx| roles::add_rule(tx, empty.id, &rule("list*", Permission::Allow)))
+        .unwrap();
+    diesel::update(cloudstack_db::schema::cloud::roles::table.find(empty.id))
+        .set(cloudstack_db::schema::cloud::roles::state.eq(RoleState::Disabled))
+        .execute(conn)
+        .unwrap();
+    assert_eq!(
+        roles::decide(conn, empty.id, "listZones").unwrap(),
+        RoleDecision::Allow
+    );
     let admin_copy = test
         .database()
         .write(|tx| {
@@ -606,8 +633,9 @@ fn rules_are_evaluated_in_order_first_match_wins_no_match_denies() {
             )
         })
         .unwrap();
-    assert!(
-        !evaluate(&admin_copy, &[], "listZones"),
+    assert_eq!(
+        evaluate(&admin_copy, &[], "listZones"),
+        RoleDecision::NoRule,
         "only role 1 bypasses the rules"
     );
 }
@@ -745,4 +773,84 @@ fn sixteen_writers_racing_for_one_name_make_one_account_and_one_user() {
         .unwrap(),
         1
     );
+}
+
+/// API key access as CloudStack decides it: the user's `api_key_access`, else the account's,
+/// else the domain setting `api.key.access` (the domain's `domain_details`, its ancestors' when
+/// `enable.domain.settings.for.child.domain` is true, the global value, `true`).
+#[test]
+fn a_correctly_signed_request_is_refused_where_api_key_access_is_off() {
+    let test = common::fresh();
+    let db = test.database();
+    let enc = db.column_encryptor().unwrap();
+    let mut conn = db.cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let child = Tx::run(conn, &db, None, |tx| {
+        domains::create(
+            tx,
+            &domains::DomainSpec::new(ROOT_DOMAIN, "keys", AccountId(2)),
+        )
+    })
+    .unwrap();
+    let acct = Tx::run(conn, &db, None, |tx| {
+        accounts::create(
+            tx,
+            &accounts::AccountSpec::new(child.id, "api", AccountType::Normal),
+        )
+    })
+    .unwrap();
+    let user = Tx::run(conn, &db, None, |tx| {
+        users::create(
+            tx,
+            &UserSpec {
+                username: "bot".into(),
+                password: Secret::new("pw"),
+                account_id: acct.id,
+                firstname: None,
+                lastname: None,
+                email: None,
+            },
+        )
+    })
+    .unwrap();
+    let keys = Tx::run(conn, &db, None, |tx| {
+        api_keys::generate_keys(tx, user.id, enc)
+    })
+    .unwrap();
+    let request = signed(
+        &keys.api_key,
+        keys.secret_key.expose(),
+        vec![("command".to_string(), "listZones".to_string())],
+    );
+    let mut check = |sql: &str| {
+        if !sql.is_empty() {
+            conn.batch_execute(sql).unwrap();
+        }
+        match authenticate_request(conn, enc, &request, Utc::now()) {
+            Ok(_) => "allowed".to_owned(),
+            Err(Error::AuthenticationFailed { reason }) => reason.to_owned(),
+            Err(other) => panic!("{other:?}"),
+        }
+    };
+    let off = "API key access is disabled for this user, account or domain";
+    let (u, a, d) = (user.id.get(), acct.id.get(), child.id.get());
+    let steps: Vec<(String, &str)> = vec![
+        (String::new(), "allowed"),
+        // The ConfigKey rows a management server adds at start (a fresh install lacks them).
+        ("INSERT INTO configuration (instance, component, name, value, default_value) VALUES \
+          ('DEFAULT', 'ApiServer', 'api.key.access', 'false', 'true'), \
+          ('DEFAULT', 'ConfigDepot', 'enable.domain.settings.for.child.domain', 'false', 'false')".into(), off),
+        (format!("INSERT INTO domain_details (domain_id, name, value) VALUES ({d}, 'api.key.access', 'true')"), "allowed"),
+        (format!("UPDATE domain_details SET value = 'false' WHERE domain_id = {d}"), off),
+        (format!("UPDATE account SET api_key_access = 1 WHERE id = {a}"), "allowed"),
+        (format!("UPDATE user SET api_key_access = 0 WHERE id = {u}"), off),
+        (format!("UPDATE account SET api_key_access = 0 WHERE id = {a}; UPDATE user SET api_key_access = 1 WHERE id = {u}"), "allowed"),
+        // Both unset again: the domain decides; with the child's row gone, ROOT's counts only
+        // when settings are inherited.
+        (format!("UPDATE user SET api_key_access = NULL WHERE id = {u}; UPDATE account SET api_key_access = NULL WHERE id = {a}; DELETE FROM domain_details WHERE domain_id = {d}; UPDATE configuration SET value = 'true' WHERE name = 'api.key.access'; INSERT INTO domain_details (domain_id, name, value) VALUES (1, 'api.key.access', 'false')"), "allowed"),
+        ("UPDATE configuration SET value = 'true' WHERE name = 'enable.domain.settings.for.child.domain'".into(), off),
+    ];
+    for (n, (sql, want)) in steps.iter().enumerate() {
+        assert_eq!(check(sql), *want, "step {n}: {sql}");
+    }
 }

@@ -16,7 +16,7 @@ use super::{Account, AccountState, User};
 use crate::crypto::Encryptor;
 use crate::db::Tx;
 use crate::schema::cloud::{account, user};
-use crate::types::UserId;
+use crate::types::{DomainId, UserId};
 use crate::{Error, Result, Secret};
 
 /// A freshly generated key pair; the secret is shown to the user once and stored encrypted.
@@ -177,7 +177,7 @@ fn parse_expires(text: &str) -> Option<DateTime<Utc>> {
 
 /// Authenticates a signed API request (all its parameters, `apiKey` and `signature` included)
 /// in one function: the user is found by its API key with its account in one query; both must
-/// be enabled and live; with `signatureVersion=3` an `expires` not in the past is required; the
+/// be enabled and live; API key access must be allowed ([`api_key_access_allowed`]); with `signatureVersion=3` an `expires` not in the past is required; the
 /// signature is recomputed with the decrypted secret key and compared in constant time.
 pub fn authenticate_request(
     conn: &mut MysqlConnection,
@@ -207,6 +207,11 @@ pub fn authenticate_request(
     if owner.removed.is_some() || owner.state != AccountState::Enabled {
         return Err(refused("account is removed, disabled or locked"));
     }
+    if !api_key_access_allowed(conn, &found, &owner)? {
+        return Err(refused(
+            "API key access is disabled for this user, account or domain",
+        ));
+    }
     let stored = found
         .secret_key
         .as_ref()
@@ -225,4 +230,80 @@ pub fn authenticate_request(
         user: found,
         account: owner,
     })
+}
+
+/// Whether `user` of `account` may use API keys, as CloudStack decides it
+/// (`ApiServer.verifyApiKeyAccessAllowed`): the user's `api_key_access` when set, else the
+/// account's, else the domain setting `api.key.access` — the account's domain's
+/// `domain_details` row, its ancestors' when `enable.domain.settings.for.child.domain` is
+/// `true`, then the global `configuration` value, then `true`.
+pub fn api_key_access_allowed(
+    conn: &mut MysqlConnection,
+    user: &User,
+    account: &Account,
+) -> Result<bool> {
+    if let Some(decided) = user.api_key_access.or(account.api_key_access) {
+        return Ok(decided);
+    }
+    let Some(mut domain) = account.domain_id else {
+        return Ok(
+            global_setting(conn, API_KEY_ACCESS)?.is_none_or(|v| v.eq_ignore_ascii_case("true"))
+        );
+    };
+    let walk_up = global_setting(conn, "enable.domain.settings.for.child.domain")?
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    loop {
+        if let Some(value) = domain_setting(conn, domain, API_KEY_ACCESS)? {
+            return Ok(value.eq_ignore_ascii_case("true"));
+        }
+        let parent = if walk_up {
+            crate::schema::cloud::domain::table
+                .find(domain)
+                .select(crate::schema::cloud::domain::parent)
+                .first::<Option<DomainId>>(conn)
+                .optional()?
+                .flatten()
+        } else {
+            None
+        };
+        match parent {
+            Some(p) => domain = p,
+            None => break,
+        }
+    }
+    Ok(global_setting(conn, API_KEY_ACCESS)?.is_none_or(|v| v.eq_ignore_ascii_case("true")))
+}
+
+/// The domain-scoped setting that allows API keys.
+const API_KEY_ACCESS: &str = "api.key.access";
+
+#[derive(QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    value: Option<String>,
+}
+
+/// A plain (not encrypted) global setting's value; `None` when the row or its value is missing.
+fn global_setting(conn: &mut MysqlConnection, name: &str) -> Result<Option<String>> {
+    let row: Option<Setting> = diesel::sql_query("SELECT value FROM configuration WHERE name = ?")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .get_result(conn)
+        .optional()?;
+    Ok(row.and_then(|r| r.value))
+}
+
+/// A domain's own value of a domain-scoped setting (`domain_details`).
+fn domain_setting(
+    conn: &mut MysqlConnection,
+    domain: DomainId,
+    name: &str,
+) -> Result<Option<String>> {
+    let row: Option<Setting> = diesel::sql_query(
+        "SELECT value FROM domain_details WHERE domain_id = ? AND name = ? LIMIT 1",
+    )
+    .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(domain.get())
+    .bind::<diesel::sql_types::Text, _>(name)
+    .get_result(conn)
+    .optional()?;
+    Ok(row.and_then(|r| r.value))
 }

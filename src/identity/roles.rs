@@ -269,34 +269,69 @@ fn matches_lowercase(rule: &str, api: &str) -> bool {
     covered.chars().all(word)
 }
 
-/// Evaluates an API call for a role: Root Admin (role 1 of type Admin) may call everything;
-/// otherwise the first matching rule in order decides, and no match is a refusal.
-pub fn evaluate(role: &Role, rules: &[RolePermission], api: &str) -> bool {
-    if role.id == ROOT_ADMIN_ROLE && role.role_type == RoleType::Admin {
-        return true;
-    }
-    if role.state != RoleState::Enabled {
-        return false;
-    }
-    let api = api.to_ascii_lowercase();
-    rules
-        .iter()
-        .find(|r| matches_lowercase(&r.rule.to_ascii_lowercase(), &api))
-        .is_some_and(|r| r.permission == Permission::Allow)
+/// What a role's rules say about one API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleDecision {
+    /// The first matching rule allows it (or the role is Root Admin).
+    Allow,
+    /// The first matching rule denies it.
+    Deny,
+    /// No rule matches: CloudStack then applies the API's own authorisation (the role types its
+    /// `@APICommand(authorized = ...)` names), which only the caller knows.
+    NoRule,
 }
 
-/// Whether `role` may call `api` (see [`evaluate`]); a missing role may call nothing.
+impl RoleDecision {
+    /// The final answer, given whether the API's own authorisation admits the role's type.
+    ///
+    /// ```
+    /// use cloudstack_db::identity::roles::RoleDecision;
+    /// assert!(RoleDecision::NoRule.or_api_default(true));
+    /// assert!(!RoleDecision::Deny.or_api_default(true));
+    /// assert!(RoleDecision::Allow.or_api_default(false));
+    /// ```
+    pub fn or_api_default(self, api_authorizes_role_type: bool) -> bool {
+        match self {
+            RoleDecision::Allow => true,
+            RoleDecision::Deny => false,
+            RoleDecision::NoRule => api_authorizes_role_type,
+        }
+    }
+}
+
+/// Evaluates an API call for a role as CloudStack's `DynamicRoleBasedAPIAccessChecker` does:
+/// Root Admin (role 1 of type Admin) may call everything; otherwise the first matching rule in
+/// order decides; no matching rule is [`RoleDecision::NoRule`], not a refusal. The role's state
+/// is not looked at (CloudStack does not either).
+pub fn evaluate(role: &Role, rules: &[RolePermission], api: &str) -> RoleDecision {
+    if role.id == ROOT_ADMIN_ROLE && role.role_type == RoleType::Admin {
+        return RoleDecision::Allow;
+    }
+    let api = api.to_ascii_lowercase();
+    match rules
+        .iter()
+        .find(|r| matches_lowercase(&r.rule.to_ascii_lowercase(), &api))
+    {
+        Some(rule) if rule.permission == Permission::Allow => RoleDecision::Allow,
+        Some(_) => RoleDecision::Deny,
+        None => RoleDecision::NoRule,
+    }
+}
+
+/// What `role`'s rules say about `api` (see [`evaluate`]); a missing role is
+/// [`RoleDecision::Deny`].
 ///
 /// ```no_run
 /// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
-/// use cloudstack_db::identity::roles::is_allowed;
-/// assert!(is_allowed(conn, cloudstack_db::types::RoleId(1), "deployVirtualMachine")?);
+/// use cloudstack_db::identity::roles::{decide, RoleDecision};
+/// let d = decide(conn, cloudstack_db::types::RoleId(1), "deployVirtualMachine")?;
+/// assert_eq!(d, RoleDecision::Allow);
 /// # Ok(()) }
 /// ```
-pub fn is_allowed(conn: &mut MysqlConnection, role: RoleId, api: &str) -> Result<bool> {
+pub fn decide(conn: &mut MysqlConnection, role: RoleId, api: &str) -> Result<RoleDecision> {
     let role = match find(conn, role) {
         Ok(role) => role,
-        Err(Error::NotFound) => return Ok(false),
+        Err(Error::NotFound) => return Ok(RoleDecision::Deny),
         Err(e) => return Err(e),
     };
     let rules = list_rules(conn, role.id)?;

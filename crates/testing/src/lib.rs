@@ -447,13 +447,16 @@ struct Reference {
     parent: String,
 }
 
-/// Tables written with SQL of their own although the crate does not model them: the first
-/// start's security group and network offerings, the harness's physical networks and hosts.
-const ALSO_COPIED: [&str; 4] = [
+/// Tables read or written with SQL of their own although the crate does not model them: the
+/// first start's security group and network offerings, the harness's physical networks and
+/// hosts, the settings API key access is decided by.
+const ALSO_COPIED: [&str; 6] = [
     "security_group",
     "network_offerings",
     "physical_network",
     "host",
+    "configuration",
+    "domain_details",
 ];
 
 fn read_schema(
