@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod network;
 pub mod prelude;
 pub mod repo;
+pub mod resources;
 pub mod schema;
 mod secret;
 pub mod storage;

@@ -395,6 +395,41 @@ fn a_mixed_workload_loses_nothing_and_does_nothing_twice() {
         n("SELECT CAST(value AS SIGNED) FROM sequence WHERE name = 'volume_seq'")
             > n("SELECT CAST(MAX(id) AS SIGNED) FROM volumes")
     );
+    // Resource counts equal the live rows they count, for the account and for ROOT above it:
+    // user VMs not destroyed, their CPUs, memory; volumes not removed (a destroyed data volume
+    // is no longer counted) and their bytes.
+    let live_vms = "FROM vm_instance v JOIN service_offering o ON o.id = v.service_offering_id \
+                    WHERE v.account_id = 2 AND v.removed IS NULL AND v.display_vm = 1 \
+                    AND v.type = 'User' AND v.state NOT IN ('Destroyed', 'Expunging', 'Error')";
+    let live_volumes = "FROM volumes WHERE account_id = 2 AND removed IS NULL AND display_volume = 1 \
+                        AND NOT (volume_type <> 'ROOT' AND state = 'Destroy')";
+    for (ty, live) in [
+        ("user_vm", format!("SELECT COUNT(*) {live_vms}")),
+        (
+            "cpu",
+            format!("SELECT CAST(COALESCE(SUM(o.cpu), 0) AS SIGNED) {live_vms}"),
+        ),
+        (
+            "memory",
+            format!("SELECT CAST(COALESCE(SUM(o.ram_size), 0) AS SIGNED) {live_vms}"),
+        ),
+        ("volume", format!("SELECT COUNT(*) {live_volumes}")),
+        (
+            "primary_storage",
+            format!("SELECT CAST(COALESCE(SUM(size), 0) AS SIGNED) {live_volumes}"),
+        ),
+    ] {
+        let want = n(&live);
+        for owner in ["account_id = 2", "domain_id = 1"] {
+            assert_eq!(
+                n(&format!(
+                    "SELECT `count` FROM resource_count WHERE {owner} AND type = '{ty}' AND tag IS NULL"
+                )),
+                want,
+                "{ty} of {owner}"
+            );
+        }
+    }
 }
 
 fn job_spec(thread: usize, round: usize) -> JobSpec {

@@ -145,6 +145,9 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
             Charset::Utf8mb4,
         )?;
     }
+    if spec.display_vm {
+        count_vm(tx, spec.account_id, spec.service_offering_id, 1, true)?;
+    }
     let id = VmId(tx.next_id(SequenceName::VmInstance)?);
     let vnc_password = match tx.encryptor() {
         Some(e) => Secret::new(e.encrypt(spec.vnc_password.expose())?),
@@ -193,6 +196,40 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
     let row = find_including_removed(conn, id)?;
     write_vm_usage_event(conn, &row.instance, kinds::VM_CREATE)?;
     Ok(row)
+}
+
+/// Counts a user VM of `offering` for `account` (`sign` 1: deployed or recovered, checked
+/// against the limits first when `check`; -1: destroyed): `user_vm`, `cpu` and `memory`, for
+/// the account and its domains (CloudStack's `resourceCountIncrement/Decrement`).
+fn count_vm(
+    tx: &mut Tx<'_>,
+    account: crate::types::AccountId,
+    offering: crate::types::ServiceOfferingId,
+    sign: i64,
+    check: bool,
+) -> Result<()> {
+    use crate::resources::{ResourceType, change, check_limit};
+    use crate::schema::cloud::service_offering;
+    let (cpu, ram): (Option<u32>, Option<u64>) = service_offering::table
+        .find(offering)
+        .select((service_offering::cpu, service_offering::ram_size))
+        .first(tx.conn())
+        .optional()?
+        .unwrap_or((None, None));
+    let amounts = [
+        (ResourceType::UserVm, 1),
+        (ResourceType::Cpu, i64::from(cpu.unwrap_or(0))),
+        (ResourceType::Memory, ram.unwrap_or(0) as i64),
+    ];
+    if check {
+        for (ty, amount) in amounts {
+            check_limit(tx, account, ty, amount)?;
+        }
+    }
+    for (ty, amount) in amounts {
+        change(tx, account, ty, sign * amount)?;
+    }
+    Ok(())
 }
 
 /// The VM usage event CloudStack writes (skipped for VMs hidden from users).
@@ -424,6 +461,20 @@ pub fn transition(
     }
     if t.usage {
         write_transition_usage(conn, &changed, vm.state)?;
+    }
+    // Resource counts (UserVmManagerImpl): a destroy gives the VM's user_vm, cpu and memory
+    // back — unless it was in Error, which a failed deployment already gave back — and a
+    // recovery takes them again, within the limits.
+    if changed.display_vm && changed.discriminator == VmDiscriminator::User {
+        match (vm.state, t.to) {
+            (from, VmState::Destroyed) if from != VmState::Error && from != VmState::Destroyed => {
+                count_vm(tx, vm.account_id, vm.service_offering_id, -1, false)?
+            }
+            (VmState::Destroyed, VmState::Stopped) => {
+                count_vm(tx, vm.account_id, vm.service_offering_id, 1, true)?
+            }
+            _ => {}
+        }
     }
     Ok(changed)
 }

@@ -95,6 +95,22 @@ pub enum Error {
         detail: String,
     },
 
+    /// A resource limit would be exceeded (CloudStack's `ResourceAllocationException`): the
+    /// account's, or a domain's above it; nothing was counted or created.
+    #[error("{owner} may have at most {limit} {resource}: it has {count}, {wanted} more asked for")]
+    LimitExceeded {
+        /// The resource type as CloudStack names it (`user_vm`, `cpu`, `memory`, `volume`, ...).
+        resource: &'static str,
+        /// Whose limit (`account 7`, `domain 3`).
+        owner: String,
+        /// The limit.
+        limit: i64,
+        /// What is counted now.
+        count: i64,
+        /// How much more was asked for.
+        wanted: i64,
+    },
+
     /// A caller could not be authenticated (wrong or revoked key, bad signature, expired request,
     /// disabled or locked user or account). The reason never contains a key or a password.
     #[error("authentication failed: {reason}")]

@@ -120,7 +120,9 @@ pub fn create(tx: &mut Tx<'_>, spec: &AccountSpec) -> Result<Account> {
         })
         .execute(conn)?;
     let id = AccountId(last_insert_id(conn)?);
-    find(conn, id)
+    // Its resource counts, in the same transaction (ResourceCountDaoImpl.createResourceCounts).
+    crate::resources::create_counts(tx, crate::resources::Owner::Account(id))?;
+    find(tx.conn(), id)
 }
 
 crate::repo::live_finders!(

@@ -246,14 +246,13 @@ pub fn api_key_access_allowed(
         return Ok(decided);
     }
     let Some(mut domain) = account.domain_id else {
-        return Ok(
-            global_setting(conn, API_KEY_ACCESS)?.is_none_or(|v| v.eq_ignore_ascii_case("true"))
-        );
+        return Ok(crate::repo::settings::global(conn, API_KEY_ACCESS)?
+            .is_none_or(|v| v.eq_ignore_ascii_case("true")));
     };
-    let walk_up = global_setting(conn, "enable.domain.settings.for.child.domain")?
+    let walk_up = crate::repo::settings::global(conn, "enable.domain.settings.for.child.domain")?
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     loop {
-        if let Some(value) = domain_setting(conn, domain, API_KEY_ACCESS)? {
+        if let Some(value) = crate::repo::settings::of_domain(conn, domain, API_KEY_ACCESS)? {
             return Ok(value.eq_ignore_ascii_case("true"));
         }
         let parent = if walk_up {
@@ -271,39 +270,9 @@ pub fn api_key_access_allowed(
             None => break,
         }
     }
-    Ok(global_setting(conn, API_KEY_ACCESS)?.is_none_or(|v| v.eq_ignore_ascii_case("true")))
+    Ok(crate::repo::settings::global(conn, API_KEY_ACCESS)?
+        .is_none_or(|v| v.eq_ignore_ascii_case("true")))
 }
 
 /// The domain-scoped setting that allows API keys.
 const API_KEY_ACCESS: &str = "api.key.access";
-
-#[derive(QueryableByName)]
-struct Setting {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    value: Option<String>,
-}
-
-/// A plain (not encrypted) global setting's value; `None` when the row or its value is missing.
-fn global_setting(conn: &mut MysqlConnection, name: &str) -> Result<Option<String>> {
-    let row: Option<Setting> = diesel::sql_query("SELECT value FROM configuration WHERE name = ?")
-        .bind::<diesel::sql_types::Text, _>(name)
-        .get_result(conn)
-        .optional()?;
-    Ok(row.and_then(|r| r.value))
-}
-
-/// A domain's own value of a domain-scoped setting (`domain_details`).
-fn domain_setting(
-    conn: &mut MysqlConnection,
-    domain: DomainId,
-    name: &str,
-) -> Result<Option<String>> {
-    let row: Option<Setting> = diesel::sql_query(
-        "SELECT value FROM domain_details WHERE domain_id = ? AND name = ? LIMIT 1",
-    )
-    .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(domain.get())
-    .bind::<diesel::sql_types::Text, _>(name)
-    .get_result(conn)
-    .optional()?;
-    Ok(row.and_then(|r| r.value))
-}

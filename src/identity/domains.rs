@@ -126,7 +126,8 @@ pub fn create(tx: &mut Tx<'_>, spec: &DomainSpec) -> Result<Domain> {
         })
         .execute(conn)?;
     let id = DomainId(last_insert_id(conn)?);
-    find(conn, id)
+    crate::resources::create_counts(tx, crate::resources::Owner::Domain(id))?;
+    find(tx.conn(), id)
 }
 
 crate::repo::live_finders!(

@@ -21,6 +21,7 @@ use super::password::hash_password;
 use crate::Result;
 use crate::catalog::{NewDiskOffering, NewServiceOffering, disk_offerings, service_offerings};
 use crate::db::Tx;
+use crate::resources::{Owner, create_counts};
 use crate::schema::cloud::{disk_offering, service_offering, user};
 use crate::types::{OfferingState, ProvisioningType, UserId};
 
@@ -45,6 +46,8 @@ pub struct FirstStart {
     pub disk_offerings: u32,
     /// System network offerings written (`System-Public-Network` and the other five).
     pub network_offerings: u32,
+    /// `resource_count` rows written for ROOT and accounts 1 and 2 (the types they lacked).
+    pub resource_counts: u32,
     /// Whether user `admin` was enabled with the default password.
     pub admin_enabled: bool,
 }
@@ -131,6 +134,14 @@ pub fn first_start(tx: &mut Tx<'_>) -> Result<FirstStart> {
         if system_network_offering(tx, name, traffic, specify_vlan, specify_ip_ranges)? {
             wrote.network_offerings += 1;
         }
+    }
+    // Resource counts of ROOT and both accounts: the types they lack (updateResourceCount).
+    for owner in [
+        Owner::Domain(crate::types::DomainId(1)),
+        Owner::Account(crate::types::AccountId(1)),
+        Owner::Account(crate::types::AccountId(2)),
+    ] {
+        wrote.resource_counts += create_counts(tx, owner)? as u32;
     }
     wrote.admin_enabled = finish_fresh_install(tx)?;
     Ok(wrote)

@@ -8,6 +8,7 @@
 mod finders;
 mod page;
 mod row_writes;
+pub mod settings;
 mod text;
 
 pub(crate) use finders::{keyset_page, live_finders, live_list_all};

@@ -92,6 +92,35 @@ pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
             "a volume needs a size of at least one byte",
         ));
     }
+    // CloudStack holds sizes in a Java long: a larger one cannot be counted or shown.
+    let Ok(bytes) = i64::try_from(spec.size) else {
+        return Err(Error::invalid_value(
+            "volumes.size",
+            spec.size.to_string(),
+            "larger than CloudStack's sizes (a signed 64-bit count of bytes)",
+        ));
+    };
+    if spec.display_volume {
+        // Counted at allocation, checked against the limits first (nothing written on refusal).
+        use crate::resources::{ResourceType, change, check_limit};
+        let amounts = [
+            (ResourceType::Volume, 1),
+            (ResourceType::PrimaryStorage, bytes),
+        ];
+        for (ty, amount) in amounts {
+            check_limit(tx, spec.account_id, ty, amount).map_err(|e| match e {
+                Error::InvalidValue { reason, value, .. } => Error::InvalidValue {
+                    column: "volumes.size".into(),
+                    value,
+                    reason,
+                },
+                other => other,
+            })?;
+        }
+        for (ty, amount) in amounts {
+            change(tx, spec.account_id, ty, amount)?;
+        }
+    }
     let id = VolumeId(tx.next_id(SequenceName::Volume)?);
     let at = now();
     let row = NewVolume {
@@ -370,8 +399,31 @@ pub fn transition(tx: &mut Tx<'_>, volume: &Volume, event: VolumeEvent) -> Resul
         if usage && current.display_volume {
             write_transition_usage(conn, &current, from)?;
         }
+        // A destroyed data volume gives its count back at once; a ROOT volume when it is
+        // removed (VolumeServiceImpl.destroyVolume / the VM's expunge).
+        if to == VolumeState::Destroy
+            && from != VolumeState::Destroy
+            && current.volume_type != VolumeType::Root
+        {
+            uncount(tx, &current)?;
+        }
         Ok(current)
     }
+}
+
+/// Gives a displayed volume's `volume` and `primary_storage` counts back.
+fn uncount(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
+    if !volume.display_volume {
+        return Ok(());
+    }
+    use crate::resources::{ResourceType, change};
+    change(tx, volume.account_id, ResourceType::Volume, -1)?;
+    change(
+        tx,
+        volume.account_id,
+        ResourceType::PrimaryStorage,
+        -(volume.size as i64),
+    )
 }
 
 fn write_transition_usage(
@@ -465,7 +517,20 @@ pub fn destroy(tx: &mut Tx<'_>, volume: &Volume) -> Result<Volume> {
 /// # Ok(()) }
 /// ```
 pub fn remove(tx: &mut Tx<'_>, id: VolumeId) -> Result<()> {
-    crate::repo::soft_delete!(tx.conn(), volumes, id)
+    let volume = find_including_removed(tx.conn(), id)?;
+    crate::repo::soft_delete!(tx.conn(), volumes, id)?;
+    uncount_on_removal(tx, &volume)
+}
+
+/// A live volume leaving: data volumes gave their counts back when destroyed; ROOT volumes
+/// and volumes never destroyed give them back now.
+fn uncount_on_removal(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
+    let given_back = volume.removed.is_some()
+        || (volume.volume_type != VolumeType::Root && volume.state == Some(VolumeState::Destroy));
+    if given_back {
+        return Ok(());
+    }
+    uncount(tx, volume)
 }
 
 /// Deletes a volume row for real.
@@ -476,5 +541,7 @@ pub fn remove(tx: &mut Tx<'_>, id: VolumeId) -> Result<()> {
 /// # Ok(()) }
 /// ```
 pub fn expunge(tx: &mut Tx<'_>, id: VolumeId) -> Result<()> {
-    crate::repo::expunge_row!(tx.conn(), volumes, id)
+    let volume = find_including_removed(tx.conn(), id)?;
+    crate::repo::expunge_row!(tx.conn(), volumes, id)?;
+    uncount_on_removal(tx, &volume)
 }

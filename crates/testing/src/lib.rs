@@ -55,9 +55,10 @@ use cloudstack_db::{Database, Error, Result};
 
 /// The fingerprint of the migration files this crate was built with.
 const MIGRATIONS_HASH: &str = cloudstack_db::migrations::FINGERPRINT;
-/// Bumped whenever what the harness does to a template beyond the migrations changes, so stale
+/// Bumped whenever what the harness does to a template beyond the migrations changes (the
+/// crate's first start included), so stale
 /// templates are rebuilt.
-const TEMPLATE_REVISION: u32 = 4;
+const TEMPLATE_REVISION: u32 = 5;
 /// The database secret (`db.cloud.encrypt.secret`) of test databases' column encryptor.
 pub const TEST_DATABASE_SECRET: &str = "test-database-secret";
 /// Prefix of every per-test database.

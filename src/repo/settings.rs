@@ -1,0 +1,64 @@
+//! Reading CloudStack's settings (`configuration`, `domain_details`) that the aggregates'
+//! rules depend on. Plain values only: settings of the `Hidden` and `Secure` categories are
+//! stored encrypted and are not read here.
+
+use diesel::prelude::*;
+
+use crate::Result;
+use crate::types::DomainId;
+
+crate::db::statement::cached_statement! {
+    /// A global setting's value.
+    GlobalSetting {
+        name: String as diesel::sql_types::Text,
+    } -> diesel::sql_types::Nullable<diesel::sql_types::Text> =
+        "SELECT `value` FROM `configuration` WHERE `name` = ?"
+}
+
+crate::db::statement::cached_statement! {
+    /// A domain's own value of a setting.
+    DomainSetting {
+        domain: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        name: String as diesel::sql_types::Text,
+    } -> diesel::sql_types::Text =
+        "SELECT `value` FROM `domain_details` WHERE `domain_id` = ? AND `name` = ? ORDER BY `id` LIMIT 1"
+}
+
+/// A global setting's value (`configuration.value`); `None` when the row or its value is
+/// missing — a management server adds each setting's row at its start, so a database no Java
+/// server has run on lacks most of them and the caller applies CloudStack's default.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// let limit = cloudstack_db::repo::settings::global(conn, "max.account.user.vms")?;
+/// # Ok(()) }
+/// ```
+pub fn global(conn: &mut MysqlConnection, name: &str) -> Result<Option<String>> {
+    Ok(GlobalSetting {
+        name: name.to_owned(),
+    }
+    .get_result::<Option<String>>(conn)
+    .optional()?
+    .flatten())
+}
+
+/// A domain's own value of a domain-scoped setting (`domain_details`), if it has one.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::types::DomainId;
+/// let own = cloudstack_db::repo::settings::of_domain(conn, DomainId(1), "api.key.access")?;
+/// # Ok(()) }
+/// ```
+pub fn of_domain(
+    conn: &mut MysqlConnection,
+    domain: DomainId,
+    name: &str,
+) -> Result<Option<String>> {
+    Ok(DomainSetting {
+        domain: domain.get(),
+        name: name.to_owned(),
+    }
+    .get_result::<String>(conn)
+    .optional()?)
+}

@@ -1,0 +1,334 @@
+//! Count rows, count changes and limit checks (`ResourceLimitManagerImpl`, `ResourceCountDaoImpl`).
+
+use diesel::prelude::*;
+
+use super::ResourceType;
+use crate::db::Tx;
+use crate::repo::settings;
+use crate::schema::cloud::{account, domain, resource_count, roles};
+use crate::types::{AccountId, DomainId, RoleId};
+use crate::{Error, Result};
+
+/// Whose resources a count row counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// An account.
+    Account(AccountId),
+    /// A domain (everything below it included).
+    Domain(DomainId),
+}
+
+/// CloudStack's system account: nothing it owns is counted.
+const SYSTEM_ACCOUNT: AccountId = AccountId(1);
+/// The ROOT domain: it has no limits.
+const ROOT_DOMAIN: DomainId = DomainId(1);
+
+/// Creates the count rows `owner` lacks — one per [`ResourceType`], tag NULL, count 0 — as
+/// CloudStack does when it creates an account or a domain (and, for missing ones, at every
+/// start). Returns how many it wrote.
+///
+/// ```no_run
+/// use cloudstack_db::resources::{create_counts, Owner};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// db.write(|tx| create_counts(tx, Owner::Account(cloudstack_db::types::AccountId(2))))?;
+/// # Ok(()) }
+/// ```
+pub fn create_counts(tx: &mut Tx<'_>, owner: Owner) -> Result<usize> {
+    let conn = tx.conn();
+    let have: Vec<Option<String>> = owner_rows(owner).select(resource_count::type_).load(conn)?;
+    let mut wrote = 0;
+    for ty in ResourceType::ALL {
+        if have.iter().any(|t| t.as_deref() == Some(ty.as_str())) {
+            continue;
+        }
+        insert_row(conn, owner, ty)?;
+        wrote += 1;
+    }
+    Ok(wrote)
+}
+
+/// The NULL-tag count rows of `owner` (boxed: the filters differ per owner kind).
+fn owner_rows<'a>(owner: Owner) -> resource_count::BoxedQuery<'a, diesel::mysql::Mysql> {
+    let rows = resource_count::table
+        .filter(resource_count::tag.is_null())
+        .into_boxed();
+    match owner {
+        Owner::Account(a) => rows
+            .filter(resource_count::account_id.eq(a))
+            .filter(resource_count::domain_id.is_null()),
+        Owner::Domain(d) => rows
+            .filter(resource_count::domain_id.eq(d))
+            .filter(resource_count::account_id.is_null()),
+    }
+}
+
+fn insert_row(conn: &mut MysqlConnection, owner: Owner, ty: ResourceType) -> Result<()> {
+    let (account, domain) = match owner {
+        Owner::Account(a) => (Some(a), None),
+        Owner::Domain(d) => (None, Some(d)),
+    };
+    diesel::insert_into(resource_count::table)
+        .values((
+            resource_count::account_id.eq(account),
+            resource_count::domain_id.eq(domain),
+            resource_count::type_.eq(ty.as_str()),
+            resource_count::count.eq(0i64),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An account as the accounting needs it: its domain and whether it is a root admin.
+struct Counted {
+    domain: Option<DomainId>,
+    root_admin: bool,
+}
+
+fn counted(conn: &mut MysqlConnection, id: AccountId) -> Result<Counted> {
+    let (domain, kind, role): (Option<DomainId>, u32, Option<RoleId>) = account::table
+        .find(id)
+        .select((account::domain_id, account::type_, account::role_id))
+        .first(conn)?;
+    // CloudStack's isRootAdmin: the account's role is of type Admin (type ADMIN without role).
+    let root_admin = match role {
+        Some(role) => roles::table
+            .find(role)
+            .select(roles::role_type)
+            .first::<String>(conn)
+            .optional()?
+            .is_some_and(|t| t == "Admin"),
+        None => kind == 1,
+    };
+    Ok(Counted { domain, root_admin })
+}
+
+/// `domain` and its ancestors, nearest first (ROOT last).
+fn domain_chain(conn: &mut MysqlConnection, domain: DomainId) -> Result<Vec<DomainId>> {
+    let mut chain = vec![domain];
+    let mut at = domain;
+    while let Some(parent) = domain::table
+        .find(at)
+        .select(domain::parent)
+        .first::<Option<DomainId>>(conn)
+        .optional()?
+        .flatten()
+    {
+        if chain.contains(&parent) {
+            break; // a cycle in bad data: stop rather than loop
+        }
+        chain.push(parent);
+        at = parent;
+    }
+    Ok(chain)
+}
+
+/// The NULL-tag row of `owner` and `ty`, locked (`FOR UPDATE`), created first when missing;
+/// returns its count.
+fn lock_row(conn: &mut MysqlConnection, owner: Owner, ty: ResourceType) -> Result<i64> {
+    let (account, domain) = ids(owner);
+    let read = |conn: &mut MysqlConnection| -> Result<Option<i64>> {
+        Ok(LockCount {
+            ty: ty.as_str(),
+            account,
+            domain,
+        }
+        .get_result::<i64>(conn)
+        .optional()?)
+    };
+    if let Some(count) = read(conn)? {
+        return Ok(count);
+    }
+    insert_row(conn, owner, ty)?;
+    Ok(read(conn)?.unwrap_or(0))
+}
+
+fn ids(owner: Owner) -> (Option<u64>, Option<u64>) {
+    match owner {
+        Owner::Account(a) => (Some(a.get()), None),
+        Owner::Domain(d) => (None, Some(d.get())),
+    }
+}
+
+crate::db::statement::cached_statement! {
+    /// An owner's NULL-tag count row of a type, locked.
+    LockCount {
+        ty: &'static str as diesel::sql_types::Text,
+        account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+        domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+    } -> diesel::sql_types::BigInt =
+        "SELECT `count` FROM `resource_count` WHERE `tag` IS NULL AND `type` = ? \
+         AND `account_id` <=> ? AND `domain_id` <=> ? ORDER BY `id` LIMIT 1 FOR UPDATE"
+}
+
+crate::db::statement::cached_statement! {
+    /// Adds to an owner's NULL-tag count row of a type.
+    AddToCount {
+        delta: i64 as diesel::sql_types::BigInt,
+        ty: &'static str as diesel::sql_types::Text,
+        account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+        domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+    } = "UPDATE `resource_count` SET `count` = `count` + ? WHERE `tag` IS NULL AND `type` = ? \
+         AND `account_id` <=> ? AND `domain_id` <=> ?"
+}
+
+crate::db::statement::cached_statement! {
+    /// An owner's NULL-tag limit of a type.
+    OwnLimit {
+        ty: &'static str as diesel::sql_types::Text,
+        account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+        domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+    } -> diesel::sql_types::BigInt =
+        "SELECT `max` FROM `resource_limit` WHERE `tag` IS NULL AND `type` = ? \
+         AND `account_id` <=> ? AND `domain_id` <=> ? ORDER BY `id` LIMIT 1"
+}
+
+/// Adds `delta` (negative to take away) to the `ty` count of `account` and of every domain
+/// above it, in one UPDATE of their NULL-tag rows (missing rows are created first), as
+/// CloudStack's `updateCountByDeltaForIds`. Nothing is counted for the system account.
+pub fn change(tx: &mut Tx<'_>, account: AccountId, ty: ResourceType, delta: i64) -> Result<()> {
+    if account == SYSTEM_ACCOUNT || delta == 0 {
+        return Ok(());
+    }
+    let conn = tx.conn();
+    let owner = counted(conn, account)?;
+    let chain = match owner.domain {
+        Some(d) => domain_chain(conn, d)?,
+        None => Vec::new(),
+    };
+    // The rows are locked in one order (the account, then its domains upwards) by every
+    // writer, then each gets its delta: one cached statement per row.
+    let owners: Vec<Owner> = std::iter::once(Owner::Account(account))
+        .chain(chain.into_iter().map(Owner::Domain))
+        .collect();
+    for owner in &owners {
+        lock_row(conn, *owner, ty)?;
+    }
+    for owner in owners {
+        let (account, domain) = ids(owner);
+        AddToCount {
+            delta,
+            ty: ty.as_str(),
+            account,
+            domain,
+        }
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Checks that `account` may have `wanted` more of `ty`: its limit (its `resource_limit` row,
+/// else `max.account.<type>`, else unlimited; none for root admins), then each domain above it
+/// up to ROOT (its row, else its ancestors' rows below ROOT, else `max.domain.<type>`; ROOT
+/// has none). The count rows are locked first, so concurrent creators are checked one after
+/// the other. Over a limit: [`Error::LimitExceeded`], nothing changed.
+pub fn check_limit(
+    tx: &mut Tx<'_>,
+    account: AccountId,
+    ty: ResourceType,
+    wanted: i64,
+) -> Result<()> {
+    if account == SYSTEM_ACCOUNT || wanted <= 0 {
+        return Ok(());
+    }
+    let conn = tx.conn();
+    let owner = counted(conn, account)?;
+    let count = lock_row(conn, Owner::Account(account), ty)?;
+    let limit = if owner.root_admin {
+        -1
+    } else {
+        match own_limit(conn, Owner::Account(account), ty)? {
+            Some(l) => l,
+            None => default_limit(conn, "account", ty)?,
+        }
+    };
+    over(limit, count, wanted, ty, || format!("account {account}"))?;
+    let chain = match owner.domain {
+        Some(d) => domain_chain(conn, d)?,
+        None => Vec::new(),
+    };
+    for (at, d) in chain.iter().enumerate() {
+        let count = lock_row(conn, Owner::Domain(*d), ty)?;
+        if *d == ROOT_DOMAIN {
+            over(-1, count, wanted, ty, || format!("domain {d}"))?;
+            continue;
+        }
+        let mut limit = None;
+        for above in &chain[at..] {
+            if *above == ROOT_DOMAIN {
+                break;
+            }
+            if let Some(l) = own_limit(conn, Owner::Domain(*above), ty)? {
+                limit = Some(l);
+                break;
+            }
+        }
+        let limit = match limit {
+            Some(l) => l,
+            None => default_limit(conn, "domain", ty)?,
+        };
+        over(limit, count, wanted, ty, || format!("domain {d}"))?;
+    }
+    Ok(())
+}
+
+/// [`check_limit`], then [`change`] by `amount`: what a creator calls before its insert, in
+/// its transaction.
+pub fn reserve(tx: &mut Tx<'_>, account: AccountId, ty: ResourceType, amount: i64) -> Result<()> {
+    check_limit(tx, account, ty, amount)?;
+    change(tx, account, ty, amount)
+}
+
+fn over(
+    limit: i64,
+    count: i64,
+    wanted: i64,
+    ty: ResourceType,
+    owner: impl FnOnce() -> String,
+) -> Result<()> {
+    let Some(after) = count.checked_add(wanted) else {
+        return Err(Error::invalid_value(
+            "resource_count.count",
+            wanted.to_string(),
+            format!(
+                "the {ty} count of {} ({count}) cannot grow by that much",
+                owner()
+            ),
+        ));
+    };
+    if limit >= 0 && after > limit {
+        return Err(Error::LimitExceeded {
+            resource: ty.as_str(),
+            owner: owner(),
+            limit,
+            count,
+            wanted,
+        });
+    }
+    Ok(())
+}
+
+/// The NULL-tag `resource_limit` of `owner` and `ty`, if an administrator set one.
+fn own_limit(conn: &mut MysqlConnection, owner: Owner, ty: ResourceType) -> Result<Option<i64>> {
+    let (account, domain) = ids(owner);
+    Ok(OwnLimit {
+        ty: ty.as_str(),
+        account,
+        domain,
+    }
+    .get_result::<i64>(conn)
+    .optional()?)
+}
+
+/// The global default `max.<kind>.<type>` (GiB for storage types, counted in bytes); a
+/// missing, unreadable or negative value is unlimited (`-1`).
+fn default_limit(conn: &mut MysqlConnection, kind: &str, ty: ResourceType) -> Result<i64> {
+    let name = format!("max.{kind}.{}", ty.setting_suffix());
+    let value = settings::global(conn, &name)?
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(-1);
+    Ok(match value {
+        v if v < 0 => -1,
+        v if ty.is_storage() => v.saturating_mul(1 << 30),
+        v => v,
+    })
+}

@@ -1,0 +1,16 @@
+//! Resource accounting as CloudStack's `ResourceLimitManagerImpl` keeps it: a `resource_count`
+//! row per owner (account or domain) and resource type, changed in the transaction of the
+//! change that causes it — for the account and every domain above it — and limits
+//! (`resource_limit`, else the global `max.account.*` / `max.domain.*` settings, `-1` =
+//! unlimited) checked before a create under the count rows' locks, so concurrent creators
+//! never pass a limit together.
+
+mod accounting;
+mod resource_count;
+mod resource_limit;
+mod types;
+
+pub use accounting::{Owner, change, check_limit, create_counts, reserve};
+pub use resource_count::ResourceCount;
+pub use resource_limit::ResourceLimit;
+pub use types::ResourceType;
