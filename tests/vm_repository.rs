@@ -330,7 +330,7 @@ fn two_racing_transitions_one_wins_the_other_is_stale() {
 }
 
 #[test]
-fn racing_to_the_same_state_is_success_for_both_but_one_write() {
+fn racing_to_the_same_state_is_one_success_and_one_stale_with_one_write() {
     let test = common::fresh();
     let db = test.database().clone();
     let mut conn = db.cloud().get().unwrap();
@@ -344,12 +344,22 @@ fn racing_to_the_same_state_is_success_for_both_but_one_write() {
         vms::transition(tx, &vm, VmEvent::DestroyRequested, None)
     })
     .unwrap();
-    // A second caller with the old snapshot asks for the same transition: already there.
+    // A second caller with the old snapshot asks for the same transition: the first one made
+    // it, so the second is told it lost — only the caller whose UPDATE changed the row succeeds.
     let second = Tx::run(&mut conn, &db, None, |tx| {
         vms::transition(tx, &vm, VmEvent::DestroyRequested, None)
-    })
-    .unwrap();
-    assert_eq!((first.update_count, second.update_count), (1, 1));
+    });
+    assert!(
+        matches!(
+            second,
+            Err(Error::StaleState {
+                entity: "vm_instance",
+                ..
+            })
+        ),
+        "{second:?}"
+    );
+    assert_eq!(first.update_count, 1);
     let destroys = common::usage_events(&mut conn)
         .into_iter()
         .filter(|(k, _)| k == "VM.DESTROY")
