@@ -462,6 +462,13 @@ pub fn transition(
     if t.usage {
         write_transition_usage(conn, &changed, vm.state)?;
     }
+    if changed.discriminator == VmDiscriminator::User {
+        if event == VmEvent::DestroyRequested {
+            write_root_volume_usage(conn, &changed, kinds::VOLUME_DELETE)?;
+        } else if vm.state == VmState::Destroyed && t.to == VmState::Stopped {
+            write_root_volume_usage(conn, &changed, kinds::VOLUME_CREATE)?;
+        }
+    }
     // Resource counts (UserVmManagerImpl): a destroy gives the VM's user_vm, cpu and memory
     // back — unless it was in Error, which a failed deployment already gave back — and a
     // recovery takes them again, within the limits.
@@ -532,25 +539,41 @@ fn write_transition_usage(
         VmState::Running => write_vm_usage_event(conn, vm, kinds::VM_START),
         VmState::Stopped => write_vm_usage_event(conn, vm, kinds::VM_STOP),
         VmState::Destroyed | VmState::Error | VmState::Expunging => {
-            write_vm_usage_event(conn, vm, kinds::VM_DESTROY)?;
-            if vm.state == VmState::Destroyed {
-                // UserVmManagerImpl writes VOLUME.DELETE for the ROOT volume after a destroy.
-                for root in volumes::list_for_vm(conn, vm.id)?
-                    .into_iter()
-                    .filter(|v| v.volume_type == VolumeType::Root)
-                {
-                    let event = usage_event_for(
-                        kinds::VOLUME_DELETE,
-                        vm.account_id,
-                        vm.data_center_id,
-                        root.id.get(),
-                        root.name.as_deref().unwrap_or_default(),
-                    );
-                    insert_usage_event(conn, event)?;
-                }
-            }
-            Ok(())
+            write_vm_usage_event(conn, vm, kinds::VM_DESTROY)
         }
         _ => Ok(()),
     }
+}
+
+/// The ROOT volume's usage events `UserVmManagerImpl` writes itself (not its listener): after
+/// any successful destroy — from Error too — VOLUME.DELETE; on recovery VOLUME.CREATE (offering
+/// NULL for a compute-only disk offering, template, size). Only for displayed volumes.
+fn write_root_volume_usage(conn: &mut MysqlConnection, vm: &VmInstance, kind: &str) -> Result<()> {
+    for root in volumes::list_for_vm(conn, vm.id)?
+        .into_iter()
+        .filter(|v| v.volume_type == VolumeType::Root && v.display_volume)
+    {
+        let mut event = usage_event_for(
+            kind,
+            root.account_id,
+            root.data_center_id,
+            root.id.get(),
+            root.name.as_deref().unwrap_or_default(),
+        );
+        if kind == kinds::VOLUME_CREATE {
+            use crate::schema::cloud::disk_offering;
+            let compute_only: bool = disk_offering::table
+                .find(root.disk_offering_id)
+                .select(disk_offering::compute_only)
+                .first::<crate::types::IntBool>(conn)
+                .optional()?
+                .is_some_and(|b| b.0);
+            event.offering_id = (!compute_only).then_some(root.disk_offering_id.get());
+            event.template_id = root.template_id;
+            event.size = Some(root.size);
+            event.vm_id = Some(vm.id);
+        }
+        insert_usage_event(conn, event)?;
+    }
+    Ok(())
 }
