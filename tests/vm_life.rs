@@ -44,11 +44,11 @@ fn deployed(
     .unwrap()
 }
 
-/// The usage events of `resource`, as (type, offering, template, size, vm).
-fn events_of(
-    conn: &mut MysqlConnection,
-    resource: u64,
-) -> Vec<(String, Option<u64>, Option<u64>, Option<u64>, Option<u64>)> {
+/// A usage event as (type, offering, template, size, vm).
+type Billed = (String, Option<u64>, Option<u64>, Option<u64>, Option<u64>);
+
+/// The volume usage events of `resource`.
+fn events_of(conn: &mut MysqlConnection, resource: u64) -> Vec<Billed> {
     use cloudstack_db::schema::cloud::usage_event;
     use diesel::prelude::*;
     usage_event::table
