@@ -225,3 +225,134 @@ fn an_address_is_released_or_changed_only_by_whoever_holds_it() {
         "{on_free:?}"
     );
 }
+
+/// Sixteen allocators — eight for each of two accounts with a range dedicated to each, all
+/// taking three addresses — against those ranges and a zone pool: nobody ever gets an address
+/// of the other account's range; each account's own range is used up before the pool; the
+/// account-dedicated addresses get no NET.IPASSIGN, the pool's do.
+#[test]
+fn allocators_never_take_another_accounts_dedicated_range() {
+    use cloudstack_db::identity::{AccountType, accounts};
+    use cloudstack_db::network::VlanType;
+    use cloudstack_db::network::dedicated::dedicate_to_account;
+    use cloudstack_db::network::public_ips::{self, AllocateRequest, RangeSpec};
+    const PER_ACCOUNT: usize = 8;
+    const EACH: usize = 3;
+    common::log_to_file();
+    let test = TestDatabases::with_pool(PoolSettings {
+        max_size: 2 * PER_ACCOUNT as u32 + 4,
+        ..test_pool_settings()
+    })
+    .unwrap();
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    let mask = "255.255.0.0".parse().unwrap();
+    let pool = Tx::run(&mut conn, &db, None, |tx| {
+        cloudstack_db_testing::public_range(
+            tx,
+            zone,
+            "10.50.9.1".parse().unwrap(),
+            "10.50.9.60".parse().unwrap(),
+            mask,
+        )
+    })
+    .unwrap();
+    let range = |first: &str, last: &str| RangeSpec {
+        zone_id: zone,
+        network_id: pool.network_id,
+        physical_network_id: 200,
+        vlan_tag: "untagged".into(),
+        gateway: "10.50.0.1".parse().unwrap(),
+        netmask: mask,
+        start: first.parse().unwrap(),
+        end: last.parse().unwrap(),
+        ip6: None,
+        vlan_type: VlanType::VirtualNetwork,
+    };
+    let mut owners = Vec::new();
+    for (name, first, last) in [
+        ("ded-a", "10.50.1.1", "10.50.1.10"),
+        ("ded-b", "10.50.2.1", "10.50.2.10"),
+    ] {
+        let account = Tx::run(&mut conn, &db, None, |tx| {
+            accounts::create(
+                tx,
+                &accounts::AccountSpec::new(DomainId(1), name, AccountType::Normal),
+            )
+        })
+        .unwrap();
+        let own = Tx::run(&mut conn, &db, None, |tx| {
+            let own = public_ips::create_range(tx, &range(first, last))?;
+            dedicate_to_account(tx, own.id, account.id)?;
+            Ok(own)
+        })
+        .unwrap();
+        owners.push((account.id, own.id));
+    }
+    let barrier = Arc::new(Barrier::new(2 * PER_ACCOUNT));
+    let workers: Vec<_> = (0..2 * PER_ACCOUNT)
+        .map(|n| {
+            let (db, barrier) = (db.clone(), barrier.clone());
+            let (account, _) = owners[n % 2];
+            std::thread::spawn(move || {
+                barrier.wait();
+                (0..EACH)
+                    .map(|_| {
+                        let request = AllocateRequest::for_account(zone, account, DomainId(1));
+                        db.write_with_retry(&RetryPolicy::default(), |tx| {
+                            public_ips::allocate(tx, &request)
+                        })
+                        .map(|ip| (account, ip))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let taken: Vec<_> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(taken.len(), 2 * PER_ACCOUNT * EACH);
+    for (account, own) in &owners {
+        let (other_account, other_range) = owners.iter().find(|(a, _)| a != account).unwrap();
+        let mine: Vec<_> = taken
+            .iter()
+            .filter(|(a, _)| a == account)
+            .map(|(_, ip)| ip)
+            .collect();
+        assert!(
+            mine.iter().all(|ip| ip.vlan_db_id != *other_range),
+            "{account} took from {other_account}'s range"
+        );
+        let from_own = mine.iter().filter(|ip| ip.vlan_db_id == *own).count();
+        assert_eq!(from_own, 10, "{account}'s own range is used up first");
+        assert_eq!(
+            mine.iter().filter(|ip| ip.vlan_db_id == pool.id).count(),
+            PER_ACCOUNT * EACH - 10
+        );
+    }
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM usage_event WHERE type = 'NET.IPASSIGN'"
+        )
+        .unwrap(),
+        (2 * (PER_ACCOUNT * EACH - 10)) as i64,
+        "only the pool's addresses are billed one by one"
+    );
+    // Asking for the other account's range by name is refused.
+    let (a, _) = owners[0];
+    let (_, b_range) = owners[1];
+    let refused = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::allocate(
+            tx,
+            &AllocateRequest {
+                vlan_id: Some(b_range),
+                ..AllocateRequest::for_account(zone, a, DomainId(1))
+            },
+        )
+    });
+    assert!(matches!(refused, Err(Error::Conflict(_))), "{refused:?}");
+}

@@ -1,6 +1,7 @@
 //! Network: guest networks, public VLAN ranges and public IP addresses.
 
 pub mod addressing;
+pub mod dedicated;
 mod guest_network;
 mod ip_address;
 pub mod networks;

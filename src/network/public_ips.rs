@@ -8,6 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use diesel::prelude::*;
 
 use super::addressing::{Ipv4Range, parse_ip, vlan_uri};
+use super::dedicated::Dedications;
 use super::{IpAddress, IpAddressState, NewIpAddress, NewVlan, Vlan, VlanType};
 use crate::db::Tx;
 use crate::events::usage_event_for;
@@ -302,6 +303,31 @@ pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress>
             ranges = ranges.filter(vlan::id.eq(v));
         }
         let ranges: Vec<VlanId> = ranges.load(conn)?;
+        // CloudStack's order: the ranges dedicated to the account or to its domain, then — if
+        // `use.system.public.ips` allows (default true) — the zone's ranges dedicated to nobody.
+        // Another owner's dedicated range is never used.
+        let dedications = Dedications::of(conn, &ranges)?;
+        let own: Vec<VlanId> = ranges
+            .iter()
+            .copied()
+            .filter(|r| dedications.is_for(*r, request.account_id, request.domain_id))
+            .collect();
+        let pool_allowed = crate::repo::settings::global(conn, "use.system.public.ips")?
+            .is_none_or(|v| !v.eq_ignore_ascii_case("false"));
+        let pool: Vec<VlanId> = ranges
+            .iter()
+            .copied()
+            .filter(|r| !dedications.is_dedicated(*r))
+            .filter(|_| pool_allowed)
+            .collect();
+        if let Some(asked) = request.vlan_id {
+            if !own.contains(&asked) && !pool.contains(&asked) && ranges.contains(&asked) {
+                return Err(Error::Conflict(format!(
+                    "range {asked} is dedicated to another account or domain"
+                )));
+            }
+        }
+        let ranges: Vec<VlanId> = own.iter().chain(&pool).copied().collect();
         // Range by range, non-system addresses first, each pick walking the primary key in id
         // order: the first free row not locked by another allocator is taken and nothing else
         // is locked. (Through the `allocated` index, InnoDB would lock every candidate and wait
@@ -344,7 +370,11 @@ pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress>
         }
         .execute(conn)?;
         let ip = find(conn, id)?;
-        usage_for(conn, &ip, kinds::NET_IP_ASSIGN, request.account_id)?;
+        // No per-address billing from a range dedicated to the account (markPublicIpAsAllocated);
+        // a domain's dedicated range is billed as the zone's.
+        if !dedications.accounts.contains_key(&ip.vlan_db_id) {
+            usage_for(conn, &ip, kinds::NET_IP_ASSIGN, request.account_id)?;
+        }
         Ok(ip)
     }
 }
