@@ -369,3 +369,69 @@ fn sixteen_concurrent_deployers_against_a_limit_of_five_make_exactly_five() {
         );
     }
 }
+
+/// A public address counts once it belongs to a network (at allocation or when associated)
+/// and stops counting when released; one from a range dedicated to the account never counts.
+#[test]
+fn public_addresses_count_while_they_belong_to_a_network() {
+    use cloudstack_db::network::dedicated::dedicate_to_account;
+    use cloudstack_db::network::public_ips::{self, AllocateRequest};
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let zone = common::zone(conn).id;
+    let (domain, account) = team(db, conn, "addresses");
+    let range = common::public_range(conn, db, zone);
+    let a = format!("account_id = {account}");
+    let request = AllocateRequest::for_account(zone, account, domain);
+    let loose = Tx::run(conn, db, None, |tx| public_ips::allocate(tx, &request)).unwrap();
+    assert_eq!(
+        counted(conn, &a, ResourceType::PublicIp),
+        0,
+        "no network yet"
+    );
+    let joined = Tx::run(conn, db, None, |tx| {
+        public_ips::associate(tx, loose.id, range.network_id, None)
+    })
+    .unwrap();
+    assert_eq!(counted(conn, &a, ResourceType::PublicIp), 1);
+    assert_eq!(
+        counted(
+            conn,
+            &format!("domain_id = {domain}"),
+            ResourceType::PublicIp
+        ),
+        1
+    );
+    let with_network = Tx::run(conn, db, None, |tx| {
+        public_ips::allocate(
+            tx,
+            &AllocateRequest {
+                network_id: Some(range.network_id),
+                ..request
+            },
+        )
+    })
+    .unwrap();
+    assert_eq!(counted(conn, &a, ResourceType::PublicIp), 2);
+    Tx::run(conn, db, None, |tx| public_ips::release(tx, &joined)).unwrap();
+    Tx::run(conn, db, None, |tx| public_ips::release(tx, &with_network)).unwrap();
+    assert_eq!(counted(conn, &a, ResourceType::PublicIp), 0);
+    // The whole range dedicated to the account: its addresses never count.
+    Tx::run(conn, db, None, |tx| {
+        dedicate_to_account(tx, range.id, account)
+    })
+    .unwrap();
+    Tx::run(conn, db, None, |tx| {
+        public_ips::allocate(
+            tx,
+            &AllocateRequest {
+                network_id: Some(range.network_id),
+                ..request
+            },
+        )
+    })
+    .unwrap();
+    assert_eq!(counted(conn, &a, ResourceType::PublicIp), 0);
+}

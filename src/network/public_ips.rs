@@ -375,6 +375,7 @@ pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress>
         if !dedications.accounts.contains_key(&ip.vlan_db_id) {
             usage_for(conn, &ip, kinds::NET_IP_ASSIGN, request.account_id)?;
         }
+        count_public_ip(tx, &ip, 1)?;
         Ok(ip)
     }
 }
@@ -404,7 +405,29 @@ pub fn release(tx: &mut Tx<'_>, held: &IpAddress) -> Result<IpAddress> {
     let owner = still_held(&ip, held)?;
     usage_for(conn, &ip, kinds::NET_IP_RELEASE, owner)?;
     MarkFree { id: held.id.get() }.execute(conn)?;
-    find(conn, held.id)
+    count_public_ip(tx, &ip, -1)?;
+    find(tx.conn(), held.id)
+}
+
+/// Changes the owner's `public_ip` count by `delta` when CloudStack counts the address
+/// (`checkIfIpResourceCountShouldBeUpdated`): it belongs to a network or VPC, is not
+/// `Reserved` and is not in a range dedicated to an account; never for the system account.
+fn count_public_ip(tx: &mut Tx<'_>, ip: &IpAddress, delta: i64) -> Result<()> {
+    use crate::schema::cloud::account_vlan_map;
+    let Some(owner) = ip.account_id else {
+        return Ok(());
+    };
+    if (ip.network_id.is_none() && ip.vpc_id.is_none()) || ip.state == IpAddressState::Reserved {
+        return Ok(());
+    }
+    let account_dedicated: i64 = account_vlan_map::table
+        .filter(account_vlan_map::vlan_db_id.eq(ip.vlan_db_id))
+        .count()
+        .get_result(tx.conn())?;
+    if account_dedicated > 0 {
+        return Ok(());
+    }
+    crate::resources::change(tx, owner, crate::resources::ResourceType::PublicIp, delta)
 }
 
 /// The owner of `current` when it is still the holding `held` describes; otherwise why not.
@@ -433,6 +456,7 @@ pub fn associate(
     vm: Option<VmId>,
 ) -> Result<IpAddress> {
     let conn = tx.conn();
+    let before = find(conn, id)?;
     let n = diesel::update(
         user_ip_address::table
             .filter(user_ip_address::id.eq(id))
@@ -446,7 +470,12 @@ pub fn associate(
     if n == 0 {
         return Err(Error::Conflict(format!("address {id} is not allocated")));
     }
-    find(conn, id)
+    let after = find(conn, id)?;
+    // Counted once it belongs to a network (or VPC), as markPublicIpAsAllocated counts it then.
+    if before.network_id.is_none() && before.vpc_id.is_none() {
+        count_public_ip(tx, &after, 1)?;
+    }
+    Ok(after)
 }
 
 /// Marks an address its holder read as `held` as its network's source NAT address (or not).
