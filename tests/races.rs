@@ -356,3 +356,107 @@ fn allocators_never_take_another_accounts_dedicated_range() {
     });
     assert!(matches!(refused, Err(Error::Conflict(_))), "{refused:?}");
 }
+
+/// With a quarantine duration set, a released address is refused to other accounts (the
+/// allocation fails, as in CloudStack, rather than taking another address) and handed back to
+/// its previous owner, which ends the quarantine. The public IP limit counts addresses of a
+/// network and refuses the one too many.
+#[test]
+fn a_quarantined_address_goes_back_only_to_its_previous_owner() {
+    use cloudstack_db::identity::{AccountType, accounts};
+    use cloudstack_db::network::public_ips::{self, AllocateRequest};
+    use diesel::connection::SimpleConnection;
+    let test = common::fresh();
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    let one = "10.44.0.9".parse().unwrap();
+    let range = Tx::run(&mut conn, &db, None, |tx| {
+        cloudstack_db_testing::public_range(tx, zone, one, one, "255.255.255.0".parse().unwrap())
+    })
+    .unwrap();
+    let [first, second] = ["first", "second"].map(|name| {
+        Tx::run(&mut conn, &db, None, |tx| {
+            accounts::create(
+                tx,
+                &accounts::AccountSpec::new(DomainId(1), name, AccountType::Normal),
+            )
+        })
+        .unwrap()
+        .id
+    });
+    conn.batch_execute(
+        "INSERT INTO configuration (instance, name, value) VALUES \
+         ('DEFAULT', 'public.ip.address.quarantine.duration', '60'), \
+         ('DEFAULT', 'max.account.public.ips', '1')",
+    )
+    .unwrap();
+    let ask = |account| AllocateRequest {
+        network_id: Some(range.network_id),
+        ..AllocateRequest::for_account(zone, account, DomainId(1))
+    };
+    let held = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::allocate(tx, &ask(first))
+    })
+    .unwrap();
+    Tx::run(&mut conn, &db, None, |tx| public_ips::release(tx, &held)).unwrap();
+    assert_eq!(
+        count(&mut conn, &format!(
+            "SELECT COUNT(*) FROM quarantined_ips WHERE public_ip_address_id = {} AND previous_owner_id = {first} \
+             AND end_date > UTC_TIMESTAMP() + INTERVAL 59 MINUTE AND removed IS NULL", held.id.get()
+        ))
+        .unwrap(),
+        1
+    );
+    let refused = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::allocate(tx, &ask(second))
+    });
+    assert!(
+        matches!(&refused, Err(Error::Exhausted { detail, .. }) if detail.contains("quarantine")),
+        "{refused:?}"
+    );
+    let back = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::allocate(tx, &ask(first))
+    })
+    .unwrap();
+    assert_eq!((back.id, back.account_id), (held.id, Some(first)));
+    assert_eq!(
+        count(&mut conn, &format!("SELECT COUNT(*) FROM quarantined_ips WHERE removed IS NOT NULL AND remover_account_id = {first}"))
+            .unwrap(),
+        1,
+        "the quarantine ended when its previous owner took the address back"
+    );
+    // One address of a network is the limit: a second one is refused naming the type.
+    Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::create_range(
+            tx,
+            &public_ips::RangeSpec {
+                zone_id: zone,
+                network_id: range.network_id,
+                physical_network_id: 200,
+                vlan_tag: "untagged".into(),
+                gateway: "10.44.0.1".parse().unwrap(),
+                netmask: "255.255.255.0".parse().unwrap(),
+                start: "10.44.0.20".parse().unwrap(),
+                end: "10.44.0.21".parse().unwrap(),
+                ip6: None,
+                vlan_type: cloudstack_db::network::VlanType::VirtualNetwork,
+            },
+        )
+    })
+    .unwrap();
+    let over = Tx::run(&mut conn, &db, None, |tx| {
+        public_ips::allocate(tx, &ask(first))
+    });
+    assert!(
+        matches!(
+            over,
+            Err(Error::LimitExceeded {
+                resource: "public_ip",
+                limit: 1,
+                ..
+            })
+        ),
+        "{over:?}"
+    );
+}

@@ -6,6 +6,7 @@ mod guest_network;
 mod ip_address;
 pub mod networks;
 pub mod public_ips;
+mod quarantine;
 mod types;
 mod vlan;
 

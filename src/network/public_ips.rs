@@ -342,7 +342,7 @@ pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress>
                 }
                 .get_result::<u64>(conn)
                 .optional()?
-                .map(IpAddressId);
+                .map(|id| (IpAddressId(id), *range));
                 if picked.is_some() {
                     break 'search;
                 }
@@ -359,6 +359,20 @@ pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress>
                     .unwrap_or_default()
             ),
         })?;
+        let (id, picked_range) = id;
+        // An address in another owner's quarantine is not handed out: the allocation fails
+        // (CloudStack does not skip to the next one); its previous owner gets it back.
+        super::quarantine::check_allocatable(tx, id, request.account_id)?;
+        // The public IP limit, for addresses not from the owner's dedicated ranges.
+        if !own.contains(&picked_range) {
+            crate::resources::check_limit(
+                tx,
+                request.account_id,
+                crate::resources::ResourceType::PublicIp,
+                1,
+            )?;
+        }
+        let conn = tx.conn();
         MarkAllocated {
             account: request.account_id.get(),
             domain: request.domain_id.get(),
@@ -406,6 +420,7 @@ pub fn release(tx: &mut Tx<'_>, held: &IpAddress) -> Result<IpAddress> {
     usage_for(conn, &ip, kinds::NET_IP_RELEASE, owner)?;
     MarkFree { id: held.id.get() }.execute(conn)?;
     count_public_ip(tx, &ip, -1)?;
+    super::quarantine::quarantine_released(tx, &ip, owner)?;
     find(tx.conn(), held.id)
 }
 
