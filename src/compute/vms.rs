@@ -208,7 +208,7 @@ fn count_vm(
     sign: i64,
     check: bool,
 ) -> Result<()> {
-    use crate::resources::{ResourceType, change, check_limit};
+    use crate::resources::{ResourceType, change, reserve};
     use crate::schema::cloud::service_offering;
     let (cpu, ram): (Option<u32>, Option<u64>) = service_offering::table
         .find(offering)
@@ -217,19 +217,15 @@ fn count_vm(
         .optional()?
         .unwrap_or((None, None));
     let amounts = [
-        (ResourceType::UserVm, 1),
-        (ResourceType::Cpu, i64::from(cpu.unwrap_or(0))),
-        (ResourceType::Memory, ram.unwrap_or(0) as i64),
+        (ResourceType::UserVm, sign),
+        (ResourceType::Cpu, sign * i64::from(cpu.unwrap_or(0))),
+        (ResourceType::Memory, sign * ram.unwrap_or(0) as i64),
     ];
     if check {
-        for (ty, amount) in amounts {
-            check_limit(tx, account, ty, amount)?;
-        }
+        reserve(tx, account, &amounts)
+    } else {
+        change(tx, account, &amounts)
     }
-    for (ty, amount) in amounts {
-        change(tx, account, ty, sign * amount)?;
-    }
-    Ok(())
 }
 
 /// The VM usage event CloudStack writes (skipped for VMs hidden from users).
@@ -414,7 +410,8 @@ pub fn expunge(tx: &mut Tx<'_>, id: VmId) -> Result<()> {
 /// of the transition are written in the same transaction. Only the caller whose UPDATE changed
 /// the row succeeds: a lost race is [`Error::StaleState`] even when the winner moved the VM
 /// where this caller wanted it (two servers starting one VM on two hosts must not both think
-/// they own the start); a removed VM is [`Error::NotFound`]. `new_host` is the host after the transition (`None`: unchanged).
+/// they own the start); a removed VM is [`Error::NotFound`]. `new_host` is the host after the
+/// transition (`None`: unchanged).
 ///
 /// The returned row is `vm` with the new state, host, count and time — what the UPDATE wrote —
 /// without reading it back (a transition without usage events is one round trip).
@@ -553,14 +550,7 @@ fn write_root_volume_usage(conn: &mut MysqlConnection, vm: &VmInstance, kind: &s
         .into_iter()
         .filter(|v| v.volume_type == VolumeType::Root && v.display_volume)
     {
-        let mut event = usage_event_for(
-            kind,
-            root.account_id,
-            root.data_center_id,
-            root.id.get(),
-            root.name.as_deref().unwrap_or_default(),
-        );
-        if kind == kinds::VOLUME_CREATE {
+        let event = if kind == kinds::VOLUME_CREATE {
             use crate::schema::cloud::disk_offering;
             let compute_only: bool = disk_offering::table
                 .find(root.disk_offering_id)
@@ -568,11 +558,16 @@ fn write_root_volume_usage(conn: &mut MysqlConnection, vm: &VmInstance, kind: &s
                 .first::<crate::types::IntBool>(conn)
                 .optional()?
                 .is_some_and(|b| b.0);
-            event.offering_id = (!compute_only).then_some(root.disk_offering_id.get());
-            event.template_id = root.template_id;
-            event.size = Some(root.size);
-            event.vm_id = Some(vm.id);
-        }
+            volumes::creation_event(&root, compute_only)
+        } else {
+            usage_event_for(
+                kind,
+                root.account_id,
+                root.data_center_id,
+                root.id.get(),
+                root.name.as_deref().unwrap_or_default(),
+            )
+        };
         insert_usage_event(conn, event)?;
     }
     Ok(())

@@ -16,7 +16,7 @@ use super::{Account, AccountState, User};
 use crate::crypto::Encryptor;
 use crate::db::Tx;
 use crate::schema::cloud::{account, user};
-use crate::types::{DomainId, UserId};
+use crate::types::UserId;
 use crate::{Error, Result, Secret};
 
 /// A freshly generated key pair; the secret is shown to the user once and stored encrypted.
@@ -177,8 +177,9 @@ fn parse_expires(text: &str) -> Option<DateTime<Utc>> {
 
 /// Authenticates a signed API request (all its parameters, `apiKey` and `signature` included)
 /// in one function: the user is found by its API key with its account in one query; both must
-/// be enabled and live; API key access must be allowed ([`api_key_access_allowed`]); with `signatureVersion=3` an `expires` not in the past is required; the
-/// signature is recomputed with the decrypted secret key and compared in constant time.
+/// be enabled and live; API key access must be allowed ([`api_key_access_allowed`]); with
+/// `signatureVersion=3` an `expires` not in the past is required; the signature is recomputed
+/// with the decrypted secret key and compared in constant time.
 pub fn authenticate_request(
     conn: &mut MysqlConnection,
     encryptor: &Encryptor,
@@ -245,33 +246,10 @@ pub fn api_key_access_allowed(
     if let Some(decided) = user.api_key_access.or(account.api_key_access) {
         return Ok(decided);
     }
-    let Some(mut domain) = account.domain_id else {
-        return Ok(crate::repo::settings::global(conn, API_KEY_ACCESS)?
-            .is_none_or(|v| v.eq_ignore_ascii_case("true")));
-    };
-    let walk_up = crate::repo::settings::global(conn, "enable.domain.settings.for.child.domain")?
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    loop {
-        if let Some(value) = crate::repo::settings::of_domain(conn, domain, API_KEY_ACCESS)? {
-            return Ok(value.eq_ignore_ascii_case("true"));
-        }
-        let parent = if walk_up {
-            crate::schema::cloud::domain::table
-                .find(domain)
-                .select(crate::schema::cloud::domain::parent)
-                .first::<Option<DomainId>>(conn)
-                .optional()?
-                .flatten()
-        } else {
-            None
-        };
-        match parent {
-            Some(p) => domain = p,
-            None => break,
-        }
-    }
-    Ok(crate::repo::settings::global(conn, API_KEY_ACCESS)?
-        .is_none_or(|v| v.eq_ignore_ascii_case("true")))
+    Ok(
+        crate::repo::settings::for_domain(conn, account.domain_id, API_KEY_ACCESS)?
+            .is_none_or(|v| v.eq_ignore_ascii_case("true")),
+    )
 }
 
 /// The domain-scoped setting that allows API keys.

@@ -368,8 +368,7 @@ pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress>
             crate::resources::check_limit(
                 tx,
                 request.account_id,
-                crate::resources::ResourceType::PublicIp,
-                1,
+                &[(crate::resources::ResourceType::PublicIp, 1)],
             )?;
         }
         let conn = tx.conn();
@@ -389,7 +388,7 @@ pub fn allocate(tx: &mut Tx<'_>, request: &AllocateRequest) -> Result<IpAddress>
         if !dedications.accounts.contains_key(&ip.vlan_db_id) {
             usage_for(conn, &ip, kinds::NET_IP_ASSIGN, request.account_id)?;
         }
-        count_public_ip(tx, &ip, 1)?;
+        count_public_ip(tx, &ip, 1, Some(&dedications))?;
         Ok(ip)
     }
 }
@@ -419,30 +418,41 @@ pub fn release(tx: &mut Tx<'_>, held: &IpAddress) -> Result<IpAddress> {
     let owner = still_held(&ip, held)?;
     usage_for(conn, &ip, kinds::NET_IP_RELEASE, owner)?;
     MarkFree { id: held.id.get() }.execute(conn)?;
-    count_public_ip(tx, &ip, -1)?;
+    count_public_ip(tx, &ip, -1, None)?;
     super::quarantine::quarantine_released(tx, &ip, owner)?;
     find(tx.conn(), held.id)
 }
 
 /// Changes the owner's `public_ip` count by `delta` when CloudStack counts the address
 /// (`checkIfIpResourceCountShouldBeUpdated`): it belongs to a network or VPC, is not
-/// `Reserved` and is not in a range dedicated to an account; never for the system account.
-fn count_public_ip(tx: &mut Tx<'_>, ip: &IpAddress, delta: i64) -> Result<()> {
-    use crate::schema::cloud::account_vlan_map;
+/// `Reserved` and is not in a range dedicated to an account (`dedications`, when the caller
+/// has looked them up already); never for the system account.
+fn count_public_ip(
+    tx: &mut Tx<'_>,
+    ip: &IpAddress,
+    delta: i64,
+    dedications: Option<&Dedications>,
+) -> Result<()> {
     let Some(owner) = ip.account_id else {
         return Ok(());
     };
     if (ip.network_id.is_none() && ip.vpc_id.is_none()) || ip.state == IpAddressState::Reserved {
         return Ok(());
     }
-    let account_dedicated: i64 = account_vlan_map::table
-        .filter(account_vlan_map::vlan_db_id.eq(ip.vlan_db_id))
-        .count()
-        .get_result(tx.conn())?;
-    if account_dedicated > 0 {
+    let account_dedicated = match dedications {
+        Some(known) => known.accounts.contains_key(&ip.vlan_db_id),
+        None => Dedications::of(tx.conn(), &[ip.vlan_db_id])?
+            .accounts
+            .contains_key(&ip.vlan_db_id),
+    };
+    if account_dedicated {
         return Ok(());
     }
-    crate::resources::change(tx, owner, crate::resources::ResourceType::PublicIp, delta)
+    crate::resources::change(
+        tx,
+        owner,
+        &[(crate::resources::ResourceType::PublicIp, delta)],
+    )
 }
 
 /// The owner of `current` when it is still the holding `held` describes; otherwise why not.
@@ -488,7 +498,7 @@ pub fn associate(
     let after = find(conn, id)?;
     // Counted once it belongs to a network (or VPC), as markPublicIpAsAllocated counts it then.
     if before.network_id.is_none() && before.vpc_id.is_none() {
-        count_public_ip(tx, &after, 1)?;
+        count_public_ip(tx, &after, 1, None)?;
     }
     Ok(after)
 }

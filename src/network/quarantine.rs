@@ -73,23 +73,16 @@ pub(crate) fn check_allocatable(tx: &mut Tx<'_>, id: IpAddressId, owner: Account
     Ok(())
 }
 
-/// After a release: quarantines the address for its previous owner when the owner's domain
-/// (else the global setting) gives a duration above 0; never for the system account.
+/// After a release: quarantines the address for its previous owner when the domain setting
+/// (`settings::for_domain`) gives a duration above 0; never for the system account.
 pub(crate) fn quarantine_released(tx: &mut Tx<'_>, ip: &IpAddress, owner: AccountId) -> Result<()> {
     if owner == SYSTEM_ACCOUNT {
         return Ok(());
     }
     let conn = tx.conn();
-    let own = match ip.domain_id {
-        Some(d) => settings::of_domain(conn, d, DURATION)?,
-        None => None,
-    };
-    let minutes = match own {
-        Some(v) => Some(v),
-        None => settings::global(conn, DURATION)?,
-    }
-    .and_then(|v| v.trim().parse::<i64>().ok())
-    .unwrap_or(0);
+    let minutes = settings::for_domain(conn, ip.domain_id, DURATION)?
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
     if minutes <= 0 {
         return Ok(());
     }

@@ -62,3 +62,44 @@ pub fn of_domain(
     .get_result::<String>(conn)
     .optional()?)
 }
+
+/// A domain-scoped setting's value as CloudStack's `ConfigKey.valueIn(domain)` reads it: the
+/// domain's own `domain_details` row, its ancestors' rows when the global
+/// `enable.domain.settings.for.child.domain` is `true`, then the global value; `None` when
+/// none is set (the caller applies CloudStack's default).
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::types::DomainId;
+/// let access = cloudstack_db::repo::settings::for_domain(conn, Some(DomainId(3)), "api.key.access")?;
+/// # Ok(()) }
+/// ```
+pub fn for_domain(
+    conn: &mut MysqlConnection,
+    domain: Option<DomainId>,
+    name: &str,
+) -> Result<Option<String>> {
+    if let Some(mut at) = domain {
+        let walk_up = global(conn, "enable.domain.settings.for.child.domain")?
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        loop {
+            if let Some(value) = of_domain(conn, at, name)? {
+                return Ok(Some(value));
+            }
+            if !walk_up {
+                break;
+            }
+            match crate::schema::cloud::domain::table
+                .find(at)
+                .select(crate::schema::cloud::domain::parent)
+                .first::<Option<DomainId>>(conn)
+                .optional()?
+                .flatten()
+            {
+                Some(parent) => at = parent,
+                None => break,
+            }
+        }
+    }
+    global(conn, name)
+}

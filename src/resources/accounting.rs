@@ -182,100 +182,175 @@ crate::db::statement::cached_statement! {
          AND `account_id` <=> ? AND `domain_id` <=> ? ORDER BY `id` LIMIT 1"
 }
 
-/// Adds `delta` (negative to take away) to the `ty` count of `account` and of every domain
-/// above it, in one UPDATE of their NULL-tag rows (missing rows are created first), as
-/// CloudStack's `updateCountByDeltaForIds`. Nothing is counted for the system account.
-pub fn change(tx: &mut Tx<'_>, account: AccountId, ty: ResourceType, delta: i64) -> Result<()> {
-    if account == SYSTEM_ACCOUNT || delta == 0 {
+/// The rows a change of one account's counts touches: the account's, then every domain's
+/// above it (nearest first, ROOT last), and whether the account is a root admin — looked up
+/// once for all the types one operation counts.
+struct Ledger {
+    account: AccountId,
+    root_admin: bool,
+    chain: Vec<DomainId>,
+}
+
+impl Ledger {
+    fn of(conn: &mut MysqlConnection, account: AccountId) -> Result<Self> {
+        let owner = counted(conn, account)?;
+        let chain = match owner.domain {
+            Some(d) => domain_chain(conn, d)?,
+            None => Vec::new(),
+        };
+        Ok(Self {
+            account,
+            root_admin: owner.root_admin,
+            chain,
+        })
+    }
+
+    fn owners(&self) -> impl Iterator<Item = Owner> + '_ {
+        std::iter::once(Owner::Account(self.account))
+            .chain(self.chain.iter().map(|d| Owner::Domain(*d)))
+    }
+
+    /// Adds `delta` to every row of `ty`, locked first in one order (the account, then its
+    /// domains upwards) by every writer; one cached statement per row.
+    fn add(&self, conn: &mut MysqlConnection, ty: ResourceType, delta: i64) -> Result<()> {
+        if delta == 0 {
+            return Ok(());
+        }
+        for owner in self.owners() {
+            lock_row(conn, owner, ty)?;
+        }
+        for owner in self.owners() {
+            let (account, domain) = ids(owner);
+            AddToCount {
+                delta,
+                ty: ty.as_str(),
+                account,
+                domain,
+            }
+            .execute(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Checks `wanted` more of `ty` against the account's limit, then each domain's up to ROOT,
+    /// under the count rows' locks.
+    fn check(&self, conn: &mut MysqlConnection, ty: ResourceType, wanted: i64) -> Result<()> {
+        if wanted <= 0 {
+            return Ok(());
+        }
+        let account = self.account;
+        let count = lock_row(conn, Owner::Account(account), ty)?;
+        let limit = if self.root_admin {
+            -1
+        } else {
+            match own_limit(conn, Owner::Account(account), ty)? {
+                Some(l) => l,
+                None => default_limit(conn, "account", ty)?,
+            }
+        };
+        over(limit, count, wanted, ty, || format!("account {account}"))?;
+        for (at, d) in self.chain.iter().enumerate() {
+            let count = lock_row(conn, Owner::Domain(*d), ty)?;
+            if *d == ROOT_DOMAIN {
+                over(-1, count, wanted, ty, || format!("domain {d}"))?;
+                continue;
+            }
+            let mut limit = None;
+            for above in &self.chain[at..] {
+                if *above == ROOT_DOMAIN {
+                    break;
+                }
+                if let Some(l) = own_limit(conn, Owner::Domain(*above), ty)? {
+                    limit = Some(l);
+                    break;
+                }
+            }
+            let limit = match limit {
+                Some(l) => l,
+                None => default_limit(conn, "domain", ty)?,
+            };
+            over(limit, count, wanted, ty, || format!("domain {d}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Adds each `(type, delta)` (negative to take away) to the counts of `account` and of every
+/// domain above it, as CloudStack's `updateCountByDeltaForIds` (missing rows are created
+/// first). Nothing is counted for the system account.
+///
+/// ```no_run
+/// use cloudstack_db::resources::{change, ResourceType};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let account = cloudstack_db::types::AccountId(7);
+/// db.write(|tx| change(tx, account, &[(ResourceType::Volume, -1)]))?;
+/// # Ok(()) }
+/// ```
+pub fn change(tx: &mut Tx<'_>, account: AccountId, deltas: &[(ResourceType, i64)]) -> Result<()> {
+    if account == SYSTEM_ACCOUNT || deltas.iter().all(|(_, d)| *d == 0) {
         return Ok(());
     }
     let conn = tx.conn();
-    let owner = counted(conn, account)?;
-    let chain = match owner.domain {
-        Some(d) => domain_chain(conn, d)?,
-        None => Vec::new(),
-    };
-    // The rows are locked in one order (the account, then its domains upwards) by every
-    // writer, then each gets its delta: one cached statement per row.
-    let owners: Vec<Owner> = std::iter::once(Owner::Account(account))
-        .chain(chain.into_iter().map(Owner::Domain))
-        .collect();
-    for owner in &owners {
-        lock_row(conn, *owner, ty)?;
-    }
-    for owner in owners {
-        let (account, domain) = ids(owner);
-        AddToCount {
-            delta,
-            ty: ty.as_str(),
-            account,
-            domain,
-        }
-        .execute(conn)?;
+    let ledger = Ledger::of(conn, account)?;
+    for (ty, delta) in deltas {
+        ledger.add(conn, *ty, *delta)?;
     }
     Ok(())
 }
 
-/// Checks that `account` may have `wanted` more of `ty`: its limit (its `resource_limit` row,
-/// else `max.account.<type>`, else unlimited; none for root admins), then each domain above it
-/// up to ROOT (its row, else its ancestors' rows below ROOT, else `max.domain.<type>`; ROOT
-/// has none). The count rows are locked first, so concurrent creators are checked one after
-/// the other. Over a limit: [`Error::LimitExceeded`], nothing changed.
+/// Checks that `account` may have each `(type, wanted)` more: its limit (its `resource_limit`
+/// row, else `max.account.<type>`, else unlimited; none for root admins), then each domain
+/// above it up to ROOT (its row, else its ancestors' rows below ROOT, else
+/// `max.domain.<type>`; ROOT has none). The count rows are locked first, so concurrent
+/// creators are checked one after the other. Over a limit: [`Error::LimitExceeded`], nothing
+/// changed.
+///
+/// ```no_run
+/// use cloudstack_db::resources::{check_limit, ResourceType};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let account = cloudstack_db::types::AccountId(7);
+/// db.write(|tx| check_limit(tx, account, &[(ResourceType::PublicIp, 1)]))?;
+/// # Ok(()) }
+/// ```
 pub fn check_limit(
     tx: &mut Tx<'_>,
     account: AccountId,
-    ty: ResourceType,
-    wanted: i64,
+    wanted: &[(ResourceType, i64)],
 ) -> Result<()> {
-    if account == SYSTEM_ACCOUNT || wanted <= 0 {
+    if account == SYSTEM_ACCOUNT || wanted.iter().all(|(_, w)| *w <= 0) {
         return Ok(());
     }
     let conn = tx.conn();
-    let owner = counted(conn, account)?;
-    let count = lock_row(conn, Owner::Account(account), ty)?;
-    let limit = if owner.root_admin {
-        -1
-    } else {
-        match own_limit(conn, Owner::Account(account), ty)? {
-            Some(l) => l,
-            None => default_limit(conn, "account", ty)?,
-        }
-    };
-    over(limit, count, wanted, ty, || format!("account {account}"))?;
-    let chain = match owner.domain {
-        Some(d) => domain_chain(conn, d)?,
-        None => Vec::new(),
-    };
-    for (at, d) in chain.iter().enumerate() {
-        let count = lock_row(conn, Owner::Domain(*d), ty)?;
-        if *d == ROOT_DOMAIN {
-            over(-1, count, wanted, ty, || format!("domain {d}"))?;
-            continue;
-        }
-        let mut limit = None;
-        for above in &chain[at..] {
-            if *above == ROOT_DOMAIN {
-                break;
-            }
-            if let Some(l) = own_limit(conn, Owner::Domain(*above), ty)? {
-                limit = Some(l);
-                break;
-            }
-        }
-        let limit = match limit {
-            Some(l) => l,
-            None => default_limit(conn, "domain", ty)?,
-        };
-        over(limit, count, wanted, ty, || format!("domain {d}"))?;
+    let ledger = Ledger::of(conn, account)?;
+    for (ty, amount) in wanted {
+        ledger.check(conn, *ty, *amount)?;
     }
     Ok(())
 }
 
-/// [`check_limit`], then [`change`] by `amount`: what a creator calls before its insert, in
-/// its transaction.
-pub fn reserve(tx: &mut Tx<'_>, account: AccountId, ty: ResourceType, amount: i64) -> Result<()> {
-    check_limit(tx, account, ty, amount)?;
-    change(tx, account, ty, amount)
+/// [`check_limit`] for every amount, then [`change`] by them: what a creator calls before its
+/// insert, in its transaction (the account and its domains looked up once).
+///
+/// ```no_run
+/// use cloudstack_db::resources::{reserve, ResourceType};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let account = cloudstack_db::types::AccountId(7);
+/// db.write(|tx| reserve(tx, account, &[(ResourceType::UserVm, 1), (ResourceType::Cpu, 2)]))?;
+/// # Ok(()) }
+/// ```
+pub fn reserve(tx: &mut Tx<'_>, account: AccountId, amounts: &[(ResourceType, i64)]) -> Result<()> {
+    if account == SYSTEM_ACCOUNT {
+        return Ok(());
+    }
+    let conn = tx.conn();
+    let ledger = Ledger::of(conn, account)?;
+    for (ty, amount) in amounts {
+        ledger.check(conn, *ty, *amount)?;
+    }
+    for (ty, amount) in amounts {
+        ledger.add(conn, *ty, *amount)?;
+    }
+    Ok(())
 }
 
 fn over(

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use super::{NewVolume, Volume, VolumeEvent, VolumeState, VolumeType, volume_transition};
 use crate::catalog::DiskOffering;
 use crate::db::{SequenceName, Tx};
-use crate::events::usage_event_for;
 use crate::events::usage_events::{insert_usage_event, kinds};
+use crate::events::{NewUsageEvent, usage_event_for};
 use crate::repo::{Charset, Page, PageRequest, check_text, now};
 use crate::schema::cloud::{disk_offering, volumes};
 use crate::types::{
@@ -102,24 +102,19 @@ pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
     };
     if spec.display_volume {
         // Counted at allocation, checked against the limits first (nothing written on refusal).
-        use crate::resources::{ResourceType, change, check_limit};
+        use crate::resources::{ResourceType, reserve};
         let amounts = [
             (ResourceType::Volume, 1),
             (ResourceType::PrimaryStorage, bytes),
         ];
-        for (ty, amount) in amounts {
-            check_limit(tx, spec.account_id, ty, amount).map_err(|e| match e {
-                Error::InvalidValue { reason, value, .. } => Error::InvalidValue {
-                    column: "volumes.size".into(),
-                    value,
-                    reason,
-                },
-                other => other,
-            })?;
-        }
-        for (ty, amount) in amounts {
-            change(tx, spec.account_id, ty, amount)?;
-        }
+        reserve(tx, spec.account_id, &amounts).map_err(|e| match e {
+            Error::InvalidValue { reason, value, .. } => Error::InvalidValue {
+                column: "volumes.size".into(),
+                value,
+                reason,
+            },
+            other => other,
+        })?;
     }
     let id = VolumeId(tx.next_id(SequenceName::Volume)?);
     let at = now();
@@ -164,20 +159,27 @@ pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
         .execute(conn)?;
     let volume = find_including_removed(conn, id)?;
     if volume.display_volume {
-        let mut event = usage_event_for(
-            kinds::VOLUME_CREATE,
-            volume.account_id,
-            volume.data_center_id,
-            id.get(),
-            &spec.name,
-        );
-        event.offering_id = (!offering.compute_only).then_some(offering.id.get());
-        event.template_id = volume.template_id;
-        event.size = Some(volume.size);
-        event.vm_id = volume.instance_id;
-        insert_usage_event(conn, event)?;
+        insert_usage_event(conn, creation_event(&volume, offering.compute_only))?;
     }
     Ok(volume)
+}
+
+/// The VOLUME.CREATE CloudStack writes for `volume` — at allocation and when a VM's recovery
+/// reopens its ROOT volume: its offering (NULL when `compute_only`: a ROOT volume on a compute
+/// offering's own disk offering), template, size and VM.
+pub(crate) fn creation_event(volume: &Volume, compute_only: bool) -> NewUsageEvent {
+    let mut event = usage_event_for(
+        kinds::VOLUME_CREATE,
+        volume.account_id,
+        volume.data_center_id,
+        volume.id.get(),
+        volume.name.as_deref().unwrap_or_default(),
+    );
+    event.offering_id = (!compute_only).then_some(volume.disk_offering_id.get());
+    event.template_id = volume.template_id;
+    event.size = Some(volume.size);
+    event.vm_id = volume.instance_id;
+    event
 }
 
 crate::repo::live_finders!(
@@ -417,12 +419,13 @@ fn uncount(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
         return Ok(());
     }
     use crate::resources::{ResourceType, change};
-    change(tx, volume.account_id, ResourceType::Volume, -1)?;
     change(
         tx,
         volume.account_id,
-        ResourceType::PrimaryStorage,
-        -(volume.size as i64),
+        &[
+            (ResourceType::Volume, -1),
+            (ResourceType::PrimaryStorage, -(volume.size as i64)),
+        ],
     )
 }
 
