@@ -4,13 +4,18 @@ use std::process::Command;
 
 use cloudstack_db_testing::{TestDatabases, count, test_pool_settings};
 
-fn migrate(cloud: &str, usage: &str) -> std::process::Output {
+/// `cloudstack-db <subcommand>` on the databases at `cloud` and `usage`.
+fn cli(subcommand: &str, cloud: &str, usage: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
-        .arg("migrate")
+        .arg(subcommand)
         .env("CLOUD_DATABASE_URL", cloud)
         .env("USAGE_DATABASE_URL", usage)
         .output()
         .unwrap()
+}
+
+fn migrate(cloud: &str, usage: &str) -> std::process::Output {
+    cli("migrate", cloud, usage)
 }
 
 #[test]
@@ -51,14 +56,7 @@ fn migrate_applies_everything_once_and_reports_it() {
             .unwrap()
     };
     assert_eq!(users(&test), 0);
-    let first_start = || {
-        Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
-            .arg("first-start")
-            .env("CLOUD_DATABASE_URL", cloud.expose())
-            .env("USAGE_DATABASE_URL", usage.expose())
-            .output()
-            .unwrap()
-    };
+    let first_start = || cli("first-start", cloud.expose(), usage.expose());
     let started = first_start();
     let out = String::from_utf8_lossy(&started.stdout);
     assert!(started.status.success(), "{out}");
