@@ -24,12 +24,13 @@ use cloudstack_db::compute::PowerState;
 use cloudstack_db::compute::VmDiscriminator;
 use cloudstack_db::compute::VmState;
 use cloudstack_db::compute::VmType;
+use cloudstack_db::compute::{NewNic, Nic, NicReservationStrategy, NicState};
 use cloudstack_db::compute::{NewUserVm, UserVm};
 use cloudstack_db::compute::{NewVmInstance, VmInstance};
 use cloudstack_db::events::EventLevel;
 use cloudstack_db::events::EventState;
 use cloudstack_db::events::{Event, NewEvent};
-use cloudstack_db::events::{NewUsageEvent, UsageEvent};
+use cloudstack_db::events::{NewUsageEvent, UsageEvent, UsageEventDetail};
 use cloudstack_db::identity::AccountState;
 use cloudstack_db::identity::AccountType;
 use cloudstack_db::identity::DomainState;
@@ -89,7 +90,7 @@ fn at() -> DateTime<Utc> {
 /// A table's name and the function that inserts and checks its row.
 type RoundTrip = (&'static str, fn(&Database));
 
-const IN_ORDER: [RoundTrip; 26] = [
+const IN_ORDER: [RoundTrip; 29] = [
     ("data_center", data_center),
     ("disk_offering", disk_offering),
     ("service_offering", service_offering),
@@ -98,6 +99,8 @@ const IN_ORDER: [RoundTrip; 26] = [
     ("user_vm", user_vm),
     ("volumes", volumes),
     ("networks", networks),
+    ("nics", nics),
+    ("network_details", network_details),
     ("vlan", vlan),
     ("user_ip_address", user_ip_address),
     ("domain", domain),
@@ -108,6 +111,7 @@ const IN_ORDER: [RoundTrip; 26] = [
     ("async_job", async_job),
     ("event", event),
     ("usage_event", usage_event),
+    ("usage_event_details", usage_event_details),
     ("version", version),
     ("sequence", sequence),
     ("cloud_usage", cloud_usage),
@@ -210,6 +214,21 @@ fn volumes_round_trips() {
 #[test]
 fn networks_round_trips() {
     round_trip("networks");
+}
+
+#[test]
+fn nics_round_trips() {
+    round_trip("nics");
+}
+
+#[test]
+fn network_details_round_trips() {
+    round_trip("network_details");
+}
+
+#[test]
+fn usage_event_details_round_trips() {
+    round_trip("usage_event_details");
 }
 
 #[test]
@@ -1972,6 +1991,7 @@ fn usage_event(db: &Database) {
         processed: v_processed,
         virtual_size: Some(v_virtual_size),
         vm_id: Some(v_vm_id),
+        details: Vec::new(),
     };
     let expected = UsageEvent {
         id: v_id,
@@ -2002,6 +2022,140 @@ fn usage_event(db: &Database) {
         })
         .unwrap_or_else(|e| panic!("cloud.usage_event: {e}"));
     assert_eq!(read, expected, "cloud.usage_event read back differs");
+}
+
+/// Inserts a `cloud.nics` row with every column set and checks it reads back the same.
+fn nics(db: &Database) {
+    let new = NewNic {
+        id: Some(NicId(5030)),
+        uuid: Some(Uuid::new_v4()),
+        instance_id: Some(VmId(5005)),
+        mac_address: Some("02:00:4c:5f:00:01".into()),
+        ip4_address: Some("10.1.1.200".into()),
+        netmask: Some("255.255.255.0".into()),
+        gateway: Some("10.1.1.1".into()),
+        ip_type: Some("Ip4".into()),
+        broadcast_uri: Some("vlan://100-é".into()),
+        network_id: NetworkId(5007),
+        mode: Some(*NetworkMode::ALL.last().unwrap()),
+        state: *NicState::ALL.last().unwrap(),
+        strategy: *NicReservationStrategy::ALL.last().unwrap(),
+        reserver_name: Some("reserver_name-é".into()),
+        reservation_id: Some("reservation_id-é".into()),
+        device_id: Some(-7),
+        update_time: Some(at()),
+        isolation_uri: Some("isolation_uri-é".into()),
+        ip6_address: Some("fd00::1".into()),
+        default_nic: true,
+        vm_type: Some(*VmType::ALL.last().unwrap()),
+        created: at(),
+        removed: Some(at()),
+        ip6_gateway: Some("fd00::ffff".into()),
+        ip6_cidr: Some("fd00::/64".into()),
+        secondary_ip: Some(-3),
+        display_nic: false,
+        mtu: Some(4_000_000_000_123),
+    };
+    let expected = Nic {
+        id: NicId(5030),
+        uuid: new.uuid,
+        instance_id: new.instance_id,
+        mac_address: new.mac_address.clone(),
+        ip4_address: new.ip4_address.clone(),
+        netmask: new.netmask.clone(),
+        gateway: new.gateway.clone(),
+        ip_type: new.ip_type.clone(),
+        broadcast_uri: new.broadcast_uri.clone(),
+        network_id: new.network_id,
+        mode: new.mode,
+        state: new.state,
+        strategy: new.strategy,
+        reserver_name: new.reserver_name.clone(),
+        reservation_id: new.reservation_id.clone(),
+        device_id: new.device_id,
+        update_time: new.update_time,
+        isolation_uri: new.isolation_uri.clone(),
+        ip6_address: new.ip6_address.clone(),
+        default_nic: true,
+        vm_type: new.vm_type,
+        created: at(),
+        removed: Some(at()),
+        ip6_gateway: new.ip6_gateway.clone(),
+        ip6_cidr: new.ip6_cidr.clone(),
+        secondary_ip: Some(-3),
+        display_nic: false,
+        mtu: new.mtu,
+    };
+    let read: Nic = db
+        .cloud()
+        .run(|c| {
+            diesel::insert_into(nics::table).values(new).execute(c)?;
+            Ok(nics::table
+                .find(NicId(5030))
+                .select(Nic::as_select())
+                .first(c)?)
+        })
+        .unwrap_or_else(|e| panic!("cloud.nics: {e}"));
+    assert_eq!(read, expected, "cloud.nics read back differs");
+}
+
+/// Inserts a `cloud.network_details` row with every column set and checks it reads back.
+fn network_details(db: &Database) {
+    let read: (u64, NetworkId, String, String, bool) = db
+        .cloud()
+        .run(|c| {
+            diesel::insert_into(network_details::table)
+                .values((
+                    network_details::id.eq(5031),
+                    network_details::network_id.eq(NetworkId(5007)),
+                    network_details::name.eq("name-é"),
+                    network_details::value.eq("value-é"),
+                    network_details::display.eq(false),
+                ))
+                .execute(c)?;
+            Ok(network_details::table.find(5031).first(c)?)
+        })
+        .unwrap_or_else(|e| panic!("cloud.network_details: {e}"));
+    assert_eq!(
+        read,
+        (
+            5031,
+            NetworkId(5007),
+            "name-é".into(),
+            "value-é".into(),
+            false
+        )
+    );
+}
+
+/// Inserts a `cloud.usage_event_details` row with every column set and checks it reads back.
+fn usage_event_details(db: &Database) {
+    let read: UsageEventDetail = db
+        .cloud()
+        .run(|c| {
+            diesel::insert_into(usage_event_details::table)
+                .values((
+                    usage_event_details::id.eq(5032),
+                    usage_event_details::usage_event_id.eq(UsageEventId(5017)),
+                    usage_event_details::name.eq("name-é"),
+                    usage_event_details::value.eq("value-é"),
+                ))
+                .execute(c)?;
+            Ok(usage_event_details::table
+                .find(5032)
+                .select(UsageEventDetail::as_select())
+                .first(c)?)
+        })
+        .unwrap_or_else(|e| panic!("cloud.usage_event_details: {e}"));
+    assert_eq!(
+        read,
+        UsageEventDetail {
+            id: 5032,
+            usage_event_id: UsageEventId(5017),
+            name: "name-é".into(),
+            value: "value-é".into(),
+        }
+    );
 }
 
 /// Inserts a `cloud.version` row with every column set and checks it reads back the same.

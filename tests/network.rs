@@ -391,3 +391,77 @@ fn overlapping_ranges_and_deleting_used_ranges_are_refused() {
     Tx::run(conn, &db, None, |tx| public_ips::delete_range(tx, b.id)).unwrap();
     assert!(public_ips::list_ranges(conn, zone).unwrap().is_empty());
 }
+
+/// A usage event and one of its details: (type, resource, detail name, detail value).
+type EventDetail = (String, Option<u64>, Option<String>, Option<String>);
+
+#[test]
+fn addresses_of_a_network_that_hides_usage_are_billed_with_the_hidden_detail() {
+    use cloudstack_db::network::network_details::{self, HIDE_IP_ADDRESS_USAGE};
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    let (shown, hidden) = Tx::run(&mut conn, db, None, |tx| {
+        let shown = networks::create(tx, &network_spec(zone, "shown", TrafficType::Guest))?;
+        let hidden = networks::create(tx, &network_spec(zone, "hidden", TrafficType::Guest))?;
+        let public = networks::create(tx, &network_spec(zone, "public", TrafficType::Public))?;
+        public_ips::create_range(tx, &range(zone, public.id, "10.10.0.10", "10.10.0.20"))?;
+        // Only exactly "true" hides; an earlier value is replaced.
+        network_details::set(tx, hidden.id, HIDE_IP_ADDRESS_USAGE, "yes", true)?;
+        network_details::set(tx, hidden.id, HIDE_IP_ADDRESS_USAGE, "true", true)?;
+        network_details::set(tx, shown.id, HIDE_IP_ADDRESS_USAGE, "TRUE", true)?;
+        Ok((shown.id, hidden.id))
+    })
+    .unwrap();
+    let mut allocate_and_release = |network: NetworkId| {
+        let request = AllocateRequest {
+            network_id: Some(network),
+            ..AllocateRequest::for_account(zone, AccountId(2), DomainId(1))
+        };
+        let ip = Tx::run(&mut conn, db, None, |tx| public_ips::allocate(tx, &request)).unwrap();
+        Tx::run(&mut conn, db, None, |tx| public_ips::release(tx, &ip)).unwrap();
+        ip.id.get()
+    };
+    let (a, b) = (allocate_and_release(shown), allocate_and_release(hidden));
+    use cloudstack_db::schema::cloud::{usage_event as e, usage_event_details as d};
+    let details: Vec<EventDetail> = e::table
+        .left_join(d::table)
+        .filter(e::type_.like("NET.IP%"))
+        .order((e::id, d::id.nullable()))
+        .select((
+            e::type_,
+            e::resource_id,
+            d::name.nullable(),
+            d::value.nullable(),
+        ))
+        .load(&mut *conn)
+        .unwrap();
+    let (none, hidden) = (None::<String>, Some("hidden".to_owned()));
+    let yes = Some("true".to_owned());
+    assert_eq!(
+        details,
+        [
+            (
+                "NET.IPASSIGN".to_owned(),
+                Some(a),
+                none.clone(),
+                none.clone()
+            ),
+            (
+                "NET.IPRELEASE".to_owned(),
+                Some(a),
+                none.clone(),
+                none.clone()
+            ),
+            (
+                "NET.IPASSIGN".to_owned(),
+                Some(b),
+                hidden.clone(),
+                yes.clone()
+            ),
+            ("NET.IPRELEASE".to_owned(), Some(b), hidden, yes),
+        ],
+        "events of {a} (shown) carry no detail"
+    );
+}

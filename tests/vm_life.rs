@@ -141,3 +141,136 @@ fn a_root_volume_hidden_from_users_is_not_billed_on_destroy_or_recovery() {
     .unwrap();
     assert_eq!(events_of(&mut conn, root.get()), []);
 }
+
+/// A guest network of the admin account using network offering `offering`.
+fn network(
+    db: &Database,
+    conn: &mut MysqlConnection,
+    zone: ZoneId,
+    name: &str,
+    offering: u64,
+) -> NetworkId {
+    use cloudstack_db::network::networks::{self, NetworkSpec};
+    use cloudstack_db::network::*;
+    Tx::run(conn, db, None, |tx| {
+        networks::create(
+            tx,
+            &NetworkSpec {
+                name: name.into(),
+                display_text: None,
+                account_id: AccountId(2),
+                domain_id: DomainId(1),
+                zone_id: zone,
+                traffic_type: TrafficType::Guest,
+                guest_type: Some(GuestType::Isolated),
+                broadcast_domain_type: BroadcastDomainType::Vlan,
+                vlan: None,
+                gateway: None,
+                cidr: None,
+                mode: Some(NetworkMode::Dhcp),
+                acl_type: Some(AclType::Account),
+                network_offering_id: offering,
+                physical_network_id: Some(200),
+                guru_name: "ExternalGuestNetworkGuru".into(),
+            },
+        )
+    })
+    .unwrap()
+    .id
+}
+
+/// A usage event as (type, resource name, offering, size).
+type NicBilled = (String, Option<String>, Option<u64>, Option<u64>);
+
+/// The NETWORK.OFFERING and VM usage events of `vm`, as (type, NIC id or VM name, offering, size).
+fn vm_and_nic_events(
+    conn: &mut MysqlConnection,
+    vm: VmId,
+) -> Vec<NicBilled> {
+    use cloudstack_db::schema::cloud::usage_event;
+    use diesel::prelude::*;
+    usage_event::table
+        .filter(usage_event::resource_id.eq(vm.get()))
+        .filter(
+            usage_event::type_
+                .like("VM.%")
+                .or(usage_event::type_.like("NETWORK.OFFERING.%")),
+        )
+        .order(usage_event::id)
+        .select((
+            usage_event::type_,
+            usage_event::resource_name,
+            usage_event::offering_id,
+            usage_event::size,
+        ))
+        .load(conn)
+        .unwrap()
+}
+
+#[test]
+fn starts_and_stops_bill_each_nics_network_offering() {
+    use cloudstack_db::compute::nics::{self, NicSpec};
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    let first = network(db, &mut conn, zone, "front", 1);
+    let second = network(db, &mut conn, zone, "back", 2);
+    let (vm, _) = deployed(db, &mut conn, "nics", true);
+    let (default_nic, other_nic) = Tx::run(&mut conn, db, None, |tx| {
+        let a = nics::create(tx, &vm, &NicSpec::in_network(first))?;
+        let b = nics::create(
+            tx,
+            &vm,
+            &NicSpec {
+                default_nic: false,
+                device_id: Some(1),
+                ..NicSpec::in_network(second)
+            },
+        )?;
+        Ok((a.id.to_string(), b.id.to_string()))
+    })
+    .unwrap();
+    let step = |conn: &mut MysqlConnection, vm: &VmInstance, event| {
+        Tx::run(conn, db, None, |tx| {
+            vms::transition(tx, vm, event, Some(Some(1)))
+        })
+        .unwrap()
+    };
+    let starting = step(&mut conn, &vm, VmEvent::StartRequested);
+    let running = step(&mut conn, &starting, VmEvent::OperationSucceeded);
+    let stopping = step(&mut conn, &running, VmEvent::StopRequested);
+    let stopped = step(&mut conn, &stopping, VmEvent::OperationSucceeded);
+    // Found running by a power report: VM.START without ASSIGN.
+    let reported = step(&mut conn, &stopped, VmEvent::FollowAgentPowerOnReport);
+    // Unplugged from the running VM: REMOVE, size 0 for a NIC that is not the default.
+    let unplugged = NicId(other_nic.parse().unwrap());
+    Tx::run(&mut conn, db, None, |tx| {
+        nics::remove(tx, &reported, unplugged)
+    })
+    .unwrap();
+    let vm_event = |kind: &str| (kind.to_owned(), Some("nics".to_owned()), Some(1), None);
+    let nic_event = |kind: &str, nic: &str, offering, size| {
+        (
+            kind.to_owned(),
+            Some(nic.to_owned()),
+            Some(offering),
+            Some(size),
+        )
+    };
+    let (d, o) = (default_nic.as_str(), other_nic.as_str());
+    assert_eq!(
+        vm_and_nic_events(&mut conn, vm.id),
+        [
+            vm_event("VM.CREATE"),
+            nic_event("NETWORK.OFFERING.ASSIGN", d, 1, 1),
+            nic_event("NETWORK.OFFERING.ASSIGN", o, 2, 0),
+            vm_event("VM.START"),
+            vm_event("VM.STOP"),
+            nic_event("NETWORK.OFFERING.REMOVE", d, 1, 0),
+            nic_event("NETWORK.OFFERING.REMOVE", o, 2, 0),
+            vm_event("VM.START"),
+            nic_event("NETWORK.OFFERING.REMOVE", o, 2, 0),
+        ]
+    );
+}

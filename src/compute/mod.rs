@@ -1,12 +1,15 @@
 //! Compute: user VMs (`vm_instance` + `user_vm`) and their state machine. Imports the catalog
 //! and storage (a VM's volumes), never the other way round.
 
+mod nic;
+pub mod nics;
 mod types;
 mod user_vm;
 mod vm_instance;
 mod vm_state_machine;
 pub mod vms;
 
+pub use nic::{NewNic, Nic};
 pub use types::*;
 pub use user_vm::{NewUserVm, UserVm};
 pub use vm_instance::{NewVmInstance, VmInstance};

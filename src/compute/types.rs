@@ -36,3 +36,18 @@ text_enum! {
         PowerReportMissing = "PowerReportMissing",
     }
 }
+
+text_enum! {
+    /// A NIC's reservation state (`Nic.State`).
+    NicState in "nics.state" {
+        Allocated = "Allocated", Reserving = "Reserving", Reserved = "Reserved",
+        Releasing = "Releasing", Deallocating = "Deallocating",
+    }
+}
+
+text_enum! {
+    /// When a NIC's network resources are reserved (`Nic.ReservationStrategy`).
+    NicReservationStrategy in "nics.strategy" {
+        PlaceHolder = "PlaceHolder", Create = "Create", Start = "Start", Managed = "Managed",
+    }
+}

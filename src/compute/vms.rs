@@ -456,6 +456,18 @@ pub fn transition(
     if matched == 0 {
         return Err(lost_race(conn, vm)?);
     }
+    // UserVmManagerImpl.finalizeStart bills each NIC's offering before the Starting → Running
+    // transition; a VM found running by a power report gets VM.START only.
+    if vm.state == VmState::Starting && event == VmEvent::OperationSucceeded {
+        let nics = super::nics::list_for_vm(conn, vm.id)?;
+        super::nics::write_offering_events(
+            conn,
+            &changed,
+            &nics,
+            kinds::NETWORK_OFFERING_ASSIGN,
+            true,
+        )?;
+    }
     if t.usage {
         write_transition_usage(conn, &changed, vm.state)?;
     }
@@ -534,7 +546,17 @@ fn write_transition_usage(
             write_vm_usage_event(conn, vm, kinds::VM_CREATE)
         }
         VmState::Running => write_vm_usage_event(conn, vm, kinds::VM_START),
-        VmState::Stopped => write_vm_usage_event(conn, vm, kinds::VM_STOP),
+        VmState::Stopped => {
+            write_vm_usage_event(conn, vm, kinds::VM_STOP)?;
+            let nics = super::nics::list_for_vm(conn, vm.id)?;
+            super::nics::write_offering_events(
+                conn,
+                vm,
+                &nics,
+                kinds::NETWORK_OFFERING_REMOVE,
+                false,
+            )
+        }
         VmState::Destroyed | VmState::Error | VmState::Expunging => {
             write_vm_usage_event(conn, vm, kinds::VM_DESTROY)
         }

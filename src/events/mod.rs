@@ -8,5 +8,5 @@ pub mod usage_events;
 
 pub use event::{Event, NewEvent};
 pub use types::*;
-pub use usage_event::{NewUsageEvent, UsageEvent};
+pub use usage_event::{NewUsageEvent, UsageEvent, UsageEventDetail};
 pub use usage_events::{record_usage_event, usage_event_for};

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::schema::cloud::usage_event;
+use crate::schema::cloud::{usage_event, usage_event_details};
 use crate::types::{
     AccountId, AutoIncrement, IntBool, TemplateId, UsageEventId, UtcDateTime, VmId, ZoneId,
 };
@@ -65,6 +65,9 @@ pub struct UsageEvent {
 
 /// A new row of `cloud`.`usage_event`, every column. `None` stores NULL — for `id`, the next
 /// AUTO_INCREMENT value — so the INSERT has one text and each connection prepares it once.
+/// `details` become `usage_event_details` rows of the new event, written in the same
+/// transaction by [`crate::events::record_usage_event`] (a bulk `insert_into` of these rows
+/// writes the events only).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(
     table_name = usage_event,
@@ -104,6 +107,35 @@ pub struct NewUsageEvent {
     pub virtual_size: Option<u64>,
     /// VM ID associated with volume usage events (4.22.1). `vm_id` bigint(20) unsigned, nullable.
     pub vm_id: Option<VmId>,
+    /// `usage_event_details` (name, value) pairs: the cpu/speed/memory of a VM on a custom
+    /// offering, `hidden` for an address whose network hides its usage.
+    #[diesel(skip_insertion)]
+    pub details: Vec<(String, String)>,
+}
+
+/// A row of `cloud`.`usage_event_details`: one name/value pair of a usage event.
+///
+/// ```no_run
+/// use cloudstack_db::events::UsageEventDetail;
+/// use cloudstack_db::schema::cloud::usage_event_details;
+/// use diesel::prelude::*;
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> QueryResult<()> {
+/// let rows: Vec<UsageEventDetail> = usage_event_details::table.select(UsageEventDetail::as_select()).load(conn)?;
+/// # Ok(()) }
+/// ```
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize, serde::Deserialize,
+)]
+#[diesel(table_name = usage_event_details, check_for_backend(diesel::mysql::Mysql))]
+pub struct UsageEventDetail {
+    /// `id` bigint(20) unsigned.
+    pub id: u64,
+    /// `usage_event_id` bigint(20) unsigned.
+    pub usage_event_id: UsageEventId,
+    /// `name` varchar(255).
+    pub name: String,
+    /// `value` varchar(1024).
+    pub value: String,
 }
 
 impl NewUsageEvent {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::NewUsageEvent;
 use crate::Result;
 use crate::db::Tx;
-use crate::schema::cloud::usage_event;
+use crate::schema::cloud::{usage_event, usage_event_details};
 use crate::types::{AccountId, ZoneId};
 
 /// Usage event type strings (`EventTypes`).
@@ -34,6 +34,10 @@ pub mod kinds {
     pub const NET_IP_ASSIGN: &str = "NET.IPASSIGN";
     /// A public IP was released.
     pub const NET_IP_RELEASE: &str = "NET.IPRELEASE";
+    /// A VM's NIC started using a network offering (the VM started).
+    pub const NETWORK_OFFERING_ASSIGN: &str = "NETWORK.OFFERING.ASSIGN";
+    /// A VM's NIC stopped using a network offering (the VM stopped, or the NIC was unplugged).
+    pub const NETWORK_OFFERING_REMOVE: &str = "NETWORK.OFFERING.REMOVE";
 }
 
 /// A usage event with only the common columns set; fill the rest with struct update syntax.
@@ -66,11 +70,14 @@ pub fn usage_event_for(
         processed: false,
         virtual_size: None,
         vm_id: None,
+        details: Vec::new(),
     }
 }
 
 /// Inserts a usage event in the caller's transaction: one prepared INSERT, cached on the
-/// connection. Callers that need the new id ask [`crate::repo::last_insert_id`] right after.
+/// connection, then one `usage_event_details` row per detail (as `UsageEventDaoImpl.saveDetails`
+/// does, in the same transaction). Callers that need the new id ask
+/// [`crate::repo::last_insert_id`] right after (for an event without details).
 ///
 /// ```no_run
 /// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
@@ -86,7 +93,11 @@ pub fn record_usage_event(tx: &mut Tx<'_>, event: NewUsageEvent) -> Result<()> {
 
 /// [`record_usage_event`] for the aggregates' own helpers, which hold the transaction's
 /// connection.
-pub(crate) fn insert_usage_event(conn: &mut MysqlConnection, event: NewUsageEvent) -> Result<()> {
+pub(crate) fn insert_usage_event(
+    conn: &mut MysqlConnection,
+    mut event: NewUsageEvent,
+) -> Result<()> {
+    let details = std::mem::take(&mut event.details);
     if crate::db::schema_release(conn)?.has_usage_vm_id() {
         diesel::insert_into(usage_event::table)
             .values(event)
@@ -94,5 +105,22 @@ pub(crate) fn insert_usage_event(conn: &mut MysqlConnection, event: NewUsageEven
     } else {
         event.insert_without_vm_id(conn)?;
     }
+    if details.is_empty() {
+        return Ok(());
+    }
+    let id = crate::repo::last_insert_id(conn)?;
+    let rows: Vec<_> = details
+        .iter()
+        .map(|(name, value)| {
+            (
+                usage_event_details::usage_event_id.eq(id),
+                usage_event_details::name.eq(name),
+                usage_event_details::value.eq(value),
+            )
+        })
+        .collect();
+    diesel::insert_into(usage_event_details::table)
+        .values(&rows)
+        .execute(conn)?;
     Ok(())
 }

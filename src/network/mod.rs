@@ -4,6 +4,7 @@ pub mod addressing;
 pub mod dedicated;
 mod guest_network;
 mod ip_address;
+pub mod network_details;
 pub mod networks;
 pub mod public_ips;
 mod quarantine;

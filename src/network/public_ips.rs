@@ -243,6 +243,11 @@ fn usage_for(
     event.template_id = Some(TemplateId(u64::from(ip.is_system)));
     event.size = Some(u64::from(ip.source_nat));
     event.resource_type = vlan_type.map(|t| t.as_str().to_owned());
+    // IpAddressManagerImpl.isUsageHidden: the associated network, else the source network.
+    let network = ip.network_id.unwrap_or(ip.source_network_id);
+    if super::network_details::usage_hidden(conn, network)? {
+        event.details.push(("hidden".to_owned(), "true".to_owned()));
+    }
     insert_usage_event(conn, event)?;
     Ok(())
 }

@@ -103,4 +103,6 @@ define_ids! {
     UsageRecordId;
     /// `cloud_usage.usage_job.id`.
     UsageJobId;
+    /// `nics.id` (AUTO_INCREMENT).
+    NicId;
 }

@@ -8,7 +8,8 @@ use diesel::expression::AsExpression;
 use diesel::mysql::{Mysql, MysqlValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{
-    BigInt, Datetime, Integer, Nullable, SingleValue, SmallInt, SqlType, Text, TinyInt, Unsigned,
+    BigInt, Datetime, Integer, Nullable, SingleValue, SmallInt, SqlType, Text, Timestamp, TinyInt,
+    Unsigned,
 };
 use uuid::Uuid;
 
@@ -23,6 +24,7 @@ use super::UnknownEnumValue;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, AsExpression)]
 #[diesel(sql_type = Datetime)]
+#[diesel(sql_type = Timestamp)]
 pub struct UtcDateTime(pub DateTime<Utc>);
 
 impl From<DateTime<Utc>> for UtcDateTime {
@@ -48,6 +50,22 @@ impl ToSql<Datetime, Mysql> for UtcDateTime {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
         let naive = self.0.naive_utc();
         <NaiveDateTime as ToSql<Datetime, Mysql>>::to_sql(&naive, &mut out.reborrow())
+    }
+}
+
+// `timestamp` columns (`nics.update_time`) read and written in the session's time zone, which
+// every connection of the crate sets to UTC.
+impl FromSql<Timestamp, Mysql> for UtcDateTime {
+    fn from_sql(bytes: MysqlValue<'_>) -> deserialize::Result<Self> {
+        let naive = <NaiveDateTime as FromSql<Timestamp, Mysql>>::from_sql(bytes)?;
+        Ok(Self(naive.and_utc()))
+    }
+}
+
+impl ToSql<Timestamp, Mysql> for UtcDateTime {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
+        let naive = self.0.naive_utc();
+        <NaiveDateTime as ToSql<Timestamp, Mysql>>::to_sql(&naive, &mut out.reborrow())
     }
 }
 
