@@ -174,7 +174,7 @@ fn counts_follow_vms_and_volumes_for_the_account_and_every_domain_above_it() {
     })
     .unwrap();
     expect(conn, 1, 2, 13 * gib);
-    Tx::run(conn, db, None, |tx| volumes::destroy(tx, &data)).unwrap();
+    Tx::run(conn, db, None, |tx| volumes::delete(tx, &data)).unwrap();
     expect(conn, 1, 1, 8 * gib);
     // Destroying the VM gives its user_vm, cpu and memory back (its ROOT volume stays counted
     // until removed); recovering takes them again.

@@ -208,8 +208,21 @@ fn volumes_are_created_attached_resized_and_destroyed_with_usage_events() {
     assert_eq!(resized.update_count, moved.update_count + 4);
     assert_eq!(events(conn).last().unwrap().0, "VOLUME.RESIZE");
 
-    // Destroying the data disk writes VOLUME.DELETE and soft-deletes it.
-    let gone = Tx::run(conn, &db, None, |tx| volumes::destroy(tx, &resized)).unwrap();
+    // Destroying the data disk writes VOLUME.DELETE and leaves it live in Destroy (recoverable,
+    // for CloudStack's storage cleanup); deleting it — on no storage pool — removes it.
+    // An attached volume is refused (CloudStack's "detach it first"), nothing changed.
+    assert!(matches!(
+        Tx::run(conn, &db, None, |tx| volumes::destroy(tx, &resized)),
+        Err(Error::Conflict(_))
+    ));
+    let detached = Tx::run(conn, &db, None, |tx| volumes::detach(tx, &resized)).unwrap();
+    let destroyed = Tx::run(conn, &db, None, |tx| volumes::destroy(tx, &detached)).unwrap();
+    assert_eq!(
+        (destroyed.state, destroyed.removed.is_some()),
+        (Some(VolumeState::Destroy), false)
+    );
+    assert_eq!(events(conn).last().unwrap().0, "VOLUME.DELETE");
+    let gone = Tx::run(conn, &db, None, |tx| volumes::delete(tx, &destroyed)).unwrap();
     assert_eq!(
         (gone.state, gone.removed.is_some()),
         (Some(VolumeState::Destroy), true)

@@ -183,10 +183,7 @@ fn network(
 type NicBilled = (String, Option<String>, Option<u64>, Option<u64>);
 
 /// The NETWORK.OFFERING and VM usage events of `vm`, as (type, NIC id or VM name, offering, size).
-fn vm_and_nic_events(
-    conn: &mut MysqlConnection,
-    vm: VmId,
-) -> Vec<NicBilled> {
+fn vm_and_nic_events(conn: &mut MysqlConnection, vm: VmId) -> Vec<NicBilled> {
     use cloudstack_db::schema::cloud::usage_event;
     use diesel::prelude::*;
     usage_event::table

@@ -492,6 +492,26 @@ pub fn transition(
             _ => {}
         }
     }
+    // A VM whose creation failed (UserVmManagerImpl.updateVmStateForFailedVmCreation): its
+    // Creating, Ready and Allocated volumes are destroyed, and its counts given back — so a
+    // later destroy from Error gives nothing back twice.
+    if changed.discriminator == VmDiscriminator::User
+        && vm.state == VmState::Stopped
+        && event == VmEvent::OperationFailedToError
+    {
+        use crate::storage::VolumeState;
+        for volume in volumes::list_for_vm(tx.conn(), vm.id)? {
+            if matches!(
+                volume.state,
+                Some(VolumeState::Creating | VolumeState::Ready | VolumeState::Allocated)
+            ) {
+                volumes::destroy_for_failed_vm(tx, &volume)?;
+            }
+        }
+        if changed.display_vm {
+            count_vm(tx, vm.account_id, vm.service_offering_id, -1, false)?;
+        }
+    }
     Ok(changed)
 }
 

@@ -14,6 +14,18 @@ text_enum! {
     }
 }
 
+impl VolumeState {
+    /// `Destroy`, `Expunging` or `Expunged`: the volume no longer counts against its owner.
+    ///
+    /// ```
+    /// use cloudstack_db::storage::VolumeState;
+    /// assert!(VolumeState::Expunging.is_destroyed() && !VolumeState::Ready.is_destroyed());
+    /// ```
+    pub fn is_destroyed(self) -> bool {
+        matches!(self, Self::Destroy | Self::Expunging | Self::Expunged)
+    }
+}
+
 text_enum! {
     /// A volume's role (`Volume.Type`).
     VolumeType in "volumes.volume_type" {

@@ -54,3 +54,28 @@ pub fn host(tx: &mut Tx<'_>, zone: ZoneId, id: u64) -> Result<u64> {
     .execute(tx.conn())?;
     Ok(id)
 }
+
+/// The NFS primary storage pool `id` of `zone` (`Up`), created unless it exists.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::types::ZoneId;
+/// db.write(|tx| cloudstack_db_testing::storage_pool(tx, ZoneId(1), 1))?;
+/// # Ok(()) }
+/// ```
+pub fn storage_pool(tx: &mut Tx<'_>, zone: ZoneId, id: u64) -> Result<u64> {
+    diesel::sql_query(
+        "INSERT INTO storage_pool (id, name, uuid, pool_type, port, data_center_id, \
+         host_address, path, status, created) \
+         SELECT ?, CONCAT('pool-', ?), UUID(), 'NetworkFilesystem', 2049, ?, '10.0.0.250', \
+         CONCAT('/export/primary-', ?), 'Up', UTC_TIMESTAMP() FROM DUAL \
+         WHERE NOT EXISTS (SELECT 1 FROM storage_pool WHERE id = ?)",
+    )
+    .bind::<Unsigned<BigInt>, _>(id)
+    .bind::<Unsigned<BigInt>, _>(id)
+    .bind::<Unsigned<BigInt>, _>(zone.0)
+    .bind::<Unsigned<BigInt>, _>(id)
+    .bind::<Unsigned<BigInt>, _>(id)
+    .execute(tx.conn())?;
+    Ok(id)
+}

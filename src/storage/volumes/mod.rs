@@ -1,5 +1,10 @@
 //! Volumes: create with a sequence id and its usage event, attach and detach, optimistic state
-//! changes (`update_count` and `updated` guards, no row lock — as `VolumeDaoImpl.updateState`).
+//! changes (`update_count` and `updated` guards, no row lock — as `VolumeDaoImpl.updateState`);
+//! destroying, recovering and expunging in [`deletion`] (re-exported here).
+
+mod deletion;
+
+pub use deletion::*;
 
 use diesel::prelude::*;
 
@@ -263,6 +268,10 @@ pub struct VolumeChanges {
     pub max_iops: Option<Option<u64>>,
     /// `volumes.delete_protection`.
     pub delete_protection: Option<Option<bool>>,
+    /// `volumes.pool_id`: the primary storage pool the volume was created on.
+    pub pool_id: Option<Option<u64>>,
+    /// `volumes.path`: the volume's path on its pool.
+    pub path: Option<Option<String>>,
 }
 
 /// Applies `changes` to a live volume and returns it as it is now; a volume that is not live is
@@ -277,6 +286,7 @@ pub struct VolumeChanges {
 /// ```
 pub fn update(tx: &mut Tx<'_>, id: VolumeId, changes: &VolumeChanges) -> Result<Volume> {
     crate::repo::check_text_change("volumes.name", &changes.name, 255, Charset::Utf8mb4)?;
+    crate::repo::check_text_change("volumes.path", &changes.path, 255, Charset::Utf8mb3)?;
     let conn = tx.conn();
     crate::repo::update_live!(conn, volumes, id, changes)?;
     find(conn, id)
@@ -401,20 +411,37 @@ pub fn transition(tx: &mut Tx<'_>, volume: &Volume, event: VolumeEvent) -> Resul
         if usage && current.display_volume {
             write_transition_usage(conn, &current, from)?;
         }
-        // A destroyed data volume gives its count back at once; a ROOT volume when it is
-        // removed (VolumeServiceImpl.destroyVolume / the VM's expunge).
-        if to == VolumeState::Destroy
-            && from != VolumeState::Destroy
-            && current.volume_type != VolumeType::Root
-        {
+        // VolumeServiceImpl.destroyVolume gives a volume's counts back as it enters Destroy
+        // (an Allocated volume deleted for good was removed, and given back, first);
+        // recoverVolume takes them again, within the limits.
+        if to == VolumeState::Destroy && !from.is_destroyed() && current.removed.is_none() {
             uncount(tx, &current)?;
+        } else if from == VolumeState::Destroy && event == VolumeEvent::RecoverRequested {
+            count_again(tx, &current)?;
         }
         Ok(current)
     }
 }
 
+/// Takes a recovered, displayed volume's `volume` and `primary_storage` counts again, within
+/// the owner's limits ([`Error::LimitExceeded`]).
+fn count_again(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
+    if !volume.display_volume {
+        return Ok(());
+    }
+    use crate::resources::{ResourceType, reserve};
+    reserve(
+        tx,
+        volume.account_id,
+        &[
+            (ResourceType::Volume, 1),
+            (ResourceType::PrimaryStorage, volume.size as i64),
+        ],
+    )
+}
+
 /// Gives a displayed volume's `volume` and `primary_storage` counts back.
-fn uncount(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
+pub(super) fn uncount(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
     if !volume.display_volume {
         return Ok(());
     }
@@ -493,58 +520,4 @@ pub fn resize(tx: &mut Tx<'_>, volume: &Volume, new_size: u64) -> Result<Volume>
         .execute(tx.conn())?;
     let resizing = find_including_removed(tx.conn(), resizing.id)?;
     transition(tx, &resizing, VolumeEvent::OperationSucceeded)
-}
-
-/// Deletes a volume the way CloudStack's storage layer does: `Destroy` requested, then the
-/// `Destroy → Destroy` success that writes `VOLUME.DELETE` (not for ROOT volumes), then
-/// `removed` set — in the caller's transaction.
-///
-/// ```no_run
-/// # fn demo(db: &cloudstack_db::Database, v: &cloudstack_db::storage::Volume) -> cloudstack_db::Result<()> {
-/// let gone = db.write(|tx| cloudstack_db::storage::volumes::destroy(tx, v))?;
-/// assert!(gone.removed.is_some());
-/// # Ok(()) }
-/// ```
-pub fn destroy(tx: &mut Tx<'_>, volume: &Volume) -> Result<Volume> {
-    let requested = transition(tx, volume, VolumeEvent::DestroyRequested)?;
-    let destroyed = transition(tx, &requested, VolumeEvent::OperationSucceeded)?;
-    remove(tx, destroyed.id)?;
-    find_including_removed(tx.conn(), destroyed.id)
-}
-
-/// Soft-deletes a volume (sets `removed`).
-///
-/// ```no_run
-/// # fn demo(db: &cloudstack_db::Database, id: cloudstack_db::types::VolumeId) -> cloudstack_db::Result<()> {
-/// db.write(|tx| cloudstack_db::storage::volumes::remove(tx, id))?;
-/// # Ok(()) }
-/// ```
-pub fn remove(tx: &mut Tx<'_>, id: VolumeId) -> Result<()> {
-    let volume = find_including_removed(tx.conn(), id)?;
-    crate::repo::soft_delete!(tx.conn(), volumes, id)?;
-    uncount_on_removal(tx, &volume)
-}
-
-/// A live volume leaving: data volumes gave their counts back when destroyed; ROOT volumes
-/// and volumes never destroyed give them back now.
-fn uncount_on_removal(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
-    let given_back = volume.removed.is_some()
-        || (volume.volume_type != VolumeType::Root && volume.state == Some(VolumeState::Destroy));
-    if given_back {
-        return Ok(());
-    }
-    uncount(tx, volume)
-}
-
-/// Deletes a volume row for real.
-///
-/// ```no_run
-/// # fn demo(db: &cloudstack_db::Database, id: cloudstack_db::types::VolumeId) -> cloudstack_db::Result<()> {
-/// db.write(|tx| cloudstack_db::storage::volumes::expunge(tx, id))?;
-/// # Ok(()) }
-/// ```
-pub fn expunge(tx: &mut Tx<'_>, id: VolumeId) -> Result<()> {
-    let volume = find_including_removed(tx.conn(), id)?;
-    crate::repo::expunge_row!(tx.conn(), volumes, id)?;
-    uncount_on_removal(tx, &volume)
 }
