@@ -435,3 +435,136 @@ fn public_addresses_count_while_they_belong_to_a_network() {
     .unwrap();
     assert_eq!(counted(conn, &a, ResourceType::PublicIp), 0);
 }
+
+/// `(untagged, tagged)` counts of `ty` for `owner`.
+fn counted_with(
+    conn: &mut MysqlConnection,
+    owner: &str,
+    ty: ResourceType,
+    tag: &str,
+) -> (i64, i64) {
+    let tagged = count(
+        conn,
+        &format!(
+            "SELECT `count` FROM resource_count WHERE {owner} AND type = '{ty}' AND tag = '{tag}'"
+        ),
+    )
+    .unwrap();
+    (counted(conn, owner, ty), tagged)
+}
+
+#[test]
+fn host_and_storage_tags_are_counted_and_limited_alongside_the_untagged_rows() {
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let zone = common::zone(conn).id;
+    conn.batch_execute(
+        "INSERT INTO configuration (category, instance, component, name, value) VALUES \
+           ('Advanced', 'DEFAULT', 'ResourceLimitManager', 'resource.limit.host.tags', 'gpu, fast'), \
+           ('Advanced', 'DEFAULT', 'ResourceLimitManager', 'resource.limit.storage.tags', 'ssd') \
+         ON DUPLICATE KEY UPDATE value = VALUES(value); \
+         UPDATE service_offering SET host_tag = 'gpu,other' WHERE id = 1; \
+         UPDATE disk_offering SET tags = 'ssd,slow' WHERE id = 3;",
+    )
+    .unwrap();
+    let (domain, account) = team(db, conn, "tagged");
+    let a = format!("account_id = {account}");
+    let d = format!("domain_id = {domain}");
+    // Creation gave the account a row per configured tag of the tagged types: 17 + 4×2 + 2×1.
+    assert_eq!(
+        count(
+            conn,
+            &format!("SELECT COUNT(*) FROM resource_count WHERE {a}")
+        )
+        .unwrap(),
+        17 + 4 * 2 + 2
+    );
+    // A tagged limit of one VM for the account.
+    conn.batch_execute(&format!(
+        "INSERT INTO resource_limit (account_id, type, max, tag) VALUES ({account}, 'user_vm', 1, 'gpu')"
+    ))
+    .unwrap();
+    let vm = Tx::run(conn, db, None, |tx| {
+        vms::create(tx, &vm_of(zone, account, domain, "t1"))
+    })
+    .unwrap()
+    .instance;
+    for owner in [&a, &d] {
+        assert_eq!(
+            counted_with(conn, owner, ResourceType::UserVm, "gpu"),
+            (1, 1),
+            "{owner}"
+        );
+        assert_eq!(
+            counted_with(conn, owner, ResourceType::Memory, "gpu"),
+            (512, 512)
+        );
+        assert_eq!(
+            counted_with(conn, owner, ResourceType::UserVm, "fast"),
+            (1, 0)
+        );
+    }
+    match Tx::run(conn, db, None, |tx| {
+        vms::create(tx, &vm_of(zone, account, domain, "t2"))
+    }) {
+        Err(Error::LimitExceeded {
+            resource,
+            owner,
+            limit,
+            ..
+        }) => {
+            assert_eq!((resource, limit), ("user_vm", 1));
+            assert!(owner.contains("tag gpu"), "{owner}");
+        }
+        other => panic!("expected the tagged limit: {other:?}"),
+    }
+    assert_eq!(counted_with(conn, &a, ResourceType::UserVm, "gpu"), (1, 1));
+    // A volume on a tagged disk offering counts its ssd rows; a resize moves them too.
+    let data = Tx::run(conn, db, None, |tx| {
+        volumes::create(
+            tx,
+            &volume(
+                zone,
+                account,
+                domain,
+                "DATA-t",
+                VolumeType::DataDisk,
+                2 << 30,
+            ),
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        counted_with(conn, &a, ResourceType::PrimaryStorage, "ssd"),
+        (2 << 30, 2 << 30)
+    );
+    let ready = Tx::run(conn, db, None, |tx| {
+        let creating = volumes::transition(
+            tx,
+            &data,
+            cloudstack_db::storage::VolumeEvent::CreateRequested,
+        )?;
+        volumes::transition(
+            tx,
+            &creating,
+            cloudstack_db::storage::VolumeEvent::OperationSucceeded,
+        )
+    })
+    .unwrap();
+    let bigger = Tx::run(conn, db, None, |tx| volumes::resize(tx, &ready, 3 << 30)).unwrap();
+    assert_eq!(
+        counted_with(conn, &d, ResourceType::PrimaryStorage, "ssd"),
+        (3 << 30, 3 << 30)
+    );
+    Tx::run(conn, db, None, |tx| volumes::destroy(tx, &bigger)).unwrap();
+    assert_eq!(counted_with(conn, &a, ResourceType::Volume, "ssd"), (0, 0));
+    // Destroying the VM gives the tagged rows back with the untagged ones.
+    Tx::run(conn, db, None, |tx| {
+        vms::transition(tx, &vm, VmEvent::DestroyRequested, None)
+    })
+    .unwrap();
+    assert_eq!(counted_with(conn, &a, ResourceType::UserVm, "gpu"), (0, 0));
+    assert_eq!(counted_with(conn, &d, ResourceType::Cpu, "gpu"), (0, 0));
+}

@@ -146,7 +146,14 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
         )?;
     }
     if spec.display_vm {
-        count_vm(tx, spec.account_id, spec.service_offering_id, 1, true)?;
+        count_vm(
+            tx,
+            spec.account_id,
+            spec.service_offering_id,
+            Some(spec.template_id),
+            1,
+            true,
+        )?;
     }
     let id = VmId(tx.next_id(SequenceName::VmInstance)?);
     let vnc_password = match tx.encryptor() {
@@ -198,33 +205,51 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
     Ok(row)
 }
 
-/// Counts a user VM of `offering` for `account` (`sign` 1: deployed or recovered, checked
-/// against the limits first when `check`; -1: destroyed): `user_vm`, `cpu` and `memory`, for
-/// the account and its domains (CloudStack's `resourceCountIncrement/Decrement`).
+/// Counts a user VM of `offering` and `template` for `account` (`sign` 1: deployed or
+/// recovered, checked against the limits first when `check`; -1: destroyed): `user_vm`, `cpu`
+/// and `memory`, for the account and its domains, untagged and under each host tag of
+/// `resource.limit.host.tags` the offering or template carries (CloudStack's
+/// `resourceCountIncrement/Decrement`).
 fn count_vm(
     tx: &mut Tx<'_>,
     account: crate::types::AccountId,
     offering: crate::types::ServiceOfferingId,
+    template: Option<TemplateId>,
     sign: i64,
     check: bool,
 ) -> Result<()> {
-    use crate::resources::{ResourceType, change, reserve};
-    use crate::schema::cloud::service_offering;
-    let (cpu, ram): (Option<u32>, Option<u64>) = service_offering::table
+    use crate::resources::{ResourceType, change_tagged, host_tags_of, reserve_tagged};
+    use crate::schema::cloud::{service_offering, vm_template};
+    let template_tag = vm_template::table
+        .filter(vm_template::id.nullable().eq(template))
+        .select(vm_template::template_tag)
+        .single_value();
+    let (cpu, ram, host_tag, template_tag): (
+        Option<u32>,
+        Option<u64>,
+        Option<String>,
+        Option<String>,
+    ) = service_offering::table
         .find(offering)
-        .select((service_offering::cpu, service_offering::ram_size))
+        .select((
+            service_offering::cpu,
+            service_offering::ram_size,
+            service_offering::host_tag,
+            template_tag,
+        ))
         .first(tx.conn())
         .optional()?
-        .unwrap_or((None, None));
+        .unwrap_or_default();
+    let tags = host_tags_of(tx.conn(), host_tag.as_deref(), template_tag.as_deref())?;
     let amounts = [
         (ResourceType::UserVm, sign),
         (ResourceType::Cpu, sign * i64::from(cpu.unwrap_or(0))),
         (ResourceType::Memory, sign * ram.unwrap_or(0) as i64),
     ];
     if check {
-        reserve(tx, account, &amounts)
+        reserve_tagged(tx, account, &tags, &amounts)
     } else {
-        change(tx, account, &amounts)
+        change_tagged(tx, account, &tags, &amounts)
     }
 }
 
@@ -484,11 +509,23 @@ pub fn transition(
     if changed.display_vm && changed.discriminator == VmDiscriminator::User {
         match (vm.state, t.to) {
             (from, VmState::Destroyed) if from != VmState::Error && from != VmState::Destroyed => {
-                count_vm(tx, vm.account_id, vm.service_offering_id, -1, false)?
+                count_vm(
+                    tx,
+                    vm.account_id,
+                    vm.service_offering_id,
+                    vm.vm_template_id,
+                    -1,
+                    false,
+                )?
             }
-            (VmState::Destroyed, VmState::Stopped) => {
-                count_vm(tx, vm.account_id, vm.service_offering_id, 1, true)?
-            }
+            (VmState::Destroyed, VmState::Stopped) => count_vm(
+                tx,
+                vm.account_id,
+                vm.service_offering_id,
+                vm.vm_template_id,
+                1,
+                true,
+            )?,
             _ => {}
         }
     }
@@ -509,7 +546,14 @@ pub fn transition(
             }
         }
         if changed.display_vm {
-            count_vm(tx, vm.account_id, vm.service_offering_id, -1, false)?;
+            count_vm(
+                tx,
+                vm.account_id,
+                vm.service_offering_id,
+                vm.vm_template_id,
+                -1,
+                false,
+            )?;
         }
     }
     Ok(changed)

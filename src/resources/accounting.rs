@@ -35,23 +35,117 @@ const ROOT_DOMAIN: DomainId = DomainId(1);
 /// ```
 pub fn create_counts(tx: &mut Tx<'_>, owner: Owner) -> Result<usize> {
     let conn = tx.conn();
-    let have: Vec<Option<String>> = owner_rows(owner).select(resource_count::type_).load(conn)?;
+    let have: Vec<(Option<String>, Option<String>)> = owner_rows(owner)
+        .select((resource_count::type_, resource_count::tag))
+        .load(conn)?;
+    let (host_tags, storage_tags) = (
+        configured_tags(conn, HOST_TAGS)?,
+        configured_tags(conn, STORAGE_TAGS)?,
+    );
     let mut wrote = 0;
     for ty in ResourceType::ALL {
-        if have.iter().any(|t| t.as_deref() == Some(ty.as_str())) {
-            continue;
+        let tags = match ty {
+            ResourceType::UserVm | ResourceType::Cpu | ResourceType::Memory | ResourceType::Gpu => {
+                &host_tags[..]
+            }
+            ResourceType::Volume | ResourceType::PrimaryStorage => &storage_tags[..],
+            _ => &[],
+        };
+        for tag in std::iter::once(None).chain(tags.iter().map(|t| Some(t.as_str()))) {
+            let exists = have
+                .iter()
+                .any(|(t, g)| t.as_deref() == Some(ty.as_str()) && g.as_deref() == tag);
+            if !exists {
+                insert_row(conn, owner, ty, tag)?;
+                wrote += 1;
+            }
         }
-        insert_row(conn, owner, ty)?;
-        wrote += 1;
     }
     Ok(wrote)
 }
 
-/// The NULL-tag count rows of `owner` (boxed: the filters differ per owner kind).
+/// `resource.limit.host.tags`: the host tags counted and limited apart (VMs, cpu, memory, gpu).
+const HOST_TAGS: &str = "resource.limit.host.tags";
+/// `resource.limit.storage.tags`: the storage tags counted and limited apart (volumes, primary
+/// storage).
+const STORAGE_TAGS: &str = "resource.limit.storage.tags";
+
+/// A comma-separated tag setting as `ResourceLimitManagerImpl` reads it: trimmed, empty ones
+/// dropped.
+fn configured_tags(conn: &mut MysqlConnection, name: &str) -> Result<Vec<String>> {
+    Ok(settings::global(conn, name)?
+        .map(|v| split_tags(&v))
+        .unwrap_or_default())
+}
+
+fn split_tags(csv: &str) -> Vec<String> {
+    csv.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The tags a VM of a service offering (`host_tag`, comma-separated) and template
+/// (`template_tag`) is counted under besides the untagged rows: those of
+/// `resource.limit.host.tags` it carries (`getResourceLimitHostTags`).
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// let tags = cloudstack_db::resources::host_tags_of(conn, Some("gpu,fast"), None)?;
+/// # Ok(()) }
+/// ```
+pub fn host_tags_of(
+    conn: &mut MysqlConnection,
+    offering_host_tag: Option<&str>,
+    template_tag: Option<&str>,
+) -> Result<Vec<String>> {
+    let offering = offering_host_tag.map(split_tags).unwrap_or_default();
+    let template = template_tag.filter(|t| !t.is_empty());
+    if offering.is_empty() && template.is_none() {
+        return Ok(Vec::new());
+    }
+    let configured = configured_tags(conn, HOST_TAGS)?;
+    let mut tags: Vec<String> = offering
+        .into_iter()
+        .filter(|t| configured.contains(t))
+        .collect();
+    if let Some(t) = template
+        && configured.iter().any(|c| c == t)
+        && !tags.iter().any(|have| have == t)
+    {
+        tags.push(t.to_owned());
+    }
+    Ok(tags)
+}
+
+/// The tags a volume of a disk offering (`tags`, comma-separated) is counted under besides the
+/// untagged rows: those of `resource.limit.storage.tags` it carries
+/// (`getResourceLimitStorageTags`).
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// let tags = cloudstack_db::resources::storage_tags_of(conn, Some("ssd"))?;
+/// # Ok(()) }
+/// ```
+pub fn storage_tags_of(
+    conn: &mut MysqlConnection,
+    offering_tags: Option<&str>,
+) -> Result<Vec<String>> {
+    let offering = offering_tags.map(split_tags).unwrap_or_default();
+    if offering.is_empty() {
+        return Ok(Vec::new());
+    }
+    let configured = configured_tags(conn, STORAGE_TAGS)?;
+    Ok(offering
+        .into_iter()
+        .filter(|t| configured.contains(t))
+        .collect())
+}
+
+/// The count rows of `owner`, every tag (boxed: the filters differ per owner kind).
 fn owner_rows<'a>(owner: Owner) -> resource_count::BoxedQuery<'a, diesel::mysql::Mysql> {
-    let rows = resource_count::table
-        .filter(resource_count::tag.is_null())
-        .into_boxed();
+    let rows = resource_count::table.into_boxed();
     match owner {
         Owner::Account(a) => rows
             .filter(resource_count::account_id.eq(a))
@@ -62,7 +156,12 @@ fn owner_rows<'a>(owner: Owner) -> resource_count::BoxedQuery<'a, diesel::mysql:
     }
 }
 
-fn insert_row(conn: &mut MysqlConnection, owner: Owner, ty: ResourceType) -> Result<()> {
+fn insert_row(
+    conn: &mut MysqlConnection,
+    owner: Owner,
+    ty: ResourceType,
+    tag: Option<&str>,
+) -> Result<()> {
     let (account, domain) = match owner {
         Owner::Account(a) => (Some(a), None),
         Owner::Domain(d) => (None, Some(d)),
@@ -73,6 +172,7 @@ fn insert_row(conn: &mut MysqlConnection, owner: Owner, ty: ResourceType) -> Res
             resource_count::domain_id.eq(domain),
             resource_count::type_.eq(ty.as_str()),
             resource_count::count.eq(0i64),
+            resource_count::tag.eq(tag),
         ))
         .execute(conn)?;
     Ok(())
@@ -122,13 +222,19 @@ fn domain_chain(conn: &mut MysqlConnection, domain: DomainId) -> Result<Vec<Doma
     Ok(chain)
 }
 
-/// The NULL-tag row of `owner` and `ty`, locked (`FOR UPDATE`), created first when missing;
-/// returns its count.
-fn lock_row(conn: &mut MysqlConnection, owner: Owner, ty: ResourceType) -> Result<i64> {
+/// The row of `owner`, `ty` and `tag`, locked (`FOR UPDATE`), created first when missing (as
+/// CloudStack creates missing tagged rows on the fly); returns its count.
+fn lock_row(
+    conn: &mut MysqlConnection,
+    owner: Owner,
+    ty: ResourceType,
+    tag: Option<&str>,
+) -> Result<i64> {
     let (account, domain) = ids(owner);
     let read = |conn: &mut MysqlConnection| -> Result<Option<i64>> {
         Ok(LockCount {
             ty: ty.as_str(),
+            tag: tag.map(str::to_owned),
             account,
             domain,
         }
@@ -138,7 +244,7 @@ fn lock_row(conn: &mut MysqlConnection, owner: Owner, ty: ResourceType) -> Resul
     if let Some(count) = read(conn)? {
         return Ok(count);
     }
-    insert_row(conn, owner, ty)?;
+    insert_row(conn, owner, ty, tag)?;
     Ok(read(conn)?.unwrap_or(0))
 }
 
@@ -150,35 +256,38 @@ fn ids(owner: Owner) -> (Option<u64>, Option<u64>) {
 }
 
 crate::db::statement::cached_statement! {
-    /// An owner's NULL-tag count row of a type, locked.
+    /// An owner's count row of a type and tag (`<=>`: NULL for the untagged row), locked.
     LockCount {
         ty: &'static str as diesel::sql_types::Text,
+        tag: Option<String> as diesel::sql_types::Nullable<diesel::sql_types::Text>,
         account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
         domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
     } -> diesel::sql_types::BigInt =
-        "SELECT `count` FROM `resource_count` WHERE `tag` IS NULL AND `type` = ? \
+        "SELECT `count` FROM `resource_count` WHERE `type` = ? AND `tag` <=> ? \
          AND `account_id` <=> ? AND `domain_id` <=> ? ORDER BY `id` LIMIT 1 FOR UPDATE"
 }
 
 crate::db::statement::cached_statement! {
-    /// Adds to an owner's NULL-tag count row of a type.
+    /// Adds to an owner's count row of a type and tag.
     AddToCount {
         delta: i64 as diesel::sql_types::BigInt,
         ty: &'static str as diesel::sql_types::Text,
+        tag: Option<String> as diesel::sql_types::Nullable<diesel::sql_types::Text>,
         account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
         domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-    } = "UPDATE `resource_count` SET `count` = `count` + ? WHERE `tag` IS NULL AND `type` = ? \
+    } = "UPDATE `resource_count` SET `count` = `count` + ? WHERE `type` = ? AND `tag` <=> ? \
          AND `account_id` <=> ? AND `domain_id` <=> ?"
 }
 
 crate::db::statement::cached_statement! {
-    /// An owner's NULL-tag limit of a type.
+    /// An owner's limit of a type and tag.
     OwnLimit {
         ty: &'static str as diesel::sql_types::Text,
+        tag: Option<String> as diesel::sql_types::Nullable<diesel::sql_types::Text>,
         account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
         domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
     } -> diesel::sql_types::BigInt =
-        "SELECT `max` FROM `resource_limit` WHERE `tag` IS NULL AND `type` = ? \
+        "SELECT `max` FROM `resource_limit` WHERE `type` = ? AND `tag` <=> ? \
          AND `account_id` <=> ? AND `domain_id` <=> ? ORDER BY `id` LIMIT 1"
 }
 
@@ -210,20 +319,27 @@ impl Ledger {
             .chain(self.chain.iter().map(|d| Owner::Domain(*d)))
     }
 
-    /// Adds `delta` to every row of `ty`, locked first in one order (the account, then its
-    /// domains upwards) by every writer; one cached statement per row.
-    fn add(&self, conn: &mut MysqlConnection, ty: ResourceType, delta: i64) -> Result<()> {
+    /// Adds `delta` to every row of `ty` and `tag`, locked first in one order (the account,
+    /// then its domains upwards) by every writer; one cached statement per row.
+    fn add(
+        &self,
+        conn: &mut MysqlConnection,
+        ty: ResourceType,
+        tag: Option<&str>,
+        delta: i64,
+    ) -> Result<()> {
         if delta == 0 {
             return Ok(());
         }
         for owner in self.owners() {
-            lock_row(conn, owner, ty)?;
+            lock_row(conn, owner, ty, tag)?;
         }
         for owner in self.owners() {
             let (account, domain) = ids(owner);
             AddToCount {
                 delta,
                 ty: ty.as_str(),
+                tag: tag.map(str::to_owned),
                 account,
                 domain,
             }
@@ -232,47 +348,87 @@ impl Ledger {
         Ok(())
     }
 
-    /// Checks `wanted` more of `ty` against the account's limit, then each domain's up to ROOT,
-    /// under the count rows' locks.
-    fn check(&self, conn: &mut MysqlConnection, ty: ResourceType, wanted: i64) -> Result<()> {
+    /// Checks `wanted` more of `ty` (under `tag`) against the account's limit, then each
+    /// domain's up to ROOT, under the count rows' locks. A tag without a limit of its own is
+    /// limited as the untagged type (`findCorrectResourceLimitForAccount/ForDomain`).
+    fn check(
+        &self,
+        conn: &mut MysqlConnection,
+        ty: ResourceType,
+        tag: Option<&str>,
+        wanted: i64,
+    ) -> Result<()> {
         if wanted <= 0 {
             return Ok(());
         }
         let account = self.account;
-        let count = lock_row(conn, Owner::Account(account), ty)?;
+        let named = |owner: String| match tag {
+            Some(t) => format!("{owner} (tag {t})"),
+            None => owner,
+        };
+        let count = lock_row(conn, Owner::Account(account), ty, tag)?;
         let limit = if self.root_admin {
             -1
         } else {
-            match own_limit(conn, Owner::Account(account), ty)? {
-                Some(l) => l,
-                None => default_limit(conn, "account", ty)?,
-            }
+            self.account_limit(conn, ty, tag)?
         };
-        over(limit, count, wanted, ty, || format!("account {account}"))?;
-        for (at, d) in self.chain.iter().enumerate() {
-            let count = lock_row(conn, Owner::Domain(*d), ty)?;
-            if *d == ROOT_DOMAIN {
-                over(-1, count, wanted, ty, || format!("domain {d}"))?;
-                continue;
-            }
-            let mut limit = None;
-            for above in &self.chain[at..] {
-                if *above == ROOT_DOMAIN {
-                    break;
-                }
-                if let Some(l) = own_limit(conn, Owner::Domain(*above), ty)? {
-                    limit = Some(l);
-                    break;
-                }
-            }
-            let limit = match limit {
-                Some(l) => l,
-                None => default_limit(conn, "domain", ty)?,
-            };
-            over(limit, count, wanted, ty, || format!("domain {d}"))?;
+        over(limit, count, wanted, ty, || {
+            named(format!("account {account}"))
+        })?;
+        for at in 0..self.chain.len() {
+            let d = self.chain[at];
+            let count = lock_row(conn, Owner::Domain(d), ty, tag)?;
+            let limit = self.domain_limit(conn, at, ty, tag)?;
+            over(limit, count, wanted, ty, || named(format!("domain {d}")))?;
         }
         Ok(())
     }
+
+    fn account_limit(
+        &self,
+        conn: &mut MysqlConnection,
+        ty: ResourceType,
+        tag: Option<&str>,
+    ) -> Result<i64> {
+        if let Some(l) = own_limit(conn, Owner::Account(self.account), ty, tag)? {
+            return Ok(l);
+        }
+        match tag {
+            Some(_) => self.account_limit(conn, ty, None),
+            None => default_limit(conn, "account", ty),
+        }
+    }
+
+    /// The limit of the domain at `self.chain[at]`: its own row, else the nearest ancestor's
+    /// below ROOT, else (for a tag) the untagged limit, else `max.domain.<type>`; ROOT has none.
+    fn domain_limit(
+        &self,
+        conn: &mut MysqlConnection,
+        at: usize,
+        ty: ResourceType,
+        tag: Option<&str>,
+    ) -> Result<i64> {
+        if self.chain[at] == ROOT_DOMAIN {
+            return Ok(-1);
+        }
+        for above in &self.chain[at..] {
+            if *above == ROOT_DOMAIN {
+                break;
+            }
+            if let Some(l) = own_limit(conn, Owner::Domain(*above), ty, tag)? {
+                return Ok(l);
+            }
+        }
+        match tag {
+            Some(_) => self.domain_limit(conn, at, ty, None),
+            None => default_limit(conn, "domain", ty),
+        }
+    }
+}
+
+/// The untagged row and each of `tags`: the rows one change touches.
+fn with_untagged(tags: &[String]) -> impl Iterator<Item = Option<&str>> {
+    std::iter::once(None).chain(tags.iter().map(|t| Some(t.as_str())))
 }
 
 /// Adds each `(type, delta)` (negative to take away) to the counts of `account` and of every
@@ -287,13 +443,34 @@ impl Ledger {
 /// # Ok(()) }
 /// ```
 pub fn change(tx: &mut Tx<'_>, account: AccountId, deltas: &[(ResourceType, i64)]) -> Result<()> {
+    change_tagged(tx, account, &[], deltas)
+}
+
+/// [`change`] of the untagged rows and of the rows of each of `tags` (what
+/// [`host_tags_of`] or [`storage_tags_of`] found), as CloudStack changes tagged rows alongside.
+///
+/// ```no_run
+/// use cloudstack_db::resources::{change_tagged, ResourceType};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let account = cloudstack_db::types::AccountId(7);
+/// db.write(|tx| change_tagged(tx, account, &["ssd".into()], &[(ResourceType::Volume, -1)]))?;
+/// # Ok(()) }
+/// ```
+pub fn change_tagged(
+    tx: &mut Tx<'_>,
+    account: AccountId,
+    tags: &[String],
+    deltas: &[(ResourceType, i64)],
+) -> Result<()> {
     if account == SYSTEM_ACCOUNT || deltas.iter().all(|(_, d)| *d == 0) {
         return Ok(());
     }
     let conn = tx.conn();
     let ledger = Ledger::of(conn, account)?;
     for (ty, delta) in deltas {
-        ledger.add(conn, *ty, *delta)?;
+        for tag in with_untagged(tags) {
+            ledger.add(conn, *ty, tag, *delta)?;
+        }
     }
     Ok(())
 }
@@ -323,7 +500,7 @@ pub fn check_limit(
     let conn = tx.conn();
     let ledger = Ledger::of(conn, account)?;
     for (ty, amount) in wanted {
-        ledger.check(conn, *ty, *amount)?;
+        ledger.check(conn, *ty, None, *amount)?;
     }
     Ok(())
 }
@@ -339,16 +516,39 @@ pub fn check_limit(
 /// # Ok(()) }
 /// ```
 pub fn reserve(tx: &mut Tx<'_>, account: AccountId, amounts: &[(ResourceType, i64)]) -> Result<()> {
+    reserve_tagged(tx, account, &[], amounts)
+}
+
+/// [`reserve`] under the untagged limits and counts and those of each of `tags`
+/// (`checkResourceLimitWithTag`, then the tagged increments).
+///
+/// ```no_run
+/// use cloudstack_db::resources::{reserve_tagged, ResourceType};
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// let account = cloudstack_db::types::AccountId(7);
+/// db.write(|tx| reserve_tagged(tx, account, &["gpu".into()], &[(ResourceType::UserVm, 1)]))?;
+/// # Ok(()) }
+/// ```
+pub fn reserve_tagged(
+    tx: &mut Tx<'_>,
+    account: AccountId,
+    tags: &[String],
+    amounts: &[(ResourceType, i64)],
+) -> Result<()> {
     if account == SYSTEM_ACCOUNT {
         return Ok(());
     }
     let conn = tx.conn();
     let ledger = Ledger::of(conn, account)?;
     for (ty, amount) in amounts {
-        ledger.check(conn, *ty, *amount)?;
+        for tag in with_untagged(tags) {
+            ledger.check(conn, *ty, tag, *amount)?;
+        }
     }
     for (ty, amount) in amounts {
-        ledger.add(conn, *ty, *amount)?;
+        for tag in with_untagged(tags) {
+            ledger.add(conn, *ty, tag, *amount)?;
+        }
     }
     Ok(())
 }
@@ -382,11 +582,17 @@ fn over(
     Ok(())
 }
 
-/// The NULL-tag `resource_limit` of `owner` and `ty`, if an administrator set one.
-fn own_limit(conn: &mut MysqlConnection, owner: Owner, ty: ResourceType) -> Result<Option<i64>> {
+/// The `resource_limit` of `owner`, `ty` and `tag`, if an administrator set one.
+fn own_limit(
+    conn: &mut MysqlConnection,
+    owner: Owner,
+    ty: ResourceType,
+    tag: Option<&str>,
+) -> Result<Option<i64>> {
     let (account, domain) = ids(owner);
     Ok(OwnLimit {
         ty: ty.as_str(),
+        tag: tag.map(str::to_owned),
         account,
         domain,
     }

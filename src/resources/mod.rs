@@ -10,7 +10,10 @@ mod resource_count;
 mod resource_limit;
 mod types;
 
-pub use accounting::{Owner, change, check_limit, create_counts, reserve};
+pub use accounting::{
+    Owner, change, change_tagged, check_limit, create_counts, host_tags_of, reserve,
+    reserve_tagged, storage_tags_of,
+};
 pub use resource_count::ResourceCount;
 pub use resource_limit::ResourceLimit;
 pub use types::ResourceType;

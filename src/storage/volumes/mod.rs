@@ -105,14 +105,27 @@ pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
             "larger than CloudStack's sizes (a signed 64-bit count of bytes)",
         ));
     };
+    let offering: DiskOffering = disk_offering::table
+        .filter(disk_offering::id.eq(spec.disk_offering_id))
+        .select(DiskOffering::as_select())
+        .first(tx.conn())
+        .map_err(|e| match e {
+            diesel::result::Error::NotFound => Error::invalid_value(
+                "volumes.disk_offering_id",
+                spec.disk_offering_id.to_string(),
+                "no such disk offering",
+            ),
+            other => other.into(),
+        })?;
     if spec.display_volume {
         // Counted at allocation, checked against the limits first (nothing written on refusal).
-        use crate::resources::{ResourceType, reserve};
+        use crate::resources::{ResourceType, reserve_tagged, storage_tags_of};
         let amounts = [
             (ResourceType::Volume, 1),
             (ResourceType::PrimaryStorage, bytes),
         ];
-        reserve(tx, spec.account_id, &amounts).map_err(|e| match e {
+        let tags = storage_tags_of(tx.conn(), offering.tags.as_deref())?;
+        reserve_tagged(tx, spec.account_id, &tags, &amounts).map_err(|e| match e {
             Error::InvalidValue { reason, value, .. } => Error::InvalidValue {
                 column: "volumes.size".into(),
                 value,
@@ -147,18 +160,6 @@ pub fn create(tx: &mut Tx<'_>, spec: &VolumeSpec) -> Result<Volume> {
         provisioning_type: spec.provisioning_type,
     };
     let conn = tx.conn();
-    let offering: DiskOffering = disk_offering::table
-        .filter(disk_offering::id.eq(spec.disk_offering_id))
-        .select(DiskOffering::as_select())
-        .first(conn)
-        .map_err(|e| match e {
-            diesel::result::Error::NotFound => Error::invalid_value(
-                "volumes.disk_offering_id",
-                spec.disk_offering_id.to_string(),
-                "no such disk offering",
-            ),
-            other => other.into(),
-        })?;
     diesel::insert_into(volumes::table)
         .values(row)
         .execute(conn)?;
@@ -429,10 +430,12 @@ fn count_again(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
     if !volume.display_volume {
         return Ok(());
     }
-    use crate::resources::{ResourceType, reserve};
-    reserve(
+    use crate::resources::{ResourceType, reserve_tagged};
+    let tags = tags_of(tx.conn(), volume)?;
+    reserve_tagged(
         tx,
         volume.account_id,
+        &tags,
         &[
             (ResourceType::Volume, 1),
             (ResourceType::PrimaryStorage, volume.size as i64),
@@ -445,15 +448,27 @@ pub(super) fn uncount(tx: &mut Tx<'_>, volume: &Volume) -> Result<()> {
     if !volume.display_volume {
         return Ok(());
     }
-    use crate::resources::{ResourceType, change};
-    change(
+    use crate::resources::{ResourceType, change_tagged};
+    let tags = tags_of(tx.conn(), volume)?;
+    change_tagged(
         tx,
         volume.account_id,
+        &tags,
         &[
             (ResourceType::Volume, -1),
             (ResourceType::PrimaryStorage, -(volume.size as i64)),
         ],
     )
+}
+
+/// The storage tags `volume` is counted under (its disk offering's, those configured).
+fn tags_of(conn: &mut MysqlConnection, volume: &Volume) -> Result<Vec<String>> {
+    let tags: Option<Option<String>> = disk_offering::table
+        .find(volume.disk_offering_id)
+        .select(disk_offering::tags)
+        .first(conn)
+        .optional()?;
+    crate::resources::storage_tags_of(conn, tags.flatten().as_deref())
 }
 
 fn write_transition_usage(
@@ -514,7 +529,29 @@ pub fn resize(tx: &mut Tx<'_>, volume: &Volume, new_size: u64) -> Result<Volume>
             "a volume needs a size of at least one byte",
         ));
     }
+    let Ok(new_bytes) = i64::try_from(new_size) else {
+        return Err(Error::invalid_value(
+            "volumes.size",
+            new_size.to_string(),
+            "larger than CloudStack's sizes (a signed 64-bit count of bytes)",
+        ));
+    };
     let resizing = transition(tx, volume, VolumeEvent::ResizeRequested)?;
+    if resizing.display_volume {
+        // updateVolumeResourceCountForDiskOfferingChange: primary storage by the difference,
+        // a growth checked against the limits first.
+        use crate::resources::{ResourceType, change_tagged, reserve_tagged};
+        let tags = tags_of(tx.conn(), &resizing)?;
+        let delta = [(
+            ResourceType::PrimaryStorage,
+            new_bytes - resizing.size as i64,
+        )];
+        if delta[0].1 > 0 {
+            reserve_tagged(tx, resizing.account_id, &tags, &delta)?;
+        } else {
+            change_tagged(tx, resizing.account_id, &tags, &delta)?;
+        }
+    }
     diesel::update(volumes::table.find(resizing.id))
         .set(volumes::size.eq(new_size))
         .execute(tx.conn())?;
