@@ -215,6 +215,7 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
         ha_enabled: false,
         display_vm: true,
         user_data: None,
+        custom_compute: None,
     };
     // The deployment is an async job: submitted by one management server, claimed by a worker.
     use cloudstack_db::events::EventLevel;

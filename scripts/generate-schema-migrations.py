@@ -34,7 +34,7 @@ MODELLED = {
     "cloud": ["account", "account_vlan_map", "async_job", "data_center", "disk_offering", "domain",
               "domain_vlan_map", "event", "network_details", "networks", "nics", "resource_count", "resource_limit", "role_permissions", "roles", "sequence",
               "service_offering", "user", "user_ip_address", "user_vm", "usage_event",
-              "usage_event_details", "version", "vlan", "vm_instance",
+              "usage_event_details", "version", "vlan", "vm_instance", "vm_instance_details",
               "vm_template", "volumes"],
     "cloud_usage": ["cloud_usage", "usage_event", "usage_ip_address", "usage_job", "usage_network",
                     "usage_vm_instance", "usage_volume"],

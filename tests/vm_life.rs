@@ -271,3 +271,91 @@ fn starts_and_stops_bill_each_nics_network_offering() {
         ]
     );
 }
+
+#[test]
+fn a_vm_on_a_custom_offering_is_counted_and_billed_with_its_own_cpu_and_memory() {
+    use cloudstack_db::compute::vms::CustomCompute;
+    use cloudstack_db::schema::cloud::{usage_event as e, usage_event_details as d};
+    use cloudstack_db_testing::count;
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    // A copy of Small Instance that leaves cpu, speed and memory to the VM.
+    conn.batch_execute(
+        "CREATE TEMPORARY TABLE so AS SELECT * FROM service_offering WHERE id = 1; \
+         UPDATE so SET id = 50, uuid = UUID(), unique_name = NULL, cpu = NULL, speed = NULL, \
+           ram_size = NULL; \
+         INSERT INTO service_offering SELECT * FROM so;",
+    )
+    .unwrap();
+    let custom = CustomCompute {
+        cpu_number: 4,
+        cpu_speed: 2000,
+        memory_mib: 8192,
+    };
+    let spec = |offering: u64, custom: Option<CustomCompute>| vms::UserVmSpec {
+        service_offering_id: ServiceOfferingId(offering),
+        custom_compute: custom,
+        ..common::vm_spec(zone, "custom")
+    };
+    let used = |conn: &mut MysqlConnection| {
+        count(
+            conn,
+            "SELECT SUM(count * (type = 'cpu')) * 100000 + SUM(count * (type = 'memory')) \
+             FROM resource_count WHERE account_id = 2 AND tag IS NULL",
+        )
+        .unwrap()
+    };
+    let before = used(&mut conn);
+    // A custom offering needs the values, a fixed one takes none: refused, nothing written.
+    for (offering, values) in [(50, None), (1, Some(custom))] {
+        match Tx::run(&mut conn, db, None, |tx| {
+            vms::create(tx, &spec(offering, values))
+        }) {
+            Err(Error::InvalidValue { column, .. }) => assert_eq!(column, "vm_instance_details"),
+            other => panic!("offering {offering}: {other:?}"),
+        }
+    }
+    assert_eq!(used(&mut conn), before);
+    let vm = Tx::run(&mut conn, db, None, |tx| {
+        vms::create(tx, &spec(50, Some(custom)))
+    })
+    .unwrap()
+    .instance;
+    assert_eq!(used(&mut conn), before + 4 * 100_000 + 8192);
+    let starting = Tx::run(&mut conn, db, None, |tx| {
+        vms::transition(tx, &vm, VmEvent::StartRequested, Some(Some(1)))
+    })
+    .unwrap();
+    let running = Tx::run(&mut conn, db, None, |tx| {
+        vms::transition(tx, &starting, VmEvent::OperationSucceeded, None)
+    })
+    .unwrap();
+    let details: Vec<(String, String, String)> = e::table
+        .inner_join(d::table)
+        .filter(e::resource_id.eq(vm.id.get()))
+        .filter(e::type_.like("VM.%"))
+        .order((e::id, d::id))
+        .select((e::type_, d::name, d::value))
+        .load(&mut *conn)
+        .unwrap();
+    let of = |kind: &str| {
+        [("cpuNumber", "4"), ("cpuSpeed", "2000"), ("memory", "8192")]
+            .map(|(n, v)| (kind.to_owned(), n.to_owned(), v.to_owned()))
+    };
+    assert_eq!(details, [of("VM.CREATE"), of("VM.START")].concat());
+    Tx::run(&mut conn, db, None, |tx| {
+        let stopping = vms::transition(tx, &running, VmEvent::StopRequested, None)?;
+        let stopped = vms::transition(tx, &stopping, VmEvent::OperationSucceeded, None)?;
+        vms::transition(tx, &stopped, VmEvent::DestroyRequested, None)
+    })
+    .unwrap();
+    assert_eq!(
+        used(&mut conn),
+        before,
+        "the destroy gave the custom values back"
+    );
+}

@@ -60,6 +60,7 @@ impl Dataset {
             ha_enabled: false,
             display_vm: true,
             user_data: None,
+            custom_compute: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod nic;
 pub mod nics;
+mod shape;
 mod types;
 mod user_vm;
 mod vm_instance;

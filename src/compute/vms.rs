@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use super::shape::{Shape, save_custom};
 use super::{
     NewUserVm, NewVmInstance, PowerState, UserVm, VmDiscriminator, VmEvent, VmInstance, VmState,
     VmType, vm_transition,
@@ -17,6 +18,8 @@ use crate::types::{
     AccountId, DomainId, HypervisorType, ServiceOfferingId, TemplateId, UserId, VmId, ZoneId,
 };
 use crate::{Error, Result, Secret};
+
+pub use super::shape::CustomCompute;
 
 /// What a new user VM is made of.
 #[derive(Debug, Clone)]
@@ -49,6 +52,9 @@ pub struct UserVmSpec {
     pub display_vm: bool,
     /// User data (Base64 text).
     pub user_data: Option<String>,
+    /// The cpu, speed and memory on a custom compute offering (required there, refused on a
+    /// fixed one).
+    pub custom_compute: Option<CustomCompute>,
 }
 
 /// A user VM: its `vm_instance` row and its `user_vm` row.
@@ -145,15 +151,15 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
             Charset::Utf8mb4,
         )?;
     }
+    let shape = Shape::of(
+        tx.conn(),
+        spec.service_offering_id,
+        Some(spec.template_id),
+        None,
+    )?
+    .with_custom(spec.custom_compute)?;
     if spec.display_vm {
-        count_vm(
-            tx,
-            spec.account_id,
-            spec.service_offering_id,
-            Some(spec.template_id),
-            1,
-            true,
-        )?;
+        shape.count(tx, spec.account_id, 1, true)?;
     }
     let id = VmId(tx.next_id(SequenceName::VmInstance)?);
     let vnc_password = match tx.encryptor() {
@@ -200,57 +206,13 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
     diesel::insert_into(user_vm::table)
         .values(user)
         .execute(conn)?;
+    if let Some(custom) = spec.custom_compute {
+        save_custom(tx, id, custom)?;
+    }
+    let conn = tx.conn();
     let row = find_including_removed(conn, id)?;
     write_vm_usage_event(conn, &row.instance, kinds::VM_CREATE)?;
     Ok(row)
-}
-
-/// Counts a user VM of `offering` and `template` for `account` (`sign` 1: deployed or
-/// recovered, checked against the limits first when `check`; -1: destroyed): `user_vm`, `cpu`
-/// and `memory`, for the account and its domains, untagged and under each host tag of
-/// `resource.limit.host.tags` the offering or template carries (CloudStack's
-/// `resourceCountIncrement/Decrement`).
-fn count_vm(
-    tx: &mut Tx<'_>,
-    account: crate::types::AccountId,
-    offering: crate::types::ServiceOfferingId,
-    template: Option<TemplateId>,
-    sign: i64,
-    check: bool,
-) -> Result<()> {
-    use crate::resources::{ResourceType, change_tagged, host_tags_of, reserve_tagged};
-    use crate::schema::cloud::{service_offering, vm_template};
-    let template_tag = vm_template::table
-        .filter(vm_template::id.nullable().eq(template))
-        .select(vm_template::template_tag)
-        .single_value();
-    let (cpu, ram, host_tag, template_tag): (
-        Option<u32>,
-        Option<u64>,
-        Option<String>,
-        Option<String>,
-    ) = service_offering::table
-        .find(offering)
-        .select((
-            service_offering::cpu,
-            service_offering::ram_size,
-            service_offering::host_tag,
-            template_tag,
-        ))
-        .first(tx.conn())
-        .optional()?
-        .unwrap_or_default();
-    let tags = host_tags_of(tx.conn(), host_tag.as_deref(), template_tag.as_deref())?;
-    let amounts = [
-        (ResourceType::UserVm, sign),
-        (ResourceType::Cpu, sign * i64::from(cpu.unwrap_or(0))),
-        (ResourceType::Memory, sign * ram.unwrap_or(0) as i64),
-    ];
-    if check {
-        reserve_tagged(tx, account, &tags, &amounts)
-    } else {
-        change_tagged(tx, account, &tags, &amounts)
-    }
 }
 
 /// The VM usage event CloudStack writes (skipped for VMs hidden from users).
@@ -268,6 +230,9 @@ fn write_vm_usage_event(conn: &mut MysqlConnection, vm: &VmInstance, kind: &str)
     event.offering_id = Some(vm.service_offering_id.get());
     event.template_id = vm.vm_template_id;
     event.resource_type = vm.hypervisor_type.map(|h| h.as_str().to_owned());
+    // generateUsageEvent: a custom offering's cpu, speed and memory as details.
+    event.details =
+        Shape::of(conn, vm.service_offering_id, vm.vm_template_id, Some(vm.id))?.usage_details();
     insert_usage_event(conn, event)?;
     Ok(())
 }
@@ -509,23 +474,21 @@ pub fn transition(
     if changed.display_vm && changed.discriminator == VmDiscriminator::User {
         match (vm.state, t.to) {
             (from, VmState::Destroyed) if from != VmState::Error && from != VmState::Destroyed => {
-                count_vm(
-                    tx,
-                    vm.account_id,
+                Shape::of(
+                    tx.conn(),
                     vm.service_offering_id,
                     vm.vm_template_id,
-                    -1,
-                    false,
+                    Some(vm.id),
                 )?
+                .count(tx, vm.account_id, -1, false)?
             }
-            (VmState::Destroyed, VmState::Stopped) => count_vm(
-                tx,
-                vm.account_id,
+            (VmState::Destroyed, VmState::Stopped) => Shape::of(
+                tx.conn(),
                 vm.service_offering_id,
                 vm.vm_template_id,
-                1,
-                true,
-            )?,
+                Some(vm.id),
+            )?
+            .count(tx, vm.account_id, 1, true)?,
             _ => {}
         }
     }
@@ -546,14 +509,13 @@ pub fn transition(
             }
         }
         if changed.display_vm {
-            count_vm(
-                tx,
-                vm.account_id,
+            Shape::of(
+                tx.conn(),
                 vm.service_offering_id,
                 vm.vm_template_id,
-                -1,
-                false,
-            )?;
+                Some(vm.id),
+            )?
+            .count(tx, vm.account_id, -1, false)?;
         }
     }
     Ok(changed)

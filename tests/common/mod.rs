@@ -126,6 +126,7 @@ pub fn vm_spec(
         ha_enabled: false,
         display_vm: true,
         user_data: None,
+        custom_compute: None,
     }
 }
 
