@@ -198,10 +198,27 @@ fn a_limit_refuses_naming_resource_limit_and_owner_and_counts_nothing() {
     let conn: &mut MysqlConnection = &mut conn;
     let zone = common::zone(conn).id;
     let (domain, account) = team(db, conn, "limited");
-    conn.batch_execute(&format!(
-        "INSERT INTO resource_limit (account_id, type, max) VALUES ({account}, 'user_vm', 1)"
-    ))
-    .unwrap();
+    // Set twice: the second call changes the one row.
+    use cloudstack_db::resources::{Owner, limits_of, set_limit};
+    for max in [3, 1] {
+        Tx::run(conn, db, None, |tx| {
+            set_limit(tx, Owner::Account(account), ResourceType::UserVm, None, max)
+        })
+        .unwrap();
+    }
+    let limits: Vec<(Option<String>, i64, Option<String>)> =
+        limits_of(conn, Owner::Account(account))
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.resource_type, l.max, l.tag))
+            .collect();
+    assert_eq!(limits, [(Some("user_vm".to_owned()), 1, None)]);
+    assert!(matches!(
+        Tx::run(conn, db, None, |tx| {
+            set_limit(tx, Owner::Account(account), ResourceType::UserVm, None, -2)
+        }),
+        Err(Error::InvalidValue { .. })
+    ));
     Tx::run(conn, db, None, |tx| {
         vms::create(tx, &vm_of(zone, account, domain, "first"))
     })
@@ -473,14 +490,17 @@ fn host_and_storage_tags_are_counted_and_limited_alongside_the_untagged_rows() {
     let a = format!("account_id = {account}");
     let d = format!("domain_id = {domain}");
     // Creation gave the account a row per configured tag of the tagged types: 17 + 4×2 + 2×1.
-    assert_eq!(
-        count(
-            conn,
-            &format!("SELECT COUNT(*) FROM resource_count WHERE {a}")
-        )
-        .unwrap(),
-        17 + 4 * 2 + 2
-    );
+    let rows = cloudstack_db::resources::counts_of(
+        conn,
+        cloudstack_db::resources::Owner::Account(account),
+    )
+    .unwrap();
+    let gpu_rows = rows
+        .iter()
+        .filter(|r| r.tag.as_deref() == Some("gpu"))
+        .count();
+    assert_eq!(gpu_rows, 4, "user_vm, cpu, memory, gpu");
+    assert_eq!(rows.len(), 17 + 4 * 2 + 2);
     // A tagged limit of one VM for the account.
     conn.batch_execute(&format!(
         "INSERT INTO resource_limit (account_id, type, max, tag) VALUES ({account}, 'user_vm', 1, 'gpu')"

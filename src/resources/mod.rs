@@ -6,6 +6,7 @@
 //! never pass a limit together.
 
 mod accounting;
+mod ledger;
 mod resource_count;
 mod resource_limit;
 mod types;
@@ -14,6 +15,7 @@ pub use accounting::{
     Owner, change, change_tagged, check_limit, create_counts, host_tags_of, reserve,
     reserve_tagged, storage_tags_of,
 };
+pub use ledger::{counts_of, limits_of, set_limit};
 pub use resource_count::ResourceCount;
 pub use resource_limit::ResourceLimit;
 pub use types::ResourceType;
