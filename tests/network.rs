@@ -465,3 +465,93 @@ fn addresses_of_a_network_that_hides_usage_are_billed_with_the_hidden_detail() {
         "events of {a} (shown) carry no detail"
     );
 }
+
+#[test]
+fn an_administrator_ends_or_moves_a_quarantine_and_the_address_is_free_again() {
+    use cloudstack_db::identity::{AccountType, accounts};
+    use cloudstack_db::network::quarantine;
+    use diesel::connection::SimpleConnection;
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    let one = "10.45.0.9".parse().unwrap();
+    let range = Tx::run(&mut conn, db, None, |tx| {
+        cloudstack_db_testing::public_range(tx, zone, one, one, "255.255.255.0".parse().unwrap())
+    })
+    .unwrap();
+    let [first, second] = ["q-first", "q-second"].map(|name| {
+        Tx::run(&mut conn, db, None, |tx| {
+            accounts::create(
+                tx,
+                &accounts::AccountSpec::new(DomainId(1), name, AccountType::Normal),
+            )
+        })
+        .unwrap()
+        .id
+    });
+    conn.batch_execute(
+        "INSERT INTO configuration (instance, name, value) VALUES \
+         ('DEFAULT', 'public.ip.address.quarantine.duration', '60')",
+    )
+    .unwrap();
+    let ask = |account| AllocateRequest {
+        network_id: Some(range.network_id),
+        ..AllocateRequest::for_account(zone, account, DomainId(1))
+    };
+    let held = Tx::run(&mut conn, db, None, |tx| {
+        public_ips::allocate(tx, &ask(first))
+    })
+    .unwrap();
+    Tx::run(&mut conn, db, None, |tx| public_ips::release(tx, &held)).unwrap();
+    let q = quarantine::current(&mut conn, held.id)
+        .unwrap()
+        .expect("in quarantine");
+    assert_eq!(q.previous_owner_id, first);
+    let minutes = (q.end_date - q.created).num_minutes();
+    assert_eq!(minutes, 60);
+    // An end in the past is refused; a later one is kept.
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    assert!(matches!(
+        Tx::run(&mut conn, db, None, |tx| quarantine::set_end_date(
+            tx, held.id, past
+        )),
+        Err(Error::InvalidValue { .. })
+    ));
+    let later = q.end_date + chrono::Duration::hours(1);
+    let moved = Tx::run(&mut conn, db, None, |tx| {
+        quarantine::set_end_date(tx, held.id, later)
+    })
+    .unwrap();
+    assert_eq!(moved.end_date, later);
+    assert!(matches!(
+        Tx::run(&mut conn, db, None, |tx| public_ips::allocate(
+            tx,
+            &ask(second)
+        )),
+        Err(Error::Exhausted { .. })
+    ));
+    let ended = Tx::run(&mut conn, db, None, |tx| {
+        quarantine::end(tx, held.id, AccountId(2), "given to another tenant")
+    })
+    .unwrap();
+    assert_eq!(
+        (ended.remover_account_id, ended.removal_reason.as_deref()),
+        (Some(AccountId(2)), Some("given to another tenant"))
+    );
+    assert!(quarantine::current(&mut conn, held.id).unwrap().is_none());
+    assert!(matches!(
+        Tx::run(&mut conn, db, None, |tx| quarantine::end(
+            tx,
+            held.id,
+            AccountId(2),
+            "again"
+        )),
+        Err(Error::NotFound)
+    ));
+    let taken = Tx::run(&mut conn, db, None, |tx| {
+        public_ips::allocate(tx, &ask(second))
+    })
+    .unwrap();
+    assert_eq!((taken.id, taken.account_id), (held.id, Some(second)));
+}

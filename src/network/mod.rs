@@ -7,11 +7,13 @@ mod ip_address;
 pub mod network_details;
 pub mod networks;
 pub mod public_ips;
-mod quarantine;
+pub mod quarantine;
+mod quarantined_ip;
 mod types;
 mod vlan;
 
 pub use guest_network::{Network, NewNetwork};
 pub use ip_address::{IpAddress, NewIpAddress};
+pub use quarantined_ip::QuarantinedIp;
 pub use types::*;
 pub use vlan::{NewVlan, Vlan};

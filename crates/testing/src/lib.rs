@@ -450,15 +450,14 @@ struct Reference {
 
 /// Tables read or written with SQL of their own although the crate does not model them: the
 /// first start's security group and network offerings, the harness's physical networks and
-/// hosts, the settings API key access is decided by, quarantined addresses.
-const ALSO_COPIED: [&str; 7] = [
+/// hosts, the settings API key access is decided by.
+const ALSO_COPIED: [&str; 6] = [
     "security_group",
     "network_offerings",
     "physical_network",
     "host",
     "configuration",
     "domain_details",
-    "quarantined_ips",
 ];
 
 fn read_schema(
