@@ -17,6 +17,7 @@ pub mod repo;
 pub mod resources;
 pub mod schema;
 mod secret;
+pub mod settings;
 pub mod storage;
 pub mod types;
 pub mod usage;
