@@ -17,6 +17,7 @@ pub mod repo;
 pub mod resources;
 pub mod schema;
 mod secret;
+pub mod servers;
 pub mod settings;
 pub mod storage;
 pub mod types;

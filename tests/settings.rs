@@ -189,7 +189,9 @@ fn encrypted_settings_are_stored_encrypted_and_read_only_as_secrets() {
     assert_eq!(secret.expose(), "s3cr3t-value");
     assert!(!format!("{secret:?}").contains("s3cr3t"));
     match settings.get::<String>(&mut conn, "test.secure.key", Scope::Global) {
-        Err(Error::InvalidValue { value, .. }) => assert!(!value.unwrap_or_default().contains("s3cr3t")),
+        Err(Error::InvalidValue { value, .. }) => {
+            assert!(!value.unwrap_or_default().contains("s3cr3t"))
+        }
         other => panic!("{other:?}"),
     }
     Tx::run(&mut conn, db, None, |tx| {

@@ -401,6 +401,10 @@ pub enum Orphaned {
     SilentSince(DateTime<Utc>),
     /// Claimed jobs whose heartbeat is older than this, by the database server's clock.
     SilentFor(std::time::Duration),
+    /// Jobs of every server the registry ([`crate::servers`]) does not show alive — silent for
+    /// longer than this (by the database's clock), `Down`, or never registered: executing
+    /// there, or submitted there and never claimed.
+    OfInactiveServers(std::time::Duration),
 }
 
 fn orphan_ids(conn: &mut MysqlConnection, which: Orphaned) -> Result<Vec<JobId>> {
@@ -427,6 +431,24 @@ fn orphan_ids(conn: &mut MysqlConnection, which: Orphaned) -> Result<Vec<JobId>>
             .select(async_job::id)
             .for_update()
             .load(conn)?,
+        Orphaned::OfInactiveServers(threshold) => {
+            let alive: Vec<i64> = crate::servers::live(conn, threshold)?
+                .into_iter()
+                .filter(|s| s.state != Some(crate::servers::ServerState::Down))
+                .map(|s| s.msid as i64)
+                .collect();
+            base.filter(
+                async_job::job_executing_msid.ne_all(alive.clone()).or(
+                    async_job::job_executing_msid
+                        .is_null()
+                        .and(async_job::job_init_msid.ne_all(alive)),
+                ),
+            )
+            .order(async_job::created)
+            .select(async_job::id)
+            .for_update()
+            .load(conn)?
+        }
         Orphaned::SilentFor(silence) => base
             .filter(async_job::job_executing_msid.is_not_null())
             .filter(
