@@ -8,6 +8,7 @@ pub mod db;
 mod error;
 pub mod events;
 pub mod identity;
+pub mod infra;
 pub mod install;
 pub mod jobs;
 pub mod migrations;

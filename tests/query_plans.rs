@@ -331,3 +331,125 @@ fn binds_are_written_into_the_captured_sql() {
         "SELECT a FROM t WHERE x = 5 AND y = 'it''s'"
     );
 }
+
+#[test]
+fn infrastructure_and_registry_lists_use_indexes() {
+    use cloudstack_db::infra::hosts::{self, HostFilter};
+    use cloudstack_db::infra::storage_pools::{self, PoolFilter};
+    use cloudstack_db::infra::{StoragePoolStatus, clusters, pods};
+    use cloudstack_db::servers;
+    use diesel::connection::SimpleConnection;
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = test.raw_cloud_connection().unwrap();
+    let conn = &mut conn;
+    let zone = common::zone(conn).id;
+    let z = zone.get();
+    conn.batch_execute(&format!(
+        "INSERT INTO host_pod_ref (id, name, uuid, data_center_id, gateway, cidr_address, cidr_size) \
+           VALUES (10, 'pod-10', UUID(), {z}, '10.1.0.1', '10.1.0.0', 24); \
+         INSERT INTO cluster (id, name, uuid, pod_id, data_center_id, hypervisor_type) \
+           VALUES (20, 'c-20', UUID(), 10, {z}, 'KVM'); \
+         INSERT INTO host (id, name, uuid, status, type, private_ip_address, data_center_id, pod_id, \
+           cluster_id, hypervisor_type, version, dom0_memory, last_ping) \
+           VALUES (100, 'h', UUID(), 'Up', 'Routing', '10.1.0.100', {z}, 10, 20, 'KVM', '4.22.0.0', 0, 0); \
+         INSERT INTO storage_pool (id, name, uuid, pool_type, port, data_center_id, pod_id, cluster_id, \
+           host_address, path, status, scope) \
+           VALUES (100, 'p', UUID(), 'NetworkFilesystem', 2049, {z}, 10, 20, '10.0.0.250', '/p', 'Up', 'CLUSTER');"
+    ))
+    .unwrap();
+    Tx::run(conn, db, None, |tx| {
+        servers::register(tx, &servers::Registration::new(1, "ms", "10.0.0.5"))
+    })
+    .unwrap();
+    // Other zones' hosts, pools and old servers: 20 000 / 5 000 / 2 000 rows.
+    let other_zone = "1000 + (n.n % 50)";
+    clone_rows(
+        conn,
+        "host",
+        "src.id = 100",
+        20_000,
+        &[
+            ("id", "1000 + n.n".into()),
+            ("uuid", "UUID()".into()),
+            ("data_center_id", other_zone.into()),
+            ("pod_id", "NULL".into()),
+            ("cluster_id", "NULL".into()),
+        ],
+    )
+    .unwrap();
+    clone_rows(
+        conn,
+        "storage_pool",
+        "src.id = 100",
+        5_000,
+        &[
+            ("id", "1000 + n.n".into()),
+            ("uuid", "UUID()".into()),
+            ("data_center_id", other_zone.into()),
+            ("pod_id", "NULL".into()),
+            ("cluster_id", "NULL".into()),
+        ],
+    )
+    .unwrap();
+    clone_rows(
+        conn,
+        "mshost",
+        "src.msid = 1",
+        2_000,
+        &[
+            ("id", "NULL".into()),
+            ("msid", "1000 + n.n".into()),
+            ("uuid", "UUID()".into()),
+            ("last_update", "UTC_TIMESTAMP() - INTERVAL 1 DAY".into()),
+        ],
+    )
+    .unwrap();
+    diesel::sql_query("ANALYZE TABLE host, storage_pool, mshost, cluster, host_pod_ref")
+        .execute(conn)
+        .unwrap();
+    let page = PageRequest::first(50);
+    assert_list_indexed(conn, "hosts of a zone", |c| {
+        hosts::list(
+            c,
+            &HostFilter {
+                zone_id: Some(zone),
+                ..Default::default()
+            },
+            &page,
+        )
+        .unwrap();
+    });
+    assert_list_indexed(conn, "hosts of a pod", |c| {
+        let f = HostFilter {
+            pod_id: Some(PodId(10)),
+            ..Default::default()
+        };
+        hosts::list(c, &f, &page).unwrap();
+    });
+    assert_list_indexed(conn, "placement candidates", |c| {
+        let f = HostFilter::for_placement(zone, HypervisorType::Kvm, None);
+        hosts::placement_candidates(c, &f).unwrap();
+    });
+    assert_list_indexed(conn, "pools of a zone", |c| {
+        let f = PoolFilter {
+            zone_id: Some(zone),
+            status: Some(StoragePoolStatus::Up),
+            ..Default::default()
+        };
+        storage_pools::list(c, &f).unwrap();
+    });
+    assert_list_indexed(conn, "clusters of a zone", |c| {
+        let f = clusters::ClusterFilter {
+            zone_id: Some(zone),
+            ..Default::default()
+        };
+        clusters::list(c, &f).unwrap();
+    });
+    assert_list_indexed(conn, "pods of a zone", |c| {
+        pods::list_in_zone(c, zone, true).unwrap();
+    });
+    assert_list_indexed(conn, "live management servers", |c| {
+        servers::live(c, servers::DEFAULT_THRESHOLD).unwrap();
+    });
+}

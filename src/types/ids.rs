@@ -105,4 +105,12 @@ define_ids! {
     UsageJobId;
     /// `nics.id` (AUTO_INCREMENT).
     NicId;
+    /// `host_pod_ref.id` (a pod).
+    PodId;
+    /// `cluster.id`.
+    ClusterId;
+    /// `host.id`.
+    HostId;
+    /// `storage_pool.id` (a primary storage pool).
+    StoragePoolId;
 }

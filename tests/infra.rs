@@ -1,0 +1,236 @@
+//! Pods, clusters, hosts and host capacity as CloudStack writes and guards them: the hosts
+//! placement may use, guarded status changes, and capacity reserved under the rows' locks so
+//! concurrent placements never over-commit a host.
+
+mod common;
+
+use cloudstack_db::db::Tx;
+use cloudstack_db::infra::capacity::{self, VmShare};
+use cloudstack_db::infra::hosts::{self, HostFilter};
+use cloudstack_db::infra::{HostStatus, ResourceState};
+use cloudstack_db::prelude::*;
+use cloudstack_db::repo::PageRequest;
+use cloudstack_db::types::{HostId, HypervisorType};
+use diesel::MysqlConnection;
+use diesel::connection::SimpleConnection;
+
+/// Pod 10 (enabled), cluster 20 (enabled, KVM) and 21 (disabled), and four hosts:
+/// 101 Up/Enabled in 20 tagged `gpu`, 102 Down in 20, 103 Up/Enabled in 21, 104 Up/Disabled in 20.
+fn racks(conn: &mut MysqlConnection, zone: ZoneId) {
+    let z = zone.get();
+    let host = |id: u64, status: &str, state: &str, cluster: u64| {
+        format!(
+            "INSERT INTO host (id, name, uuid, status, type, private_ip_address, data_center_id, pod_id, \
+             cluster_id, hypervisor_type, version, dom0_memory, last_ping, resource_state, cpus, speed, ram) \
+             VALUES ({id}, 'host-{id}', UUID(), '{status}', 'Routing', '10.1.0.{id}', {z}, 10, {cluster}, \
+             'KVM', '4.22.0.0', 0, 0, '{state}', 16, 2000, {ram});",
+            ram = 64u64 << 30
+        )
+    };
+    conn.batch_execute(&format!(
+        "INSERT INTO host_pod_ref (id, name, uuid, data_center_id, gateway, cidr_address, cidr_size, \
+           allocation_state) VALUES (10, 'pod-10', UUID(), {z}, '10.1.0.1', '10.1.0.0', 24, 'Enabled'); \
+         INSERT INTO cluster (id, name, uuid, pod_id, data_center_id, hypervisor_type, allocation_state) \
+           VALUES (20, 'c-20', UUID(), 10, {z}, 'KVM', 'Enabled'), (21, 'c-21', UUID(), 10, {z}, 'KVM', 'Disabled'); \
+         {} {} {} {} \
+         INSERT INTO host_tags (host_id, tag) VALUES (101, 'gpu');",
+        host(101, "Up", "Enabled", 20),
+        host(102, "Down", "Enabled", 20),
+        host(103, "Up", "Enabled", 21),
+        host(104, "Up", "Disabled", 20),
+    ))
+    .unwrap();
+}
+
+fn ids(hosts: &[cloudstack_db::infra::Host]) -> Vec<u64> {
+    hosts.iter().map(|h| h.id.get()).collect()
+}
+
+#[test]
+fn placement_sees_only_up_enabled_hosts_in_open_clusters_and_pods() {
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    racks(&mut conn, zone);
+    let kvm = HostFilter::for_placement(zone, HypervisorType::Kvm, None);
+    assert_eq!(
+        ids(&hosts::placement_candidates(&mut conn, &kvm).unwrap()),
+        [101]
+    );
+    let gpu = HostFilter::for_placement(zone, HypervisorType::Kvm, Some("gpu"));
+    assert_eq!(
+        ids(&hosts::placement_candidates(&mut conn, &gpu).unwrap()),
+        [101]
+    );
+    let none = HostFilter::for_placement(zone, HypervisorType::Kvm, Some("fpga"));
+    assert!(
+        hosts::placement_candidates(&mut conn, &none)
+            .unwrap()
+            .is_empty()
+    );
+    // The plain list: every Up host of the pod, one page of two and the rest.
+    let up = HostFilter {
+        pod_id: Some(cloudstack_db::types::PodId(10)),
+        status: Some(HostStatus::Up),
+        ..Default::default()
+    };
+    let first = hosts::list(&mut conn, &up, &PageRequest::first(2).with_total()).unwrap();
+    assert_eq!((ids(&first.items), first.total), (vec![101, 103], Some(3)));
+    let rest = hosts::list(&mut conn, &up, &PageRequest::after(first.next.unwrap(), 2)).unwrap();
+    assert_eq!(ids(&rest.items), [104]);
+    assert!(rest.next.is_none());
+}
+
+#[test]
+fn a_host_status_change_is_guarded_and_a_host_gone_down_takes_no_vm() {
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    racks(&mut conn, zone);
+    let h = hosts::find(&mut conn, HostId(101)).unwrap();
+    Tx::run(&mut conn, db, None, |tx| {
+        capacity::set_host_totals(tx, &h, 16 * 2000, 64 << 30, 16)
+    })
+    .unwrap();
+    let down = Tx::run(&mut conn, db, None, |tx| {
+        hosts::set_status(tx, &h, HostStatus::Down)
+    })
+    .unwrap();
+    assert_eq!(
+        (down.status, down.update_count),
+        (HostStatus::Down, h.update_count + 1)
+    );
+    // A second writer with the same read loses.
+    assert!(matches!(
+        Tx::run(&mut conn, db, None, |tx| hosts::set_status(
+            tx,
+            &h,
+            HostStatus::Alert
+        )),
+        Err(Error::StaleState { entity: "host", .. })
+    ));
+    let share = VmShare {
+        cores: 1,
+        speed_mhz: 1000,
+        memory_mib: 1024,
+    };
+    assert!(matches!(
+        Tx::run(&mut conn, db, None, |tx| capacity::reserve_vm(
+            tx, h.id, share
+        )),
+        Err(Error::Conflict(_))
+    ));
+    assert!(
+        capacity::of_host(&mut conn, h.id)
+            .unwrap()
+            .iter()
+            .all(|r| r.used_capacity == 0)
+    );
+    // Disabled for allocation: the same.
+    let up = Tx::run(&mut conn, db, None, |tx| {
+        hosts::set_status(tx, &down, HostStatus::Up)
+    })
+    .unwrap();
+    Tx::run(&mut conn, db, None, |tx| {
+        hosts::set_resource_state(tx, &up, ResourceState::Disabled)
+    })
+    .unwrap();
+    assert!(matches!(
+        Tx::run(&mut conn, db, None, |tx| capacity::reserve_vm(
+            tx, h.id, share
+        )),
+        Err(Error::Conflict(_))
+    ));
+}
+
+#[test]
+fn sixteen_concurrent_placements_on_a_host_with_room_for_ten_place_exactly_ten() {
+    let test = common::fresh();
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    racks(&mut conn, zone);
+    let h = hosts::find(&mut conn, HostId(101)).unwrap();
+    // Room for ten 2-core 1 GHz VMs by CPU (20 GHz); memory is plentiful.
+    Tx::run(&mut conn, &db, None, |tx| {
+        capacity::set_host_totals(tx, &h, 20_000, 64 << 30, 16)
+    })
+    .unwrap();
+    drop(conn);
+    let share = VmShare {
+        cores: 2,
+        speed_mhz: 1000,
+        memory_mib: 512,
+    };
+    for round in 0..3 {
+        let barrier = std::sync::Barrier::new(16);
+        let results: Vec<Result<()>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..16)
+                .map(|_| {
+                    let (db, barrier) = (db.clone(), &barrier);
+                    s.spawn(move || {
+                        barrier.wait();
+                        db.write_with_retry(&cloudstack_db::db::RetryPolicy::default(), |tx| {
+                            capacity::reserve_vm(tx, h.id, share)
+                        })
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let placed = results.iter().filter(|r| r.is_ok()).count();
+        let refused = results
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r,
+                    Err(Error::Exhausted {
+                        resource: "host CPU",
+                        ..
+                    })
+                )
+            })
+            .count();
+        assert_eq!((placed, refused), (10, 6), "round {round}: {results:?}");
+        let mut conn = db.cloud().get().unwrap();
+        let rows = capacity::of_host(&mut conn, h.id).unwrap();
+        let used = |ty| {
+            rows.iter()
+                .find(|r| r.capacity_type == ty)
+                .unwrap()
+                .used_capacity
+        };
+        assert_eq!(
+            (
+                used(capacity::CPU),
+                used(capacity::MEMORY),
+                used(capacity::CPU_CORE)
+            ),
+            (20_000, (10 * 512) << 20, 20)
+        );
+        for _ in 0..10 {
+            Tx::run(&mut conn, &db, None, |tx| {
+                capacity::release_vm(tx, h.id, share)
+            })
+            .unwrap();
+        }
+    }
+    // A cluster over-commit of 2 doubles the room.
+    let mut conn = db.cloud().get().unwrap();
+    conn.batch_execute("INSERT INTO cluster_details (cluster_id, name, value) VALUES (20, 'cpuOvercommitRatio', '2')")
+        .unwrap();
+    for _ in 0..20 {
+        Tx::run(&mut conn, &db, None, |tx| {
+            capacity::reserve_vm(tx, h.id, share)
+        })
+        .unwrap();
+    }
+    assert!(matches!(
+        Tx::run(&mut conn, &db, None, |tx| capacity::reserve_vm(
+            tx, h.id, share
+        )),
+        Err(Error::Exhausted { .. })
+    ));
+}
