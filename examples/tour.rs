@@ -101,6 +101,7 @@ fn run() -> Result<()> {
     }
     show_fresh_install(&db)?;
     vm_lifecycle(&db)?;
+    settings_servers_and_placement(&db)?;
     identity(&db)?;
     public_addresses(&db)?;
     usage_records(&db)?;
@@ -417,6 +418,125 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
 
 /// A child domain with an account and a user, API keys for the user, and a request signed with
 /// them checked the way the management server would.
+fn settings_servers_and_placement(db: &Database) -> Result<()> {
+    use cloudstack_db::catalog::zones;
+    use cloudstack_db::compute::vms::{self, UserVmSpec};
+    use cloudstack_db::infra::capacity;
+    use cloudstack_db::infra::hosts::{self, HostFilter};
+    use cloudstack_db::servers::{self, Registration};
+    use cloudstack_db::settings::{Scope, ScopeKind, SettingDefinition, Settings};
+    use cloudstack_db::types::{AccountId, DomainId, HypervisorType, ServiceOfferingId, UserId};
+
+    println!("-- settings, management servers, placement");
+    // This process as a management server of the cluster (msid: CloudStack uses a MAC address).
+    let me = db.write(|tx| {
+        servers::register(
+            tx,
+            &Registration::new(0x02_00_7e_57_00_01, "tour", "127.0.0.1"),
+        )
+    })?;
+    db.write(|tx| servers::heartbeat(tx, &me))?;
+    let live = db.read(|c| servers::live(c, servers::DEFAULT_THRESHOLD))?;
+    println!(
+        "live servers:    {}",
+        live.iter()
+            .map(|s| format!(
+                "{} (msid {}, {})",
+                s.name.as_deref().unwrap_or("?"),
+                s.msid,
+                s.state.map(|st| st.to_string()).unwrap_or_default()
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    // A setting defined as a management server defines its ConfigKeys, overridden for one account.
+    let settings = Settings::new(db.column_encryptor().cloned());
+    let definition = SettingDefinition {
+        category: "Advanced".into(),
+        component: "TourManager".into(),
+        name: "tour.max.vms.per.host".into(),
+        default_value: Some("10".into()),
+        description: Some("How many tour VMs one host takes".into()),
+        scopes: vec![ScopeKind::Domain, ScopeKind::Account],
+        is_dynamic: true,
+    };
+    db.write(|tx| {
+        settings.define(tx, &definition)?;
+        settings.set(tx, &definition.name, Scope::Account(AccountId(2)), "20")
+    })?;
+    let (account, domain): (Option<i64>, Option<i64>) = db.read(|c| {
+        Ok((
+            settings.get(c, &definition.name, Scope::Account(AccountId(2)))?,
+            settings.get(c, &definition.name, Scope::Domain(DomainId(1)))?,
+        ))
+    })?;
+    println!(
+        "setting:         {} = {} for account 2 (its own), {} for domain 1 (the default)",
+        definition.name,
+        account.unwrap_or_default(),
+        domain.unwrap_or_default()
+    );
+
+    // A KVM host in an enabled cluster, its capacity as its agent reports it, and a VM placed
+    // there: the VM, its start on the host and the host's capacity in one transaction.
+    let zone = db.read(|c| zones::find_by_name(c, "tour-zone"))?;
+    let host_id = db.write(|tx| cloudstack_db_testing::rack(tx, zone.id, 100))?;
+    let host = db.read(|c| hosts::find(c, cloudstack_db::types::HostId(host_id)))?;
+    db.write(|tx| capacity::set_host_totals(tx, &host, 16 * 2000, 64 << 30, 16))?;
+    let filter = HostFilter::for_placement(zone.id, HypervisorType::Kvm, None);
+    let candidates = db.read(|c| hosts::placement_candidates(c, &filter))?;
+    let Some(target) = candidates.first() else {
+        return Err(cloudstack_db::Error::Config(
+            "no host to place the tour VM on".into(),
+        ));
+    };
+    let template =
+        db.read(|c| cloudstack_db::catalog::templates::find_by_unique_name(c, "centos55-x86_64"))?;
+    let spec = UserVmSpec {
+        name: format!("placed-{}", chrono::Utc::now().timestamp_millis()),
+        display_name: None,
+        account_id: AccountId(2),
+        domain_id: DomainId(1),
+        user_id: UserId(2),
+        zone_id: zone.id,
+        service_offering_id: ServiceOfferingId(1),
+        template_id: template.id,
+        guest_os_id: template.guest_os_id,
+        hypervisor_type: Some(HypervisorType::Kvm),
+        vnc_password: cloudstack_db::Secret::new("tour-vnc"),
+        ha_enabled: false,
+        display_vm: true,
+        user_data: None,
+        custom_compute: None,
+    };
+    let placed = db.write(|tx| {
+        let vm = vms::create(tx, &spec)?;
+        cloudstack_db::compute::placement::start_on(tx, &vm.instance, target.id)
+    })?;
+    let rows = db.read(|c| capacity::of_host(c, target.id))?;
+    let used = |ty| {
+        rows.iter()
+            .find(|r| r.capacity_type == ty)
+            .map(|r| (r.used_capacity, r.total_capacity))
+            .unwrap_or_default()
+    };
+    let (cpu, mem) = (used(capacity::CPU), used(capacity::MEMORY));
+    println!(
+        "placement:       {} {} on host {} ({}); host CPU {}/{} MHz, memory {}/{} MiB used",
+        placed.name,
+        placed.state,
+        target.name,
+        target.id,
+        cpu.0,
+        cpu.1,
+        mem.0 >> 20,
+        mem.1 >> 20
+    );
+    db.write(|tx| servers::stop(tx, &me))?;
+    Ok(())
+}
+
 fn identity(db: &Database) -> Result<()> {
     use cloudstack_db::identity::api_keys::{authenticate_request, generate_keys, sign_request};
     use cloudstack_db::identity::domains::ROOT_DOMAIN;

@@ -234,3 +234,67 @@ fn sixteen_concurrent_placements_on_a_host_with_room_for_ten_place_exactly_ten()
         Err(Error::Exhausted { .. })
     ));
 }
+
+#[test]
+fn a_vm_started_on_a_host_takes_its_offerings_share_or_nothing_changes() {
+    use cloudstack_db::compute::placement;
+    use cloudstack_db::compute::{VmState, vms};
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    racks(&mut conn, zone);
+    let h = hosts::find(&mut conn, HostId(101)).unwrap();
+    Tx::run(&mut conn, db, None, |tx| {
+        capacity::set_host_totals(tx, &h, 32_000, 64 << 30, 16)
+    })
+    .unwrap();
+    let vm = Tx::run(&mut conn, db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone, "placed"))
+    })
+    .unwrap()
+    .instance;
+    // Small Instance, as the first start writes it.
+    let share = placement::share_of(&mut conn, &vm).unwrap();
+    assert_eq!(
+        (share.cores, share.speed_mhz, share.memory_mib),
+        (1, 500, 512)
+    );
+    let starting = Tx::run(&mut conn, db, None, |tx| placement::start_on(tx, &vm, h.id)).unwrap();
+    assert_eq!(
+        (starting.state, starting.host_id),
+        (VmState::Starting, Some(101))
+    );
+    let used: Vec<i64> = capacity::of_host(&mut conn, h.id)
+        .unwrap()
+        .iter()
+        .map(|r| r.used_capacity)
+        .collect();
+    assert_eq!(used, [512 << 20, 500, 1], "memory, CPU, cores");
+    // On a host gone down: refused, the VM still Stopped, nothing taken.
+    let other = Tx::run(&mut conn, db, None, |tx| {
+        vms::create(tx, &common::vm_spec(zone, "refused"))
+    })
+    .unwrap()
+    .instance;
+    Tx::run(&mut conn, db, None, |tx| {
+        hosts::set_status(tx, &h, HostStatus::Down)
+    })
+    .unwrap();
+    assert!(matches!(
+        Tx::run(&mut conn, db, None, |tx| placement::start_on(
+            tx, &other, h.id
+        )),
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(
+        vms::find(&mut conn, other.id).unwrap().instance.state,
+        VmState::Stopped
+    );
+    let after: Vec<i64> = capacity::of_host(&mut conn, h.id)
+        .unwrap()
+        .iter()
+        .map(|r| r.used_capacity)
+        .collect();
+    assert_eq!(after, used);
+}

@@ -278,3 +278,49 @@ fn values_are_cached_typed_and_listed_by_category() {
     assert!(alerts.iter().all(|s| s.category == "Alert"));
     assert!(alerts.windows(2).all(|w| w[0].name < w[1].name));
 }
+
+#[test]
+fn a_defined_setting_gets_the_row_a_management_server_writes_once() {
+    use cloudstack_db::settings::{ScopeKind, SettingDefinition};
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let encryptor = Encryptor::new("database-secret", None);
+    let settings = Settings::new(Some(encryptor.clone()));
+    let def = SettingDefinition {
+        category: "Secure".into(),
+        component: "TourManager".into(),
+        name: "tour.api.token".into(),
+        default_value: Some("t0ken".into()),
+        description: Some("A token".into()),
+        scopes: vec![ScopeKind::Domain, ScopeKind::Account],
+        is_dynamic: true,
+    };
+    assert!(Tx::run(&mut conn, db, None, |tx| settings.define(tx, &def)).unwrap());
+    assert!(
+        !Tx::run(&mut conn, db, None, |tx| settings.define(tx, &def)).unwrap(),
+        "once"
+    );
+    let row = settings.setting(&mut conn, "tour.api.token").unwrap();
+    assert_eq!(
+        (
+            row.instance.as_str(),
+            row.scope,
+            row.is_dynamic,
+            row.display_text.as_deref(),
+            row.default_value.as_deref()
+        ),
+        ("DEFAULT", 192, true, Some("Tour api token"), Some("t0ken"))
+    );
+    let stored = row.value.unwrap();
+    assert_ne!(stored, "t0ken");
+    assert_eq!(encryptor.decrypt(&stored).unwrap().expose(), "t0ken");
+    assert_eq!(
+        settings
+            .get_secret(&mut conn, "tour.api.token", Scope::Account(AccountId(2)))
+            .unwrap()
+            .unwrap()
+            .expose(),
+        "t0ken"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod nic;
 pub mod nics;
+pub mod placement;
 mod shape;
 mod types;
 mod user_vm;

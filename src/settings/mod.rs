@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 
 pub use parse::{Millis, SettingValue};
-pub use scope::Scope;
+pub use scope::{Scope, ScopeKind};
 pub use setting::Setting;
 
 use crate::crypto::Encryptor;
@@ -300,6 +300,66 @@ impl Settings {
         }
     }
 
+    /// Adds the `configuration` row of a setting the way a management server registers its
+    /// `ConfigKey`s at start (`ConfigDepotImpl.populateConfiguration`): value and default the
+    /// definition's default (encrypted for `Hidden`/`Secure`), `updated` now, group and
+    /// subgroup 1. A setting that has its row already is left as it is (its value may have been
+    /// changed); returns whether the row was added.
+    ///
+    /// ```no_run
+    /// use cloudstack_db::settings::{ScopeKind, SettingDefinition};
+    /// # fn demo(db: &cloudstack_db::Database, s: &cloudstack_db::settings::Settings) -> cloudstack_db::Result<()> {
+    /// let def = SettingDefinition {
+    ///     category: "Advanced".into(), component: "MyManager".into(), name: "my.feature.enabled".into(),
+    ///     default_value: Some("false".into()), description: Some("Turns my feature on".into()),
+    ///     scopes: vec![ScopeKind::Domain, ScopeKind::Account], is_dynamic: true,
+    /// };
+    /// db.write(|tx| s.define(tx, &def))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn define(&self, tx: &mut Tx<'_>, def: &SettingDefinition) -> Result<bool> {
+        let conn = tx.conn();
+        let exists: Option<String> = configuration::table
+            .find(&def.name)
+            .select(configuration::name)
+            .first(conn)
+            .optional()?;
+        if exists.is_some() {
+            return Ok(false);
+        }
+        let value = match &def.default_value {
+            Some(v) if setting::is_encrypted_category(&def.category) => match &self.encryptor {
+                Some(e) => Some(e.encrypt(v)?),
+                None => {
+                    return Err(Error::Config(format!(
+                        "setting {} is stored encrypted: the settings need the database secret",
+                        def.name
+                    )));
+                }
+            },
+            other => other.clone(),
+        };
+        diesel::insert_into(configuration::table)
+            .values((
+                configuration::category.eq(&def.category),
+                configuration::instance.eq("DEFAULT"),
+                configuration::component.eq(&def.component),
+                configuration::name.eq(&def.name),
+                configuration::value.eq(value),
+                configuration::description.eq(&def.description),
+                configuration::default_value.eq(&def.default_value),
+                configuration::updated.eq(Some(crate::repo::now().naive_utc())),
+                configuration::is_dynamic.eq(def.is_dynamic),
+                configuration::group_id.eq(Some(1u64)),
+                configuration::subgroup_id.eq(Some(1u64)),
+                configuration::display_text.eq(Some(display_text(&def.name))),
+                configuration::scope.eq(ScopeKind::mask(&def.scopes)),
+            ))
+            .execute(conn)?;
+        self.lock().loaded = None;
+        Ok(true)
+    }
+
     /// Sets `key` at `scope` to `value` as `updateConfiguration` stores it, in the caller's
     /// transaction: the global `value`, or the scope's `*_details` row (replaced or added;
     /// a cluster's `cpu.`/`mem.overprovisioning.factor` under CloudStack's cluster names),
@@ -348,5 +408,34 @@ impl Settings {
             cache.loaded = None;
         }
         Ok(())
+    }
+}
+
+/// A setting a management server defines (CloudStack's `ConfigKey`), for [`Settings::define`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingDefinition {
+    /// `Advanced`, `Alert`, `Network`, ..., or `Hidden`/`Secure` for encrypted values.
+    pub category: String,
+    /// The component that owns it.
+    pub component: String,
+    /// The key.
+    pub name: String,
+    /// The default, also the first value.
+    pub default_value: Option<String>,
+    /// What it does.
+    pub description: Option<String>,
+    /// Where it can be overridden (empty or `[Global]`: nowhere).
+    pub scopes: Vec<ScopeKind>,
+    /// Read anew on every use by the Java servers.
+    pub is_dynamic: bool,
+}
+
+/// CloudStack's display text: the name's dots as spaces, the first letter upper case.
+fn display_text(name: &str) -> String {
+    let spaced = name.replace('.', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
     }
 }

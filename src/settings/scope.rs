@@ -87,3 +87,37 @@ impl Scope {
             .collect()
     }
 }
+
+/// A kind of scope without its resource: what a setting may be overridden at.
+///
+/// ```
+/// use cloudstack_db::settings::ScopeKind;
+/// assert_eq!(ScopeKind::mask(&[ScopeKind::Domain, ScopeKind::Account]), 192);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum ScopeKind {
+    Global,
+    Zone,
+    Cluster,
+    StoragePool,
+    ManagementServer,
+    ImageStore,
+    Domain,
+    Account,
+}
+
+impl ScopeKind {
+    /// The kind's bit in `configuration.scope`.
+    pub fn bit(self) -> i64 {
+        1 << (self as i64)
+    }
+
+    /// The `configuration.scope` bitmask of `kinds` (0 for global only, as CloudStack stores it).
+    pub fn mask(kinds: &[ScopeKind]) -> i64 {
+        if kinds.iter().all(|k| *k == ScopeKind::Global) {
+            return 0;
+        }
+        kinds.iter().map(|k| k.bit()).fold(0, |a, b| a | b)
+    }
+}

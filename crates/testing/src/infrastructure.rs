@@ -79,3 +79,41 @@ pub fn storage_pool(tx: &mut Tx<'_>, zone: ZoneId, id: u64) -> Result<u64> {
     .execute(tx.conn())?;
     Ok(id)
 }
+
+/// Pod 10, KVM cluster 20 in it and routing host `host` in that cluster — `Up`, `Enabled`, 16
+/// cores at 2000 MHz, 64 GiB — as an agent registering a hypervisor leaves them; created
+/// unless they exist. Returns the host id.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database) -> cloudstack_db::Result<()> {
+/// use cloudstack_db::types::ZoneId;
+/// let host = db.write(|tx| cloudstack_db_testing::rack(tx, ZoneId(1), 100))?;
+/// # Ok(()) }
+/// ```
+pub fn rack(tx: &mut Tx<'_>, zone: ZoneId, host: u64) -> Result<u64> {
+    let conn = tx.conn();
+    diesel::sql_query(
+        "INSERT IGNORE INTO host_pod_ref (id, name, uuid, data_center_id, gateway, cidr_address, \
+         cidr_size, allocation_state) VALUES (10, 'pod-10', UUID(), ?, '10.1.0.1', '10.1.0.0', 24, 'Enabled')",
+    )
+    .bind::<Unsigned<BigInt>, _>(zone.0)
+    .execute(conn)?;
+    diesel::sql_query(
+        "INSERT IGNORE INTO cluster (id, name, uuid, pod_id, data_center_id, hypervisor_type, \
+         allocation_state) VALUES (20, 'cluster-20', UUID(), 10, ?, 'KVM', 'Enabled')",
+    )
+    .bind::<Unsigned<BigInt>, _>(zone.0)
+    .execute(conn)?;
+    diesel::sql_query(
+        "INSERT IGNORE INTO host (id, name, uuid, status, type, private_ip_address, data_center_id, \
+         pod_id, cluster_id, hypervisor_type, version, dom0_memory, last_ping, resource_state, cpus, \
+         speed, ram) VALUES (?, CONCAT('kvm-', ?), UUID(), 'Up', 'Routing', CONCAT('10.1.0.', ? % 250), \
+         ?, 10, 20, 'KVM', '4.22.0.0', 0, 0, 'Enabled', 16, 2000, 68719476736)",
+    )
+    .bind::<Unsigned<BigInt>, _>(host)
+    .bind::<Unsigned<BigInt>, _>(host)
+    .bind::<Unsigned<BigInt>, _>(host)
+    .bind::<Unsigned<BigInt>, _>(zone.0)
+    .execute(conn)?;
+    Ok(host)
+}

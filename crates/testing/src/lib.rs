@@ -33,7 +33,7 @@ mod public_range;
 mod usage_history;
 
 pub use clone_rows::clone_rows;
-pub use infrastructure::{host, physical_network, storage_pool};
+pub use infrastructure::{host, physical_network, rack, storage_pool};
 pub use local_server::{LocalServer, free_port};
 pub use public_range::public_range;
 pub use usage_history::{HistorySpec, HistorySummary, generate_usage_history};
