@@ -37,9 +37,10 @@ MODELLED = {
               "host_pod_ref", "host_tags", "image_store_details", "mshost", "network_details",
               "networks", "nics", "op_host_capacity", "quarantined_ips", "resource_count",
               "resource_limit", "role_permissions", "roles", "sequence", "service_offering",
-              "snapshots", "storage_pool", "storage_pool_details", "storage_pool_tags",
-              "usage_event", "usage_event_details", "user", "user_ip_address", "user_vm",
-              "version", "vlan", "vm_instance", "vm_instance_details", "vm_template", "volumes"],
+              "snapshot_store_ref", "snapshots", "storage_pool", "storage_pool_details",
+              "storage_pool_tags", "usage_event", "usage_event_details", "user", "user_ip_address",
+              "user_vm", "version", "vlan", "vm_instance", "vm_instance_details", "vm_template",
+              "volumes"],
     "cloud_usage": ["cloud_usage", "usage_event", "usage_ip_address", "usage_job", "usage_network",
                     "usage_vm_instance", "usage_volume"],
 }

@@ -34,6 +34,10 @@ pub mod kinds {
     pub const NET_IP_ASSIGN: &str = "NET.IPASSIGN";
     /// A public IP was released.
     pub const NET_IP_RELEASE: &str = "NET.IPRELEASE";
+    /// A volume snapshot was backed up.
+    pub const SNAPSHOT_CREATE: &str = "SNAPSHOT.CREATE";
+    /// A backed-up volume snapshot was deleted.
+    pub const SNAPSHOT_DELETE: &str = "SNAPSHOT.DELETE";
     /// A VM's NIC started using a network offering (the VM started).
     pub const NETWORK_OFFERING_ASSIGN: &str = "NETWORK.OFFERING.ASSIGN";
     /// A VM's NIC stopped using a network offering (the VM stopped, or the NIC was unplugged).

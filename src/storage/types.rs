@@ -1,6 +1,8 @@
 //! Enum columns of volumes.
 
-use crate::types::text_enum;
+use diesel::sql_types::Integer;
+
+use crate::types::{ordinal_enum, text_enum};
 
 text_enum! {
     /// A volume's state (`Volume.State`).
@@ -42,5 +44,24 @@ text_enum! {
         Ocfs2 = "OCFS2", Smb = "SMB", Gluster = "Gluster", PowerFlex = "PowerFlex",
         ManagedNfs = "ManagedNFS", Linstor = "Linstor", DatastoreCluster = "DatastoreCluster",
         StorPool = "StorPool", FiberChannel = "FiberChannel",
+    }
+}
+
+text_enum! {
+    /// A snapshot's state (`Snapshot.State`), stored in `snapshots.status`.
+    SnapshotState in "snapshots.status" {
+        Allocated = "Allocated", Creating = "Creating", CreatedOnPrimary = "CreatedOnPrimary",
+        BackingUp = "BackingUp", BackedUp = "BackedUp", Copying = "Copying", Destroying = "Destroying",
+        Destroyed = "Destroyed", Hidden = "Hidden", Error = "Error",
+    }
+}
+
+ordinal_enum! {
+    /// What made a snapshot (`Snapshot.Type`), stored as its ordinal; `type_description` holds
+    /// the name.
+    SnapshotType as i32, Integer, in "snapshots.snapshot_type" {
+        Manual = 0 as "MANUAL", Recurring = 1 as "RECURRING", Template = 2 as "TEMPLATE",
+        Hourly = 3 as "HOURLY", Daily = 4 as "DAILY", Weekly = 5 as "WEEKLY", Monthly = 6 as "MONTHLY",
+        Group = 7 as "GROUP", FromGroup = 8 as "FROM_GROUP",
     }
 }

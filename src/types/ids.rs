@@ -113,4 +113,6 @@ define_ids! {
     HostId;
     /// `storage_pool.id` (a primary storage pool).
     StoragePoolId;
+    /// `snapshots.id`.
+    SnapshotId;
 }
