@@ -298,3 +298,89 @@ fn a_vm_started_on_a_host_takes_its_offerings_share_or_nothing_changes() {
         .collect();
     assert_eq!(after, used);
 }
+
+#[test]
+fn a_host_going_down_while_vms_are_placed_never_gets_one_after_it_went_down() {
+    use cloudstack_db::compute::placement;
+    use cloudstack_db::compute::vms;
+    let test = common::fresh();
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    racks(&mut conn, zone);
+    drop(conn);
+    for round in 0..8 {
+        let mut conn = db.cloud().get().unwrap();
+        let h = hosts::find(&mut conn, HostId(101)).unwrap();
+        let h = if h.status == HostStatus::Up {
+            h
+        } else {
+            Tx::run(&mut conn, &db, None, |tx| {
+                hosts::set_status(tx, &h, HostStatus::Up)
+            })
+            .unwrap()
+        };
+        Tx::run(&mut conn, &db, None, |tx| {
+            capacity::set_host_totals(tx, &h, 32_000, 64 << 30, 16)
+        })
+        .unwrap();
+        let before: Vec<i64> = capacity::of_host(&mut conn, h.id)
+            .unwrap()
+            .iter()
+            .map(|r| r.used_capacity)
+            .collect();
+        let vm = Tx::run(&mut conn, &db, None, |tx| {
+            vms::create(tx, &common::vm_spec(zone, &format!("race-{round}")))
+        })
+        .unwrap()
+        .instance;
+        drop(conn);
+        let barrier = std::sync::Barrier::new(2);
+        let (placed, downed) = std::thread::scope(|s| {
+            let placer = s.spawn(|| {
+                barrier.wait();
+                db.write(|tx| placement::start_on(tx, &vm, h.id))
+            });
+            let breaker = s.spawn(|| {
+                barrier.wait();
+                // The agent's report: retried on a lost race, as the Java server retries it.
+                loop {
+                    let current = db.read(|c| hosts::find(c, h.id)).unwrap();
+                    match db.write(|tx| hosts::set_status(tx, &current, HostStatus::Down)) {
+                        Err(Error::StaleState { .. }) => continue,
+                        other => break other,
+                    }
+                }
+            });
+            (placer.join().unwrap(), breaker.join().unwrap())
+        });
+        downed.unwrap();
+        let mut conn = db.cloud().get().unwrap();
+        let after: Vec<i64> = capacity::of_host(&mut conn, h.id)
+            .unwrap()
+            .iter()
+            .map(|r| r.used_capacity)
+            .collect();
+        let state = vms::find(&mut conn, vm.id).unwrap().instance;
+        match placed {
+            // Placed first: on the host, its share taken, and the host went down after.
+            Ok(_) => {
+                assert_eq!(state.host_id, Some(101), "round {round}");
+                assert_eq!(
+                    after,
+                    [before[0] + (512 << 20), before[1] + 500, before[2] + 1],
+                    "round {round}"
+                );
+            }
+            // The host was down first: nothing taken, the VM still Stopped.
+            Err(Error::Conflict(_)) => {
+                assert_eq!((after, state.host_id), (before, None), "round {round}");
+            }
+            Err(other) => panic!("round {round}: {other}"),
+        }
+        assert_eq!(
+            hosts::find(&mut conn, h.id).unwrap().status,
+            HostStatus::Down
+        );
+    }
+}

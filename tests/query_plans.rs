@@ -289,6 +289,9 @@ fn list_queries_use_indexes() {
     assert_list_indexed(conn, "volumes of a VM", |c| {
         volumes::list_for_vm(c, VmId(v + 7)).unwrap();
     });
+    assert_list_indexed(conn, "volumes due for storage cleanup", |c| {
+        volumes::list_to_be_expunged(c, chrono::Utc::now()).unwrap();
+    });
     assert_list_indexed(conn, "events of an account", |c| {
         log::list(
             c,
