@@ -256,11 +256,14 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
     };
     let held = Mutex::new(HashSet::new());
     let (progress, rounds_done) = mpsc::channel::<()>();
+    // A worker that reaches three quarters of its rounds before node 2 is killed waits for the
+    // kill, so every worker also writes after it (a fast worker could otherwise finish first).
+    let killed = (Mutex::new(false), std::sync::Condvar::new());
     let seen: Vec<Seen> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..THREADS)
             .map(|t| {
                 let db = &databases[t % 3];
-                let (policy, held, progress) = (&policy, &held, progress.clone());
+                let (policy, held, progress, killed) = (&policy, &held, progress.clone(), &killed);
                 let own = own_vms[t];
                 s.spawn(move || {
                     let _abandon = AbandonOnPanic;
@@ -268,6 +271,13 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
                     let mut own_done = 0;
                     let mut own_unknown = 0;
                     for r in 0..ROUNDS {
+                        if r == ROUNDS * 3 / 4 {
+                            let (lock, cvar) = killed;
+                            let mut done = lock.lock().unwrap();
+                            while !*done {
+                                done = cvar.wait(done).unwrap();
+                            }
+                        }
                         // An event.
                         let name = format!("t{t}-r{r}");
                         match settle(|| {
@@ -406,6 +416,8 @@ fn the_mixed_workload_on_three_nodes_survives_losing_one_and_loses_nothing() {
             }
         }
         cluster.nodes[2].kill();
+        *killed.0.lock().unwrap() = true;
+        killed.1.notify_all();
         // The rest of the rounds, with a bound: a call that never returns (no client read
         // timeout can be set through Diesel) must fail the test, not hang CI.
         let deadline = Instant::now() + Duration::from_secs(90);
