@@ -166,14 +166,13 @@ fn show_fresh_install(db: &Database) -> Result<()> {
 fn vm_lifecycle(db: &Database) -> Result<()> {
     use cloudstack_db::catalog::NewDataCenter;
     use cloudstack_db::catalog::{templates, zones};
-    use cloudstack_db::compute::vms::{self, UserVmSpec};
+    use cloudstack_db::compute::vms;
     use cloudstack_db::compute::{VmEvent, VmInstance};
     use cloudstack_db::schema::cloud::usage_event;
     use cloudstack_db::storage::VolumeType;
     use cloudstack_db::storage::volumes::{self, VolumeSpec};
-    use cloudstack_db::types::HypervisorType;
+    use cloudstack_db::types::DiskOfferingId;
     use cloudstack_db::types::ProvisioningType;
-    use cloudstack_db::types::{AccountId, DiskOfferingId, DomainId, ServiceOfferingId, UserId};
     use diesel::prelude::*;
 
     let mut conn = db.cloud().get()?;
@@ -201,23 +200,12 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
         cloudstack_db_testing::host(tx, zone.id, 1)
     })?;
     let template = templates::find_by_unique_name(conn, "centos55-x86_64")?;
-    let spec = UserVmSpec {
-        name: format!("tour-vm-{}", chrono::Utc::now().timestamp()),
-        display_name: Some("Tour VM".into()),
-        account_id: AccountId(2),
-        domain_id: DomainId(1),
-        user_id: UserId(2),
-        zone_id: zone.id,
-        service_offering_id: ServiceOfferingId(1),
-        template_id: template.id,
-        guest_os_id: template.guest_os_id,
-        hypervisor_type: Some(HypervisorType::Kvm),
-        vnc_password: cloudstack_db::Secret::new("tour-vnc"),
-        ha_enabled: false,
-        display_vm: true,
-        user_data: None,
-        custom_compute: None,
-    };
+    let spec = tour_vm(
+        zone.id,
+        &template,
+        format!("tour-vm-{}", chrono::Utc::now().timestamp()),
+        Some("Tour VM"),
+    );
     // The deployment is an async job: submitted by one management server, claimed by a worker.
     use cloudstack_db::events::EventLevel;
     use cloudstack_db::events::log::{self, event};
@@ -418,14 +406,41 @@ fn vm_lifecycle(db: &Database) -> Result<()> {
 
 /// A child domain with an account and a user, API keys for the user, and a request signed with
 /// them checked the way the management server would.
+/// A VM of the admin account on Small Instance, from `template`.
+fn tour_vm(
+    zone: cloudstack_db::types::ZoneId,
+    template: &cloudstack_db::catalog::VmTemplate,
+    name: String,
+    display_name: Option<&str>,
+) -> cloudstack_db::compute::vms::UserVmSpec {
+    use cloudstack_db::types::{AccountId, DomainId, HypervisorType, ServiceOfferingId, UserId};
+    cloudstack_db::compute::vms::UserVmSpec {
+        name,
+        display_name: display_name.map(str::to_owned),
+        account_id: AccountId(2),
+        domain_id: DomainId(1),
+        user_id: UserId(2),
+        zone_id: zone,
+        service_offering_id: ServiceOfferingId(1),
+        template_id: template.id,
+        guest_os_id: template.guest_os_id,
+        hypervisor_type: Some(HypervisorType::Kvm),
+        vnc_password: cloudstack_db::Secret::new("tour-vnc"),
+        ha_enabled: false,
+        display_vm: true,
+        user_data: None,
+        custom_compute: None,
+    }
+}
+
 fn settings_servers_and_placement(db: &Database) -> Result<()> {
     use cloudstack_db::catalog::zones;
-    use cloudstack_db::compute::vms::{self, UserVmSpec};
+    use cloudstack_db::compute::vms;
     use cloudstack_db::infra::capacity;
     use cloudstack_db::infra::hosts::{self, HostFilter};
     use cloudstack_db::servers::{self, Registration};
     use cloudstack_db::settings::{Scope, ScopeKind, SettingDefinition, Settings};
-    use cloudstack_db::types::{AccountId, DomainId, HypervisorType, ServiceOfferingId, UserId};
+    use cloudstack_db::types::{AccountId, DomainId, HypervisorType};
 
     println!("-- settings, management servers, placement");
     // This process as a management server of the cluster (msid: CloudStack uses a MAC address).
@@ -493,23 +508,12 @@ fn settings_servers_and_placement(db: &Database) -> Result<()> {
     };
     let template =
         db.read(|c| cloudstack_db::catalog::templates::find_by_unique_name(c, "centos55-x86_64"))?;
-    let spec = UserVmSpec {
-        name: format!("placed-{}", chrono::Utc::now().timestamp_millis()),
-        display_name: None,
-        account_id: AccountId(2),
-        domain_id: DomainId(1),
-        user_id: UserId(2),
-        zone_id: zone.id,
-        service_offering_id: ServiceOfferingId(1),
-        template_id: template.id,
-        guest_os_id: template.guest_os_id,
-        hypervisor_type: Some(HypervisorType::Kvm),
-        vnc_password: cloudstack_db::Secret::new("tour-vnc"),
-        ha_enabled: false,
-        display_vm: true,
-        user_data: None,
-        custom_compute: None,
-    };
+    let spec = tour_vm(
+        zone.id,
+        &template,
+        format!("placed-{}", chrono::Utc::now().timestamp_millis()),
+        None,
+    );
     let placed = db.write(|tx| {
         let vm = vms::create(tx, &spec)?;
         cloudstack_db::compute::placement::start_on(tx, &vm.instance, target.id)

@@ -384,3 +384,85 @@ fn a_host_going_down_while_vms_are_placed_never_gets_one_after_it_went_down() {
         );
     }
 }
+
+#[test]
+fn sixteen_concurrent_volume_placements_fill_a_pool_to_its_allocation_threshold_and_no_further() {
+    use cloudstack_db::storage::VolumeType;
+    use cloudstack_db::storage::volumes::{self, VolumeSpec};
+    use cloudstack_db::types::{ImageFormat, ProvisioningType, StoragePoolId};
+    let test = common::fresh();
+    let db = test.database().clone();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    // 100 GiB of NFS: over-provisioned twice (the default), usable to 85 %: 170 GiB.
+    Tx::run(&mut conn, &db, None, |tx| {
+        cloudstack_db_testing::storage_pool(tx, zone, 1)
+    })
+    .unwrap();
+    conn.batch_execute(&format!(
+        "UPDATE storage_pool SET capacity_bytes = {} WHERE id = 1",
+        100u64 << 30
+    ))
+    .unwrap();
+    let volumes: Vec<_> = (0..16)
+        .map(|i| {
+            Tx::run(&mut conn, &db, None, |tx| {
+                volumes::create(
+                    tx,
+                    &VolumeSpec {
+                        name: format!("d-{i}"),
+                        account_id: AccountId(2),
+                        domain_id: DomainId(1),
+                        zone_id: zone,
+                        volume_type: VolumeType::DataDisk,
+                        disk_offering_id: DiskOfferingId(3),
+                        template_id: None,
+                        size: 20 << 30,
+                        instance_id: None,
+                        device_id: None,
+                        format: Some(ImageFormat::Qcow2),
+                        provisioning_type: ProvisioningType::Thin,
+                        display_volume: true,
+                    },
+                )
+            })
+            .unwrap()
+        })
+        .collect();
+    drop(conn);
+    let barrier = std::sync::Barrier::new(16);
+    let results: Vec<Result<()>> = std::thread::scope(|s| {
+        let handles: Vec<_> = volumes
+            .iter()
+            .map(|v| {
+                let (db, barrier) = (db.clone(), &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    db.write(|tx| capacity::place_volume(tx, v, StoragePoolId(1)))
+                        .map(|_| ())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let placed = results.iter().filter(|r| r.is_ok()).count();
+    let refused = results
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Err(Error::Exhausted {
+                    resource: "primary storage",
+                    ..
+                })
+            )
+        })
+        .count();
+    assert_eq!((placed, refused), (8, 8), "{results:?}");
+    let mut conn = db.cloud().get().unwrap();
+    assert_eq!(
+        cloudstack_db_testing::count(&mut conn, "SELECT COUNT(*) FROM volumes WHERE pool_id = 1")
+            .unwrap(),
+        8
+    );
+}

@@ -200,3 +200,58 @@ fn a_server_in_maintenance_comes_back_in_maintenance() {
         Err(Error::InvalidValue { .. })
     ));
 }
+
+#[test]
+fn only_a_current_run_claims_jobs() {
+    let test = common::fresh();
+    let db = test.database();
+    let old = db
+        .write(|tx| {
+            servers::register(
+                tx,
+                &Registration {
+                    runid: 1,
+                    ..Registration::new(5, "ms-5", "10.0.0.5")
+                },
+            )
+        })
+        .unwrap();
+    let job = submit(db, 5);
+    let new = db
+        .write(|tx| {
+            servers::register(
+                tx,
+                &Registration {
+                    runid: 2,
+                    ..Registration::new(5, "ms-5", "10.0.0.5")
+                },
+            )
+        })
+        .unwrap();
+    // The replaced run claims nothing; the current one claims the job.
+    let refused = db.write(|tx| queue::claim_as(tx, &old, 10));
+    assert!(
+        matches!(refused, Err(Error::StaleState { .. })),
+        "{refused:?}"
+    );
+    let claimed = db.write(|tx| queue::claim_as(tx, &new, 10)).unwrap();
+    assert_eq!(
+        claimed
+            .iter()
+            .map(|j| (j.id, j.job_executing_msid))
+            .collect::<Vec<_>>(),
+        [(job, Some(5))]
+    );
+    // Marked down: no more claims until it beats again.
+    submit(db, 5);
+    db.write(|tx| servers::stop(tx, &new)).unwrap();
+    assert!(matches!(
+        db.write(|tx| queue::claim_as(tx, &new, 10)),
+        Err(Error::StaleState { .. })
+    ));
+    db.write(|tx| servers::heartbeat(tx, &new)).unwrap();
+    assert_eq!(
+        db.write(|tx| queue::claim_as(tx, &new, 10)).unwrap().len(),
+        1
+    );
+}

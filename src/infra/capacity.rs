@@ -1,14 +1,18 @@
 //! Host capacity (`op_host_capacity`) as `CapacityManagerImpl` keeps it: a row per host and
 //! type (memory in bytes, CPU in MHz, CPU cores) with total, used and reserved amounts. A VM
 //! takes its share in the transaction that places it, under the rows' locks and within the
-//! total times the cluster's over-commit ratio, so concurrent placements never over-commit.
+//! total times the cluster's over-commit ratio, so concurrent placements never over-commit. A
+//! volume is put on a primary storage pool the same way ([`place_volume`]).
 
 use diesel::prelude::*;
 
-use super::{Host, HostStatus, ResourceState};
+use super::{Host, HostStatus, ResourceState, StoragePoolStatus};
 use crate::db::Tx;
-use crate::schema::cloud::{cluster_details, host, op_host_capacity};
-use crate::types::HostId;
+use crate::schema::cloud::{cluster_details, host, op_host_capacity, storage_pool, volumes};
+use crate::settings::Scope;
+use crate::storage::volumes as volumes_repo;
+use crate::storage::{StoragePoolType, Volume, VolumeState};
+use crate::types::{HostId, StoragePoolId};
 use crate::{Error, Result};
 
 /// `Capacity.CAPACITY_TYPE_MEMORY`: bytes.
@@ -253,4 +257,101 @@ fn add_used(
         }
     }
     Ok(())
+}
+
+/// `storage.overprovisioning.factor` (pool, else global), 2 when unset — for the pool types
+/// CloudStack over-provisions (NFS, VMFS, RBD, PowerFlex, Filesystem); 1 for the others.
+fn storage_factor(
+    conn: &mut MysqlConnection,
+    pool: StoragePoolId,
+    pool_type: StoragePoolType,
+) -> Result<f64> {
+    let overprovisioned = matches!(
+        pool_type,
+        StoragePoolType::NetworkFilesystem
+            | StoragePoolType::Vmfs
+            | StoragePoolType::Rbd
+            | StoragePoolType::PowerFlex
+            | StoragePoolType::Filesystem
+    );
+    if !overprovisioned {
+        return Ok(1.0);
+    }
+    let settings = crate::settings::Settings::new(None);
+    Ok(settings
+        .get::<f64>(
+            conn,
+            "storage.overprovisioning.factor",
+            Scope::StoragePool(pool.get()),
+        )?
+        .unwrap_or(2.0))
+}
+
+/// Puts `volume` on primary storage pool `pool` (`volumes.pool_id`), in the caller's
+/// transaction, if the pool has room (`StorageManagerImpl.storagePoolHasEnoughSpace`): the
+/// pool row is locked, so placements on one pool are checked one after the other, and the
+/// sizes of the pool's live volumes plus this one must stay within its capacity times
+/// `storage.overprovisioning.factor` times `pool.storage.allocated.capacity.disablethreshold`
+/// (default 0.85). A pool that is not `Up` is [`Error::Conflict`]; one without room
+/// [`Error::Exhausted`]; nothing changes then.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, v: &cloudstack_db::storage::Volume) -> cloudstack_db::Result<()> {
+/// let placed = db.write(|tx| cloudstack_db::infra::capacity::place_volume(tx, v, cloudstack_db::types::StoragePoolId(1)))?;
+/// # Ok(()) }
+/// ```
+pub fn place_volume(tx: &mut Tx<'_>, volume: &Volume, pool: StoragePoolId) -> Result<Volume> {
+    let conn = tx.conn();
+    let row: Option<(Option<StoragePoolStatus>, StoragePoolType, Option<u64>)> =
+        storage_pool::table
+            .filter(storage_pool::id.eq(pool))
+            .filter(storage_pool::removed.is_null())
+            .select((
+                storage_pool::status,
+                storage_pool::pool_type,
+                storage_pool::capacity_bytes,
+            ))
+            .for_update()
+            .first(conn)
+            .optional()?;
+    let Some((status, pool_type, capacity)) = row else {
+        return Err(Error::NotFound);
+    };
+    if status != Some(StoragePoolStatus::Up) {
+        return Err(Error::Conflict(format!("storage pool {pool} is not Up")));
+    }
+    let used: i64 = volumes::table
+        .filter(volumes::pool_id.eq(pool.get()))
+        .filter(volumes::removed.is_null())
+        .filter(volumes::id.ne(volume.id))
+        .filter(volumes::state.ne_all([
+            VolumeState::Destroy,
+            VolumeState::Expunging,
+            VolumeState::Expunged,
+        ]))
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "CAST(COALESCE(SUM(size), 0) AS SIGNED)",
+        ))
+        .first(conn)?;
+    let factor = storage_factor(conn, pool, pool_type)?;
+    let threshold = crate::settings::Settings::new(None)
+        .get::<f64>(
+            conn,
+            "pool.storage.allocated.capacity.disablethreshold",
+            Scope::StoragePool(pool.get()),
+        )?
+        .unwrap_or(0.85);
+    let room = (capacity.unwrap_or(0) as f64 * factor * threshold) as i64;
+    let wanted = volume.size as i64;
+    if used + wanted > room {
+        return Err(Error::Exhausted {
+            resource: "primary storage",
+            detail: format!("pool {pool}: {used} allocated, {wanted} asked for, {room} allowed"),
+        });
+    }
+    let changes = crate::storage::VolumeChanges {
+        pool_id: Some(Some(pool.get())),
+        ..Default::default()
+    };
+    volumes_repo::update(tx, volume.id, &changes)
 }

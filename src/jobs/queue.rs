@@ -185,6 +185,25 @@ pub fn claim_next(tx: &mut Tx<'_>, msid: i64) -> Result<Option<AsyncJob>> {
     Ok(claim(tx, msid, 1)?.into_iter().next())
 }
 
+/// [`claim`] for a registered server's run: the registry must still show `me` as the server's
+/// current run and not `Down` ([`crate::servers::check_current`]: a replaced, invalidated or
+/// marked-down run is [`Error::StaleState`] and claims nothing), then up to `max` jobs are
+/// claimed for its msid.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, me: cloudstack_db::servers::ServerSession) -> cloudstack_db::Result<()> {
+/// let jobs = db.write(|tx| cloudstack_db::jobs::queue::claim_as(tx, &me, 10))?;
+/// # Ok(()) }
+/// ```
+pub fn claim_as(
+    tx: &mut Tx<'_>,
+    me: &crate::servers::ServerSession,
+    max: u32,
+) -> Result<Vec<AsyncJob>> {
+    crate::servers::check_current(tx, me)?;
+    claim(tx, me.job_msid(), max)
+}
+
 fn stale(id: JobId, detail: &str) -> Error {
     Error::StaleState {
         entity: "async_job",

@@ -22,7 +22,7 @@ pub mod joins;
 /// ```
 /// let tables = cloudstack_db::schema::modelled_tables("cloud");
 /// assert!(tables.contains(&"vm_instance"));
-/// assert!(!tables.contains(&"host"));
+/// assert!(!tables.contains(&"image_store"));
 /// ```
 pub fn modelled_tables(database: &str) -> Vec<&'static str> {
     let mut tables: Vec<&'static str> = expected::expected_columns()

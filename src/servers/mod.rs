@@ -185,6 +185,35 @@ pub fn heartbeat(tx: &mut Tx<'_>, me: &ServerSession) -> Result<()> {
     Ok(())
 }
 
+/// Checks, in the caller's transaction, that `me` is still the server's current run and the
+/// registry does not have it `Down`: a replaced or invalidated run, or one marked down, is
+/// [`Error::StaleState`] and must not act for the cluster. The row stays locked until the
+/// transaction ends (`FOR UPDATE`: MariaDB has no `FOR SHARE`), so an invalidation waits for it.
+///
+/// ```no_run
+/// # fn demo(db: &cloudstack_db::Database, me: cloudstack_db::servers::ServerSession) -> cloudstack_db::Result<()> {
+/// db.write(|tx| cloudstack_db::servers::check_current(tx, &me))?;
+/// # Ok(()) }
+/// ```
+pub fn check_current(tx: &mut Tx<'_>, me: &ServerSession) -> Result<()> {
+    let state: Option<Option<ServerState>> = mshost::table
+        .filter(mshost::id.eq(me.id))
+        .filter(mshost::runid.eq(me.runid))
+        .filter(mshost::removed.is_null())
+        .select(mshost::state)
+        .for_update()
+        .first(tx.conn())
+        .optional()?;
+    match state {
+        Some(state) if state != Some(ServerState::Down) => Ok(()),
+        _ => Err(Error::StaleState {
+            entity: "mshost",
+            id: me.id,
+            detail: format!("run {} of msid {} is not current", me.runid, me.msid),
+        }),
+    }
+}
+
 /// A stopping server (`ClusterManagerImpl.stop`): `Down`, or `Maintenance` when it was in or
 /// preparing for maintenance; `last_update` from the database's clock.
 ///

@@ -278,25 +278,25 @@ impl Settings {
         Ok(parent)
     }
 
-    fn decrypt(&self, key: &str, stored: &str) -> Result<Secret> {
-        let Some(e) = &self.encryptor else {
-            return Err(Error::Config(format!(
+    /// The database secret's encryptor, or the error saying `key` needs it.
+    fn encryptor_for(&self, key: &str) -> Result<&Encryptor> {
+        self.encryptor.as_ref().ok_or_else(|| {
+            Error::Config(format!(
                 "setting {key} is stored encrypted: the settings need the database secret"
-            )));
-        };
-        e.decrypt(stored)
+            ))
+        })
     }
 
-    fn encrypt_if_needed(&self, setting: &Setting, value: &str) -> Result<String> {
-        if !setting.is_encrypted() {
-            return Ok(value.to_owned());
-        }
-        match &self.encryptor {
-            Some(e) => e.encrypt(value),
-            None => Err(Error::Config(format!(
-                "setting {} is stored encrypted: the settings need the database secret",
-                setting.name
-            ))),
+    fn decrypt(&self, key: &str, stored: &str) -> Result<Secret> {
+        self.encryptor_for(key)?.decrypt(stored)
+    }
+
+    /// `value` as a setting of `category` stores it: encrypted for `Hidden` and `Secure`.
+    fn stored_form(&self, key: &str, category: &str, value: &str) -> Result<String> {
+        if setting::is_encrypted_category(category) {
+            self.encryptor_for(key)?.encrypt(value)
+        } else {
+            Ok(value.to_owned())
         }
     }
 
@@ -327,18 +327,11 @@ impl Settings {
         if exists.is_some() {
             return Ok(false);
         }
-        let value = match &def.default_value {
-            Some(v) if setting::is_encrypted_category(&def.category) => match &self.encryptor {
-                Some(e) => Some(e.encrypt(v)?),
-                None => {
-                    return Err(Error::Config(format!(
-                        "setting {} is stored encrypted: the settings need the database secret",
-                        def.name
-                    )));
-                }
-            },
-            other => other.clone(),
-        };
+        let value = def
+            .default_value
+            .as_deref()
+            .map(|v| self.stored_form(&def.name, &def.category, v))
+            .transpose()?;
         diesel::insert_into(configuration::table)
             .values((
                 configuration::category.eq(&def.category),
@@ -393,7 +386,7 @@ impl Settings {
                 ),
             ));
         }
-        let stored = self.encrypt_if_needed(setting, value)?;
+        let stored = self.stored_form(key, &setting.category, value)?;
         match scope {
             Scope::Global => {
                 diesel::update(configuration::table.find(key))
