@@ -267,3 +267,32 @@ fn a_vm_whose_creation_failed_gives_its_counts_and_volumes_back_once() {
         ["VOLUME.CREATE", "VOLUME.DELETE", "VOLUME.DELETE"]
     );
 }
+
+#[test]
+fn expunging_a_vm_row_gives_its_volumes_counts_back() {
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let zone = common::zone(&mut conn).id;
+    let before = volume_counts(&mut conn);
+    let vm = Tx::run(&mut conn, db, None, |tx| {
+        let vm = vms::create(tx, &common::vm_spec(zone, "gone"))?;
+        volumes::create(
+            tx,
+            &vm.attached(&VolumeSpec {
+                template_id: Some(TemplateId(4)),
+                device_id: Some(0),
+                ..spec(zone, "ROOT-gone", VolumeType::Root, 8 * GIB)
+            }),
+        )?;
+        Ok(vm.instance)
+    })
+    .unwrap();
+    assert_eq!(
+        volume_counts(&mut conn),
+        (before.0 + 1, before.1 + 8 * GIB as i64)
+    );
+    Tx::run(&mut conn, db, None, |tx| vms::expunge(tx, vm.id)).unwrap();
+    assert_eq!(volume_counts(&mut conn), before);
+    assert!(volumes::list_for_vm(&mut conn, vm.id).unwrap().is_empty());
+}

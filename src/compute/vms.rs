@@ -382,7 +382,9 @@ pub fn remove(tx: &mut Tx<'_>, id: VmId) -> Result<()> {
     crate::repo::soft_delete!(tx.conn(), vm_instance, id)
 }
 
-/// Deletes a VM for real: its `vm_instance` row and (by cascade) its `user_vm` row.
+/// Deletes a VM for real: its `vm_instance` row and (by cascade) its `user_vm`, `nics` and
+/// `volumes` rows. Its live volumes are deleted first through [`volumes::expunge`], so the
+/// counts of those not yet given back (a ROOT volume that was never destroyed) are.
 ///
 /// ```no_run
 /// # fn demo(db: &cloudstack_db::Database, id: cloudstack_db::types::VmId) -> cloudstack_db::Result<()> {
@@ -390,6 +392,9 @@ pub fn remove(tx: &mut Tx<'_>, id: VmId) -> Result<()> {
 /// # Ok(()) }
 /// ```
 pub fn expunge(tx: &mut Tx<'_>, id: VmId) -> Result<()> {
+    for volume in volumes::list_for_vm(tx.conn(), id)? {
+        volumes::expunge(tx, volume.id)?;
+    }
     crate::repo::expunge_row!(tx.conn(), vm_instance, id)
 }
 
