@@ -211,12 +211,26 @@ pub fn create(tx: &mut Tx<'_>, spec: &UserVmSpec) -> Result<UserVmRow> {
     }
     let conn = tx.conn();
     let row = find_including_removed(conn, id)?;
-    write_vm_usage_event(conn, &row.instance, kinds::VM_CREATE)?;
+    write_vm_usage_event_of(conn, &row.instance, kinds::VM_CREATE, &shape)?;
     Ok(row)
 }
 
 /// The VM usage event CloudStack writes (skipped for VMs hidden from users).
 fn write_vm_usage_event(conn: &mut MysqlConnection, vm: &VmInstance, kind: &str) -> Result<()> {
+    if !vm.display_vm || vm.discriminator != VmDiscriminator::User {
+        return Ok(());
+    }
+    let shape = Shape::of(conn, vm.service_offering_id, vm.vm_template_id, Some(vm.id))?;
+    write_vm_usage_event_of(conn, vm, kind, &shape)
+}
+
+/// [`write_vm_usage_event`] with the VM's shape already read (a create has it).
+fn write_vm_usage_event_of(
+    conn: &mut MysqlConnection,
+    vm: &VmInstance,
+    kind: &str,
+    shape: &Shape,
+) -> Result<()> {
     if !vm.display_vm || vm.discriminator != VmDiscriminator::User {
         return Ok(());
     }
@@ -231,8 +245,7 @@ fn write_vm_usage_event(conn: &mut MysqlConnection, vm: &VmInstance, kind: &str)
     event.template_id = vm.vm_template_id;
     event.resource_type = vm.hypervisor_type.map(|h| h.as_str().to_owned());
     // generateUsageEvent: a custom offering's cpu, speed and memory as details.
-    event.details =
-        Shape::of(conn, vm.service_offering_id, vm.vm_template_id, Some(vm.id))?.usage_details();
+    event.details = shape.usage_details();
     insert_usage_event(conn, event)?;
     Ok(())
 }
