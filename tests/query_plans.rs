@@ -248,9 +248,66 @@ fn list_queries_use_indexes() {
         ],
     )
     .unwrap();
-    diesel::sql_query("ANALYZE TABLE vm_instance, volumes, event, async_job, user_ip_address")
-        .execute(conn)
-        .unwrap();
+    // A NIC per VM and a snapshot per volume, 20 000 each; the account's count rows for the
+    // 200 accounts.
+    let vm_row = cloudstack_db::compute::vms::find(conn, vm.id)
+        .unwrap()
+        .instance;
+    Tx::run(conn, db, None, |tx| {
+        cloudstack_db::compute::nics::create(
+            tx,
+            &vm_row,
+            &cloudstack_db::compute::nics::NicSpec::in_network(range.network_id),
+        )
+    })
+    .unwrap();
+    clone_rows(
+        conn,
+        "nics",
+        "src.id = (SELECT MIN(id) FROM nics)",
+        20_000,
+        &[
+            ("id", "NULL".into()),
+            ("uuid", "UUID()".into()),
+            ("instance_id", format!("{v} + n.n")),
+        ],
+    )
+    .unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO snapshots (data_center_id, account_id, domain_id, volume_id, disk_offering_id, \
+         status, name, uuid, snapshot_type, size, hypervisor_type) \
+         VALUES ({}, 2, 1, {o}, 1, 'BackedUp', 's', UUID(), 0, 1, 'KVM')",
+        zone.get()
+    ))
+    .execute(conn)
+    .unwrap();
+    clone_rows(
+        conn,
+        "snapshots",
+        "src.volume_id = (SELECT MIN(volume_id) FROM snapshots)",
+        20_000,
+        &[
+            ("id", "NULL".into()),
+            ("uuid", "UUID()".into()),
+            ("volume_id", format!("{o} + n.n")),
+            ("account_id", account.into()),
+        ],
+    )
+    .unwrap();
+    clone_rows(
+        conn,
+        "resource_count",
+        "src.account_id = 2 AND src.type = 'user_vm' AND src.tag IS NULL",
+        200,
+        &[("id", "NULL".into()), ("account_id", "100 + n.n".into())],
+    )
+    .unwrap();
+    diesel::sql_query(
+        "ANALYZE TABLE vm_instance, volumes, event, async_job, user_ip_address, nics, snapshots, \
+         resource_count",
+    )
+    .execute(conn)
+    .unwrap();
 
     // The check sees a full scan when there is one.
     assert_eq!(
@@ -288,6 +345,16 @@ fn list_queries_use_indexes() {
     });
     assert_list_indexed(conn, "volumes of a VM", |c| {
         volumes::list_for_vm(c, VmId(v + 7)).unwrap();
+    });
+    assert_list_indexed(conn, "NICs of a VM", |c| {
+        cloudstack_db::compute::nics::list_for_vm(c, VmId(v + 7)).unwrap();
+    });
+    assert_list_indexed(conn, "snapshots of a volume", |c| {
+        cloudstack_db::storage::snapshots::list_for_volume(c, VolumeId(o + 7)).unwrap();
+    });
+    assert_list_indexed(conn, "count rows of an account", |c| {
+        use cloudstack_db::resources::{Owner, counts_of};
+        counts_of(c, Owner::Account(mine)).unwrap();
     });
     assert_list_indexed(conn, "volumes due for storage cleanup", |c| {
         volumes::list_to_be_expunged(c, chrono::Utc::now()).unwrap();
@@ -454,5 +521,8 @@ fn infrastructure_and_registry_lists_use_indexes() {
     });
     assert_list_indexed(conn, "live management servers", |c| {
         servers::live(c, servers::DEFAULT_THRESHOLD).unwrap();
+    });
+    assert_list_indexed(conn, "silent management servers", |c| {
+        servers::inactive(c, servers::DEFAULT_THRESHOLD).unwrap();
     });
 }
