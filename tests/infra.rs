@@ -431,14 +431,15 @@ fn sixteen_concurrent_volume_placements_fill_a_pool_to_its_allocation_threshold_
         .collect();
     drop(conn);
     let barrier = std::sync::Barrier::new(16);
+    let settings = cloudstack_db::settings::Settings::new(None);
     let results: Vec<Result<()>> = std::thread::scope(|s| {
         let handles: Vec<_> = volumes
             .iter()
             .map(|v| {
-                let (db, barrier) = (db.clone(), &barrier);
+                let (db, barrier, settings) = (db.clone(), &barrier, &settings);
                 s.spawn(move || {
                     barrier.wait();
-                    db.write(|tx| capacity::place_volume(tx, v, StoragePoolId(1)))
+                    db.write(|tx| capacity::place_volume(tx, settings, v, StoragePoolId(1)))
                         .map(|_| ())
                 })
             })

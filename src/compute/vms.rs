@@ -617,14 +617,7 @@ fn write_root_volume_usage(conn: &mut MysqlConnection, vm: &VmInstance, kind: &s
         .filter(|v| v.volume_type == VolumeType::Root && v.display_volume)
     {
         let event = if kind == kinds::VOLUME_CREATE {
-            use crate::schema::cloud::disk_offering;
-            let compute_only: bool = disk_offering::table
-                .find(root.disk_offering_id)
-                .select(disk_offering::compute_only)
-                .first::<crate::types::IntBool>(conn)
-                .optional()?
-                .is_some_and(|b| b.0);
-            volumes::creation_event(&root, compute_only)
+            volumes::recreation_event(conn, &root)?
         } else {
             usage_event_for(
                 kind,

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::{Host, HostStatus, ResourceState, StoragePoolStatus};
 use crate::db::Tx;
 use crate::schema::cloud::{cluster_details, host, op_host_capacity, storage_pool, volumes};
-use crate::settings::Scope;
+use crate::settings::{Scope, Settings};
 use crate::storage::volumes as volumes_repo;
 use crate::storage::{StoragePoolType, Volume, VolumeState};
 use crate::types::{HostId, StoragePoolId};
@@ -263,6 +263,7 @@ fn add_used(
 /// CloudStack over-provisions (NFS, VMFS, RBD, PowerFlex, Filesystem); 1 for the others.
 fn storage_factor(
     conn: &mut MysqlConnection,
+    settings: &Settings,
     pool: StoragePoolId,
     pool_type: StoragePoolType,
 ) -> Result<f64> {
@@ -277,7 +278,6 @@ fn storage_factor(
     if !overprovisioned {
         return Ok(1.0);
     }
-    let settings = crate::settings::Settings::new(None);
     Ok(settings
         .get::<f64>(
             conn,
@@ -292,15 +292,23 @@ fn storage_factor(
 /// pool row is locked, so placements on one pool are checked one after the other, and the
 /// sizes of the pool's live volumes plus this one must stay within its capacity times
 /// `storage.overprovisioning.factor` times `pool.storage.allocated.capacity.disablethreshold`
-/// (default 0.85). A pool that is not `Up` is [`Error::Conflict`]; one without room
-/// [`Error::Exhausted`]; nothing changes then.
+/// (default 0.85), both read through `settings` (the caller's cache, as CloudStack's
+/// `ConfigKey`s are cached: not the whole `configuration` table per placement). A pool that is
+/// not `Up` is [`Error::Conflict`]; one without room [`Error::Exhausted`]; nothing changes then.
 ///
 /// ```no_run
 /// # fn demo(db: &cloudstack_db::Database, v: &cloudstack_db::storage::Volume) -> cloudstack_db::Result<()> {
-/// let placed = db.write(|tx| cloudstack_db::infra::capacity::place_volume(tx, v, cloudstack_db::types::StoragePoolId(1)))?;
+/// let settings = cloudstack_db::settings::Settings::new(db.column_encryptor().cloned());
+/// let pool = cloudstack_db::types::StoragePoolId(1);
+/// let placed = db.write(|tx| cloudstack_db::infra::capacity::place_volume(tx, &settings, v, pool))?;
 /// # Ok(()) }
 /// ```
-pub fn place_volume(tx: &mut Tx<'_>, volume: &Volume, pool: StoragePoolId) -> Result<Volume> {
+pub fn place_volume(
+    tx: &mut Tx<'_>,
+    settings: &Settings,
+    volume: &Volume,
+    pool: StoragePoolId,
+) -> Result<Volume> {
     let conn = tx.conn();
     let row: Option<(Option<StoragePoolStatus>, StoragePoolType, Option<u64>)> =
         storage_pool::table
@@ -333,8 +341,8 @@ pub fn place_volume(tx: &mut Tx<'_>, volume: &Volume, pool: StoragePoolId) -> Re
             "CAST(COALESCE(SUM(size), 0) AS SIGNED)",
         ))
         .first(conn)?;
-    let factor = storage_factor(conn, pool, pool_type)?;
-    let threshold = crate::settings::Settings::new(None)
+    let factor = storage_factor(conn, settings, pool, pool_type)?;
+    let threshold = settings
         .get::<f64>(
             conn,
             "pool.storage.allocated.capacity.disablethreshold",

@@ -144,7 +144,7 @@ pub fn storage_tags_of(
 }
 
 /// The count rows of `owner`, every tag (boxed: the filters differ per owner kind).
-fn owner_rows<'a>(owner: Owner) -> resource_count::BoxedQuery<'a, diesel::mysql::Mysql> {
+pub(super) fn owner_rows<'a>(owner: Owner) -> resource_count::BoxedQuery<'a, diesel::mysql::Mysql> {
     let rows = resource_count::table.into_boxed();
     match owner {
         Owner::Account(a) => rows

@@ -18,21 +18,8 @@ use crate::{Error, Result};
 /// # Ok(()) }
 /// ```
 pub fn counts_of(conn: &mut MysqlConnection, owner: Owner) -> Result<Vec<ResourceCount>> {
-    let rows = resource_count::table.into_boxed();
-    let rows = match owner {
-        Owner::Account(a) => rows
-            .filter(resource_count::account_id.eq(a))
-            .filter(resource_count::domain_id.is_null()),
-        Owner::Domain(d) => rows
-            .filter(resource_count::domain_id.eq(d))
-            .filter(resource_count::account_id.is_null()),
-    };
-    Ok(rows
-        .order((
-            resource_count::type_,
-            resource_count::tag,
-            resource_count::id,
-        ))
+    Ok(super::accounting::owner_rows(owner)
+        .order((resource_count::type_, resource_count::tag, resource_count::id))
         .select(ResourceCount::as_select())
         .load(conn)?)
 }

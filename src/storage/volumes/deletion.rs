@@ -17,7 +17,7 @@ use super::{Volume, VolumeEvent, VolumeState, VolumeType, find_including_removed
 use crate::db::Tx;
 use crate::events::usage_event_for;
 use crate::events::usage_events::{insert_usage_event, kinds};
-use crate::schema::cloud::{disk_offering, vm_instance, volumes};
+use crate::schema::cloud::{vm_instance, volumes};
 use crate::types::VolumeId;
 use crate::{Error, Result};
 
@@ -155,13 +155,8 @@ pub fn recover(tx: &mut Tx<'_>, volume: &Volume) -> Result<Volume> {
     let ready = transition(tx, &detached, VolumeEvent::RecoverRequested)?;
     if ready.display_volume {
         let conn = tx.conn();
-        let compute_only = disk_offering::table
-            .find(ready.disk_offering_id)
-            .select(disk_offering::compute_only)
-            .first::<crate::types::IntBool>(conn)
-            .optional()?
-            .is_some_and(|b| b.0);
-        insert_usage_event(conn, super::creation_event(&ready, compute_only))?;
+        let event = super::recreation_event(conn, &ready)?;
+        insert_usage_event(conn, event)?;
     }
     Ok(ready)
 }

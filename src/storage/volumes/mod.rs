@@ -188,6 +188,21 @@ pub(crate) fn creation_event(volume: &Volume, compute_only: bool) -> NewUsageEve
     event
 }
 
+/// [`creation_event`] for a volume billed again (a recovered volume, a recovered VM's ROOT
+/// volume), its disk offering's `compute_only` read here.
+pub(crate) fn recreation_event(
+    conn: &mut MysqlConnection,
+    volume: &Volume,
+) -> Result<NewUsageEvent> {
+    let compute_only = disk_offering::table
+        .find(volume.disk_offering_id)
+        .select(disk_offering::compute_only)
+        .first::<crate::types::IntBool>(conn)
+        .optional()?
+        .is_some_and(|b| b.0);
+    Ok(creation_event(volume, compute_only))
+}
+
 crate::repo::live_finders!(
     volumes,
     Volume,
