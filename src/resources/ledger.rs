@@ -19,7 +19,11 @@ use crate::{Error, Result};
 /// ```
 pub fn counts_of(conn: &mut MysqlConnection, owner: Owner) -> Result<Vec<ResourceCount>> {
     Ok(super::accounting::owner_rows(owner)
-        .order((resource_count::type_, resource_count::tag, resource_count::id))
+        .order((
+            resource_count::type_,
+            resource_count::tag,
+            resource_count::id,
+        ))
         .select(ResourceCount::as_select())
         .load(conn)?)
 }
