@@ -4,6 +4,7 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use cloudstack_db::Database;
 use cloudstack_db::compute::{VmEvent, vms};
 use cloudstack_db::db::{SchemaRelease, Tx, schema_release};
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
@@ -14,7 +15,6 @@ use cloudstack_db::types::*;
 use cloudstack_db::types::{ImageFormat, ProvisioningType};
 use cloudstack_db::usage::billing::{self, RecordFilter};
 use cloudstack_db::usage::*;
-use cloudstack_db::{Database, Error};
 use cloudstack_db_testing::count;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Unsigned};
@@ -498,7 +498,15 @@ fn the_scripted_history_gives_the_hand_computed_records(db: &Database) {
     assert_eq!(
         count(
             usage,
-            "SELECT COUNT(*) FROM usage_job WHERE job_type = 1 AND pid IS NOT NULL AND host LIKE '%/%' AND start_date = '2026-11-24 00:00:00' AND end_date = '2026-11-24 23:59:59' AND end_millis - start_millis = 86399999"
+            "SELECT COUNT(*) FROM usage_job WHERE job_type = 0 AND pid IS NOT NULL AND host LIKE 'cloudstack-db@%' AND start_date = '2026-11-24 00:00:00' AND end_date = '2026-11-24 23:59:59' AND end_millis - start_millis = 86399999"
+        ),
+        1
+    );
+    // The recurring job goes on: one open row, this runner's, for the next run.
+    assert_eq!(
+        count(
+            usage,
+            "SELECT COUNT(*) FROM usage_job WHERE end_millis = 0 AND job_type = 0 AND success IS NULL AND host LIKE 'cloudstack-db@%'"
         ),
         1
     );
@@ -520,7 +528,6 @@ fn usage_state(db: &Database) -> Vec<(String, Option<u64>, i64)> {
         "usage_volume",
         "usage_ip_address",
         "usage_event",
-        "usage_job",
     ];
     db.usage()
         .run(|conn| {
@@ -570,6 +577,22 @@ fn record_values(db: &Database) -> Vec<String> {
     rows
 }
 
+/// `usage_job` rows without their heartbeat (a claim refreshes it).
+fn jobs(db: &Database) -> Vec<(u64, Option<String>, u64, u64, Option<bool>)> {
+    use cloudstack_db::schema::cloud_usage::usage_job;
+    db.usage()
+        .run(|conn| {
+            Ok(usage_job::table
+                .order(usage_job::id)
+                .select(UsageJob::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(|j| (j.id.get(), j.host, j.start_millis, j.end_millis, j.success))
+                .collect())
+        })
+        .unwrap()
+}
+
 #[test]
 fn running_a_day_again_changes_nothing_and_overlaps_are_refused() {
     let test = common::fresh();
@@ -580,24 +603,23 @@ fn running_a_day_again_changes_nothing_and_overlaps_are_refused() {
     let before = usage_state(db);
     assert!(before.iter().all(|(_, sum, _)| sum.is_some()), "{before:?}");
 
-    for d in [23, 24] {
-        let again = aggregate_days(db, d, d);
-        assert!(
-            matches!(again.outcome, AggregationOutcome::AlreadyAggregated(_)),
+    let jobs_before = jobs(db);
+    // Every run starts where the last successful one ended: a day already billed, or both
+    // days at once, leave nothing to do.
+    for (first, last) in [(23, 23), (24, 24), (23, 24)] {
+        let again = aggregate_days(db, first, last);
+        assert_eq!(
+            again.outcome,
+            AggregationOutcome::UpToDate {
+                billed_through: at(24, 23, 59) + chrono::Duration::milliseconds(59_999)
+            },
             "{again:?}"
         );
         assert_eq!((again.events_copied, again.records_written), (0, 0));
     }
     assert_eq!(usage_state(db), before, "a second run wrote something");
-
-    // Both days at once overlap what was done: refused, nothing written.
+    assert_eq!(jobs(db), jobs_before);
     let both = AggregationOptions::for_period(UsagePeriod::days(day(23), day(24)));
-    let err = aggregate(db, &both, &mut |_| {}).unwrap_err();
-    assert!(
-        matches!(&err, Error::Conflict(m) if m.contains("overlaps")),
-        "{err}"
-    );
-    assert_eq!(usage_state(db), before);
 
     // One run over both days (two one-day windows) gives the same records as two runs.
     let other = common::fresh();
@@ -608,13 +630,27 @@ fn running_a_day_again_changes_nothing_and_overlaps_are_refused() {
 }
 
 #[test]
-fn two_runs_of_one_period_at_once_write_its_records_once() {
+fn two_runners_at_once_bill_a_period_once() {
     let test = common::fresh();
     let db = test.database();
     script(db);
+    // Two runners on two hosts start together: the usage job lock orders their claims, the
+    // first opens the job, the second finds it owned by a live runner and does nothing.
     let outcomes: Vec<AggregationOutcome> = std::thread::scope(|s| {
-        let runs: Vec<_> = (0..2)
-            .map(|_| s.spawn(|| aggregate_days(db, 23, 23).outcome))
+        let runs: Vec<_> = ["a", "b"]
+            .into_iter()
+            .map(|host| {
+                s.spawn(move || {
+                    let options = AggregationOptions {
+                        runner: RunnerIdentity {
+                            host: format!("cloudstack-db@{host}"),
+                            pid: std::process::id() as i32,
+                        },
+                        ..AggregationOptions::for_period(UsagePeriod::day(day(23)))
+                    };
+                    aggregate(db, &options, &mut |_| {}).unwrap().outcome
+                })
+            })
             .collect();
         runs.into_iter().map(|r| r.join().unwrap()).collect()
     });
@@ -622,7 +658,11 @@ fn two_runs_of_one_period_at_once_write_its_records_once() {
         .iter()
         .filter(|o| matches!(o, AggregationOutcome::Aggregated(_)))
         .count();
-    assert_eq!(aggregated, 1, "{outcomes:?}");
+    let skipped = outcomes
+        .iter()
+        .filter(|o| matches!(o, AggregationOutcome::NotOwner(_)))
+        .count();
+    assert_eq!((aggregated, skipped), (1, 1), "{outcomes:?}");
     assert_eq!(records(db).len(), 6);
     let usage = &mut *db.usage().get().unwrap();
     assert_eq!(

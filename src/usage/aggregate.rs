@@ -1,15 +1,19 @@
-//! The usage job: copy events, apply them to the helper tables, write the records of a period
-//! and mark the period done — the records and the mark in one transaction.
+//! The usage job as CloudStack's usage server runs it (`UsageManagerImpl#parse`), under its
+//! ownership protocol ([`super::ownership`]): claim the job, copy events, apply them to the
+//! helper tables (committed batch by batch), then write the records of every window and close
+//! the job — the records and the close in one transaction.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::helper_tables::AppliedEvents;
-use super::intake::{apply_pending_events, copy_new_events, pending_events};
+use super::intake::{apply_pending_events, copy_new_events, oldest_pending, pending_events};
+use super::ownership::{self, Claim, JobOwner, RunnerIdentity, with_job_lock};
 use super::records::write_window_records;
-use super::runs::{PeriodStatus, close_job, lock_period, open_job, period_status, this_host};
 use super::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
 use crate::db::RetryPolicy;
 use crate::types::UsageJobId;
@@ -24,22 +28,33 @@ use crate::{Database, Error, Result};
 /// ```
 #[derive(Debug, Clone)]
 pub struct AggregationOptions {
-    /// The span whose records are written.
+    /// The run's nominal span. Its end is the last millisecond billed (clipped to now); its
+    /// start counts only when no run ever succeeded: otherwise a run starts one millisecond
+    /// after the last successful one ended, and earlier still when an unprocessed event is
+    /// older — as CloudStack's job does, so nothing is billed twice or skipped.
     pub period: UsagePeriod,
-    /// Length of the windows the period is cut into (CloudStack's
+    /// Length of the windows the span is cut into (CloudStack's
     /// `usage.stats.job.aggregation.range`, default one day); each window gets its own records.
     pub range: Duration,
     /// Events copied and applied per transaction.
     pub batch_size: usize,
+    /// Who this runner is in `usage_job`.
+    pub runner: RunnerIdentity,
+    /// How often the job's heartbeat is refreshed while it runs (CloudStack's servers take a
+    /// job over once its heartbeat is five minutes old).
+    pub heartbeat_every: StdDuration,
 }
 
 impl AggregationOptions {
-    /// `period` in windows of one day, 5000 events a batch.
+    /// `period` in windows of one day, 5000 events a batch, as this process, heartbeat every
+    /// 30 s.
     pub fn for_period(period: UsagePeriod) -> Self {
         Self {
             period,
             range: DEFAULT_AGGREGATION_RANGE,
             batch_size: 5000,
+            runner: RunnerIdentity::this_process(),
+            heartbeat_every: StdDuration::from_secs(30),
         }
     }
 }
@@ -66,26 +81,31 @@ pub enum AggregationProgress {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AggregationOutcome {
-    /// Records were written and the period marked done by this `usage_job` row.
+    /// Records were written and the span marked done by this `usage_job` row.
     Aggregated(UsageJobId),
-    /// The period had been aggregated already (by that job): nothing was written.
-    AlreadyAggregated(UsageJobId),
+    /// The last successful run already billed up to the period's end: nothing was written.
+    UpToDate {
+        /// The last millisecond billed.
+        billed_through: DateTime<Utc>,
+    },
+    /// Another server owns the usage job and is alive: nothing was done.
+    NotOwner(JobOwner),
 }
 
 /// What a run did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggregationReport {
-    /// The period.
-    pub period: UsagePeriod,
+    /// The span billed (`None` when nothing was).
+    pub period: Option<UsagePeriod>,
     /// How it ended.
     pub outcome: AggregationOutcome,
     /// Events copied from `cloud` in this run.
     pub events_copied: u64,
     /// Events applied to helper tables, and events skipped, in this run.
     pub events: AppliedEvents,
-    /// Windows the period was cut into.
+    /// Windows the span was cut into.
     pub windows: usize,
     /// `cloud_usage` rows written.
     pub records_written: u64,
@@ -93,20 +113,37 @@ pub struct AggregationReport {
     pub elapsed: StdDuration,
 }
 
-/// Runs the usage job for `options.period`: copies new events into `cloud_usage`, applies
+impl AggregationReport {
+    fn nothing(outcome: AggregationOutcome, started: Instant) -> Self {
+        Self {
+            period: None,
+            outcome,
+            events_copied: 0,
+            events: AppliedEvents::default(),
+            windows: 0,
+            records_written: 0,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// Runs the usage job once, as CloudStack's usage server would: claims the job in
+/// `usage_job` ([`super::claim`]; another live owner means [`AggregationOutcome::NotOwner`]),
+/// keeps its heartbeat fresh while running, copies new events into `cloud_usage`, applies
 /// every pending event up to the period's end to the helper tables (each batch exactly once,
-/// committed as it goes), then writes the period's `cloud_usage` records and marks the period
-/// successful in `usage_job` in a single transaction. A period already aggregated is left as
-/// it is ([`AggregationOutcome::AlreadyAggregated`]); one that overlaps an aggregated period
-/// is refused with [`Error::Conflict`]. A run that dies half-way leaves no records and can
-/// simply be run again.
+/// committed as it goes), then writes the records of every window from one millisecond after
+/// the last successful run (or the oldest pending event) to the period's end, closes the job
+/// row and opens the next one — records and close in a single transaction that first checks
+/// the job is still this runner's. A run that dies half-way leaves no records and its row
+/// open: the next run (this crate's or Java's, once the heartbeat is five minutes old) picks
+/// the job up and bills from the last success.
 ///
 /// ```no_run
 /// use cloudstack_db::usage::{aggregate, AggregationOptions, UsagePeriod};
 /// let db = cloudstack_db::Database::from_env()?;
 /// let day = UsagePeriod::last_full_day(chrono::Utc::now());
 /// let report = aggregate(&db, &AggregationOptions::for_period(day), &mut |_| {})?;
-/// println!("{} records", report.records_written);
+/// println!("{:?}: {} records", report.outcome, report.records_written);
 /// # Ok::<(), cloudstack_db::Error>(())
 /// ```
 pub fn aggregate(
@@ -114,114 +151,151 @@ pub fn aggregate(
     options: &AggregationOptions,
     progress: &mut dyn FnMut(AggregationProgress),
 ) -> Result<AggregationReport> {
-    let started_at = Instant::now();
-    let period = options.period;
-    let report = |outcome, events_copied, events, windows, records_written| AggregationReport {
-        period,
-        outcome,
-        events_copied,
-        events,
-        windows,
-        records_written,
-        elapsed: started_at.elapsed(),
-    };
-    match db.usage().run(|conn| period_status(conn, &period))? {
-        PeriodStatus::Done(job) => {
-            return Ok(report(
-                AggregationOutcome::AlreadyAggregated(job.id),
-                0,
-                AppliedEvents::default(),
-                0,
-                0,
+    let started = Instant::now();
+    let job = match db
+        .usage()
+        .run(|conn| ownership::claim(conn, &options.runner))?
+    {
+        Claim::Owner(job) => job.id,
+        Claim::NotOwner(owner) => {
+            return Ok(AggregationReport::nothing(
+                AggregationOutcome::NotOwner(owner),
+                started,
             ));
         }
-        PeriodStatus::Overlaps(job) => return Err(overlap_error(&period, &job)),
-        PeriodStatus::Open => {}
+    };
+    let beat = Heartbeat::default();
+    std::thread::scope(|s| {
+        s.spawn(|| beat.keep_alive(db, &options.runner, job, options.heartbeat_every));
+        let result = run_job(db, options, job, &beat, started, progress);
+        beat.stop();
+        result
+    })
+}
+
+/// The heartbeat of a running job, refreshed from its own thread.
+#[derive(Default)]
+struct Heartbeat {
+    stopped: Mutex<bool>,
+    wake: Condvar,
+    lost: AtomicBool,
+}
+
+impl Heartbeat {
+    fn keep_alive(&self, db: &Database, me: &RunnerIdentity, job: UsageJobId, every: StdDuration) {
+        let mut stopped = self.stopped.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let (guard, _) = self
+                .wake
+                .wait_timeout(stopped, every)
+                .unwrap_or_else(|e| e.into_inner());
+            stopped = guard;
+            if *stopped {
+                return;
+            }
+            match db.usage().run(|conn| ownership::heartbeat(conn, me, job)) {
+                Ok(Some(false)) => {
+                    tracing::warn!(job = job.get(), "usage job taken over while running");
+                    self.lost.store(true, Ordering::SeqCst);
+                    return;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(job = job.get(), error = %e, "usage job heartbeat failed"),
+            }
+        }
     }
-    let target = db.usage().target();
-    let host = this_host(&target.host, target.port);
-    let job = db.usage().run(|conn| open_job(conn, host))?;
-    let started = Utc::now();
-    let result = run_job(db, options, job, started, progress);
-    match result {
-        Ok((outcome, copied, events, windows, written)) => {
-            Ok(report(outcome, copied, events, windows, written))
+
+    fn stop(&self) {
+        *self.stopped.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.wake.notify_all();
+    }
+
+    fn check(&self, job: UsageJobId) -> Result<()> {
+        if self.lost.load(Ordering::SeqCst) {
+            return Err(Error::Conflict(format!(
+                "usage_job {} was taken over by another server while this run was going",
+                job.get()
+            )));
         }
-        Err(err) => {
-            // Best effort: the run's row says it failed (a dead connection may prevent it).
-            let _ = db
-                .usage()
-                .run(|conn| close_job(conn, job, &period, started, false));
-            Err(err)
-        }
+        Ok(())
     }
 }
 
-type JobResult = (AggregationOutcome, u64, AppliedEvents, usize, u64);
+fn millis(ms: u64) -> Result<DateTime<Utc>> {
+    Utc.timestamp_millis_opt(ms as i64)
+        .single()
+        .ok_or_else(|| Error::Config(format!("usage_job.end_millis {ms} is not a time")))
+}
 
 fn run_job(
     db: &Database,
     options: &AggregationOptions,
     job: UsageJobId,
-    started: chrono::DateTime<Utc>,
+    beat: &Heartbeat,
+    started: Instant,
     progress: &mut dyn FnMut(AggregationProgress),
-) -> Result<JobResult> {
-    let period = options.period;
+) -> Result<AggregationReport> {
+    let last_success = db.usage().run(ownership::last_success_millis)?;
+    let end = options.period.end().min(Utc::now());
+    let mut start = if last_success > 0 {
+        millis(last_success + 1)?
+    } else {
+        options.period.start()
+    };
+    if start >= end {
+        return Ok(AggregationReport::nothing(
+            AggregationOutcome::UpToDate {
+                billed_through: millis(last_success)?,
+            },
+            started,
+        ));
+    }
     let batch = options.batch_size.max(1);
-    let copied = copy_new_events(db, period.end(), batch as u64 * 4, &mut |n| {
+    let copied = copy_new_events(db, end, batch as u64 * 4, &mut |n| {
         progress(AggregationProgress::Copied(n))
     })?;
-    let total = pending_events(db, period.end())?;
+    beat.check(job)?;
+    if let Some(oldest) = oldest_pending(db, end)? {
+        start = start.min(oldest);
+    }
+    let total = pending_events(db, end)?;
     progress(AggregationProgress::Applying { total });
-    let events = apply_pending_events(db, period.end(), batch, &mut |b| {
+    let events = apply_pending_events(db, end, batch, &mut |b| {
         progress(AggregationProgress::Applied(*b))
     })?;
+    beat.check(job)?;
+    let period = UsagePeriod::new(start, end)?;
     let windows = period.windows(options.range);
     let mut domains = HashMap::new();
-    let written = db
-        .usage()
-        .transaction_with_retry(&RetryPolicy::default(), |conn| {
-            match lock_period(conn, &period)? {
-                PeriodStatus::Open => {}
-                PeriodStatus::Done(done) => {
-                    return Ok(Err(AggregationOutcome::AlreadyAggregated(done.id)));
-                }
-                PeriodStatus::Overlaps(other) => return Err(overlap_error(&period, &other)),
-            }
-            let mut written = 0;
-            for (i, window) in windows.iter().enumerate() {
-                progress(AggregationProgress::Window {
-                    index: i + 1,
-                    windows: windows.len(),
-                });
-                written += write_window_records(db, conn, window, &mut domains)?;
-            }
-            close_job(conn, job, &period, started, true)?;
-            Ok(Ok(written))
-        })?;
-    match written {
-        Ok(written) => Ok((
-            AggregationOutcome::Aggregated(job),
-            copied,
-            events,
-            windows.len(),
-            written,
-        )),
-        Err(already) => {
-            // Another run finished the period first: this run's row records that it did not.
+    let mut lock_conn = db.usage().get()?;
+    let written = lock_conn.run(|lock_conn| {
+        // Java's servers change `usage_job` only under this lock: holding it while the
+        // records commit keeps their heartbeat from taking the job over half-way.
+        with_job_lock(lock_conn, 30, |_| {
+            beat.check(job)?;
             db.usage()
-                .run(|conn| close_job(conn, job, &period, started, false))?;
-            Ok((already, copied, events, windows.len(), 0))
-        }
-    }
-}
-
-fn overlap_error(period: &UsagePeriod, job: &super::UsageJob) -> Error {
-    let theirs = super::job_period(job)
-        .map(|p| p.to_string())
-        .unwrap_or_else(|| "an unreadable period".to_owned());
-    Error::Conflict(format!(
-        "usage period {period} overlaps {theirs}, already aggregated by usage_job {}",
-        job.id.get()
-    ))
+                .transaction_with_retry(&RetryPolicy::default(), |conn| {
+                    let mut written = 0;
+                    for (i, window) in windows.iter().enumerate() {
+                        progress(AggregationProgress::Window {
+                            index: i + 1,
+                            windows: windows.len(),
+                        });
+                        written += write_window_records(db, conn, window, &mut domains)?;
+                    }
+                    let exec_ms = started.elapsed().as_millis() as u64;
+                    ownership::finish(conn, &options.runner, job, last_success, &period, exec_ms)?;
+                    Ok(written)
+                })
+        })
+    })?;
+    Ok(AggregationReport {
+        period: Some(period),
+        outcome: AggregationOutcome::Aggregated(job),
+        events_copied: copied,
+        events,
+        windows: windows.len(),
+        records_written: written,
+        elapsed: started.elapsed(),
+    })
 }

@@ -97,6 +97,19 @@ pub fn pending_events(db: &Database, until: DateTime<Utc>) -> Result<u64> {
     })
 }
 
+/// When the oldest copied event created by `until` that is still unprocessed was created
+/// (a run bills from there when that is before the last successful run's end).
+pub fn oldest_pending(db: &Database, until: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    db.usage().run(|conn| {
+        let at: Option<chrono::NaiveDateTime> = usage_event::table
+            .filter(usage_event::processed.eq(0))
+            .filter(usage_event::created.le(until.naive_utc()))
+            .select(diesel::dsl::min(usage_event::created))
+            .first(conn)?;
+        Ok(at.map(|t| t.and_utc()))
+    })
+}
+
 /// Applies the unprocessed copied events created by `until` to the helper tables, oldest
 /// first, `batch_size` at a time (a batch never splits one second, so rows opened and closed
 /// at the same instant meet in memory). Each batch is one transaction that also sets

@@ -8,6 +8,7 @@ mod helper_tables;
 mod hours;
 mod intake;
 mod intervals;
+mod ownership;
 mod period;
 mod records;
 mod runs;
@@ -25,7 +26,10 @@ pub use aggregate::{
 };
 pub use helper_tables::AppliedEvents;
 pub use hours::{hours_display, raw_usage_hours};
-pub use intake::{apply_pending_events, copy_new_events, pending_events};
+pub use intake::{apply_pending_events, copy_new_events, oldest_pending, pending_events};
+pub use ownership::{
+    Claim, JOB_LOCK, JobOwner, RunnerIdentity, STALE_HEARTBEAT, claim, hand_over, heartbeat,
+};
 pub use period::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
 pub use runs::{PeriodStatus, catch_up_period, job_period, period_status};
 pub use types::*;

@@ -82,6 +82,37 @@ impl UsagePeriod {
         Self::day(now.date_naive() - Duration::days(1))
     }
 
+    /// The window CloudStack's recurring job nominally covers when it runs at `now` with
+    /// `range` (`UsageManagerImpl#runInContextInternal`, UTC): the previous full day for one
+    /// day, the previous full hour for one hour, otherwise `range` back from `now` (seconds
+    /// dropped).
+    ///
+    /// ```
+    /// use chrono::{Duration, TimeZone, Utc};
+    /// use cloudstack_db::usage::UsagePeriod;
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 25, 0, 15, 7).unwrap();
+    /// assert_eq!(UsagePeriod::nominal(now, Duration::hours(1)).to_string(),
+    ///            "2026-11-24 23:00:00.000 .. 2026-11-24 23:59:59.999 UTC");
+    /// assert_eq!(UsagePeriod::nominal(now, Duration::minutes(30)).to_string(),
+    ///            "2026-11-24 23:45:00.000 .. 2026-11-25 00:14:59.999 UTC");
+    /// ```
+    pub fn nominal(now: DateTime<Utc>, range: Duration) -> Self {
+        if range == Duration::days(1) {
+            return Self::last_full_day(now);
+        }
+        let start = if range == Duration::hours(1) {
+            now.trunc_subsecs(0)
+                - Duration::seconds(now.timestamp().rem_euclid(3600))
+                - Duration::hours(1)
+        } else {
+            now.trunc_subsecs(0) - Duration::seconds(now.timestamp().rem_euclid(60)) - range
+        };
+        Self {
+            start,
+            end: start + range - Duration::milliseconds(1),
+        }
+    }
+
     /// Parses the command line's `--start`/`--end`: a date (`2026-11-24`, the whole day) or a
     /// UTC date and time (`2026-11-24 13:00:00`, that second; the end includes its last
     /// millisecond).
@@ -130,9 +161,10 @@ impl UsagePeriod {
         self.start <= other.end && other.start <= self.end
     }
 
-    /// The consecutive windows of at most `range` that CloudStack's job cuts the span into:
-    /// aligned on the end, the first one possibly shorter, each starting one millisecond after
-    /// the previous one ends.
+    /// The windows CloudStack's job cuts the span into (`UsageManagerImpl#parse`): stepping
+    /// back from the end by `range` while more than 60 s remain, so a leading remainder of 60 s
+    /// or less joins the first window; each later window starts one millisecond after the
+    /// previous one ends and lasts `range`, the last one ending with the span.
     ///
     /// ```
     /// use chrono::{Duration, NaiveDate};
@@ -144,17 +176,20 @@ impl UsagePeriod {
     /// ```
     pub fn windows(&self, range: Duration) -> Vec<UsagePeriod> {
         let step = range.max(Duration::minutes(1));
-        let mut windows = Vec::new();
-        let mut end = self.end;
-        loop {
-            let start = (end - step + Duration::milliseconds(1)).max(self.start);
-            windows.push(UsagePeriod { start, end });
-            if start == self.start {
-                break;
-            }
-            end = start - Duration::milliseconds(1);
+        let minute = Duration::seconds(60);
+        let mut first_end = self.end;
+        let mut probe = self.end;
+        while probe > self.start && probe - self.start > minute {
+            first_end = probe;
+            probe -= step;
         }
-        windows.reverse();
+        let mut windows = Vec::new();
+        let (mut start, mut end) = (self.start, first_end);
+        while end <= self.end {
+            windows.push(UsagePeriod { start, end });
+            start = end + Duration::milliseconds(1);
+            end += step;
+        }
         windows
     }
 }
@@ -194,4 +229,47 @@ fn parse_bound(text: &str, is_end: bool) -> Result<DateTime<Utc>> {
     Err(Error::Config(format!(
         "not a UTC date (YYYY-MM-DD) or date and time (YYYY-MM-DD HH:MM:SS): {text:?}"
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, h, m, s).unwrap()
+    }
+
+    fn cut(start: DateTime<Utc>, end: DateTime<Utc>, range: Duration) -> Vec<(String, String)> {
+        UsagePeriod::new(start, end)
+            .unwrap()
+            .windows(range)
+            .iter()
+            .map(|w| {
+                let f = |d: DateTime<Utc>| d.format("%H:%M:%S%.3f").to_string();
+                (f(w.start()), f(w.end()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_leading_remainder_of_a_minute_or_less_joins_the_first_window() {
+        let hour = Duration::hours(1);
+        // 30 s more than an hour: one window.
+        assert_eq!(
+            cut(t(0, 0, 0), t(1, 0, 30), hour),
+            vec![("00:00:00.000".into(), "01:00:30.000".into())]
+        );
+        // Exactly 60 s more: still one window (Java steps back only while more than 60 s remain).
+        assert_eq!(cut(t(0, 0, 0), t(1, 1, 0), hour).len(), 1);
+        // 61 s more: the remainder is its own window.
+        assert_eq!(
+            cut(t(0, 0, 0), t(1, 1, 1), hour),
+            vec![
+                ("00:00:00.000".into(), "00:01:01.000".into()),
+                ("00:01:01.001".into(), "01:01:01.000".into())
+            ]
+        );
+        // A span of a minute or less is one window.
+        assert_eq!(cut(t(0, 0, 0), t(0, 0, 45), hour).len(), 1);
+    }
 }

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use cloudstack_db::usage::{
     AggregationOptions, AggregationOutcome, AggregationProgress, UsagePeriod, aggregate,
-    catch_up_period,
+    catch_up_period, hand_over,
 };
 use cloudstack_db::{Database, Result};
 
@@ -17,8 +17,10 @@ use cloudstack_db::{Database, Result};
 pub(super) struct UsageArgs {
     #[command(flatten)]
     databases: super::DatabaseArgs,
-    /// First day (YYYY-MM-DD) or UTC instant (YYYY-MM-DD HH:MM:SS) to aggregate; with --end.
-    /// Default: the last full UTC day.
+    /// First day (YYYY-MM-DD) or UTC instant (YYYY-MM-DD HH:MM:SS) to bill from when no run
+    /// ever succeeded (afterwards every run starts where the last successful one ended, as
+    /// CloudStack's does); with --end. Default: CloudStack's nominal window for the range
+    /// (the last full UTC day for 1440, the last full hour for 60).
     #[arg(long, requires = "end")]
     start: Option<String>,
     /// Last day (included) or UTC instant (its whole second included) to aggregate.
@@ -35,11 +37,16 @@ pub(super) struct UsageArgs {
     /// Events applied per transaction.
     #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
     batch_size: u32,
+    /// After the run, let the next usage server (a Java one, or another runner) take the job
+    /// over at once instead of after five minutes without a heartbeat.
+    #[arg(long)]
+    hand_over: bool,
 }
 
 pub(super) fn run(args: &UsageArgs) -> Result<ExitCode> {
     let db = Database::connect(&args.databases.config()?)?;
     let now = chrono::Utc::now();
+    let range = Duration::minutes(i64::from(args.range_minutes));
     let period = match (&args.start, &args.end) {
         (Some(start), Some(end)) => UsagePeriod::parse(start, end)?,
         _ if args.until_now => match db.usage().run(|conn| catch_up_period(conn, now))? {
@@ -49,27 +56,43 @@ pub(super) fn run(args: &UsageArgs) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
         },
-        _ => UsagePeriod::last_full_day(now),
+        _ => UsagePeriod::nominal(now, range),
     };
     let options = AggregationOptions {
         period,
-        range: Duration::minutes(i64::from(args.range_minutes)),
+        range,
         batch_size: args.batch_size as usize,
+        ..AggregationOptions::for_period(period)
     };
-    println!("usage period: {period}");
+    println!("usage period up to: {period}");
     let mut display = Display::new(std::io::stderr().is_terminal());
-    let report = aggregate(&db, &options, &mut |p| display.show(p))?;
+    let report = aggregate(&db, &options, &mut |p| display.show(p));
     display.finish();
-    match report.outcome {
-        AggregationOutcome::AlreadyAggregated(job) => {
+    if args.hand_over {
+        let rows = db.usage().run(|conn| hand_over(conn, &options.runner))?;
+        println!("handed the usage job over ({rows} open row(s) marked stale)");
+    }
+    let report = report?;
+    match &report.outcome {
+        AggregationOutcome::UpToDate { billed_through } => {
+            println!("already billed up to {billed_through}: nothing to do");
+        }
+        AggregationOutcome::NotOwner(owner) => {
             println!(
-                "already aggregated by usage_job {}: nothing to do",
-                job.get()
+                "usage_job {} belongs to {} (pid {}), heartbeat {}: not running",
+                owner.job.get(),
+                owner.host.as_deref().unwrap_or("?"),
+                owner
+                    .pid
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "?".into()),
+                owner.heartbeat
             );
         }
         AggregationOutcome::Aggregated(job) => {
+            let billed = report.period.map(|p| p.to_string()).unwrap_or_default();
             println!(
-                "usage_job {}: {} events copied, {} applied, {} ignored; {} window(s), {} record(s) in {:.1}s",
+                "usage_job {} billed {billed}: {} events copied, {} applied, {} ignored; {} window(s), {} record(s) in {:.1}s",
                 job.get(),
                 report.events_copied,
                 report.events.applied,
