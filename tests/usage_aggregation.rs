@@ -761,3 +761,205 @@ fn billing_queries_sum_per_account_type_and_resource() {
         .is_empty()
     );
 }
+
+/// A Java usage server, as its heartbeat acts on `usage_job` (`UsageManagerImpl.Heartbeat`,
+/// SHARING.md §2a): under the job lock, it takes the newest open recurring row when the row is
+/// its own or the row's heartbeat is more than five minutes old. Returns whether it holds the
+/// row afterwards.
+fn java_heartbeat(db: &Database, host: &str, pid: i32) -> bool {
+    #[derive(QueryableByName)]
+    struct Open {
+        #[diesel(sql_type = Unsigned<BigInt>)]
+        id: u64,
+        #[diesel(sql_type = Nullable<Text>)]
+        host: Option<String>,
+        #[diesel(sql_type = Nullable<diesel::sql_types::Integer>)]
+        pid: Option<i32>,
+        #[diesel(sql_type = BigInt)]
+        stale: i64,
+    }
+    let conn = &mut *db.usage().get().unwrap();
+    assert_eq!(
+        count(
+            conn,
+            "SELECT COALESCE(GET_LOCK('usage.job.heartbeat.check', 3), 0)"
+        )
+        .unwrap(),
+        1
+    );
+    let open: Vec<Open> = diesel::sql_query(
+        "SELECT id, host, pid, CAST(heartbeat < UTC_TIMESTAMP() - INTERVAL 5 MINUTE AS SIGNED) AS stale \
+           FROM usage_job WHERE end_millis = 0 AND job_type = 0 ORDER BY id DESC LIMIT 1",
+    )
+    .load(conn)
+    .unwrap();
+    let mut holds = false;
+    if let Some(row) = open.first() {
+        let own = row.host.as_deref() == Some(host) && row.pid == Some(pid);
+        if own || row.stale == 1 {
+            diesel::sql_query(
+                "UPDATE usage_job SET host = ?, pid = ?, heartbeat = UTC_TIMESTAMP(), scheduled = 0 WHERE id = ?",
+            )
+            .bind::<Text, _>(host)
+            .bind::<diesel::sql_types::Integer, _>(pid)
+            .bind::<Unsigned<BigInt>, _>(row.id)
+            .execute(conn)
+            .unwrap();
+            holds = true;
+        }
+    }
+    diesel::sql_query("DO RELEASE_LOCK('usage.job.heartbeat.check')")
+        .execute(conn)
+        .unwrap();
+    holds
+}
+
+/// The pid of a process that has ended.
+fn dead_pid() -> i32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id() as i32;
+    child.wait().unwrap();
+    pid
+}
+
+fn run_as(db: &Database, runner: &RunnerIdentity, first: u32, last: u32) -> AggregationReport {
+    let options = AggregationOptions {
+        runner: runner.clone(),
+        ..AggregationOptions::for_period(UsagePeriod::days(day(first), day(last)))
+    };
+    aggregate(db, &options, &mut |_| {}).unwrap()
+}
+
+#[test]
+fn the_job_passes_between_java_and_the_crate_and_killed_runs_without_billing_twice_or_skipping() {
+    let reference = common::fresh();
+    script(reference.database());
+    aggregate_days(reference.database(), 23, 24);
+
+    let test = common::fresh();
+    let db = test.database();
+    script(db);
+    let (java_host, java_pid) = ("mgmt1.example/10.1.1.1", 4242);
+    let usage = &mut *db.usage().get().unwrap();
+    // A Java usage server runs: its open recurring row, its heartbeat fresh, and a one-off job
+    // somebody asked it for.
+    diesel::sql_query(format!(
+        "INSERT INTO usage_job (host, pid, job_type, scheduled, heartbeat) VALUES \
+         ('{java_host}', {java_pid}, 0, 0, UTC_TIMESTAMP()), ('{java_host}', {java_pid}, 1, 0, UTC_TIMESTAMP())"
+    ))
+    .execute(usage)
+    .unwrap();
+
+    // 1. Java is alive: the crate does nothing, not even copy an event.
+    let me = RunnerIdentity::this_process();
+    let first_process = RunnerIdentity {
+        pid: dead_pid(),
+        ..me.clone()
+    };
+    let report = run_as(db, &first_process, 23, 23);
+    match &report.outcome {
+        AggregationOutcome::NotOwner(owner) => {
+            assert_eq!(
+                (owner.host.as_deref(), owner.pid),
+                (Some(java_host), Some(java_pid))
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(usage, "SELECT COUNT(*) FROM usage_event").unwrap(), 0);
+
+    // 2. Java dies (heartbeat 6 minutes old): the crate takes the job over, drops Java's
+    //    pending one-off row as Java's own takeover does, and bills the 23rd.
+    diesel::sql_query("UPDATE usage_job SET heartbeat = UTC_TIMESTAMP() - INTERVAL 6 MINUTE")
+        .execute(usage)
+        .unwrap();
+    let report = run_as(db, &first_process, 23, 23);
+    assert!(
+        matches!(report.outcome, AggregationOutcome::Aggregated(_)),
+        "{report:?}"
+    );
+    assert_eq!(
+        count(usage, "SELECT COUNT(*) FROM usage_job WHERE job_type = 1").unwrap(),
+        0
+    );
+
+    // 3. A crate run of the 24th is killed after its helper tables committed, before its
+    //    records: its row stays open, claimed by a process that is gone.
+    let killed = RunnerIdentity {
+        pid: dead_pid(),
+        ..me.clone()
+    };
+    assert!(matches!(claim(usage, &killed).unwrap(), Claim::Owner(_)));
+    let end_24 = UsagePeriod::day(day(24)).end();
+    copy_new_events(db, end_24, 100, &mut |_| {}).unwrap();
+    apply_pending_events(db, end_24, 100, &mut |_| {}).unwrap();
+    assert_eq!(
+        count(
+            usage,
+            "SELECT COUNT(*) FROM cloud_usage WHERE start_date >= '2026-11-24'"
+        )
+        .unwrap(),
+        0
+    );
+    // Java cannot take it yet (the heartbeat is fresh); the next crate run resumes at once.
+    assert!(!java_heartbeat(db, java_host, java_pid));
+    let report = run_as(db, &me, 24, 24);
+    assert!(
+        matches!(report.outcome, AggregationOutcome::Aggregated(_)),
+        "{report:?}"
+    );
+    assert_eq!(report.period, Some(UsagePeriod::day(day(24))));
+
+    // 4. The crate hands over: Java's next heartbeat takes the job, and the crate then stays
+    //    out of its way.
+    assert!(!java_heartbeat(db, java_host, java_pid));
+    assert_eq!(hand_over(usage, &me).unwrap(), 1);
+    assert!(java_heartbeat(db, java_host, java_pid));
+    let java = RunnerIdentity {
+        host: java_host.to_owned(),
+        pid: java_pid,
+    };
+    // (Java's run of the 25th, under its identity.)
+    let report = run_as(db, &java, 25, 25);
+    assert!(
+        matches!(report.outcome, AggregationOutcome::Aggregated(_)),
+        "{report:?}"
+    );
+    assert!(matches!(
+        run_as(db, &me, 26, 26).outcome,
+        AggregationOutcome::NotOwner(_)
+    ));
+
+    // 5. Java stops cleanly (it deletes its open rows): the crate opens the job again and
+    //    bills on from where Java stopped.
+    diesel::sql_query(format!(
+        "DELETE FROM usage_job WHERE end_millis = 0 AND host = '{java_host}'"
+    ))
+    .execute(usage)
+    .unwrap();
+    let report = run_as(db, &me, 26, 26);
+    assert_eq!(report.period, Some(UsagePeriod::day(day(26))));
+
+    // Four successful runs, each starting one millisecond after the previous one ended, and
+    // exactly the records of one uninterrupted run.
+    let done: Vec<(u64, u64)> = jobs(db)
+        .into_iter()
+        .filter(|j| j.4 == Some(true))
+        .map(|j| (j.2, j.3))
+        .collect();
+    assert_eq!(done.len(), 4, "{done:?}");
+    assert_eq!(done[0].0, UsagePeriod::day(day(23)).start_millis() as u64);
+    for pair in done.windows(2) {
+        assert_eq!(pair[1].0, pair[0].1 + 1, "{done:?}");
+    }
+    assert_eq!(done[3].1, UsagePeriod::day(day(26)).end_millis() as u64);
+    assert_eq!(record_values(db), record_values(reference.database()));
+    assert_eq!(
+        count(
+            usage,
+            "SELECT COUNT(*) FROM usage_event WHERE processed = 0"
+        )
+        .unwrap(),
+        0
+    );
+}
