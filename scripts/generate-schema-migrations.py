@@ -41,8 +41,13 @@ MODELLED = {
               "storage_pool_tags", "usage_event", "usage_event_details", "user", "user_ip_address",
               "user_vm", "version", "vlan", "vm_instance", "vm_instance_details", "vm_template",
               "volumes"],
-    "cloud_usage": ["cloud_usage", "usage_event", "usage_ip_address", "usage_job", "usage_network",
-                    "usage_vm_instance", "usage_volume"],
+    "cloud_usage": ["account", "bucket_statistics", "cloud_usage", "usage_backup", "usage_event",
+                    "usage_event_details", "usage_ip_address", "usage_job",
+                    "usage_load_balancer_policy", "usage_network", "usage_network_offering",
+                    "usage_networks", "usage_port_forwarding", "usage_security_group",
+                    "usage_snapshot_on_primary", "usage_storage", "usage_vm_disk",
+                    "usage_vm_instance", "usage_vmsnapshot", "usage_volume", "usage_vpc",
+                    "usage_vpn_user", "user_statistics", "vm_disk_statistics"],
 }
 
 # Columns of 4.22.1 (hand-written migrations after the generated ones) that modelled tables have.

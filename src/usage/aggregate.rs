@@ -3,7 +3,6 @@
 //! helper tables (committed batch by batch), then write the records of every window and close
 //! the job — the records and the close in one transaction.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration as StdDuration, Instant};
@@ -13,7 +12,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::helper_tables::AppliedEvents;
 use super::intake::{apply_pending_events, copy_new_events, oldest_pending, pending_events};
 use super::ownership::{self, Claim, JobOwner, RunnerIdentity, with_job_lock};
-use super::records::write_window_records;
+use super::records::{Scope, mirror_accounts, removed_since, write_window_records};
 use super::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
 use crate::db::RetryPolicy;
 use crate::types::UsageJobId;
@@ -250,6 +249,9 @@ fn run_job(
             started,
         ));
     }
+    let cloud_db = format!("`{}`", db.cloud().target().database.replace('`', "``"));
+    db.usage()
+        .run(|conn| mirror_accounts(conn, &cloud_db, start))?;
     let batch = options.batch_size.max(1);
     let copied = copy_new_events(db, end, batch as u64 * 4, &mut |n| {
         progress(AggregationProgress::Copied(n))
@@ -266,7 +268,7 @@ fn run_job(
     beat.check(job)?;
     let period = UsagePeriod::new(start, end)?;
     let windows = period.windows(options.range);
-    let mut domains = HashMap::new();
+    let removed_since = removed_since(period.start());
     let mut lock_conn = db.usage().get()?;
     let written = lock_conn.run(|lock_conn| {
         // Java's servers change `usage_job` only under this lock: holding it while the
@@ -281,7 +283,11 @@ fn run_job(
                             index: i + 1,
                             windows: windows.len(),
                         });
-                        written += write_window_records(db, conn, window, &mut domains)?;
+                        let scope = Scope {
+                            window: *window,
+                            removed_since,
+                        };
+                        written += write_window_records(conn, &scope)?;
                     }
                     let exec_ms = started.elapsed().as_millis() as u64;
                     ownership::finish(conn, &options.runner, job, last_success, &period, exec_ms)?;

@@ -85,6 +85,51 @@ type VmOwner = (AccountId, VmId);
 type VolumeOwner = (AccountId, VolumeId);
 type IpOwner = (AccountId, String);
 
+/// The `usage_event_details` of a batch's events, by event id.
+#[derive(Debug, Default)]
+pub(crate) struct EventDetails(HashMap<u64, Vec<(String, String)>>);
+
+impl EventDetails {
+    /// Reads the details of `events` from `cloud_usage.usage_event_details`.
+    pub fn load(conn: &mut MysqlConnection, events: &[CopiedUsageEvent]) -> Result<Self> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Unsigned<diesel::sql_types::BigInt>)]
+            usage_event_id: u64,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            name: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            value: String,
+        }
+        let mut details = Self::default();
+        let ids: Vec<u64> = events.iter().map(|e| e.id.get()).collect();
+        for chunk in ids.chunks(5000) {
+            let (Some(low), Some(high)) = (chunk.iter().min(), chunk.iter().max()) else {
+                continue;
+            };
+            let rows: Vec<Row> = diesel::sql_query(
+                "SELECT usage_event_id, name, value FROM usage_event_details \
+                 WHERE usage_event_id BETWEEN ? AND ? ORDER BY id",
+            )
+            .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(*low)
+            .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(*high)
+            .load(conn)?;
+            for r in rows {
+                details
+                    .0
+                    .entry(r.usage_event_id)
+                    .or_default()
+                    .push((r.name, r.value));
+            }
+        }
+        Ok(details)
+    }
+
+    fn of(&self, event: u64) -> &[(String, String)] {
+        self.0.get(&event).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
 /// The helper rows one batch touches.
 pub(crate) struct HelperBatch {
     vms: Intervals<VmOwner, VmInterval>,
@@ -239,40 +284,66 @@ impl HelperBatch {
         &mut self,
         e: &CopiedUsageEvent,
         domains: &HashMap<AccountId, DomainId>,
+        details: &EventDetails,
     ) -> Result<bool> {
         let Some(resource) = e.resource_id else {
             return Ok(false);
         };
         let at = e.created;
+        let details = details.of(e.id.get());
         match target(&e.event_type) {
-            Target::Vm => self.apply_vm(e, VmId(resource), at),
+            Target::Vm => self.apply_vm(e, VmId(resource), at, details),
             Target::Volume => self.apply_volume(e, VolumeId(resource), at, domain_of(e, domains)?),
-            Target::Ip => self.apply_ip(e, IpAddressId(resource), at, domain_of(e, domains)?),
+            Target::Ip => self.apply_ip(
+                e,
+                IpAddressId(resource),
+                at,
+                domain_of(e, domains)?,
+                details,
+            ),
             Target::Ignored => Ok(false),
         }
     }
 
-    fn apply_vm(&mut self, e: &CopiedUsageEvent, vm: VmId, at: DateTime<Utc>) -> Result<bool> {
+    fn apply_vm(
+        &mut self,
+        e: &CopiedUsageEvent,
+        vm: VmId,
+        at: DateTime<Utc>,
+        details: &[(String, String)],
+    ) -> Result<bool> {
         let owner = (e.account_id, vm);
         let is = |t: UsageType| move |r: &VmInterval| r.usage_type == t;
         match e.event_type.as_str() {
             kinds::VM_CREATE => {
-                let row = vm_interval(e, UsageType::AllocatedVm)?;
+                let row = vm_interval(e, UsageType::AllocatedVm, details)?;
                 self.vms.open(owner, row, at);
             }
             kinds::VM_START | kinds::VM_DYNAMIC_SCALE => {
                 self.vms.close(&owner, at, is(UsageType::RunningVm));
-                let allocated = vm_interval(e, UsageType::AllocatedVm)?;
-                let offering = allocated.service_offering_id;
-                let changed = self
+                let offering = ServiceOfferingId(e.offering_id.unwrap_or(0));
+                // Exactly one open ALLOCATED row on another offering: CloudStack ends it and
+                // re-opens a copy of it (name, zone, template, hypervisor kept) on the new
+                // offering, with the event's dynamic-offering details.
+                let open: Vec<&VmInterval> = self
                     .vms
                     .open_rows(&owner, is(UsageType::AllocatedVm))
-                    .any(|r| r.service_offering_id != offering);
-                if changed {
+                    .collect();
+                if let [only] = open.as_slice()
+                    && only.service_offering_id != offering
+                {
+                    let (cpu_cores, cpu_speed, memory) = dynamic_compute(details)?;
+                    let reopened = VmInterval {
+                        service_offering_id: offering,
+                        cpu_cores,
+                        cpu_speed,
+                        memory,
+                        ..(*only).clone()
+                    };
                     self.vms.close(&owner, at, is(UsageType::AllocatedVm));
-                    self.vms.open(owner, allocated, at);
+                    self.vms.open(owner, reopened, at);
                 }
-                let running = vm_interval(e, UsageType::RunningVm)?;
+                let running = vm_interval(e, UsageType::RunningVm, details)?;
                 self.vms.open(owner, running, at);
             }
             kinds::VM_STOP => {
@@ -283,7 +354,7 @@ impl HelperBatch {
             }
             kinds::VM_UPGRADE => {
                 self.vms.close(&owner, at, is(UsageType::AllocatedVm));
-                let row = vm_interval(e, UsageType::AllocatedVm)?;
+                let row = vm_interval(e, UsageType::AllocatedVm, details)?;
                 self.vms.open(owner, row, at);
             }
             _ => return Ok(false),
@@ -320,6 +391,7 @@ impl HelperBatch {
         ip: IpAddressId,
         at: DateTime<Utc>,
         domain_id: DomainId,
+        details: &[(String, String)],
     ) -> Result<bool> {
         let Some(address) = e.resource_name.clone() else {
             return Ok(false);
@@ -334,8 +406,7 @@ impl HelperBatch {
                 domain_id,
                 is_source_nat: e.size == Some(1),
                 is_system: e.template_id.is_some_and(|t| t.get() != 0),
-                // The `hidden` detail lives in usage_event_details, which is not copied.
-                is_hidden: false,
+                is_hidden: details.iter().any(|(k, v)| k == "hidden" && v == "true"),
             };
             self.ips.open(owner, row, at);
         }
@@ -360,7 +431,32 @@ fn domain_of(e: &CopiedUsageEvent, domains: &HashMap<AccountId, DomainId>) -> Re
     })
 }
 
-fn vm_interval(e: &CopiedUsageEvent, usage_type: UsageType) -> Result<VmInterval> {
+/// `cpuNumber`, `cpuSpeed` and `memory` of a VM event on a dynamic (custom) offering
+/// (`UsageManagerImpl#populateDynamicComputeOfferingDetailsAndPersist`); absent ones are NULL.
+fn dynamic_compute(
+    details: &[(String, String)],
+) -> Result<(Option<u32>, Option<u32>, Option<u32>)> {
+    let get = |name: &str| -> Result<Option<u32>> {
+        match details.iter().find(|(k, _)| k == name) {
+            None => Ok(None),
+            Some((_, v)) => v.trim().parse().map(Some).map_err(|_| {
+                Error::invalid_value(
+                    "usage_event_details.value",
+                    v.clone(),
+                    format!("{name} must be a whole number"),
+                )
+            }),
+        }
+    };
+    Ok((get("cpuNumber")?, get("cpuSpeed")?, get("memory")?))
+}
+
+fn vm_interval(
+    e: &CopiedUsageEvent,
+    usage_type: UsageType,
+    details: &[(String, String)],
+) -> Result<VmInterval> {
+    let (cpu_cores, cpu_speed, memory) = dynamic_compute(details)?;
     let hypervisor_type = match e.resource_type.as_deref() {
         None | Some("") => None,
         Some(text) => Some(HypervisorType::parse(text).ok_or_else(|| {
@@ -378,10 +474,9 @@ fn vm_interval(e: &CopiedUsageEvent, usage_type: UsageType) -> Result<VmInterval
         service_offering_id: ServiceOfferingId(e.offering_id.unwrap_or(0)),
         template_id: e.template_id.unwrap_or(TemplateId(0)),
         hypervisor_type,
-        // Dynamic offerings carry these in usage_event_details, which is not copied.
-        cpu_speed: None,
-        cpu_cores: None,
-        memory: None,
+        cpu_speed,
+        cpu_cores,
+        memory,
     })
 }
 
@@ -402,6 +497,9 @@ fn write_vms(
                 usage_vm_instance::service_offering_id.eq(it.row.service_offering_id),
                 usage_vm_instance::template_id.eq(it.row.template_id),
                 usage_vm_instance::hypervisor_type.eq(it.row.hypervisor_type),
+                usage_vm_instance::cpu_speed.eq(it.row.cpu_speed),
+                usage_vm_instance::cpu_cores.eq(it.row.cpu_cores),
+                usage_vm_instance::memory.eq(it.row.memory),
                 usage_vm_instance::end_date.eq(it.end.map(|t| t.naive_utc())),
             ))
             .execute(conn)?;
@@ -492,6 +590,7 @@ fn write_ips(
             .set((
                 usage_ip_address::is_source_nat.eq(i16::from(it.row.is_source_nat)),
                 usage_ip_address::is_system.eq(i16::from(it.row.is_system)),
+                usage_ip_address::is_hidden.eq(i16::from(it.row.is_hidden)),
                 usage_ip_address::released.eq(it.end.map(|t| t.naive_utc())),
             ))
             .execute(conn)?;

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Datetime};
 
 use super::CopiedUsageEvent;
-use super::helper_tables::{AppliedEvents, HelperBatch};
+use super::helper_tables::{AppliedEvents, EventDetails, HelperBatch};
 use crate::db::RetryPolicy;
 use crate::schema::cloud::account;
 use crate::schema::cloud_usage::usage_event;
@@ -76,6 +76,15 @@ pub fn copy_new_events(
             .bind::<BigInt, _>(low)
             .bind::<BigInt, _>(high)
             .execute(conn)? as u64;
+            // Their details, by the same id range (`UsageEventDaoImpl#getRecentEvents`).
+            diesel::sql_query(format!(
+                "INSERT IGNORE INTO usage_event_details (id, usage_event_id, name, value) \
+                 SELECT id, usage_event_id, name, value FROM {cloud_db}.usage_event_details \
+                 WHERE usage_event_id > ? AND usage_event_id <= ?"
+            ))
+            .bind::<BigInt, _>(low)
+            .bind::<BigInt, _>(high)
+            .execute(conn)?;
             copied += n;
             on_batch(n);
             low = high;
@@ -135,9 +144,10 @@ pub fn apply_pending_events(
                 };
                 learn_domains(db, events.iter().map(|e| e.account_id), &mut domains)?;
                 let mut batch = HelperBatch::load(conn, &events)?;
+                let details = EventDetails::load(conn, &events)?;
                 let mut counts = AppliedEvents::default();
                 for e in &events {
-                    if batch.apply(e, &domains)? {
+                    if batch.apply(e, &domains, &details)? {
                         counts.applied += 1;
                     } else {
                         counts.ignored += 1;

@@ -1,49 +1,140 @@
 //! Usage records (`cloud_usage.cloud_usage`) of one window, computed from the helper tables
-//! with set-based SQL: every helper row overlapping the window is clipped to it, its duration
-//! is `end - start + 1 ms` as CloudStack's parsers count it, and durations are summed per
-//! resource.
+//! with set-based SQL the way CloudStack's time-based parsers compute them
+//! (`VMInstanceUsageParser`, `VolumeUsageParser`, `IPAddressUsageParser`): for the accounts a
+//! run bills (live in `cloud_usage.account`, or removed at most three days before the run's
+//! start), every helper row overlapping the window — and every open one — is clipped to it,
+//! counts `end - start + 1 ms` unless it starts after the window, and is summed per the
+//! parser's key; the record takes its name from the first row it counts and its other fields
+//! from the last row read.
 
-use std::collections::HashMap;
-
-use chrono::SubsecRound;
+use chrono::{DateTime, SubsecRound, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Datetime, Nullable, Smallint, Text, Unsigned};
+use diesel::sql_types::{BigInt, Nullable, Smallint, Text, Unsigned};
 
 use super::{NewUsageRecord, UsagePeriod, UsageType, hours_display, raw_usage_hours};
+use crate::Result;
 use crate::schema::cloud_usage::cloud_usage;
 use crate::types::{AccountId, DomainId, TemplateId, VmId, ZoneId};
-use crate::{Database, Error, Result};
 
 /// Accounts whose records are computed by one set of statements.
 const ACCOUNTS_PER_STEP: u64 = 500;
 /// Rows per multi-row INSERT of records (25 columns each).
 const INSERT_CHUNK: usize = 2000;
 
-/// `duration_ms` of a helper row clipped to the window: `?1` window start ms, `?2` window end
-/// ms; `{start}`/`{end}` are the row's columns.
-fn clipped_duration(start: &str, end: &str) -> String {
-    format!(
-        "SUM(LEAST(COALESCE(TIMESTAMPDIFF(SECOND, '1970-01-01', {end}) * 1000, ?), ?) \
-           - GREATEST(TIMESTAMPDIFF(SECOND, '1970-01-01', {start}) * 1000, ?) + 1)"
-    )
+/// Which accounts a run bills, and the window: everything the record queries are built from.
+/// Only numbers and timestamps this module formats go into the SQL text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope {
+    /// The window, to the millisecond.
+    pub window: UsagePeriod,
+    /// Accounts removed at or after this instant are still billed
+    /// (`AccountDaoImpl#findRecentlyDeletedAccounts`: the run's start less three days).
+    pub removed_since: DateTime<Utc>,
 }
+
+fn literal(at: DateTime<Utc>) -> String {
+    format!("'{}'", at.format("%Y-%m-%d %H:%M:%S"))
+}
+
+/// A time-based helper table as its parser reads it.
+struct TimeTable {
+    table: &'static str,
+    start: &'static str,
+    end: &'static str,
+    /// The parser's grouping key (besides the account).
+    key: &'static [&'static str],
+    /// Whether rows that are still open are read whatever their start (VM and volume
+    /// parsers), or only when they started by the window's end (addresses).
+    open_rows_always: bool,
+}
+
+impl TimeTable {
+    /// `SELECT g.*, a.domain_id, {columns}` where `g` has the key, `duration_ms`, `first_id`
+    /// and `last_id`, `f` is the first row counted and `l` the last row read.
+    fn query(&self, scope: &Scope, accounts: (u64, u64), columns: &str) -> String {
+        let (s_ms, e_ms) = (scope.window.start_millis(), scope.window.end_millis());
+        let s = literal(scope.window.start());
+        let e = literal(scope.window.end());
+        let removed = literal(scope.removed_since);
+        let ms = |col: &str| format!("TIMESTAMPDIFF(SECOND, '1970-01-01', {col}) * 1000");
+        let (t, start, end) = (self.table, self.start, self.end);
+        let key = self.key.join(", ");
+        let open = if self.open_rows_always {
+            format!("{end} IS NULL")
+        } else {
+            format!("({end} IS NULL AND {start} <= {e})")
+        };
+        format!(
+            "SELECT g.*, a.domain_id AS domain_id, {columns} FROM ( \
+               SELECT account_id, {key}, \
+                      CAST(SUM(CASE WHEN {start} <= {e} THEN \
+                          LEAST(COALESCE({end_ms}, {e_ms}), {e_ms}) - GREATEST({start_ms}, {s_ms}) + 1 \
+                          ELSE 0 END) AS SIGNED) AS duration_ms, \
+                      MIN(CASE WHEN {start} <= {e} THEN id END) AS first_id, MAX(id) AS last_id \
+                 FROM {t} \
+                WHERE account_id BETWEEN {low} AND {high} \
+                  AND ({open} OR ({start} <= {e} AND {end} >= {s})) \
+                GROUP BY account_id, {key} HAVING duration_ms > 0) g \
+             JOIN account a ON a.id = g.account_id AND (a.removed IS NULL OR a.removed >= {removed}) \
+             JOIN {t} f ON f.id = g.first_id JOIN {t} l ON l.id = g.last_id \
+             ORDER BY g.account_id, {ordered_key}",
+            end_ms = ms(end),
+            start_ms = ms(start),
+            low = accounts.0,
+            high = accounts.1,
+            ordered_key = self
+                .key
+                .iter()
+                .map(|k| format!("g.{k}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+}
+
+const VMS: TimeTable = TimeTable {
+    table: "usage_vm_instance",
+    start: "start_date",
+    end: "end_date",
+    key: &[
+        "vm_instance_id",
+        "usage_type",
+        "service_offering_id",
+        "cpu_cores",
+        "cpu_speed",
+        "memory",
+    ],
+    open_rows_always: true,
+};
+
+const VOLUMES: TimeTable = TimeTable {
+    table: "usage_volume",
+    start: "created",
+    end: "deleted",
+    key: &["volume_id", "disk_offering_id", "size"],
+    open_rows_always: true,
+};
+
+const ADDRESSES: TimeTable = TimeTable {
+    table: "usage_ip_address",
+    start: "assigned",
+    end: "released",
+    key: &["ip_id"],
+    open_rows_always: false,
+};
 
 #[derive(QueryableByName)]
 struct VmUsage {
     #[diesel(sql_type = Unsigned<BigInt>)]
     account_id: u64,
     #[diesel(sql_type = Unsigned<BigInt>)]
-    zone_id: u64,
+    domain_id: u64,
     #[diesel(sql_type = Unsigned<BigInt>)]
     vm_instance_id: u64,
     #[diesel(sql_type = Unsigned<diesel::sql_types::Integer>)]
     usage_type: u32,
     #[diesel(sql_type = Unsigned<BigInt>)]
     service_offering_id: u64,
-    #[diesel(sql_type = Unsigned<BigInt>)]
-    template_id: u64,
-    #[diesel(sql_type = Nullable<Text>)]
-    hypervisor_type: Option<String>,
     #[diesel(sql_type = Nullable<Unsigned<diesel::sql_types::Integer>>)]
     cpu_speed: Option<u32>,
     #[diesel(sql_type = Nullable<Unsigned<diesel::sql_types::Integer>>)]
@@ -52,6 +143,12 @@ struct VmUsage {
     memory: Option<u32>,
     #[diesel(sql_type = Text)]
     vm_name: String,
+    #[diesel(sql_type = Unsigned<BigInt>)]
+    zone_id: u64,
+    #[diesel(sql_type = Unsigned<BigInt>)]
+    template_id: u64,
+    #[diesel(sql_type = Nullable<Text>)]
+    hypervisor_type: Option<String>,
     #[diesel(sql_type = BigInt)]
     duration_ms: i64,
 }
@@ -61,15 +158,17 @@ struct VolumeUsage {
     #[diesel(sql_type = Unsigned<BigInt>)]
     account_id: u64,
     #[diesel(sql_type = Unsigned<BigInt>)]
-    zone_id: u64,
+    domain_id: u64,
     #[diesel(sql_type = Unsigned<BigInt>)]
     volume_id: u64,
     #[diesel(sql_type = Nullable<Unsigned<BigInt>>)]
     disk_offering_id: Option<u64>,
     #[diesel(sql_type = Nullable<Unsigned<BigInt>>)]
-    template_id: Option<u64>,
-    #[diesel(sql_type = Nullable<Unsigned<BigInt>>)]
     size: Option<u64>,
+    #[diesel(sql_type = Unsigned<BigInt>)]
+    zone_id: u64,
+    #[diesel(sql_type = Nullable<Unsigned<BigInt>>)]
+    template_id: Option<u64>,
     #[diesel(sql_type = BigInt)]
     duration_ms: i64,
 }
@@ -79,9 +178,11 @@ struct IpUsage {
     #[diesel(sql_type = Unsigned<BigInt>)]
     account_id: u64,
     #[diesel(sql_type = Unsigned<BigInt>)]
-    zone_id: u64,
+    domain_id: u64,
     #[diesel(sql_type = Unsigned<BigInt>)]
     ip_id: u64,
+    #[diesel(sql_type = Unsigned<BigInt>)]
+    zone_id: u64,
     #[diesel(sql_type = Text)]
     public_ip_address: String,
     #[diesel(sql_type = Smallint)]
@@ -102,14 +203,26 @@ struct AccountRange {
     high: Option<u64>,
 }
 
-/// Writes the records of `window` on `conn` (the caller's usage transaction); returns how
-/// many. Domains come from `cloud.account` through `db`.
-pub(crate) fn write_window_records(
-    db: &Database,
+/// Writes the records of `scope` on `conn` (the caller's usage transaction); returns how many.
+pub(crate) fn write_window_records(conn: &mut MysqlConnection, scope: &Scope) -> Result<u64> {
+    let mut written = 0;
+    for_account_steps(conn, |conn, accounts| {
+        let records = window_records(conn, scope, accounts)?;
+        for chunk in crate::repo::owned_chunks(records, INSERT_CHUNK) {
+            written += diesel::insert_into(cloud_usage::table)
+                .values(chunk)
+                .execute(conn)? as u64;
+        }
+        Ok(())
+    })?;
+    Ok(written)
+}
+
+/// Runs `step` over the accounts that have helper rows, [`ACCOUNTS_PER_STEP`] ids at a time.
+fn for_account_steps(
     conn: &mut MysqlConnection,
-    window: &UsagePeriod,
-    domains: &mut HashMap<AccountId, DomainId>,
-) -> Result<u64> {
+    mut step: impl FnMut(&mut MysqlConnection, (u64, u64)) -> Result<()>,
+) -> Result<()> {
     let range: AccountRange = diesel::sql_query(
         "SELECT MIN(low) AS low, MAX(high) AS high FROM ( \
            SELECT MIN(account_id) AS low, MAX(account_id) AS high FROM usage_vm_instance \
@@ -118,117 +231,55 @@ pub(crate) fn write_window_records(
     )
     .get_result(conn)?;
     let (Some(low), Some(high)) = (range.low, range.high) else {
-        return Ok(0);
+        return Ok(());
     };
-    let mut written = 0;
     let mut first = low;
     while first <= high {
         let last = first.saturating_add(ACCOUNTS_PER_STEP - 1).min(high);
-        let records = window_records(db, conn, window, first, last, domains)?;
-        for chunk in crate::repo::owned_chunks(records, INSERT_CHUNK) {
-            written += diesel::insert_into(cloud_usage::table)
-                .values(chunk)
-                .execute(conn)? as u64;
-        }
+        step(conn, (first, last))?;
         first = last + 1;
     }
-    Ok(written)
+    Ok(())
 }
 
-fn window_records(
-    db: &Database,
+/// The records of `scope` for the accounts in `accounts`, in the order they are written.
+pub(crate) fn window_records(
     conn: &mut MysqlConnection,
-    window: &UsagePeriod,
-    first_account: u64,
-    last_account: u64,
-    domains: &mut HashMap<AccountId, DomainId>,
+    scope: &Scope,
+    accounts: (u64, u64),
 ) -> Result<Vec<NewUsageRecord>> {
-    let (start_ms, end_ms) = (window.start_millis(), window.end_millis());
-    // The window's bounds to the second, as the datetime columns hold them (its last second
-    // is included; MySQL would round a .999 up to the next day).
+    let vms: Vec<VmUsage> = diesel::sql_query(VMS.query(
+        scope,
+        accounts,
+        "f.vm_name AS vm_name, l.zone_id AS zone_id, l.template_id AS template_id, \
+         l.hypervisor_type AS hypervisor_type",
+    ))
+    .load(conn)?;
+    let volumes: Vec<VolumeUsage> = diesel::sql_query(VOLUMES.query(
+        scope,
+        accounts,
+        "l.zone_id AS zone_id, l.template_id AS template_id",
+    ))
+    .load(conn)?;
+    let ips: Vec<IpUsage> = diesel::sql_query(ADDRESSES.query(
+        scope,
+        accounts,
+        "l.zone_id AS zone_id, l.public_ip_address AS public_ip_address, \
+         l.is_source_nat AS is_source_nat, l.is_system AS is_system, l.is_hidden AS is_hidden",
+    ))
+    .load(conn)?;
+
     let (start_second, end_second) = (
-        window.start().trunc_subsecs(0),
-        window.end().trunc_subsecs(0),
+        scope.window.start().trunc_subsecs(0),
+        scope.window.end().trunc_subsecs(0),
     );
-    let (start_dt_second, end_dt_second) = (start_second.naive_utc(), end_second.naive_utc());
-    let overlapping = |start: &str, end: &str| {
-        format!("{start} <= ? AND ({end} IS NULL OR {end} >= ?) AND account_id BETWEEN ? AND ?")
-    };
-    // The parameters of every query below, in the order of `clipped_duration` and `overlapping`.
-    macro_rules! with_window_binds {
-        ($query:expr) => {
-            $query
-                .bind::<BigInt, _>(end_ms)
-                .bind::<BigInt, _>(end_ms)
-                .bind::<BigInt, _>(start_ms)
-                .bind::<Datetime, _>(end_dt_second)
-                .bind::<Datetime, _>(start_dt_second)
-                .bind::<Unsigned<BigInt>, _>(first_account)
-                .bind::<Unsigned<BigInt>, _>(last_account)
-        };
-    }
-    let vms: Vec<VmUsage> = with_window_binds!(diesel::sql_query(format!(
-        "SELECT account_id, zone_id, vm_instance_id, usage_type, service_offering_id, template_id, \
-                hypervisor_type, cpu_speed, cpu_cores, memory, MAX(vm_name) AS vm_name, \
-                CAST({} AS SIGNED) AS duration_ms \
-           FROM usage_vm_instance WHERE usage_type IN (1, 2) AND {} \
-          GROUP BY account_id, zone_id, vm_instance_id, usage_type, service_offering_id, \
-                   template_id, hypervisor_type, cpu_speed, cpu_cores, memory \
-         HAVING duration_ms > 0 \
-          ORDER BY account_id, vm_instance_id, usage_type, service_offering_id",
-        clipped_duration("start_date", "end_date"),
-        overlapping("start_date", "end_date"),
-    )))
-    .load(conn)?;
-
-    let volumes: Vec<VolumeUsage> = with_window_binds!(diesel::sql_query(format!(
-        "SELECT account_id, zone_id, volume_id, disk_offering_id, template_id, size, \
-                CAST({} AS SIGNED) AS duration_ms \
-           FROM usage_volume WHERE {} \
-          GROUP BY account_id, zone_id, volume_id, disk_offering_id, template_id, size \
-         HAVING duration_ms > 0 \
-          ORDER BY account_id, volume_id, size",
-        clipped_duration("created", "deleted"),
-        overlapping("created", "deleted"),
-    )))
-    .load(conn)?;
-
-    let ips: Vec<IpUsage> = with_window_binds!(diesel::sql_query(format!(
-        "SELECT account_id, zone_id, ip_id, public_ip_address, is_source_nat, is_system, \
-                is_hidden, CAST({} AS SIGNED) AS duration_ms \
-           FROM usage_ip_address WHERE {} \
-          GROUP BY account_id, zone_id, ip_id, public_ip_address, is_source_nat, is_system, is_hidden \
-         HAVING duration_ms > 0 \
-          ORDER BY account_id, ip_id",
-        clipped_duration("assigned", "released"),
-        overlapping("assigned", "released"),
-    )))
-    .load(conn)?;
-
-    let accounts = vms
-        .iter()
-        .map(|r| r.account_id)
-        .chain(volumes.iter().map(|r| r.account_id))
-        .chain(ips.iter().map(|r| r.account_id))
-        .map(AccountId);
-    super::intake::learn_domains(db, accounts, domains)?;
-    let domain = |id: u64| {
-        domains.get(&AccountId(id)).copied().ok_or_else(|| {
-            Error::invalid_value(
-                "cloud_usage helper rows: account_id",
-                id.to_string(),
-                "no such account in cloud.account",
-            )
-        })
-    };
-
-    let base = |account: u64, zone: u64, domain_id: DomainId, duration_ms: i64| {
+    let base = |account: u64, zone: u64, domain: u64, duration_ms: i64| {
         let raw = raw_usage_hours(duration_ms as u64);
         NewUsageRecord {
             id: None,
             zone_id: ZoneId(zone),
             account_id: AccountId(account),
-            domain_id,
+            domain_id: DomainId(domain),
             description: String::new(),
             usage_display: hours_display(raw),
             usage_type: None,
@@ -255,14 +306,10 @@ fn window_records(
 
     let mut records = Vec::with_capacity(vms.len() + volumes.len() + ips.len());
     for r in vms {
-        let usage_type = if r.usage_type == 1 {
-            UsageType::RunningVm
+        let (usage_type, what) = if r.usage_type == 1 {
+            (UsageType::RunningVm, "running time")
         } else {
-            UsageType::AllocatedVm
-        };
-        let what = match usage_type {
-            UsageType::RunningVm => "running time",
-            _ => "allocated",
+            (UsageType::AllocatedVm, "allocated")
         };
         records.push(NewUsageRecord {
             description: format!(
@@ -279,12 +326,7 @@ fn window_records(
             cpu_speed: r.cpu_speed,
             cpu_cores: r.cpu_cores,
             memory: r.memory,
-            ..base(
-                r.account_id,
-                r.zone_id,
-                domain(r.account_id)?,
-                r.duration_ms,
-            )
+            ..base(r.account_id, r.zone_id, r.domain_id, r.duration_ms)
         });
     }
     for r in volumes {
@@ -301,12 +343,7 @@ fn window_records(
             template_id: r.template_id.map(TemplateId),
             usage_id: Some(r.volume_id),
             size: r.size,
-            ..base(
-                r.account_id,
-                r.zone_id,
-                domain(r.account_id)?,
-                r.duration_ms,
-            )
+            ..base(r.account_id, r.zone_id, r.domain_id, r.duration_ms)
         });
     }
     for r in ips {
@@ -324,13 +361,40 @@ fn window_records(
                 .to_owned(),
             ),
             is_hidden: r.is_hidden != 0,
-            ..base(
-                r.account_id,
-                r.zone_id,
-                domain(r.account_id)?,
-                r.duration_ms,
-            )
+            ..base(r.account_id, r.zone_id, r.domain_id, r.duration_ms)
         });
     }
     Ok(records)
+}
+
+/// Mirrors `cloud.account` into `cloud_usage.account` as CloudStack's usage job does at the
+/// start of every run (`UsageManagerImpl#parse`, `UsageDaoImpl#saveAccounts/updateAccounts`):
+/// accounts above the highest id already there are inserted (removed ones too); those at or
+/// below it that are live, or were removed at or after `run_start`, get their name and
+/// `removed` updated. Both databases on one server, as for the event copy.
+pub(crate) fn mirror_accounts(
+    conn: &mut MysqlConnection,
+    cloud_db: &str,
+    run_start: DateTime<Utc>,
+) -> Result<()> {
+    let since = literal(run_start);
+    diesel::sql_query(format!(
+        "UPDATE account u JOIN {cloud_db}.account c ON c.id = u.id \
+            SET u.account_name = c.account_name, u.removed = c.removed \
+          WHERE c.removed IS NULL OR c.removed >= {since}"
+    ))
+    .execute(conn)?;
+    diesel::sql_query(format!(
+        "INSERT INTO account (id, account_name, type, role_id, domain_id, removed, cleanup_needed) \
+         SELECT c.id, c.account_name, c.type, c.role_id, c.domain_id, c.removed, c.cleanup_needed \
+           FROM {cloud_db}.account c \
+          WHERE c.id > (SELECT COALESCE(MAX(id), 0) FROM (SELECT id FROM account) AS known)"
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// `removed_since` of a run starting at `start`.
+pub(crate) fn removed_since(start: DateTime<Utc>) -> DateTime<Utc> {
+    start - chrono::Duration::days(3)
 }
