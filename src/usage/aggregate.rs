@@ -10,7 +10,9 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::helper_tables::AppliedEvents;
-use super::intake::{apply_pending_events, copy_new_events, oldest_pending, pending_events};
+use super::intake::{
+    apply_pending_events, copy_new_events, oldest_pending, pending_events, refuse_unmetered,
+};
 use super::ownership::{self, Claim, JobOwner, RunnerIdentity, with_job_lock};
 use super::records::{Scope, mirror_accounts, removed_since, write_window_records};
 use super::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
@@ -257,6 +259,7 @@ fn run_job(
         progress(AggregationProgress::Copied(n))
     })?;
     beat.check(job)?;
+    refuse_unmetered(db, end)?;
     if let Some(oldest) = oldest_pending(db, end)? {
         start = start.min(oldest);
     }

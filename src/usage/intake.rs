@@ -15,7 +15,7 @@ use crate::db::RetryPolicy;
 use crate::schema::cloud::account;
 use crate::schema::cloud_usage::usage_event;
 use crate::types::{AccountId, DomainId};
-use crate::{Database, Result};
+use crate::{Database, Error, Result};
 
 #[derive(QueryableByName)]
 struct MaxId {
@@ -104,6 +104,65 @@ pub fn pending_events(db: &Database, until: DateTime<Utc>) -> Result<u64> {
             .get_result(conn)?;
         Ok(n as u64)
     })
+}
+
+/// Event kinds CloudStack's usage server meters that this runner does not meter yet: marking
+/// them processed would lose their billing, so a run refuses while any is pending.
+const NOT_YET_METERED: &str = "type IN ('VOLUME.UPLOAD', 'TEMPLATE.CREATE', 'TEMPLATE.COPY', \
+     'TEMPLATE.DELETE', 'ISO.CREATE', 'ISO.COPY', 'ISO.DELETE', 'SNAPSHOT.CREATE', 'SNAPSHOT.DELETE', \
+     'NETWORK.OFFERING.CREATE', 'NETWORK.OFFERING.ASSIGN', 'NETWORK.OFFERING.REMOVE', \
+     'NETWORK.OFFERING.DELETE', 'SG.ASSIGN', 'SG.REMOVE', 'NETWORK.CREATE', 'NETWORK.DELETE', \
+     'NETWORK.UPDATE', 'VPC.CREATE', 'VPC.DELETE', 'VMSNAPSHOT.CREATE', 'VMSNAPSHOT.DELETE', \
+     'VMSNAPSHOT.ON_PRIMARY', 'VMSNAPSHOT.OFF_PRIMARY', 'BACKUP.OFFERING.ASSIGN', \
+     'BACKUP.OFFERING.BACKUPS.DEL', 'BACKUP.USAGE.METRIC') \
+     OR type LIKE 'LB.%' OR type LIKE 'NET.RULE%' OR type LIKE 'VPN.USER%'";
+
+/// Refuses ([`Error::Conflict`], naming what) when the pending copied events created by
+/// `until`, or CloudStack's traffic, disk and bucket statistics, hold usage this runner does
+/// not meter yet (network bytes, disk I/O, buckets, templates, snapshots, ...): a Java usage
+/// server bills them, this runner would mark them done unbilled. Nothing is changed.
+pub(crate) fn refuse_unmetered(db: &Database, until: DateTime<Utc>) -> Result<()> {
+    #[derive(QueryableByName)]
+    struct Kind {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        kind: String,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let kinds: Vec<Kind> = db.usage().run(|conn| {
+        Ok(diesel::sql_query(format!(
+            "SELECT type AS kind, COUNT(*) AS n FROM usage_event \
+              WHERE processed = 0 AND created <= ? AND ({NOT_YET_METERED}) GROUP BY type ORDER BY type"
+        ))
+        .bind::<Datetime, _>(until.naive_utc())
+        .load(conn)?)
+    })?;
+    let mut unmetered: Vec<String> = kinds
+        .iter()
+        .map(|k| format!("{} ({})", k.kind, k.n))
+        .collect();
+    let stats: Vec<Kind> = db.cloud().run(|conn| {
+        Ok(diesel::sql_query(
+            "SELECT 'user_statistics' AS kind, COUNT(*) AS n FROM user_statistics \
+             UNION ALL SELECT 'vm_disk_statistics', COUNT(*) FROM vm_disk_statistics \
+             UNION ALL SELECT 'bucket_statistics', COUNT(*) FROM bucket_statistics",
+        )
+        .load(conn)?)
+    })?;
+    unmetered.extend(
+        stats
+            .iter()
+            .filter(|s| s.n > 0)
+            .map(|s| format!("{} rows ({})", s.kind, s.n)),
+    );
+    if unmetered.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Conflict(format!(
+        "usage this runner does not meter yet is pending: {}; nothing was marked processed — \
+         let CloudStack's usage server bill it",
+        unmetered.join(", ")
+    )))
 }
 
 /// When the oldest copied event created by `until` that is still unprocessed was created
