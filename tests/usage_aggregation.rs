@@ -573,8 +573,11 @@ fn record_values(db: &Database) -> Vec<String> {
     rows
 }
 
+/// A `usage_job` row without its heartbeat: id, host, start and end millis, success.
+type JobRow = (u64, Option<String>, u64, u64, Option<bool>);
+
 /// `usage_job` rows without their heartbeat (a claim refreshes it).
-fn jobs(db: &Database) -> Vec<(u64, Option<String>, u64, u64, Option<bool>)> {
+fn jobs(db: &Database) -> Vec<JobRow> {
     use cloudstack_db::schema::cloud_usage::usage_job;
     db.usage()
         .run(|conn| {

@@ -96,7 +96,7 @@ fn account(db: &Database, name: &str, removed: Option<DateTime<Utc>>) -> u64 {
                     .unwrap_or("NULL".into())
             ))
             .execute(conn)?;
-            Ok(cloudstack_db::repo::last_insert_id(conn)?)
+            cloudstack_db::repo::last_insert_id(conn)
         })
         .unwrap()
 }
