@@ -12,7 +12,9 @@ use super::{
     UsageType, UsageVmInstance, UsageVolume,
 };
 use crate::events::usage_events::kinds;
-use crate::schema::cloud_usage::{usage_ip_address, usage_vm_instance, usage_volume};
+use crate::schema::cloud_usage::{
+    usage_event_details, usage_ip_address, usage_vm_instance, usage_volume,
+};
 use crate::types::HypervisorType;
 use crate::types::{
     AccountId, DiskOfferingId, DomainId, IpAddressId, ServiceOfferingId, TemplateId, VmId,
@@ -92,34 +94,20 @@ pub(crate) struct EventDetails(HashMap<u64, Vec<(String, String)>>);
 impl EventDetails {
     /// Reads the details of `events` from `cloud_usage.usage_event_details`.
     pub fn load(conn: &mut MysqlConnection, events: &[CopiedUsageEvent]) -> Result<Self> {
-        #[derive(QueryableByName)]
-        struct Row {
-            #[diesel(sql_type = diesel::sql_types::Unsigned<diesel::sql_types::BigInt>)]
-            usage_event_id: u64,
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            name: String,
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            value: String,
-        }
         let mut details = Self::default();
         let ids: Vec<u64> = events.iter().map(|e| e.id.get()).collect();
         for chunk in ids.chunks(5000) {
-            let (Some(low), Some(high)) = (chunk.iter().min(), chunk.iter().max()) else {
-                continue;
-            };
-            let rows: Vec<Row> = diesel::sql_query(
-                "SELECT usage_event_id, name, value FROM usage_event_details \
-                 WHERE usage_event_id BETWEEN ? AND ? ORDER BY id",
-            )
-            .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(*low)
-            .bind::<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>, _>(*high)
-            .load(conn)?;
-            for r in rows {
-                details
-                    .0
-                    .entry(r.usage_event_id)
-                    .or_default()
-                    .push((r.name, r.value));
+            let rows: Vec<(u64, String, String)> = usage_event_details::table
+                .filter(usage_event_details::usage_event_id.eq_any(chunk))
+                .order(usage_event_details::id)
+                .select((
+                    usage_event_details::usage_event_id,
+                    usage_event_details::name,
+                    usage_event_details::value,
+                ))
+                .load(conn)?;
+            for (event, name, value) in rows {
+                details.0.entry(event).or_default().push((name, value));
             }
         }
         Ok(details)

@@ -280,20 +280,7 @@ pub fn heartbeat(
     job: UsageJobId,
 ) -> Result<Option<bool>> {
     match with_job_lock(conn, 3, |conn| {
-        let n = diesel::update(
-            usage_job::table
-                .find(job)
-                .filter(usage_job::end_millis.eq(0))
-                .filter(usage_job::host.eq(me.host.clone()))
-                .filter(usage_job::pid.eq(me.pid)),
-        )
-        .set(
-            usage_job::heartbeat.eq(diesel::dsl::sql::<diesel::sql_types::Datetime>(
-                "UTC_TIMESTAMP()",
-            )),
-        )
-        .execute(conn)?;
-        Ok(n == 1)
+        Ok(set_own_heartbeats(conn, me, Some(job), "UTC_TIMESTAMP()")? == 1)
     }) {
         Ok(still_mine) => Ok(Some(still_mine)),
         Err(Error::Conflict(_)) => Ok(None),
@@ -312,19 +299,31 @@ pub fn heartbeat(
 /// ```
 pub fn hand_over(conn: &mut MysqlConnection, me: &RunnerIdentity) -> Result<usize> {
     with_job_lock(conn, 10, |conn| {
-        Ok(diesel::update(
-            usage_job::table
-                .filter(usage_job::end_millis.eq(0))
-                .filter(usage_job::host.eq(me.host.clone()))
-                .filter(usage_job::pid.eq(me.pid)),
-        )
-        .set(
-            usage_job::heartbeat.eq(diesel::dsl::sql::<diesel::sql_types::Datetime>(
-                "UTC_TIMESTAMP() - INTERVAL 6 MINUTE",
-            )),
-        )
-        .execute(conn)?)
+        set_own_heartbeats(conn, me, None, "UTC_TIMESTAMP() - INTERVAL 6 MINUTE")
     })
+}
+
+/// Sets `heartbeat` to the server-side expression `at` on `me`'s open rows — only row `job`
+/// when given — and says how many rows that was (0: the row is no longer `me`'s open one).
+fn set_own_heartbeats(
+    conn: &mut MysqlConnection,
+    me: &RunnerIdentity,
+    job: Option<UsageJobId>,
+    at: &'static str,
+) -> Result<usize> {
+    let (first, last) = match job {
+        Some(job) => (job, job),
+        None => (UsageJobId(0), UsageJobId(u64::MAX)),
+    };
+    Ok(diesel::update(
+        usage_job::table
+            .filter(usage_job::id.between(first, last))
+            .filter(usage_job::end_millis.eq(0))
+            .filter(usage_job::host.eq(me.host.clone()))
+            .filter(usage_job::pid.eq(me.pid)),
+    )
+    .set(usage_job::heartbeat.eq(diesel::dsl::sql::<diesel::sql_types::Datetime>(at)))
+    .execute(conn)?)
 }
 
 /// `end_millis` of the newest successful run (`UsageJobDaoImpl#getLastJobSuccessDateMillis`),

@@ -72,19 +72,12 @@ pub fn catch_up_period(
     conn: &mut MysqlConnection,
     now: DateTime<Utc>,
 ) -> Result<Option<UsagePeriod>> {
-    let last_end: Option<u64> = usage_job::table
-        .filter(usage_job::success.eq(1))
-        .filter(usage_job::end_millis.gt(0))
-        .order(usage_job::end_millis.desc())
-        .select(usage_job::end_millis)
-        .first(conn)
-        .optional()?;
-    let start = match last_end {
-        Some(end) => Utc
+    let start = match super::ownership::last_success_millis(conn)? {
+        0 => Utc.from_utc_datetime(&now.date_naive().and_time(chrono::NaiveTime::MIN)),
+        end => Utc
             .timestamp_millis_opt(end as i64 + 1)
             .single()
             .ok_or_else(|| Error::Config(format!("usage_job.end_millis {end} is not a time")))?,
-        None => Utc.from_utc_datetime(&now.date_naive().and_time(chrono::NaiveTime::MIN)),
     };
     let end = now.trunc_subsecs(0) - chrono::Duration::milliseconds(1);
     Ok(UsagePeriod::new(start, end).ok())
