@@ -6,138 +6,10 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use cloudstack_db::Database;
-use cloudstack_db::schema::cloud_usage::cloud_usage;
+use chrono::Duration;
 use cloudstack_db::usage::*;
+use common::usage_rows::*;
 use diesel::prelude::*;
-
-fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap()
-}
-
-/// A usage event as `UsageEventUtils#publishUsageEvent` inserts it, with its details.
-#[allow(clippy::too_many_arguments)]
-fn event(
-    db: &Database,
-    kind: &str,
-    account: u64,
-    created: DateTime<Utc>,
-    resource: u64,
-    name: &str,
-    offering: Option<u64>,
-    template: Option<u64>,
-    size: Option<u64>,
-    resource_type: Option<&str>,
-    details: &[(&str, &str)],
-) {
-    db.cloud()
-        .run(|conn| {
-            let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or("NULL".into());
-            diesel::sql_query(format!(
-                "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
-                   offering_id, template_id, size, resource_type) \
-                 VALUES ('{kind}', {account}, '{}', 1, {resource}, '{name}', {}, {}, {}, {})",
-                created.format("%Y-%m-%d %H:%M:%S"),
-                opt(offering),
-                opt(template),
-                opt(size),
-                resource_type
-                    .map(|t| format!("'{t}'"))
-                    .unwrap_or("NULL".into())
-            ))
-            .execute(conn)?;
-            let id = cloudstack_db::repo::last_insert_id(conn)?;
-            for (k, v) in details {
-                diesel::sql_query(format!(
-                    "INSERT INTO usage_event_details (usage_event_id, name, value) \
-                     VALUES ({id}, '{k}', '{v}')"
-                ))
-                .execute(conn)?;
-            }
-            Ok(())
-        })
-        .unwrap();
-}
-
-fn vm_event(
-    db: &Database,
-    kind: &str,
-    account: u64,
-    created: DateTime<Utc>,
-    vm: u64,
-    offering: u64,
-    details: &[(&str, &str)],
-) {
-    event(
-        db,
-        kind,
-        account,
-        created,
-        vm,
-        "box",
-        Some(offering),
-        Some(4),
-        None,
-        Some("KVM"),
-        details,
-    );
-}
-
-/// An account as `AccountManagerImpl#createAccount` stores it, removed at `removed`.
-fn account(db: &Database, name: &str, removed: Option<DateTime<Utc>>) -> u64 {
-    db.cloud()
-        .run(|conn| {
-            diesel::sql_query(format!(
-                "INSERT INTO account (account_name, uuid, type, domain_id, state, created, removed) \
-                 VALUES ('{name}', UUID(), 0, 1, 'enabled', '2026-11-01 00:00:00', {})",
-                removed
-                    .map(|r| format!("'{}'", r.format("%Y-%m-%d %H:%M:%S")))
-                    .unwrap_or("NULL".into())
-            ))
-            .execute(conn)?;
-            cloudstack_db::repo::last_insert_id(conn)
-        })
-        .unwrap()
-}
-
-fn run(db: &Database, period: UsagePeriod, range: Duration) -> AggregationReport {
-    let options = AggregationOptions {
-        range,
-        ..AggregationOptions::for_period(period)
-    };
-    let report = aggregate(db, &options, &mut |_| {}).unwrap();
-    assert!(
-        matches!(report.outcome, AggregationOutcome::Aggregated(_)),
-        "{report:?}"
-    );
-    report
-}
-
-fn day(d: u32) -> UsagePeriod {
-    UsagePeriod::day(chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap())
-}
-
-fn records(db: &Database) -> Vec<UsageRecord> {
-    db.usage()
-        .run(|conn| {
-            Ok(cloud_usage::table
-                .order((
-                    cloud_usage::start_date,
-                    cloud_usage::usage_type,
-                    cloud_usage::id,
-                ))
-                .select(UsageRecord::as_select())
-                .load(conn)?)
-        })
-        .unwrap()
-}
-
-/// Hours as CloudStack computes them from `ms` (single precision; checked against the JDK in
-/// tests/usage_hours_vectors.rs).
-fn hours(ms: u64) -> f64 {
-    f64::from(ms as f32 / 1000f32 / 60f32 / 60f32)
-}
 
 #[test]
 fn a_custom_offering_vm_is_billed_with_its_cpu_and_memory_per_offering() {
@@ -430,20 +302,20 @@ fn usage_this_runner_does_not_meter_yet_is_refused_before_anything_is_marked_pro
     vm_event(db, "VM.CREATE", 2, at(23, 1, 0), 950, 1, &[]);
     event(
         db,
-        "SNAPSHOT.CREATE",
+        "VMSNAPSHOT.CREATE",
         2,
         at(23, 2, 0),
-        40,
+        950,
         "snap",
-        None,
-        None,
+        Some(3),
+        Some(12),
         Some(1 << 30),
         None,
         &[],
     );
     let err = aggregate(db, &AggregationOptions::for_period(day(23)), &mut |_| {}).unwrap_err();
     assert!(
-        matches!(&err, cloudstack_db::Error::Conflict(m) if m.contains("SNAPSHOT.CREATE (1)")),
+        matches!(&err, cloudstack_db::Error::Conflict(m) if m.contains("VMSNAPSHOT.CREATE (1)")),
         "{err}"
     );
     let count = |sql: &str| {

@@ -15,6 +15,7 @@ use super::intake::{
 };
 use super::ownership::{self, Claim, JobOwner, RunnerIdentity, with_job_lock};
 use super::records::{Scope, mirror_accounts, removed_since, write_window_records};
+use super::row_helpers::close_public_templates_of_removed_accounts;
 use super::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
 use crate::db::RetryPolicy;
 use crate::types::UsageJobId;
@@ -291,6 +292,7 @@ fn run_job(
                             removed_since,
                         };
                         written += write_window_records(conn, &scope)?;
+                        close_public_templates_of_removed_accounts(conn, &cloud_db, removed_since)?;
                     }
                     let exec_ms = started.elapsed().as_millis() as u64;
                     ownership::finish(conn, &options.runner, job, last_success, &period, exec_ms)?;

@@ -409,7 +409,10 @@ impl HelperBatch {
     }
 }
 
-fn domain_of(e: &CopiedUsageEvent, domains: &HashMap<AccountId, DomainId>) -> Result<DomainId> {
+pub(crate) fn domain_of(
+    e: &CopiedUsageEvent,
+    domains: &HashMap<AccountId, DomainId>,
+) -> Result<DomainId> {
     domains.get(&e.account_id).copied().ok_or_else(|| {
         Error::invalid_value(
             "usage_event.account_id",

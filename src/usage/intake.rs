@@ -10,7 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Datetime};
 
 use super::CopiedUsageEvent;
-use super::helper_tables::{AppliedEvents, EventDetails, HelperBatch};
+use super::helper_tables::{AppliedEvents, EventDetails, HelperBatch, domain_of};
+use super::row_helpers::{self, RowSettings};
 use crate::db::RetryPolicy;
 use crate::schema::cloud::account;
 use crate::schema::cloud_usage::usage_event;
@@ -108,18 +109,14 @@ pub fn pending_events(db: &Database, until: DateTime<Utc>) -> Result<u64> {
 
 /// Event kinds CloudStack's usage server meters that this runner does not meter yet: marking
 /// them processed would lose their billing, so a run refuses while any is pending.
-const NOT_YET_METERED: &str = "type IN ('VOLUME.UPLOAD', 'TEMPLATE.CREATE', 'TEMPLATE.COPY', \
-     'TEMPLATE.DELETE', 'ISO.CREATE', 'ISO.COPY', 'ISO.DELETE', 'SNAPSHOT.CREATE', 'SNAPSHOT.DELETE', \
-     'NETWORK.OFFERING.CREATE', 'NETWORK.OFFERING.ASSIGN', 'NETWORK.OFFERING.REMOVE', \
-     'NETWORK.OFFERING.DELETE', 'SG.ASSIGN', 'SG.REMOVE', 'NETWORK.CREATE', 'NETWORK.DELETE', \
-     'NETWORK.UPDATE', 'VPC.CREATE', 'VPC.DELETE', 'VMSNAPSHOT.CREATE', 'VMSNAPSHOT.DELETE', \
-     'VMSNAPSHOT.ON_PRIMARY', 'VMSNAPSHOT.OFF_PRIMARY', 'BACKUP.OFFERING.ASSIGN', \
-     'BACKUP.OFFERING.BACKUPS.DEL', 'BACKUP.USAGE.METRIC') \
-     OR type LIKE 'LB.%' OR type LIKE 'NET.RULE%' OR type LIKE 'VPN.USER%'";
+const NOT_YET_METERED: &str = "type IN ('NETWORK.CREATE', 'NETWORK.DELETE', 'NETWORK.UPDATE', \
+     'VPC.CREATE', 'VPC.DELETE', 'VMSNAPSHOT.CREATE', 'VMSNAPSHOT.DELETE', 'VMSNAPSHOT.ON_PRIMARY', \
+     'VMSNAPSHOT.OFF_PRIMARY', 'BACKUP.OFFERING.ASSIGN', 'BACKUP.OFFERING.BACKUPS.DEL', \
+     'BACKUP.USAGE.METRIC')";
 
 /// Refuses ([`Error::Conflict`], naming what) when the pending copied events created by
 /// `until`, or CloudStack's traffic, disk and bucket statistics, hold usage this runner does
-/// not meter yet (network bytes, disk I/O, buckets, templates, snapshots, ...): a Java usage
+/// not meter yet (network bytes, disk I/O, buckets, networks, VPCs, VM snapshots, backups): a Java usage
 /// server bills them, this runner would mark them done unbilled. Nothing is changed.
 pub(crate) fn refuse_unmetered(db: &Database, until: DateTime<Utc>) -> Result<()> {
     #[derive(QueryableByName)]
@@ -193,6 +190,7 @@ pub fn apply_pending_events(
     // Every event up to this second has been applied by this call: the next batch starts after
     // it instead of scanning the processed rows again (the table has no index on `processed`).
     let mut applied_through: Option<DateTime<Utc>> = None;
+    let snapshot_virtual_size = db.cloud().run(snapshots_by_virtual_size)?;
     loop {
         let done = db
             .usage()
@@ -205,8 +203,17 @@ pub fn apply_pending_events(
                 let mut batch = HelperBatch::load(conn, &events)?;
                 let details = EventDetails::load(conn, &events)?;
                 let mut counts = AppliedEvents::default();
+                let settings = RowSettings {
+                    snapshot_virtual_size,
+                    now: Utc::now(),
+                };
                 for e in &events {
-                    if batch.apply(e, &domains, &details)? {
+                    let mut applied = batch.apply(e, &domains, &details)?;
+                    if row_helpers::handles(&e.event_type) && e.resource_id.is_some() {
+                        let domain = domain_of(e, &domains)?;
+                        applied |= row_helpers::apply(conn, e, domain, &settings)?;
+                    }
+                    if applied {
                         counts.applied += 1;
                     } else {
                         counts.ignored += 1;
@@ -231,6 +238,21 @@ pub fn apply_pending_events(
             }
         }
     }
+}
+
+/// `usage.snapshot.virtualsize.select` in `cloud.configuration`: whether snapshots are billed by
+/// virtual size (read once per run, as the usage server reads it at start).
+fn snapshots_by_virtual_size(conn: &mut MysqlConnection) -> Result<bool> {
+    use crate::schema::cloud::configuration;
+    let value: Option<Option<String>> = configuration::table
+        .filter(configuration::name.eq("usage.snapshot.virtualsize.select"))
+        .select(configuration::value)
+        .first(conn)
+        .optional()?;
+    // Java's Boolean.valueOf: true only for "true", any case.
+    Ok(value
+        .flatten()
+        .is_some_and(|v| v.eq_ignore_ascii_case("true")))
 }
 
 /// The next unprocessed events in `created` order, locked; a full batch is cut before its

@@ -11,7 +11,9 @@ mod intervals;
 mod ownership;
 mod period;
 mod records;
+mod row_helpers;
 mod runs;
+mod sizes;
 mod types;
 mod usage_event_copy;
 mod usage_ip_address;
@@ -32,6 +34,7 @@ pub use ownership::{
 };
 pub use period::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
 pub use runs::{PeriodStatus, catch_up_period, job_period, period_status};
+pub use sizes::readable_size;
 pub use types::*;
 pub use usage_event_copy::CopiedUsageEvent;
 pub use usage_ip_address::{NewUsageIpAddress, UsageIpAddress};

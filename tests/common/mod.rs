@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod usage_rows;
+
 use cloudstack_db::Result;
 use cloudstack_db::db::Tx;
 use cloudstack_db_testing::TestDatabases;

@@ -16,6 +16,9 @@ use crate::Result;
 use crate::schema::cloud_usage::cloud_usage;
 use crate::types::{AccountId, DomainId, TemplateId, VmId, ZoneId};
 
+mod services;
+mod storage;
+
 /// Accounts whose records are computed by one set of statements.
 const ACCOUNTS_PER_STEP: u64 = 500;
 /// Rows per multi-row INSERT of records (25 columns each).
@@ -227,7 +230,13 @@ fn for_account_steps(
         "SELECT MIN(low) AS low, MAX(high) AS high FROM ( \
            SELECT MIN(account_id) AS low, MAX(account_id) AS high FROM usage_vm_instance \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_volume \
-           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_ip_address) AS r",
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_ip_address \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_storage \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_security_group \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_load_balancer_policy \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_port_forwarding \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_network_offering \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpn_user) AS r",
     )
     .get_result(conn)?;
     let (Some(low), Some(high)) = (range.low, range.high) else {
@@ -269,39 +278,8 @@ pub(crate) fn window_records(
     ))
     .load(conn)?;
 
-    let (start_second, end_second) = (
-        scope.window.start().trunc_subsecs(0),
-        scope.window.end().trunc_subsecs(0),
-    );
     let base = |account: u64, zone: u64, domain: u64, duration_ms: i64| {
-        let raw = raw_usage_hours(duration_ms as u64);
-        NewUsageRecord {
-            id: None,
-            zone_id: ZoneId(zone),
-            account_id: AccountId(account),
-            domain_id: DomainId(domain),
-            description: String::new(),
-            usage_display: hours_display(raw),
-            usage_type: None,
-            raw_usage: raw,
-            vm_instance_id: None,
-            vm_name: None,
-            offering_id: None,
-            template_id: None,
-            usage_id: None,
-            resource_kind: None,
-            size: None,
-            network_id: None,
-            start_date: start_second,
-            end_date: end_second,
-            virtual_size: None,
-            cpu_speed: None,
-            cpu_cores: None,
-            memory: None,
-            quota_calculated: None,
-            is_hidden: false,
-            state: None,
-        }
+        base_record(scope, account, zone, domain, duration_ms)
     };
 
     let mut records = Vec::with_capacity(vms.len() + volumes.len() + ips.len());
@@ -364,7 +342,48 @@ pub(crate) fn window_records(
             ..base(r.account_id, r.zone_id, r.domain_id, r.duration_ms)
         });
     }
+    storage::push_records(conn, scope, accounts, &mut records)?;
+    services::push_records(conn, scope, accounts, &mut records)?;
     Ok(records)
+}
+
+/// A record of `scope`'s window for `duration_ms` of use, with only the fields every time-based
+/// parser sets; the caller fills in the rest.
+fn base_record(
+    scope: &Scope,
+    account: u64,
+    zone: u64,
+    domain: u64,
+    duration_ms: i64,
+) -> NewUsageRecord {
+    let raw = raw_usage_hours(duration_ms as u64);
+    NewUsageRecord {
+        id: None,
+        zone_id: ZoneId(zone),
+        account_id: AccountId(account),
+        domain_id: DomainId(domain),
+        description: String::new(),
+        usage_display: hours_display(raw),
+        usage_type: None,
+        raw_usage: raw,
+        vm_instance_id: None,
+        vm_name: None,
+        offering_id: None,
+        template_id: None,
+        usage_id: None,
+        resource_kind: None,
+        size: None,
+        network_id: None,
+        start_date: scope.window.start().trunc_subsecs(0),
+        end_date: scope.window.end().trunc_subsecs(0),
+        virtual_size: None,
+        cpu_speed: None,
+        cpu_cores: None,
+        memory: None,
+        quota_calculated: None,
+        is_hidden: false,
+        state: None,
+    }
 }
 
 /// Mirrors `cloud.account` into `cloud_usage.account` as CloudStack's usage job does at the

@@ -1,0 +1,457 @@
+//! The helper tables CloudStack's usage server writes one event at a time, with a lookup
+//! before each write (`usage_storage`, `usage_load_balancer_policy`, `usage_port_forwarding`,
+//! `usage_network_offering`, `usage_vpn_user`, `usage_security_group`): each event becomes the
+//! same statements `UsageManagerImpl#createHelperRecord` runs for it, in event order, on the
+//! batch's transaction. These events are few next to VM, volume and address events, so the
+//! statements are not batched.
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::exists;
+use diesel::prelude::*;
+
+use super::CopiedUsageEvent;
+use crate::Result;
+use crate::schema::cloud_usage::{
+    usage_load_balancer_policy as lb, usage_network_offering as no, usage_port_forwarding as pf,
+    usage_security_group as sg, usage_storage as st, usage_vpn_user as vpn,
+};
+use crate::types::DomainId;
+
+/// `usage_storage.storage_type` (`StorageTypes`).
+pub(crate) mod storage_type {
+    /// A template copy in one zone.
+    pub const TEMPLATE: u32 = 1;
+    /// An ISO copy in one zone.
+    pub const ISO: u32 = 2;
+    /// A volume snapshot on secondary storage.
+    pub const SNAPSHOT: u32 = 3;
+    /// An uploaded volume still on secondary storage.
+    pub const VOLUME: u32 = 4;
+}
+
+/// What the run knows that the events do not say.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowSettings {
+    /// `usage.snapshot.virtualsize.select`: snapshots are billed by virtual size.
+    pub snapshot_virtual_size: bool,
+    /// What Java's `new Date()` is while the batch applies (VPN user removals use it).
+    pub now: DateTime<Utc>,
+}
+
+/// Whether `kind` is an event this module applies (VOLUME.CREATE also goes to
+/// [`super::helper_tables`] for `usage_volume`).
+pub(crate) fn handles(kind: &str) -> bool {
+    matches!(
+        kind,
+        "VOLUME.CREATE"
+            | "VOLUME.UPLOAD"
+            | "TEMPLATE.CREATE"
+            | "TEMPLATE.COPY"
+            | "TEMPLATE.DELETE"
+            | "ISO.CREATE"
+            | "ISO.COPY"
+            | "ISO.DELETE"
+            | "SNAPSHOT.CREATE"
+            | "SNAPSHOT.DELETE"
+            | "NETWORK.OFFERING.CREATE"
+            | "NETWORK.OFFERING.ASSIGN"
+            | "NETWORK.OFFERING.REMOVE"
+            | "NETWORK.OFFERING.DELETE"
+            | "SG.ASSIGN"
+            | "SG.REMOVE"
+    ) || kind.starts_with("LB.")
+        || kind.starts_with("NET.RULE")
+        || kind.starts_with("VPN.USER")
+}
+
+/// Applies one event; returns whether it changed (or was meant to change) a helper row.
+/// `domain` is the event account's domain in `cloud.account`.
+pub(crate) fn apply(
+    conn: &mut MysqlConnection,
+    e: &CopiedUsageEvent,
+    domain: DomainId,
+    settings: &RowSettings,
+) -> Result<bool> {
+    let Some(resource) = e.resource_id else {
+        return Ok(false);
+    };
+    let at = e.created.naive_utc();
+    let account = e.account_id.get();
+    let zone = e.zone_id.get();
+    let kind = e.event_type.as_str();
+    match kind {
+        "VOLUME.CREATE" => {
+            // An uploaded volume that was attached stops being billed on secondary storage,
+            // when it is the only storage row the volume ever had.
+            let rows: i64 = st::table
+                .filter(st::entity_id.eq(resource))
+                .filter(st::storage_type.eq(storage_type::VOLUME))
+                .count()
+                .get_result(conn)?;
+            if rows == 1 {
+                diesel::update(
+                    st::table
+                        .filter(st::entity_id.eq(resource))
+                        .filter(st::storage_type.eq(storage_type::VOLUME))
+                        .filter(st::deleted.is_null()),
+                )
+                .set(st::deleted.eq(at))
+                .execute(conn)?;
+            }
+            // usage_volume is helper_tables' part of this event.
+            Ok(false)
+        }
+        "VOLUME.UPLOAD" => {
+            close_storage(conn, account, resource, storage_type::VOLUME, None, at)?;
+            insert_storage(
+                conn,
+                e,
+                resource,
+                domain,
+                storage_type::VOLUME,
+                e.template_id.map(|t| t.get()),
+                e.size.unwrap_or(0),
+                None,
+            )?;
+            Ok(true)
+        }
+        "TEMPLATE.CREATE" | "TEMPLATE.COPY" => {
+            let size = e.size.unwrap_or(0);
+            if size < 1 || open_storage(conn, account, resource, storage_type::TEMPLATE, zone)? {
+                return Ok(false);
+            }
+            insert_storage(
+                conn,
+                e,
+                resource,
+                domain,
+                storage_type::TEMPLATE,
+                e.template_id.map(|t| t.get()),
+                size,
+                e.virtual_size,
+            )?;
+            Ok(true)
+        }
+        "ISO.CREATE" | "ISO.COPY" => {
+            if open_storage(conn, account, resource, storage_type::ISO, zone)? {
+                return Ok(false);
+            }
+            let size = e.size.unwrap_or(0);
+            insert_storage(
+                conn,
+                e,
+                resource,
+                domain,
+                storage_type::ISO,
+                None,
+                size,
+                Some(size),
+            )?;
+            Ok(true)
+        }
+        "TEMPLATE.DELETE" => {
+            close_storage(
+                conn,
+                account,
+                resource,
+                storage_type::TEMPLATE,
+                Some(zone),
+                at,
+            )?;
+            Ok(true)
+        }
+        "ISO.DELETE" => {
+            close_storage(conn, account, resource, storage_type::ISO, Some(zone), at)?;
+            Ok(true)
+        }
+        "SNAPSHOT.CREATE" => {
+            let size = if settings.snapshot_virtual_size {
+                e.virtual_size
+            } else {
+                e.size
+            };
+            insert_storage(
+                conn,
+                e,
+                resource,
+                domain,
+                storage_type::SNAPSHOT,
+                None,
+                size.unwrap_or(0),
+                None,
+            )?;
+            Ok(true)
+        }
+        "SNAPSHOT.DELETE" => {
+            close_storage(conn, account, resource, storage_type::SNAPSHOT, None, at)?;
+            Ok(true)
+        }
+        "LB.CREATE" => {
+            diesel::insert_into(lb::table)
+                .values((
+                    lb::lb_id.eq(resource),
+                    lb::zone_id.eq(zone),
+                    lb::account_id.eq(account),
+                    lb::domain_id.eq(domain.get()),
+                    lb::created.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+        "LB.DELETE" => {
+            diesel::update(
+                lb::table
+                    .filter(lb::account_id.eq(account))
+                    .filter(lb::lb_id.eq(resource))
+                    .filter(lb::deleted.is_null()),
+            )
+            .set(lb::deleted.eq(at))
+            .execute(conn)?;
+            Ok(true)
+        }
+        "NET.RULEADD" => {
+            diesel::insert_into(pf::table)
+                .values((
+                    pf::pf_id.eq(resource),
+                    pf::zone_id.eq(zone),
+                    pf::account_id.eq(account),
+                    pf::domain_id.eq(domain.get()),
+                    pf::created.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+        "NET.RULEDELETE" => {
+            diesel::update(
+                pf::table
+                    .filter(pf::account_id.eq(account))
+                    .filter(pf::pf_id.eq(resource))
+                    .filter(pf::deleted.is_null()),
+            )
+            .set(pf::deleted.eq(at))
+            .execute(conn)?;
+            Ok(true)
+        }
+        "NETWORK.OFFERING.CREATE" | "NETWORK.OFFERING.ASSIGN" => {
+            let Some(offering) = e.offering_id else {
+                return Ok(false);
+            };
+            diesel::insert_into(no::table)
+                .values((
+                    no::zone_id.eq(zone),
+                    no::account_id.eq(account),
+                    no::domain_id.eq(domain.get()),
+                    no::vm_instance_id.eq(resource),
+                    no::network_offering_id.eq(offering),
+                    no::is_default.eq(i16::from(e.size == Some(1))),
+                    no::created.eq(at),
+                    no::nic_id.eq(nic_id(e)),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+        "NETWORK.OFFERING.REMOVE" | "NETWORK.OFFERING.DELETE" => {
+            let Some(offering) = e.offering_id else {
+                return Ok(false);
+            };
+            let open = no::table
+                .filter(no::account_id.eq(account))
+                .filter(no::vm_instance_id.eq(resource))
+                .filter(no::network_offering_id.eq(offering))
+                .filter(no::deleted.is_null());
+            // Java looks the row up by NIC too, but its update ends every open row of the VM
+            // on that offering.
+            let found: bool =
+                diesel::select(exists(open.filter(no::nic_id.eq(nic_id(e))))).get_result(conn)?;
+            if found {
+                diesel::update(open).set(no::deleted.eq(at)).execute(conn)?;
+            }
+            Ok(true)
+        }
+        "VPN.USER.ADD" => {
+            let open: bool = diesel::select(exists(
+                vpn::table
+                    .filter(vpn::zone_id.eq(zone))
+                    .filter(vpn::account_id.eq(account))
+                    .filter(vpn::domain_id.eq(domain.get()))
+                    .filter(vpn::user_id.eq(resource))
+                    .filter(vpn::deleted.is_null()),
+            ))
+            .get_result(conn)?;
+            if open {
+                return Ok(false);
+            }
+            diesel::insert_into(vpn::table)
+                .values((
+                    vpn::zone_id.eq(zone),
+                    vpn::account_id.eq(account),
+                    vpn::domain_id.eq(domain.get()),
+                    vpn::user_id.eq(resource),
+                    vpn::user_name.eq(e.resource_name.as_deref()),
+                    vpn::created.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+        "VPN.USER.REMOVE" => {
+            let open = vpn::table
+                .filter(vpn::account_id.eq(account))
+                .filter(vpn::user_id.eq(resource))
+                .filter(vpn::deleted.is_null());
+            let found: bool = diesel::select(exists(
+                open.filter(vpn::zone_id.eq(zone))
+                    .filter(vpn::domain_id.eq(domain.get())),
+            ))
+            .get_result(conn)?;
+            if found {
+                // Java ends the row at the moment it applies the event, not at the event's
+                // time (`UsageManagerImpl#deleteUsageVpnUser`).
+                let now = settings.now.naive_utc();
+                diesel::update(open)
+                    .set(vpn::deleted.eq(now))
+                    .execute(conn)?;
+            }
+            Ok(true)
+        }
+        "SG.ASSIGN" => {
+            let Some(group) = e.offering_id else {
+                return Ok(false);
+            };
+            diesel::insert_into(sg::table)
+                .values((
+                    sg::zone_id.eq(zone),
+                    sg::account_id.eq(account),
+                    sg::domain_id.eq(domain.get()),
+                    sg::vm_instance_id.eq(resource),
+                    sg::security_group_id.eq(group),
+                    sg::created.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+        "SG.REMOVE" => {
+            let Some(group) = e.offering_id else {
+                return Ok(false);
+            };
+            diesel::update(
+                sg::table
+                    .filter(sg::account_id.eq(account))
+                    .filter(sg::vm_instance_id.eq(resource))
+                    .filter(sg::security_group_id.eq(group))
+                    .filter(sg::deleted.is_null()),
+            )
+            .set(sg::deleted.eq(at))
+            .execute(conn)?;
+            Ok(true)
+        }
+        // Other LB.*, NET.RULE* and VPN.USER* events: Java looks at them and changes nothing.
+        _ => Ok(false),
+    }
+}
+
+/// The NIC id CloudStack puts in a network-offering event's `resource_name` (0 when it is
+/// not a number, as in Java).
+fn nic_id(e: &CopiedUsageEvent) -> u64 {
+    e.resource_name
+        .as_deref()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn open_storage(
+    conn: &mut MysqlConnection,
+    account: u64,
+    entity: u64,
+    kind: u32,
+    zone: u64,
+) -> Result<bool> {
+    Ok(diesel::select(exists(
+        st::table
+            .filter(st::account_id.eq(account))
+            .filter(st::entity_id.eq(entity))
+            .filter(st::storage_type.eq(kind))
+            .filter(st::zone_id.eq(zone))
+            .filter(st::deleted.is_null()),
+    ))
+    .get_result(conn)?)
+}
+
+/// Ends the open `usage_storage` rows of the account's `entity` (in `zone` when given).
+fn close_storage(
+    conn: &mut MysqlConnection,
+    account: u64,
+    entity: u64,
+    kind: u32,
+    zone: Option<u64>,
+    at: chrono::NaiveDateTime,
+) -> Result<()> {
+    let mut rows = st::table
+        .filter(st::account_id.eq(account))
+        .filter(st::entity_id.eq(entity))
+        .filter(st::storage_type.eq(kind))
+        .filter(st::deleted.is_null())
+        .into_boxed();
+    if let Some(zone) = zone {
+        rows = rows.filter(st::zone_id.eq(zone));
+    }
+    let ids: Vec<i64> = rows.select(st::id).load(conn)?;
+    if !ids.is_empty() {
+        diesel::update(st::table.filter(st::id.eq_any(ids)))
+            .set(st::deleted.eq(at))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_storage(
+    conn: &mut MysqlConnection,
+    e: &CopiedUsageEvent,
+    entity: u64,
+    domain: DomainId,
+    kind: u32,
+    source: Option<u64>,
+    size: u64,
+    virtual_size: Option<u64>,
+) -> Result<()> {
+    // The unique key (entity, type, zone, created) makes a repeated event a no-op, as Java's
+    // caught EntityExistsException does.
+    diesel::insert_into(st::table)
+        .values((
+            st::entity_id.eq(entity),
+            st::zone_id.eq(e.zone_id.get()),
+            st::account_id.eq(e.account_id.get()),
+            st::domain_id.eq(domain.get()),
+            st::storage_type.eq(kind),
+            st::source_id.eq(source),
+            st::size.eq(size),
+            st::created.eq(e.created.naive_utc()),
+            st::virtual_size.eq(virtual_size),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ends, at the account's removal, the template rows of public templates owned by accounts
+/// removed at or after `removed_since` — what Java does after each window for recently
+/// removed accounts (`UsageManagerImpl#parse`, `UsageDaoImpl#listPublicTemplatesByAccount`).
+pub(crate) fn close_public_templates_of_removed_accounts(
+    conn: &mut MysqlConnection,
+    cloud_db: &str,
+    removed_since: DateTime<Utc>,
+) -> Result<()> {
+    diesel::sql_query(format!(
+        "UPDATE usage_storage s \
+           JOIN account a ON a.id = s.account_id \
+           JOIN {cloud_db}.vm_template t ON t.id = s.entity_id AND t.account_id = s.account_id \
+            SET s.deleted = a.removed \
+          WHERE s.storage_type = {template} AND s.deleted IS NULL \
+            AND a.removed IS NOT NULL AND a.removed >= ? \
+            AND t.public = 1 AND t.removed IS NULL",
+        template = storage_type::TEMPLATE,
+    ))
+    .bind::<diesel::sql_types::Datetime, _>(removed_since.naive_utc())
+    .execute(conn)?;
+    Ok(())
+}
