@@ -426,3 +426,109 @@ fn public_templates_of_a_removed_account_stop_being_billed_at_its_removal() {
     run(db, day(24), Duration::days(1));
     assert_eq!(of_types(db, &[UsageType::Template]).len(), 1);
 }
+
+#[test]
+fn networks_and_vpcs_are_billed_per_helper_row_with_its_state() {
+    let test = common::fresh();
+    let db = test.database();
+    let network = |kind, hour, offering, state| JavaEvent {
+        offering: Some(offering),
+        resource_type: state,
+        ..JavaEvent::new(kind, 2, at(23, hour, 0), 204, "net")
+    };
+    network("NETWORK.CREATE", 1, 10, None).insert(db);
+    network("NETWORK.UPDATE", 7, 11, Some("Implemented")).insert(db);
+    // A network that already has helper rows is not created again.
+    network("NETWORK.CREATE", 8, 12, None).insert(db);
+    network("NETWORK.DELETE", 10, 11, None).insert(db);
+    JavaEvent::new("VPC.CREATE", 2, at(23, 18, 0), 31, "vpc").insert(db);
+    // Created and deleted in one second: Java still writes a record, of 1 ms.
+    JavaEvent::new("VPC.CREATE", 2, at(23, 2, 0), 32, "brief").insert(db);
+    JavaEvent::new("VPC.DELETE", 2, at(23, 2, 0), 32, "brief").insert(db);
+    run(db, day(23), Duration::days(1));
+
+    let summary = |db| {
+        let mut got: Vec<_> = of_types(db, &[UsageType::Network, UsageType::Vpc])
+            .into_iter()
+            .map(|r| {
+                (
+                    r.usage_type,
+                    r.usage_id,
+                    r.offering_id,
+                    r.description,
+                    r.usage_display,
+                    r.raw_usage,
+                    r.state,
+                    r.size,
+                    r.start_date,
+                )
+            })
+            .collect();
+        got.sort_by_key(|g| (g.8, g.0.map(|t| t.value()), g.1, g.2));
+        got
+    };
+    let network_desc = |o| format!("Network usage for network ID: 204, network offering: {o}");
+    let day23 = vec![
+        (
+            Some(UsageType::Network),
+            Some(204),
+            Some(10),
+            network_desc(10),
+            "6 Hrs".to_owned(),
+            hours(21_600_001),
+            Some("Allocated".to_owned()),
+            Some(0),
+            at(23, 0, 0),
+        ),
+        (
+            Some(UsageType::Network),
+            Some(204),
+            Some(11),
+            network_desc(11),
+            "3 Hrs".to_owned(),
+            hours(10_800_001),
+            Some("Implemented".to_owned()),
+            Some(0),
+            at(23, 0, 0),
+        ),
+        (
+            Some(UsageType::Vpc),
+            Some(31),
+            None,
+            "VPC usage for VPC ID: 31".to_owned(),
+            "6 Hrs".to_owned(),
+            hours(21_600_000),
+            None,
+            Some(0),
+            at(23, 0, 0),
+        ),
+        (
+            Some(UsageType::Vpc),
+            Some(32),
+            None,
+            "VPC usage for VPC ID: 32".to_owned(),
+            "0 Hrs".to_owned(),
+            hours(1),
+            None,
+            Some(0),
+            at(23, 0, 0),
+        ),
+    ];
+    assert_eq!(summary(db), day23);
+
+    // The next day only the VPC is still there.
+    run(db, day(24), Duration::days(1));
+    let mut both = day23;
+    both.push((
+        Some(UsageType::Vpc),
+        Some(31),
+        None,
+        "VPC usage for VPC ID: 31".to_owned(),
+        "24 Hrs".to_owned(),
+        hours(86_400_000),
+        None,
+        Some(0),
+        at(24, 0, 0),
+    ));
+    assert_eq!(summary(db), both);
+}

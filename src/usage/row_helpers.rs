@@ -1,6 +1,7 @@
 //! The helper tables CloudStack's usage server writes one event at a time, with a lookup
 //! before each write (`usage_storage`, `usage_load_balancer_policy`, `usage_port_forwarding`,
-//! `usage_network_offering`, `usage_vpn_user`, `usage_security_group`): each event becomes the
+//! `usage_network_offering`, `usage_vpn_user`, `usage_security_group`, `usage_networks`,
+//! `usage_vpc`): each event becomes the
 //! same statements `UsageManagerImpl#createHelperRecord` runs for it, in event order, on the
 //! batch's transaction. These events are few next to VM, volume and address events, so the
 //! statements are not batched.
@@ -10,12 +11,13 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::CopiedUsageEvent;
-use crate::Result;
 use crate::schema::cloud_usage::{
-    usage_load_balancer_policy as lb, usage_network_offering as no, usage_port_forwarding as pf,
-    usage_security_group as sg, usage_storage as st, usage_vpn_user as vpn,
+    usage_load_balancer_policy as lb, usage_network_offering as no, usage_networks as nw,
+    usage_port_forwarding as pf, usage_security_group as sg, usage_storage as st, usage_vpc as vpc,
+    usage_vpn_user as vpn,
 };
 use crate::types::DomainId;
+use crate::{Error, Result};
 
 /// `usage_storage.storage_type` (`StorageTypes`).
 pub(crate) mod storage_type {
@@ -59,6 +61,11 @@ pub(crate) fn handles(kind: &str) -> bool {
             | "NETWORK.OFFERING.DELETE"
             | "SG.ASSIGN"
             | "SG.REMOVE"
+            | "NETWORK.CREATE"
+            | "NETWORK.UPDATE"
+            | "NETWORK.DELETE"
+            | "VPC.CREATE"
+            | "VPC.DELETE"
     ) || kind.starts_with("LB.")
         || kind.starts_with("NET.RULE")
         || kind.starts_with("VPN.USER")
@@ -344,9 +351,100 @@ pub(crate) fn apply(
             .execute(conn)?;
             Ok(true)
         }
+        "NETWORK.CREATE" => {
+            let known: bool = diesel::select(exists(nw::table.filter(nw::network_id.eq(resource))))
+                .get_result(conn)?;
+            if known {
+                return Ok(false);
+            }
+            insert_network(conn, e, resource, domain, Some("Allocated"))?;
+            Ok(true)
+        }
+        "NETWORK.UPDATE" => {
+            end_network(conn, resource, at)?;
+            insert_network(conn, e, resource, domain, e.resource_type.as_deref())?;
+            Ok(true)
+        }
+        "NETWORK.DELETE" => {
+            end_network(conn, resource, at)?;
+            Ok(true)
+        }
+        "VPC.CREATE" => {
+            let known: bool = diesel::select(exists(vpc::table.filter(vpc::vpc_id.eq(resource))))
+                .get_result(conn)?;
+            if known {
+                return Ok(false);
+            }
+            diesel::insert_into(vpc::table)
+                .values((
+                    vpc::vpc_id.eq(resource),
+                    vpc::zone_id.eq(zone),
+                    vpc::account_id.eq(account),
+                    vpc::domain_id.eq(domain.get()),
+                    vpc::state.eq("Enabled"),
+                    vpc::created.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+        "VPC.DELETE" => {
+            // Whoever owns it: Java matches the VPC id alone.
+            diesel::update(
+                vpc::table
+                    .filter(vpc::vpc_id.eq(resource))
+                    .filter(vpc::removed.is_null()),
+            )
+            .set(vpc::removed.eq(at))
+            .execute(conn)?;
+            Ok(true)
+        }
         // Other LB.*, NET.RULE* and VPN.USER* events: Java looks at them and changes nothing.
         _ => Ok(false),
     }
+}
+
+/// Ends the open rows of `network` (of any account, as Java matches the network id alone).
+fn end_network(conn: &mut MysqlConnection, network: u64, at: chrono::NaiveDateTime) -> Result<()> {
+    diesel::update(
+        nw::table
+            .filter(nw::network_id.eq(network))
+            .filter(nw::removed.is_null()),
+    )
+    .set(nw::removed.eq(at))
+    .execute(conn)?;
+    Ok(())
+}
+
+fn insert_network(
+    conn: &mut MysqlConnection,
+    e: &CopiedUsageEvent,
+    network: u64,
+    domain: DomainId,
+    state: Option<&str>,
+) -> Result<()> {
+    // Java's helper row takes the offering as a primitive: an event without one fails the run.
+    let offering = e.offering_id.ok_or_else(|| {
+        Error::invalid_value(
+            "usage_event.offering_id",
+            "NULL",
+            format!(
+                "{} of network {network} names no network offering",
+                e.event_type
+            ),
+        )
+    })?;
+    diesel::insert_into(nw::table)
+        .values((
+            nw::network_offering_id.eq(offering),
+            nw::zone_id.eq(e.zone_id.get()),
+            nw::network_id.eq(network),
+            nw::account_id.eq(e.account_id.get()),
+            nw::domain_id.eq(domain.get()),
+            nw::state.eq(state),
+            nw::created.eq(e.created.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The NIC id CloudStack puts in a network-offering event's `resource_name` (0 when it is

@@ -16,6 +16,7 @@ use crate::Result;
 use crate::schema::cloud_usage::cloud_usage;
 use crate::types::{AccountId, DomainId, TemplateId, VmId, ZoneId};
 
+mod networks;
 mod services;
 mod storage;
 
@@ -236,7 +237,9 @@ fn for_account_steps(
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_load_balancer_policy \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_port_forwarding \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_network_offering \
-           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpn_user) AS r",
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpn_user \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_networks \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpc) AS r",
     )
     .get_result(conn)?;
     let (Some(low), Some(high)) = (range.low, range.high) else {
@@ -344,6 +347,7 @@ pub(crate) fn window_records(
     }
     storage::push_records(conn, scope, accounts, &mut records)?;
     services::push_records(conn, scope, accounts, &mut records)?;
+    networks::push_records(conn, scope, accounts, &mut records)?;
     Ok(records)
 }
 
