@@ -532,3 +532,52 @@ fn networks_and_vpcs_are_billed_per_helper_row_with_its_state() {
     ));
     assert_eq!(summary(db), both);
 }
+
+#[test]
+fn backups_are_billed_per_assignment_with_the_last_metrics() {
+    let test = common::fresh();
+    let db = test.database();
+    let backup = |kind, vm, hour| JavaEvent {
+        offering: Some(5),
+        ..JavaEvent::new(kind, 2, at(23, hour, 0), vm, "vm")
+    };
+    backup("BACKUP.OFFERING.ASSIGN", 1000, 4).insert(db);
+    JavaEvent {
+        size: Some(3 * GIB),
+        virtual_size: Some(10 * GIB),
+        ..backup("BACKUP.USAGE.METRIC", 1000, 5)
+    }
+    .insert(db);
+    backup("BACKUP.OFFERING.BACKUPS.DEL", 1000, 16).insert(db);
+    // Never measured: sizes are read as 0.
+    backup("BACKUP.OFFERING.ASSIGN", 1001, 20).insert(db);
+    run(db, day(23), Duration::days(1));
+
+    let mut got: Vec<_> = of_types(db, &[UsageType::Backup])
+        .iter()
+        .map(fields)
+        .collect();
+    got.sort_by_key(|f| f.5);
+    let row = |vm: u64, display: &str, ms, size, protected| {
+        (
+            Some(UsageType::Backup),
+            1,
+            format!("Backup usage VM ID: {vm}, backup offering: 5"),
+            display.to_owned(),
+            hours(ms),
+            Some(vm),
+            None,
+            Some(size),
+            Some(protected),
+            Some(vm),
+            Some(5),
+        )
+    };
+    assert_eq!(
+        got,
+        vec![
+            row(1000, "12 Hrs", 43_200_001, 3 * GIB, 10 * GIB),
+            row(1001, "4 Hrs", 14_400_000, 0, 0),
+        ]
+    );
+}

@@ -109,13 +109,12 @@ pub fn pending_events(db: &Database, until: DateTime<Utc>) -> Result<u64> {
 
 /// Event kinds CloudStack's usage server meters that this runner does not meter yet: marking
 /// them processed would lose their billing, so a run refuses while any is pending.
-const NOT_YET_METERED: &str = "type IN ('VMSNAPSHOT.CREATE', 'VMSNAPSHOT.DELETE', 'VMSNAPSHOT.ON_PRIMARY', \
-     'VMSNAPSHOT.OFF_PRIMARY', 'BACKUP.OFFERING.ASSIGN', 'BACKUP.OFFERING.BACKUPS.DEL', \
-     'BACKUP.USAGE.METRIC')";
+const NOT_YET_METERED: &str = "type IN ('VMSNAPSHOT.CREATE', 'VMSNAPSHOT.DELETE', \
+     'VMSNAPSHOT.ON_PRIMARY', 'VMSNAPSHOT.OFF_PRIMARY')";
 
 /// Refuses ([`Error::Conflict`], naming what) when the pending copied events created by
 /// `until`, or CloudStack's traffic, disk and bucket statistics, hold usage this runner does
-/// not meter yet (network bytes, disk I/O, buckets, VM snapshots, backups): a Java usage
+/// not meter yet (network bytes, disk I/O, buckets, VM snapshots): a Java usage
 /// server bills them, this runner would mark them done unbilled. Nothing is changed.
 pub(crate) fn refuse_unmetered(db: &Database, until: DateTime<Utc>) -> Result<()> {
     #[derive(QueryableByName)]

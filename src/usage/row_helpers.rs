@@ -1,7 +1,7 @@
 //! The helper tables CloudStack's usage server writes one event at a time, with a lookup
 //! before each write (`usage_storage`, `usage_load_balancer_policy`, `usage_port_forwarding`,
 //! `usage_network_offering`, `usage_vpn_user`, `usage_security_group`, `usage_networks`,
-//! `usage_vpc`): each event becomes the
+//! `usage_vpc`, `usage_backup`): each event becomes the
 //! same statements `UsageManagerImpl#createHelperRecord` runs for it, in event order, on the
 //! batch's transaction. These events are few next to VM, volume and address events, so the
 //! statements are not batched.
@@ -12,9 +12,9 @@ use diesel::prelude::*;
 
 use super::CopiedUsageEvent;
 use crate::schema::cloud_usage::{
-    usage_load_balancer_policy as lb, usage_network_offering as no, usage_networks as nw,
-    usage_port_forwarding as pf, usage_security_group as sg, usage_storage as st, usage_vpc as vpc,
-    usage_vpn_user as vpn,
+    usage_backup as bk, usage_load_balancer_policy as lb, usage_network_offering as no,
+    usage_networks as nw, usage_port_forwarding as pf, usage_security_group as sg,
+    usage_storage as st, usage_vpc as vpc, usage_vpn_user as vpn,
 };
 use crate::types::DomainId;
 use crate::{Error, Result};
@@ -66,6 +66,9 @@ pub(crate) fn handles(kind: &str) -> bool {
             | "NETWORK.DELETE"
             | "VPC.CREATE"
             | "VPC.DELETE"
+            | "BACKUP.OFFERING.ASSIGN"
+            | "BACKUP.OFFERING.BACKUPS.DEL"
+            | "BACKUP.USAGE.METRIC"
     ) || kind.starts_with("LB.")
         || kind.starts_with("NET.RULE")
         || kind.starts_with("VPN.USER")
@@ -398,9 +401,80 @@ pub(crate) fn apply(
             .execute(conn)?;
             Ok(true)
         }
+        "BACKUP.OFFERING.ASSIGN" => {
+            let offering = backup_offering(e)?;
+            // Java's row leaves the sizes unset: NULL, not the columns' default 0.
+            diesel::insert_into(bk::table)
+                .values((
+                    bk::zone_id.eq(zone),
+                    bk::account_id.eq(account),
+                    bk::domain_id.eq(domain.get()),
+                    bk::vm_id.eq(resource),
+                    bk::backup_offering_id.eq(offering),
+                    bk::size.eq(None::<i64>),
+                    bk::protected_size.eq(None::<i64>),
+                    bk::created.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+        "BACKUP.OFFERING.BACKUPS.DEL" => {
+            let offering = backup_offering(e)?;
+            diesel::update(
+                bk::table
+                    .filter(bk::account_id.eq(account))
+                    .filter(bk::vm_id.eq(resource))
+                    .filter(bk::backup_offering_id.eq(offering))
+                    .filter(bk::removed.is_null()),
+            )
+            .set(bk::removed.eq(at))
+            .execute(conn)?;
+            Ok(true)
+        }
+        "BACKUP.USAGE.METRIC" => {
+            let offering = backup_offering(e)?;
+            // Java updates one row of the VM and offering, ended or not, whoever owns it
+            // (`UsageBackupDaoImpl#updateMetrics`, `findOneBy`): the first by id here.
+            let first: Option<u64> = bk::table
+                .filter(bk::vm_id.eq(resource))
+                .filter(bk::backup_offering_id.eq(offering))
+                .select(bk::id)
+                .order(bk::id)
+                .first(conn)
+                .optional()?;
+            let Some(id) = first else {
+                return Ok(false);
+            };
+            let signed = |v: Option<u64>, column: &str| -> Result<Option<i64>> {
+                v.map(|v| {
+                    i64::try_from(v).map_err(|_| {
+                        Error::invalid_value(column, v.to_string(), "larger than a signed BIGINT")
+                    })
+                })
+                .transpose()
+            };
+            diesel::update(bk::table.find(id))
+                .set((
+                    bk::size.eq(signed(e.size, "usage_event.size")?),
+                    bk::protected_size.eq(signed(e.virtual_size, "usage_event.virtual_size")?),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
         // Other LB.*, NET.RULE* and VPN.USER* events: Java looks at them and changes nothing.
         _ => Ok(false),
     }
+}
+
+/// The backup offering of a BACKUP.* event (Java unboxes it: an event without one fails the run).
+fn backup_offering(e: &CopiedUsageEvent) -> Result<u64> {
+    e.offering_id.ok_or_else(|| {
+        Error::invalid_value(
+            "usage_event.offering_id",
+            "NULL",
+            format!("{} names no backup offering", e.event_type),
+        )
+    })
 }
 
 /// Ends the open rows of `network` (of any account, as Java matches the network id alone).

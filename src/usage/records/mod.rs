@@ -16,7 +16,7 @@ use crate::Result;
 use crate::schema::cloud_usage::cloud_usage;
 use crate::types::{AccountId, DomainId, TemplateId, VmId, ZoneId};
 
-mod networks;
+mod per_row;
 mod services;
 mod storage;
 
@@ -239,7 +239,8 @@ fn for_account_steps(
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_network_offering \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpn_user \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_networks \
-           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpc) AS r",
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpc \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_backup) AS r",
     )
     .get_result(conn)?;
     let (Some(low), Some(high)) = (range.low, range.high) else {
@@ -347,7 +348,7 @@ pub(crate) fn window_records(
     }
     storage::push_records(conn, scope, accounts, &mut records)?;
     services::push_records(conn, scope, accounts, &mut records)?;
-    networks::push_records(conn, scope, accounts, &mut records)?;
+    per_row::push_records(conn, scope, accounts, &mut records)?;
     Ok(records)
 }
 
