@@ -260,7 +260,7 @@ fn run_job(
         progress(AggregationProgress::Copied(n))
     })?;
     beat.check(job)?;
-    refuse_unmetered(db, end)?;
+    refuse_unmetered(db)?;
     if let Some(oldest) = oldest_pending(db, end)? {
         start = start.min(oldest);
     }
@@ -290,6 +290,7 @@ fn run_job(
                         let scope = Scope {
                             window: *window,
                             removed_since,
+                            settle_at: Some(Utc::now()),
                         };
                         written += write_window_records(conn, &scope)?;
                         close_public_templates_of_removed_accounts(conn, &cloud_db, removed_since)?;

@@ -113,7 +113,7 @@ impl EventDetails {
         Ok(details)
     }
 
-    fn of(&self, event: u64) -> &[(String, String)] {
+    pub(crate) fn of(&self, event: u64) -> &[(String, String)] {
         self.0.get(&event).map(Vec::as_slice).unwrap_or(&[])
     }
 }

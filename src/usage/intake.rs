@@ -107,16 +107,10 @@ pub fn pending_events(db: &Database, until: DateTime<Utc>) -> Result<u64> {
     })
 }
 
-/// Event kinds CloudStack's usage server meters that this runner does not meter yet: marking
-/// them processed would lose their billing, so a run refuses while any is pending.
-const NOT_YET_METERED: &str = "type IN ('VMSNAPSHOT.CREATE', 'VMSNAPSHOT.DELETE', \
-     'VMSNAPSHOT.ON_PRIMARY', 'VMSNAPSHOT.OFF_PRIMARY')";
-
-/// Refuses ([`Error::Conflict`], naming what) when the pending copied events created by
-/// `until`, or CloudStack's traffic, disk and bucket statistics, hold usage this runner does
-/// not meter yet (network bytes, disk I/O, buckets, VM snapshots): a Java usage
-/// server bills them, this runner would mark them done unbilled. Nothing is changed.
-pub(crate) fn refuse_unmetered(db: &Database, until: DateTime<Utc>) -> Result<()> {
+/// Refuses ([`Error::Conflict`], naming what) while CloudStack's traffic, disk and bucket
+/// statistics hold usage this runner does not meter yet (network bytes, disk I/O, buckets): a
+/// Java usage server bills them, this runner would skip them. Nothing is changed.
+pub(crate) fn refuse_unmetered(db: &Database) -> Result<()> {
     #[derive(QueryableByName)]
     struct Kind {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -124,18 +118,6 @@ pub(crate) fn refuse_unmetered(db: &Database, until: DateTime<Utc>) -> Result<()
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let kinds: Vec<Kind> = db.usage().run(|conn| {
-        Ok(diesel::sql_query(format!(
-            "SELECT type AS kind, COUNT(*) AS n FROM usage_event \
-              WHERE processed = 0 AND created <= ? AND ({NOT_YET_METERED}) GROUP BY type ORDER BY type"
-        ))
-        .bind::<Datetime, _>(until.naive_utc())
-        .load(conn)?)
-    })?;
-    let mut unmetered: Vec<String> = kinds
-        .iter()
-        .map(|k| format!("{} ({})", k.kind, k.n))
-        .collect();
     let stats: Vec<Kind> = db.cloud().run(|conn| {
         Ok(diesel::sql_query(
             "SELECT 'user_statistics' AS kind, COUNT(*) AS n FROM user_statistics \
@@ -144,12 +126,11 @@ pub(crate) fn refuse_unmetered(db: &Database, until: DateTime<Utc>) -> Result<()
         )
         .load(conn)?)
     })?;
-    unmetered.extend(
-        stats
-            .iter()
-            .filter(|s| s.n > 0)
-            .map(|s| format!("{} rows ({})", s.kind, s.n)),
-    );
+    let unmetered: Vec<String> = stats
+        .iter()
+        .filter(|s| s.n > 0)
+        .map(|s| format!("{} rows ({})", s.kind, s.n))
+        .collect();
     if unmetered.is_empty() {
         return Ok(());
     }
@@ -209,7 +190,8 @@ pub fn apply_pending_events(
                     let mut applied = batch.apply(e, &domains, &details)?;
                     if row_helpers::handles(&e.event_type) && e.resource_id.is_some() {
                         let domain = domain_of(e, &domains)?;
-                        applied |= row_helpers::apply(conn, e, domain, &settings)?;
+                        applied |=
+                            row_helpers::apply(conn, e, domain, details.of(e.id.get()), &settings)?;
                     }
                     if applied {
                         counts.applied += 1;

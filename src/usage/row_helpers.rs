@@ -1,7 +1,7 @@
 //! The helper tables CloudStack's usage server writes one event at a time, with a lookup
 //! before each write (`usage_storage`, `usage_load_balancer_policy`, `usage_port_forwarding`,
 //! `usage_network_offering`, `usage_vpn_user`, `usage_security_group`, `usage_networks`,
-//! `usage_vpc`, `usage_backup`): each event becomes the
+//! `usage_vpc`, `usage_backup`, `usage_vmsnapshot`, `usage_snapshot_on_primary`): each event becomes the
 //! same statements `UsageManagerImpl#createHelperRecord` runs for it, in event order, on the
 //! batch's transaction. These events are few next to VM, volume and address events, so the
 //! statements are not batched.
@@ -14,7 +14,8 @@ use super::CopiedUsageEvent;
 use crate::schema::cloud_usage::{
     usage_backup as bk, usage_load_balancer_policy as lb, usage_network_offering as no,
     usage_networks as nw, usage_port_forwarding as pf, usage_security_group as sg,
-    usage_storage as st, usage_vpc as vpc, usage_vpn_user as vpn,
+    usage_snapshot_on_primary as sp, usage_storage as st, usage_vmsnapshot as vs, usage_vpc as vpc,
+    usage_vpn_user as vpn,
 };
 use crate::types::DomainId;
 use crate::{Error, Result};
@@ -69,6 +70,10 @@ pub(crate) fn handles(kind: &str) -> bool {
             | "BACKUP.OFFERING.ASSIGN"
             | "BACKUP.OFFERING.BACKUPS.DEL"
             | "BACKUP.USAGE.METRIC"
+            | "VMSNAPSHOT.CREATE"
+            | "VMSNAPSHOT.DELETE"
+            | "VMSNAPSHOT.ON_PRIMARY"
+            | "VMSNAPSHOT.OFF_PRIMARY"
     ) || kind.starts_with("LB.")
         || kind.starts_with("NET.RULE")
         || kind.starts_with("VPN.USER")
@@ -80,6 +85,7 @@ pub(crate) fn apply(
     conn: &mut MysqlConnection,
     e: &CopiedUsageEvent,
     domain: DomainId,
+    details: &[(String, String)],
     settings: &RowSettings,
 ) -> Result<bool> {
     let Some(resource) = e.resource_id else {
@@ -445,25 +451,128 @@ pub(crate) fn apply(
             let Some(id) = first else {
                 return Ok(false);
             };
-            let signed = |v: Option<u64>, column: &str| -> Result<Option<i64>> {
-                v.map(|v| {
-                    i64::try_from(v).map_err(|_| {
-                        Error::invalid_value(column, v.to_string(), "larger than a signed BIGINT")
-                    })
-                })
-                .transpose()
-            };
             diesel::update(bk::table.find(id))
                 .set((
-                    bk::size.eq(signed(e.size, "usage_event.size")?),
-                    bk::protected_size.eq(signed(e.virtual_size, "usage_event.virtual_size")?),
+                    bk::size.eq(e.size.map(|v| signed(v, "usage_event.size")).transpose()?),
+                    bk::protected_size.eq(e
+                        .virtual_size
+                        .map(|v| signed(v, "usage_event.virtual_size"))
+                        .transpose()?),
                 ))
                 .execute(conn)?;
+            Ok(true)
+        }
+        "VMSNAPSHOT.CREATE" => {
+            // The event's template_id holds the volume (Java unboxes it).
+            let volume = e.template_id.map(|t| t.get()).ok_or_else(|| {
+                Error::invalid_value(
+                    "usage_event.template_id",
+                    "NULL",
+                    "VMSNAPSHOT.CREATE names no volume",
+                )
+            })?;
+            let size = signed(e.size.unwrap_or(0), "usage_event.size")?;
+            diesel::insert_into(vs::table)
+                .values((
+                    vs::volume_id.eq(volume),
+                    vs::zone_id.eq(zone),
+                    vs::account_id.eq(account),
+                    vs::domain_id.eq(domain.get()),
+                    vs::vm_id.eq(resource),
+                    vs::disk_offering_id.eq(e.offering_id),
+                    vs::size.eq(Some(size)),
+                    vs::created.eq(at),
+                    vs::vm_snapshot_id.eq(vm_snapshot_id(details)?),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)?;
+            Ok(true)
+        }
+        "VMSNAPSHOT.DELETE" => {
+            // Matched on the event's disk offering; a NULL one matches nothing, as in Java.
+            let mut rows = vs::table
+                .filter(vs::zone_id.eq(zone))
+                .filter(vs::account_id.eq(account))
+                .filter(vs::domain_id.eq(domain.get()))
+                .filter(vs::vm_id.eq(resource))
+                .filter(vs::processed.is_null())
+                .into_boxed();
+            rows = match e.offering_id {
+                Some(offering) => rows.filter(vs::disk_offering_id.eq(offering)),
+                None => rows.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("FALSE")),
+            };
+            let ids: Vec<i64> = rows.select(vs::id).load(conn)?;
+            if !ids.is_empty() {
+                diesel::update(vs::table.filter(vs::id.eq_any(ids)))
+                    .set(vs::processed.eq(at))
+                    .execute(conn)?;
+            }
+            Ok(true)
+        }
+        "VMSNAPSHOT.ON_PRIMARY" => {
+            diesel::insert_into(sp::table)
+                .values((
+                    sp::volume_id.eq(resource),
+                    sp::zone_id.eq(zone),
+                    sp::account_id.eq(account),
+                    sp::domain_id.eq(domain.get()),
+                    sp::vm_id.eq(resource),
+                    sp::name.eq(e.resource_name.as_deref()),
+                    sp::type_.eq(0),
+                    sp::physicalsize.eq(Some(signed(e.size.unwrap_or(0), "usage_event.size")?)),
+                    sp::virtualsize.eq(Some(signed(
+                        e.virtual_size.unwrap_or(0),
+                        "usage_event.virtual_size",
+                    )?)),
+                    sp::created.eq(at),
+                    sp::vm_snapshot_id.eq(vm_snapshot_id(details)?),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)?;
+            Ok(true)
+        }
+        "VMSNAPSHOT.OFF_PRIMARY" => {
+            let Some(name) = e.resource_name.as_deref() else {
+                return Ok(false);
+            };
+            diesel::update(
+                sp::table
+                    .filter(sp::account_id.eq(account))
+                    .filter(sp::vm_id.eq(resource))
+                    .filter(sp::name.eq(name))
+                    .filter(sp::deleted.is_null()),
+            )
+            .set(sp::deleted.eq(at))
+            .execute(conn)?;
             Ok(true)
         }
         // Other LB.*, NET.RULE* and VPN.USER* events: Java looks at them and changes nothing.
         _ => Ok(false),
     }
+}
+
+/// The `vmSnapshotId` detail of a VM snapshot event (`Long.valueOf` in Java: a detail that is
+/// not a number fails the run).
+fn vm_snapshot_id(details: &[(String, String)]) -> Result<Option<i64>> {
+    details
+        .iter()
+        .find(|(k, _)| k == "vmSnapshotId")
+        .map(|(_, v)| {
+            v.parse().map_err(|_| {
+                Error::invalid_value(
+                    "usage_event_details.value",
+                    v.clone(),
+                    "vmSnapshotId must be a number",
+                )
+            })
+        })
+        .transpose()
+}
+
+/// `v` for a signed BIGINT column.
+fn signed(v: u64, column: &str) -> Result<i64> {
+    i64::try_from(v)
+        .map_err(|_| Error::invalid_value(column, v.to_string(), "larger than a signed BIGINT"))
 }
 
 /// The backup offering of a BACKUP.* event (Java unboxes it: an event without one fails the run).

@@ -19,6 +19,7 @@ use crate::types::{AccountId, DomainId, TemplateId, VmId, ZoneId};
 mod per_row;
 mod services;
 mod storage;
+mod vm_snapshots;
 
 /// Accounts whose records are computed by one set of statements.
 const ACCOUNTS_PER_STEP: u64 = 500;
@@ -34,6 +35,10 @@ pub(crate) struct Scope {
     /// Accounts removed at or after this instant are still billed
     /// (`AccountDaoImpl#findRecentlyDeletedAccounts`: the run's start less three days).
     pub removed_since: DateTime<Utc>,
+    /// When set, the parsers that change helper rows as they bill (VM snapshots) write those
+    /// changes, stamped with this instant (Java's `new Date()`); unset, computing the records
+    /// changes nothing.
+    pub settle_at: Option<DateTime<Utc>>,
 }
 
 fn literal(at: DateTime<Utc>) -> String {
@@ -240,7 +245,9 @@ fn for_account_steps(
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpn_user \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_networks \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpc \
-           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_backup) AS r",
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_backup \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vmsnapshot \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_snapshot_on_primary) AS r",
     )
     .get_result(conn)?;
     let (Some(low), Some(high)) = (range.low, range.high) else {
@@ -349,6 +356,8 @@ pub(crate) fn window_records(
     storage::push_records(conn, scope, accounts, &mut records)?;
     services::push_records(conn, scope, accounts, &mut records)?;
     per_row::push_records(conn, scope, accounts, &mut records)?;
+    vm_snapshots::push_vm_snapshot_records(conn, scope, accounts, &mut records)?;
+    vm_snapshots::push_on_primary_records(conn, scope, accounts, &mut records)?;
     Ok(records)
 }
 
