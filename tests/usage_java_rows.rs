@@ -9,7 +9,6 @@ mod common;
 use chrono::Duration;
 use cloudstack_db::usage::*;
 use common::usage_rows::*;
-use diesel::prelude::*;
 
 #[test]
 fn a_custom_offering_vm_is_billed_with_its_cpu_and_memory_per_offering() {
@@ -293,38 +292,4 @@ fn an_event_arriving_for_time_already_billed_moves_the_next_run_back_to_it() {
             ),
         ]
     );
-}
-
-#[test]
-fn traffic_statistics_this_runner_does_not_meter_yet_are_refused_before_anything_changes() {
-    let test = common::fresh();
-    let db = test.database();
-    vm_event(db, "VM.CREATE", 2, at(23, 1, 0), 950, 1, &[]);
-
-    db.cloud()
-        .run(|c| {
-            diesel::sql_query(
-                "INSERT INTO user_statistics (data_center_id, account_id, device_id, device_type, network_id) \
-                 VALUES (1, 2, 5, 'DomainRouter', 204)",
-            )
-            .execute(c)?;
-            Ok(())
-        })
-        .unwrap();
-    let err = aggregate(db, &AggregationOptions::for_period(day(23)), &mut |_| {}).unwrap_err();
-    assert!(
-        matches!(&err, cloudstack_db::Error::Conflict(m) if m.contains("user_statistics rows (1)")),
-        "{err}"
-    );
-    let count = |sql: &str| {
-        db.usage()
-            .run(|c| cloudstack_db_testing::count(c, sql))
-            .unwrap()
-    };
-    assert_eq!(
-        count("SELECT COUNT(*) FROM usage_event WHERE processed = 1"),
-        0
-    );
-    assert_eq!(count("SELECT COUNT(*) FROM cloud_usage"), 0);
-    assert_eq!(count("SELECT COUNT(*) FROM usage_job WHERE success = 1"), 0);
 }

@@ -10,12 +10,11 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::helper_tables::AppliedEvents;
-use super::intake::{
-    apply_pending_events, copy_new_events, oldest_pending, pending_events, refuse_unmetered,
-};
+use super::intake::{apply_pending_events, copy_new_events, oldest_pending, pending_events};
 use super::ownership::{self, Claim, JobOwner, RunnerIdentity, with_job_lock};
 use super::records::{Scope, mirror_accounts, removed_since, write_window_records};
 use super::row_helpers::close_public_templates_of_removed_accounts;
+use super::traffic;
 use super::{DEFAULT_AGGREGATION_RANGE, UsagePeriod};
 use crate::db::RetryPolicy;
 use crate::types::UsageJobId;
@@ -253,14 +252,15 @@ fn run_job(
         ));
     }
     let cloud_db = format!("`{}`", db.cloud().target().database.replace('`', "``"));
-    db.usage()
-        .run(|conn| mirror_accounts(conn, &cloud_db, start))?;
+    db.usage().run(|conn| {
+        mirror_accounts(conn, &cloud_db, start)?;
+        traffic::mirror_counters(conn, &cloud_db)
+    })?;
     let batch = options.batch_size.max(1);
     let copied = copy_new_events(db, end, batch as u64 * 4, &mut |n| {
         progress(AggregationProgress::Copied(n))
     })?;
     beat.check(job)?;
-    refuse_unmetered(db)?;
     if let Some(oldest) = oldest_pending(db, end)? {
         start = start.min(oldest);
     }
@@ -269,10 +269,14 @@ fn run_job(
     let events = apply_pending_events(db, end, batch, &mut |b| {
         progress(AggregationProgress::Applied(*b))
     })?;
-    beat.check(job)?;
     let period = UsagePeriod::new(start, end)?;
-    let windows = period.windows(options.range);
     let removed_since = removed_since(period.start());
+    db.usage()
+        .transaction_with_retry(&RetryPolicy::default(), |conn| {
+            traffic::record_deltas(conn, period.end_millis() as u64, removed_since)
+        })?;
+    beat.check(job)?;
+    let windows = period.windows(options.range);
     let mut lock_conn = db.usage().get()?;
     let written = lock_conn.run(|lock_conn| {
         // Java's servers change `usage_job` only under this lock: holding it while the

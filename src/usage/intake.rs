@@ -16,7 +16,7 @@ use crate::db::RetryPolicy;
 use crate::schema::cloud::account;
 use crate::schema::cloud_usage::usage_event;
 use crate::types::{AccountId, DomainId};
-use crate::{Database, Error, Result};
+use crate::{Database, Result};
 
 #[derive(QueryableByName)]
 struct MaxId {
@@ -105,40 +105,6 @@ pub fn pending_events(db: &Database, until: DateTime<Utc>) -> Result<u64> {
             .get_result(conn)?;
         Ok(n as u64)
     })
-}
-
-/// Refuses ([`Error::Conflict`], naming what) while CloudStack's traffic, disk and bucket
-/// statistics hold usage this runner does not meter yet (network bytes, disk I/O, buckets): a
-/// Java usage server bills them, this runner would skip them. Nothing is changed.
-pub(crate) fn refuse_unmetered(db: &Database) -> Result<()> {
-    #[derive(QueryableByName)]
-    struct Kind {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        kind: String,
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let stats: Vec<Kind> = db.cloud().run(|conn| {
-        Ok(diesel::sql_query(
-            "SELECT 'user_statistics' AS kind, COUNT(*) AS n FROM user_statistics \
-             UNION ALL SELECT 'vm_disk_statistics', COUNT(*) FROM vm_disk_statistics \
-             UNION ALL SELECT 'bucket_statistics', COUNT(*) FROM bucket_statistics",
-        )
-        .load(conn)?)
-    })?;
-    let unmetered: Vec<String> = stats
-        .iter()
-        .filter(|s| s.n > 0)
-        .map(|s| format!("{} rows ({})", s.kind, s.n))
-        .collect();
-    if unmetered.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Conflict(format!(
-        "usage this runner does not meter yet is pending: {}; nothing was marked processed — \
-         let CloudStack's usage server bill it",
-        unmetered.join(", ")
-    )))
 }
 
 /// When the oldest copied event created by `until` that is still unprocessed was created

@@ -14,6 +14,7 @@ mod records;
 mod row_helpers;
 mod runs;
 mod sizes;
+mod traffic;
 mod types;
 mod usage_event_copy;
 mod usage_ip_address;

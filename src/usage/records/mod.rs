@@ -19,6 +19,7 @@ use crate::types::{AccountId, DomainId, TemplateId, VmId, ZoneId};
 mod per_row;
 mod services;
 mod storage;
+mod traffic;
 mod vm_snapshots;
 
 /// Accounts whose records are computed by one set of statements.
@@ -41,7 +42,8 @@ pub(crate) struct Scope {
     pub settle_at: Option<DateTime<Utc>>,
 }
 
-fn literal(at: DateTime<Utc>) -> String {
+/// `at` as a DATETIME literal (whole seconds, as Java binds dates).
+pub(crate) fn literal(at: DateTime<Utc>) -> String {
     format!("'{}'", at.format("%Y-%m-%d %H:%M:%S"))
 }
 
@@ -247,7 +249,10 @@ fn for_account_steps(
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vpc \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_backup \
            UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vmsnapshot \
-           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_snapshot_on_primary) AS r",
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_snapshot_on_primary \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_network \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM usage_vm_disk \
+           UNION ALL SELECT MIN(account_id), MAX(account_id) FROM bucket_statistics) AS r",
     )
     .get_result(conn)?;
     let (Some(low), Some(high)) = (range.low, range.high) else {
@@ -358,6 +363,7 @@ pub(crate) fn window_records(
     per_row::push_records(conn, scope, accounts, &mut records)?;
     vm_snapshots::push_vm_snapshot_records(conn, scope, accounts, &mut records)?;
     vm_snapshots::push_on_primary_records(conn, scope, accounts, &mut records)?;
+    traffic::push_records(conn, scope, accounts, &mut records)?;
     Ok(records)
 }
 
