@@ -23,6 +23,7 @@ mod usage_network;
 mod usage_record;
 mod usage_vm_instance;
 mod usage_volume;
+mod verify;
 
 pub use aggregate::{
     AggregationOptions, AggregationOutcome, AggregationProgress, AggregationReport, aggregate,
@@ -44,3 +45,4 @@ pub use usage_network::{NewUsageNetwork, UsageNetwork};
 pub use usage_record::{NewUsageRecord, UsageRecord};
 pub use usage_vm_instance::{NewUsageVmInstance, UsageVmInstance};
 pub use usage_volume::{NewUsageVolume, UsageVolume};
+pub use verify::{Difference, NOT_RECOMPUTABLE, RecordDifference, VerifyReport, verify};

@@ -7,8 +7,8 @@ use chrono::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use cloudstack_db::usage::{
-    AggregationOptions, AggregationOutcome, AggregationProgress, UsagePeriod, aggregate,
-    catch_up_period, hand_over,
+    AggregationOptions, AggregationOutcome, AggregationProgress, NOT_RECOMPUTABLE, UsagePeriod,
+    aggregate, catch_up_period, hand_over, verify,
 };
 use cloudstack_db::{Database, Result};
 
@@ -41,6 +41,11 @@ pub(super) struct UsageArgs {
     /// over at once instead of after five minutes without a heartbeat.
     #[arg(long)]
     hand_over: bool,
+    /// Write nothing: recompute the period from --start to --end (windows of --range-minutes)
+    /// and list every difference with the records already in cloud_usage, by account, type
+    /// and resource. Exits 1 when there is one.
+    #[arg(long, requires_all = ["start", "end"], conflicts_with = "hand_over")]
+    verify: bool,
 }
 
 pub(super) fn run(args: &UsageArgs) -> Result<ExitCode> {
@@ -58,6 +63,9 @@ pub(super) fn run(args: &UsageArgs) -> Result<ExitCode> {
         },
         _ => UsagePeriod::nominal(now, range),
     };
+    if args.verify {
+        return check(&db, period, range);
+    }
     let options = AggregationOptions {
         period,
         range,
@@ -107,6 +115,29 @@ pub(super) fn run(args: &UsageArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--verify`: the differences, one per line, and a summary.
+fn check(db: &Database, period: UsagePeriod, range: Duration) -> Result<ExitCode> {
+    let report = verify(db, period, range)?;
+    for difference in &report.differences {
+        println!("{difference}");
+    }
+    let left_out: Vec<&str> = NOT_RECOMPUTABLE.iter().map(|t| t.name()).collect();
+    println!(
+        "verified {period} in {} window(s): {} record(s) recomputed, {} found, {} difference(s) \
+         (not recomputed: {})",
+        report.windows,
+        report.expected,
+        report.found,
+        report.differences.len(),
+        left_out.join(", ")
+    );
+    Ok(if report.differences.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// A progress bar on a terminal; plain lines (one per committed batch) otherwise.

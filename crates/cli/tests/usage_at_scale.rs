@@ -29,17 +29,18 @@ fn spec() -> HistorySpec {
 
 /// `cloudstack-db usage` over [`two_days`] on `test`'s databases, its output piped.
 fn usage_cli(test: &cloudstack_db_testing::TestDatabases) -> std::process::Child {
+    usage_cli_with(test, &["--batch-size", "250"])
+}
+
+/// `cloudstack-db usage --start 2026-11-23 --end 2026-11-24 {extra}`, its output piped.
+fn usage_cli_with(
+    test: &cloudstack_db_testing::TestDatabases,
+    extra: &[&str],
+) -> std::process::Child {
     let config = test.config_with(test_pool_settings());
     Command::new(env!("CARGO_BIN_EXE_cloudstack-db"))
-        .args([
-            "usage",
-            "--start",
-            "2026-11-23",
-            "--end",
-            "2026-11-24",
-            "--batch-size",
-            "250",
-        ])
+        .args(["usage", "--start", "2026-11-23", "--end", "2026-11-24"])
+        .args(extra)
         .env(
             "CLOUD_DATABASE_URL",
             config.cloud.target.diesel_url().expose(),
@@ -207,5 +208,64 @@ fn a_run_killed_half_way_and_run_again_gives_the_records_of_an_uninterrupted_run
     assert_eq!(
         common::usage_contents(db),
         common::usage_contents(reference.database())
+    );
+}
+
+#[test]
+fn verify_on_a_generated_history_finds_nothing_then_names_an_altered_record() {
+    let test = common::fresh();
+    let db = test.database();
+    generate_usage_history(db, &spec()).unwrap();
+    aggregate(db, &AggregationOptions::for_period(two_days()), &mut |_| {}).unwrap();
+    let records = db
+        .usage()
+        .run(|c| count(c, "SELECT COUNT(*) FROM cloud_usage"))
+        .unwrap();
+    assert!(records > 100, "{records}");
+
+    let output = usage_cli_with(&test, &["--verify"])
+        .wait_with_output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{records} record(s) recomputed, {records} found, 0 difference(s)"
+        )),
+        "{text}"
+    );
+
+    let altered: i64 = db
+        .usage()
+        .run(|c| count(c, "SELECT MIN(id) FROM cloud_usage WHERE usage_type = 1"))
+        .unwrap();
+    db.usage()
+        .run(|c| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(format!(
+                "UPDATE cloud_usage SET raw_usage = raw_usage + 1 WHERE id = {altered}"
+            ))
+            .execute(c)?;
+            Ok(())
+        })
+        .unwrap();
+    let output = usage_cli_with(&test, &["--verify"])
+        .wait_with_output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("account ")).collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(
+        lines[0].contains("RUNNING_VM")
+            && lines[0].contains(&format!("record {altered} differs: raw_usage")),
+        "{text}"
+    );
+    // Checking wrote nothing.
+    assert_eq!(
+        db.usage()
+            .run(|c| count(c, "SELECT COUNT(*) FROM cloud_usage"))
+            .unwrap(),
+        records
     );
 }

@@ -230,7 +230,7 @@ pub(crate) fn write_window_records(conn: &mut MysqlConnection, scope: &Scope) ->
 }
 
 /// Runs `step` over the accounts that have helper rows, [`ACCOUNTS_PER_STEP`] ids at a time.
-fn for_account_steps(
+pub(crate) fn for_account_steps(
     conn: &mut MysqlConnection,
     mut step: impl FnMut(&mut MysqlConnection, (u64, u64)) -> Result<()>,
 ) -> Result<()> {
