@@ -152,9 +152,15 @@ pub fn apply_pending_events(
                     snapshot_virtual_size,
                     now: Utc::now(),
                 };
+                let uploaded = row_helpers::uploaded_volumes(conn, &events)?;
                 for e in &events {
                     let mut applied = batch.apply(e, &domains, &details)?;
-                    if row_helpers::handles(&e.event_type) && e.resource_id.is_some() {
+                    let needed = match (e.event_type.as_str(), e.resource_id) {
+                        (_, None) => false,
+                        ("VOLUME.CREATE", Some(volume)) => uploaded.contains(&volume),
+                        (kind, Some(_)) => row_helpers::handles(kind),
+                    };
+                    if needed {
                         let domain = domain_of(e, &domains)?;
                         applied |=
                             row_helpers::apply(conn, e, domain, details.of(e.id.get()), &settings)?;
