@@ -10,7 +10,9 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::helper_tables::AppliedEvents;
-use super::intake::{apply_pending_events, copy_new_events, oldest_pending, pending_events};
+use super::intake::{
+    CopyProgress, apply_pending_events, copy_new_events, oldest_pending, pending_events,
+};
 use super::ownership::{self, Claim, JobOwner, RunnerIdentity, with_job_lock};
 use super::records::{Scope, mirror_accounts, removed_since, write_window_records};
 use super::row_helpers::close_public_templates_of_removed_accounts;
@@ -63,6 +65,11 @@ impl AggregationOptions {
 /// Where a run is, for progress displays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AggregationProgress {
+    /// About to copy `total` events from `cloud`.
+    Copying {
+        /// Events the copy will move.
+        total: u64,
+    },
     /// `n` more events were copied from `cloud`.
     Copied(u64),
     /// About to apply `total` pending events.
@@ -79,6 +86,9 @@ pub enum AggregationProgress {
         /// How many windows the period has.
         windows: usize,
     },
+    /// `n` more records of the current window were written (they commit together with the
+    /// run's `usage_job` row at the end).
+    Recorded(u64),
 }
 
 /// How a run ended.
@@ -257,8 +267,11 @@ fn run_job(
         traffic::mirror_counters(conn, &cloud_db)
     })?;
     let batch = options.batch_size.max(1);
-    let copied = copy_new_events(db, end, batch as u64 * 4, &mut |n| {
-        progress(AggregationProgress::Copied(n))
+    let copied = copy_new_events(db, end, batch as u64 * 4, &mut |p| {
+        progress(match p {
+            CopyProgress::Counted(total) => AggregationProgress::Copying { total },
+            CopyProgress::Copied(n) => AggregationProgress::Copied(n),
+        })
     })?;
     beat.check(job)?;
     if let Some(oldest) = oldest_pending(db, end)? {
@@ -296,7 +309,9 @@ fn run_job(
                             removed_since,
                             settle_at: Some(Utc::now()),
                         };
-                        written += write_window_records(conn, &scope)?;
+                        written += write_window_records(conn, &scope, &mut |n| {
+                            progress(AggregationProgress::Recorded(n))
+                        })?;
                         close_public_templates_of_removed_accounts(conn, &cloud_db, removed_since)?;
                     }
                     let exec_ms = started.elapsed().as_millis() as u64;

@@ -36,13 +36,25 @@ fn quoted(name: &str) -> String {
 /// Copies the events of `cloud.usage_event` not yet in `cloud_usage.usage_event` whose ids are
 /// at most the highest id created by `until` (CloudStack copies by id range, so an event
 /// committed late with a lower id than one already copied is never picked up). Both databases
-/// must be on one server, as CloudStack's usage server also requires. `on_batch` hears how many
-/// rows each batch copied; returns the total.
+/// must be on one server, as CloudStack's usage server also requires. `on_progress` hears how
+/// many rows the copy will move (before the first batch) and how many each batch copied; returns
+/// the total.
+///
+/// ```no_run
+/// use cloudstack_db::usage::{CopyProgress, copy_new_events};
+/// let db = cloudstack_db::Database::from_env()?;
+/// let copied = copy_new_events(&db, chrono::Utc::now(), 20_000, &mut |p| match p {
+///     CopyProgress::Counted(total) => println!("copying {total} events"),
+///     CopyProgress::Copied(n) => println!("copied {n} more"),
+/// })?;
+/// println!("{copied} events copied");
+/// # Ok::<(), cloudstack_db::Error>(())
+/// ```
 pub fn copy_new_events(
     db: &Database,
     until: DateTime<Utc>,
     batch_size: u64,
-    on_batch: &mut dyn FnMut(u64),
+    on_progress: &mut dyn FnMut(CopyProgress),
 ) -> Result<u64> {
     let cloud_db = quoted(&db.cloud().target().database);
     let (max_id, cloud_release): (MaxId, _) = db.cloud().run(|conn| {
@@ -66,6 +78,15 @@ pub fn copy_new_events(
             diesel::sql_query("SELECT CAST(COALESCE(MAX(id), 0) AS SIGNED) AS id FROM usage_event")
                 .get_result(conn)?;
         let mut low = recent.id;
+        if low < max_id.id {
+            let to_copy: MaxId = diesel::sql_query(format!(
+                "SELECT COUNT(*) AS id FROM {cloud_db}.usage_event WHERE id > ? AND id <= ?"
+            ))
+            .bind::<BigInt, _>(low)
+            .bind::<BigInt, _>(max_id.id)
+            .get_result(conn)?;
+            on_progress(CopyProgress::Counted(to_copy.id as u64));
+        }
         while low < max_id.id {
             let high = (low + batch_size.max(1) as i64).min(max_id.id);
             // IGNORE only ever skips rows another run copied at the same time: the two tables
@@ -87,12 +108,21 @@ pub fn copy_new_events(
             .bind::<BigInt, _>(high)
             .execute(conn)?;
             copied += n;
-            on_batch(n);
+            on_progress(CopyProgress::Copied(n));
             low = high;
         }
         Ok(())
     })?;
     Ok(copied)
+}
+
+/// What [`copy_new_events`] reports while it copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyProgress {
+    /// How many events the copy is about to move (before the first batch).
+    Counted(u64),
+    /// One committed batch copied this many more.
+    Copied(u64),
 }
 
 /// How many copied events created by `until` are still unprocessed.

@@ -30,7 +30,9 @@ pub use aggregate::{
 };
 pub use helper_tables::AppliedEvents;
 pub use hours::{hours_display, raw_usage_hours};
-pub use intake::{apply_pending_events, copy_new_events, oldest_pending, pending_events};
+pub use intake::{
+    CopyProgress, apply_pending_events, copy_new_events, oldest_pending, pending_events,
+};
 pub use ownership::{
     Claim, JOB_LOCK, JobOwner, RunnerIdentity, STALE_HEARTBEAT, claim, hand_over, heartbeat,
 };

@@ -140,10 +140,11 @@ fn check(db: &Database, period: UsagePeriod, range: Duration) -> Result<ExitCode
     })
 }
 
-/// A progress bar on a terminal; plain lines (one per committed batch) otherwise.
+/// One progress bar per phase (copy, helper tables, records) on a terminal; plain lines
+/// otherwise (one per committed batch and per window).
 struct Display {
-    bar: Option<ProgressBar>,
     terminal: bool,
+    bar: Option<ProgressBar>,
     total: u64,
     done: u64,
 }
@@ -151,27 +152,49 @@ struct Display {
 impl Display {
     fn new(terminal: bool) -> Self {
         Self {
-            bar: None,
             terminal,
+            bar: None,
             total: 0,
             done: 0,
         }
     }
 
+    /// Ends the running phase's bar and starts one for `what` (`total` steps of `unit`).
+    fn phase(&mut self, what: &str, total: u64, unit: &str) {
+        self.finish();
+        self.total = total;
+        self.done = 0;
+        if !self.terminal {
+            return;
+        }
+        let bar = ProgressBar::new(total);
+        let template = format!(
+            "{{spinner}} {what:<16} {{bar:40}} {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}}) {{msg}}"
+        );
+        if let Ok(style) = ProgressStyle::with_template(&template) {
+            bar.set_style(style);
+        }
+        self.bar = Some(bar);
+    }
+
     fn show(&mut self, progress: AggregationProgress) {
         match progress {
-            AggregationProgress::Copied(_) => {}
+            AggregationProgress::Copying { total } => {
+                self.phase("copying events", total, "events");
+                if !self.terminal {
+                    println!("copying {total} event(s) from cloud");
+                }
+            }
+            AggregationProgress::Copied(n) => {
+                self.done += n;
+                match &self.bar {
+                    Some(bar) => bar.inc(n),
+                    None => println!("copied {} of {} events", self.done, self.total),
+                }
+            }
             AggregationProgress::Applying { total } => {
-                self.total = total;
-                if self.terminal {
-                    let bar = ProgressBar::new(total);
-                    if let Ok(style) = ProgressStyle::with_template(
-                        "{spinner} applying events {bar:40} {pos}/{len} ({per_sec}, {eta})",
-                    ) {
-                        bar.set_style(style);
-                    }
-                    self.bar = Some(bar);
-                } else {
+                self.phase("helper tables", total, "events");
+                if !self.terminal {
                     println!("applying {total} pending event(s)");
                 }
             }
@@ -184,10 +207,19 @@ impl Display {
                 }
             }
             AggregationProgress::Window { index, windows } => {
-                if let Some(bar) = self.bar.take() {
-                    bar.finish_and_clear();
+                if index == 1 {
+                    self.phase("records", windows as u64, "windows");
                 }
-                println!("writing records of window {index} of {windows}");
+                match &self.bar {
+                    Some(bar) => bar.set_position(index as u64 - 1),
+                    None => println!("writing records of window {index} of {windows}"),
+                }
+            }
+            AggregationProgress::Recorded(n) => {
+                self.done += n;
+                if let Some(bar) = &self.bar {
+                    bar.set_message(format!("{} records", self.done));
+                }
             }
         }
     }

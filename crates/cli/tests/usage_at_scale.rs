@@ -111,6 +111,16 @@ fn a_run_killed_inside_its_records_transaction_leaves_no_record_and_runs_again()
         seen.iter().any(|l| l.starts_with("writing records")),
         "the run reached its records: {seen:?}"
     );
+    // Off a terminal every phase is announced with its size and counted up to it.
+    let n = generated.events;
+    for line in [
+        format!("copying {n} event(s) from cloud"),
+        format!("copied {n} of {n} events"),
+        format!("applying {n} pending event(s)"),
+        format!("applied {n} of {n} events"),
+    ] {
+        assert!(seen.contains(&line), "{line:?} in {seen:?}");
+    }
     let conn = &mut *db.usage().get().unwrap();
     assert_eq!(
         count(conn, "SELECT COUNT(*) FROM usage_event WHERE processed = 1").unwrap() as u64,

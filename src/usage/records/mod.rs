@@ -214,15 +214,22 @@ struct AccountRange {
     high: Option<u64>,
 }
 
-/// Writes the records of `scope` on `conn` (the caller's usage transaction); returns how many.
-pub(crate) fn write_window_records(conn: &mut MysqlConnection, scope: &Scope) -> Result<u64> {
+/// Writes the records of `scope` on `conn` (the caller's usage transaction), telling `on_written`
+/// each inserted chunk; returns how many.
+pub(crate) fn write_window_records(
+    conn: &mut MysqlConnection,
+    scope: &Scope,
+    on_written: &mut dyn FnMut(u64),
+) -> Result<u64> {
     let mut written = 0;
     for_account_steps(conn, |conn, accounts| {
         let records = window_records(conn, scope, accounts)?;
         for chunk in crate::repo::owned_chunks(records, INSERT_CHUNK) {
-            written += diesel::insert_into(cloud_usage::table)
+            let n = diesel::insert_into(cloud_usage::table)
                 .values(chunk)
                 .execute(conn)? as u64;
+            written += n;
+            on_written(n);
         }
         Ok(())
     })?;
