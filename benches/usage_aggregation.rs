@@ -5,8 +5,15 @@
 //!
 //! A single timed run, not a criterion loop: one run is a minute of work on one dataset, and
 //! its phases are reported separately.
+//!
+//! In the same run, the server's floor: the rows any runner keeping CloudStack's tables must
+//! write, as three single set-based statements sent by hand (copy the events, mark them
+//! processed, insert as many records as the run wrote) into scratch copies of those tables. No
+//! runner on this server can be faster than that floor; the whole run is reported against it.
 
 use std::time::Instant;
+
+use diesel::connection::SimpleConnection;
 
 use chrono::NaiveDate;
 use cloudstack_db::usage::{AggregationOptions, AggregationProgress, UsagePeriod, aggregate};
@@ -76,4 +83,41 @@ fn main() {
         total,
         applied as f64 / total
     );
+    let floor = server_floor(&test);
+    println!(
+        "usage_aggregation: server floor (copy {applied} events, mark them processed, insert {} \
+         records; three set-based statements by hand): {floor:.1}s = at most {:.0} events/s; \
+         whole run ÷ floor = {:.2}",
+        report.records_written,
+        applied as f64 / floor,
+        total / floor
+    );
+}
+
+/// Seconds the server takes for the writes every runner must do, as single statements on a
+/// connection of its own: the events copied into an empty copy of `usage_event`, marked
+/// processed there, and the run's records copied into an empty copy of `cloud_usage`.
+fn server_floor(test: &TestDatabases) -> f64 {
+    let mut conn = cloudstack_db_testing::admin_connection().expect("admin connection");
+    let usage = test.usage_name();
+    let cloud = test.cloud_name();
+    let columns = "id, type, account_id, created, zone_id, resource_id, resource_name, \
+                   offering_id, template_id, size, resource_type, virtual_size";
+    conn.batch_execute(&format!(
+        "CREATE TABLE `{usage}`.floor_events LIKE `{usage}`.usage_event; \
+         CREATE TABLE `{usage}`.floor_records LIKE `{usage}`.cloud_usage"
+    ))
+    .expect("scratch tables");
+    let started = Instant::now();
+    for sql in [
+        format!(
+            "INSERT INTO `{usage}`.floor_events ({columns}) \
+             SELECT {columns} FROM `{cloud}`.usage_event"
+        ),
+        format!("UPDATE `{usage}`.floor_events SET processed = 1"),
+        format!("INSERT INTO `{usage}`.floor_records SELECT * FROM `{usage}`.cloud_usage"),
+    ] {
+        conn.batch_execute(&sql).expect("floor statement");
+    }
+    started.elapsed().as_secs_f64()
 }
