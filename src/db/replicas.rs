@@ -10,6 +10,7 @@
 //! only once that replica has applied it (`MASTER_GTID_WAIT` on MariaDB,
 //! `WAIT_FOR_EXECUTED_GTID_SET` on MySQL), from the primary until then.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -49,6 +50,16 @@ pub struct ReadRouter {
     next: Arc<AtomicUsize>,
     max_lag: Duration,
     recheck_after: Duration,
+    /// The primary's replication position as sampled at each health check, oldest first.
+    positions: Arc<Mutex<VecDeque<Sample>>>,
+}
+
+/// The primary's position at one moment: everything up to it was committed by `at`.
+#[derive(Debug, Clone)]
+struct Sample {
+    at: Instant,
+    flavor: ServerFlavor,
+    position: String,
 }
 
 #[derive(Debug)]
@@ -112,6 +123,7 @@ impl ReadRouter {
             next: Arc::new(AtomicUsize::new(0)),
             max_lag,
             recheck_after,
+            positions: Arc::new(Mutex::new(VecDeque::new())),
         })
     }
 
@@ -284,8 +296,14 @@ impl ReadRouter {
     }
 
     /// `None` when the replica is replicating within the lag bound, else why not.
+    ///
+    /// `Seconds_Behind_Master` alone is not trusted: it reads 0 at moments when the SQL thread
+    /// has read its relay log but not applied it (a `MASTER_DELAY` wait, a long transaction).
+    /// So each check also samples the primary's GTID position, and the replica must have
+    /// applied the newest sample that is at least `max_lag` old.
     fn check(&self, index: usize) -> Result<Option<String>> {
         let max_lag = self.max_lag.as_secs() as i64;
+        let due = self.sample_primary();
         self.on_replica(index, |conn| {
             let (io, sql, behind) = match ServerInfo::query(conn)?.flavor {
                 ServerFlavor::MariaDb => {
@@ -310,10 +328,58 @@ impl ReadRouter {
                 _ if io != "Yes" => Some(format!("replication I/O thread is {io}")),
                 None => Some("lag unknown".into()),
                 Some(secs) if secs > max_lag => Some(format!("{secs} s behind")),
-                Some(_) => None,
+                Some(_) => match &due {
+                    Some(s) if !has_applied(conn, s.flavor, &s.position)? => Some(format!(
+                        "behind: the primary's position of {:.1} s ago ({}) is not applied yet",
+                        s.at.elapsed().as_secs_f64(),
+                        s.position
+                    )),
+                    _ => None,
+                },
             })
         })
     }
+
+    /// Records the primary's position now and returns the newest earlier sample that is at
+    /// least `max_lag` old (`None` when there is none yet, or the primary has no GTIDs or
+    /// cannot be asked: the check then rests on `Seconds_Behind_Master`).
+    fn sample_primary(&self) -> Option<Sample> {
+        let now = self.primary.run(primary_position).ok().flatten();
+        let mut samples = self.positions.lock().expect("primary positions");
+        if let Some((flavor, position)) = now {
+            samples.push_back(Sample {
+                at: Instant::now(),
+                flavor,
+                position,
+            });
+        }
+        // Keep the newest old-enough sample and everything after it.
+        while samples
+            .get(1)
+            .is_some_and(|next| next.at.elapsed() >= self.max_lag)
+        {
+            samples.pop_front();
+        }
+        samples
+            .front()
+            .filter(|s| s.at.elapsed() >= self.max_lag)
+            .cloned()
+    }
+}
+
+/// The primary's replication position (`gtid_binlog_pos` on MariaDB, `gtid_executed` on MySQL),
+/// `None` when it has none.
+fn primary_position(conn: &mut MysqlConnection) -> Result<Option<(ServerFlavor, String)>> {
+    let flavor = ServerInfo::query(conn)?.flavor;
+    let sql = match flavor {
+        ServerFlavor::MariaDb => "SELECT @@global.gtid_binlog_pos AS position",
+        ServerFlavor::MySql => "SELECT @@global.gtid_executed AS position",
+    };
+    let position: Position = diesel::sql_query(sql).get_result(conn)?;
+    Ok(position
+        .position
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| (flavor, p)))
 }
 
 /// Errors after which a read can run again elsewhere.

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod link;
 mod replication;
 
 pub use common::log_to_file;

@@ -7,6 +7,8 @@ use cloudstack_db::db::{DatabaseConfig, PoolSettings, ReadTarget, ReplicaConfig,
 use cloudstack_db::events::log;
 use cloudstack_db::{Database, Error};
 use cloudstack_db_testing::{LocalServer, count, test_pool_settings};
+
+use crate::link::Link;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -16,6 +18,8 @@ pub struct Replicated {
     pub primary: LocalServer,
     pub replica: LocalServer,
     pub config: DatabaseConfig,
+    /// The replica replicates through this link, which a test can stall.
+    pub link: Link,
 }
 
 impl Replicated {
@@ -30,6 +34,7 @@ impl Replicated {
             "binlog_format=ROW",
         ])
         .unwrap();
+        let link = Link::to(primary.port());
         // The replica replays the primary's whole binlog, so everything below reaches it.
         replica
             .admin_connection()
@@ -40,7 +45,7 @@ impl Replicated {
                    MASTER_USER = 'repl', MASTER_PASSWORD = 'repl-pw', MASTER_CONNECT_RETRY = 1, \
                    MASTER_USE_GTID = slave_pos; \
                  START SLAVE",
-                primary.port()
+                link.port()
             ))
             .unwrap();
         primary
@@ -79,6 +84,7 @@ impl Replicated {
             primary,
             replica,
             config,
+            link,
         };
         replicated.wait_until_replica_has_everything();
         replicated
@@ -193,10 +199,23 @@ fn reads_go_to_a_healthy_replica_and_to_the_primary_when_it_lags_stops_or_dies()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let ((port, seen), target) = reads
-        .run_traced(|c| Ok((port_of(c)?, events_named(c, "delayed")?)))
-        .unwrap();
-    assert_eq!((target, port, seen), (ReadTarget::Primary, primary_port, 1));
+    // Every read for the next two seconds goes where the row is: Seconds_Behind_Master alone
+    // reads 0 at moments of a MASTER_DELAY wait (the replica then looked usable and a read
+    // routed there missed the row); the primary's sampled GTID position keeps it skipped.
+    let until = Instant::now() + Duration::from_secs(2);
+    let mut reads_done = 0;
+    while Instant::now() < until || reads_done < 20 {
+        let ((port, seen), target) = reads
+            .run_traced(|c| Ok((port_of(c)?, events_named(c, "delayed")?)))
+            .unwrap();
+        assert_eq!(
+            (target, port, seen),
+            (ReadTarget::Primary, primary_port, 1),
+            "read {reads_done}: {:?}",
+            reads.skip_reason(0)
+        );
+        reads_done += 1;
+    }
     servers.replica_admin("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 0; START SLAVE");
     servers.wait_until_replica_has_everything();
     assert_eq!(reads.run_traced(port_of).unwrap().1, ReadTarget::Replica(0));
@@ -205,6 +224,82 @@ fn reads_go_to_a_healthy_replica_and_to_the_primary_when_it_lags_stops_or_dies()
     servers.replica.kill();
     let (port, target) = reads.run_traced(port_of).unwrap();
     assert_eq!((target, port), (ReadTarget::Primary, primary_port));
+}
+
+#[derive(QueryableByName)]
+struct ReplicaStatus {
+    #[diesel(sql_type = diesel::sql_types::Text, column_name = "Slave_IO_Running")]
+    io_running: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>, column_name = "Seconds_Behind_Master")]
+    behind: Option<i64>,
+}
+
+#[test]
+fn a_replica_cut_off_from_its_primary_is_skipped_though_it_reports_no_lag() {
+    let _serial = crate::one_at_a_time();
+    crate::log_to_file();
+    let servers = Replicated::start(Duration::from_secs(1));
+    let db = Database::connect(&servers.config).unwrap();
+    let reads = db.cloud_reads();
+    let primary_port = servers.primary.port();
+    let write = |description: &str| {
+        db.cloud()
+            .run(|c| {
+                Tx::run(c, &db, None, |tx| {
+                    log::record(tx, crate::common::event(description))
+                })
+            })
+            .unwrap();
+    };
+    write("before the stall");
+    servers.wait_until_replica_has_everything();
+    assert_eq!(reads.run_traced(port_of).unwrap().1, ReadTarget::Replica(0));
+
+    // The network to the primary hangs: the replica receives nothing more, yet reports its
+    // I/O thread running and no lag (its SQL thread has applied all it has).
+    servers.link.stall();
+    write("during the stall");
+    let written = Instant::now();
+    let status: ReplicaStatus = diesel::sql_query("SHOW SLAVE STATUS")
+        .get_result(&mut servers.replica.admin_connection().unwrap())
+        .unwrap();
+    assert_eq!(
+        (status.io_running.as_str(), status.behind),
+        ("Yes", Some(0))
+    );
+
+    // Within the bound the replica may still serve reads; once the write is older than the
+    // bound, every read goes to the primary and sees it.
+    let deadline = written + Duration::from_secs(20);
+    loop {
+        let ((port, seen), target) = reads
+            .run_traced(|c| Ok((port_of(c)?, events_named(c, "during the stall")?)))
+            .unwrap();
+        if target == ReadTarget::Primary {
+            assert_eq!((port, seen), (primary_port, 1));
+            break;
+        }
+        assert!(
+            written.elapsed() < Duration::from_secs(2),
+            "a replica without the write still served reads {:?} after it",
+            written.elapsed()
+        );
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let why = reads.skip_reason(0).unwrap();
+    assert!(why.contains("not applied"), "{why}");
+    for _ in 0..10 {
+        assert_eq!(reads.run_traced(port_of).unwrap().1, ReadTarget::Primary);
+    }
+
+    // The link comes back: the replica catches up and serves reads again.
+    servers.link.resume();
+    servers.wait_until_replica_has_everything();
+    let ((_, seen), target) = reads
+        .run_traced(|c| Ok((port_of(c)?, events_named(c, "during the stall")?)))
+        .unwrap();
+    assert_eq!((target, seen), (ReadTarget::Replica(0), 1));
 }
 
 #[test]
