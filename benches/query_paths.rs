@@ -9,12 +9,13 @@
 mod clients;
 #[path = "query_paths/dataset.rs"]
 mod dataset;
+#[path = "query_paths/measure.rs"]
+mod measure;
 #[path = "query_paths/raw.rs"]
 mod raw;
 
 use cloudstack_db::db::Tx;
 use std::cell::Cell;
-use std::time::{Duration, Instant};
 
 use cloudstack_db::compute::vms::{self, VmFilter};
 use cloudstack_db::compute::{VmEvent, VmState};
@@ -25,29 +26,28 @@ use cloudstack_db::network::public_ips::{self, AllocateRequest};
 use cloudstack_db::repo::PageRequest;
 use cloudstack_db::storage::volumes;
 use cloudstack_db::types::*;
-use criterion::{
-    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
-};
+use criterion::Criterion;
 use diesel::connection::SimpleConnection;
 
 use clients::{Client, LibMysql, P, RustMysql};
 use dataset::Dataset;
+use measure::Paths;
 use raw::Raw;
 
 /// Registers the same hand-written work through both raw clients: `libmysqlclient` (the C
 /// library Diesel itself uses, text protocol) and `mysql_crate` (pure Rust, cached prepared
 /// statements).
 macro_rules! raw_pair {
-    ($group:expr, $raws:expr, |$raw:ident| $body:expr) => {{
+    ($paths:expr, $group:expr, $raws:expr, |$raw:ident| $body:expr) => {{
         let (lib, rust) = &mut *$raws;
-        $group.bench_function("libmysqlclient", |b| {
+        {
             let $raw = &mut *lib;
-            b.iter(|| $body)
-        });
-        $group.bench_function("mysql_crate", |b| {
+            $paths.path($group, "libmysqlclient", || $body);
+        }
+        {
             let $raw = &mut *rust;
-            b.iter(|| $body)
-        });
+            $paths.path($group, "mysql_crate", || $body);
+        }
     }};
 }
 
@@ -56,15 +56,6 @@ type Raws = (Raw<LibMysql>, Raw<RustMysql>);
 type VmInstanceRow = cloudstack_db::compute::VmInstance;
 
 const EVENTS: usize = 10_000;
-
-fn configure<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
-    let mut group = c.benchmark_group(name);
-    group
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
-    group
-}
 
 fn raw_clients(data: &Dataset) -> Raws {
     let target = data
@@ -88,7 +79,7 @@ fn raw_clients(data: &Dataset) -> Raws {
     )
 }
 
-fn point_reads(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
+fn point_reads(p: &mut Paths<'_>, data: &Dataset, raws: &mut Raws) {
     let db = data.db();
     let next = Cell::new(0usize);
     let pick = |list_len: usize| {
@@ -104,30 +95,24 @@ fn point_reads(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         assert_eq!(clients::u64_at(&rows, 0, 0), via_crate.instance.id.get());
     }
 
-    let mut g = configure(c, "find_vm_by_id");
-    g.bench_function("crate", |b| {
-        b.iter(|| {
-            db.cloud()
-                .run(|c| vms::find(c, data.vm_ids[pick(data.vm_ids.len())]))
-                .unwrap()
-        })
+    let group = "find_vm_by_id";
+    p.path(group, "crate", || {
+        db.cloud()
+            .run(|c| vms::find(c, data.vm_ids[pick(data.vm_ids.len())]))
+            .unwrap()
     });
-    raw_pair!(g, raws, |raw| raw
+    raw_pair!(p, group, raws, |raw| raw
         .find_vm(data.vm_ids[pick(data.vm_ids.len())].get()));
-    g.finish();
 
     let uuids: Vec<uuid::Uuid> = data.vm_uuids.iter().map(|u| u.parse().unwrap()).collect();
-    let mut g = configure(c, "find_vm_by_uuid");
-    g.bench_function("crate", |b| {
-        b.iter(|| {
-            db.cloud()
-                .run(|c| vms::find_by_uuid(c, uuids[pick(uuids.len())]))
-                .unwrap()
-        })
+    let group = "find_vm_by_uuid";
+    p.path(group, "crate", || {
+        db.cloud()
+            .run(|c| vms::find_by_uuid(c, uuids[pick(uuids.len())]))
+            .unwrap()
     });
-    raw_pair!(g, raws, |raw| raw
+    raw_pair!(p, group, raws, |raw| raw
         .find_vm_by_uuid(&data.vm_uuids[pick(uuids.len())]));
-    g.finish();
 
     let account = data.account(7);
     let first = db
@@ -145,35 +130,29 @@ fn point_reads(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         .unwrap();
     assert_eq!(first.items.len(), 50);
     assert_eq!(raws.0.list_vms(account.get(), 0, 50).len(), 51);
-    let mut g = configure(c, "list_vms_page_of_50_for_account");
-    g.bench_function("crate", |b| {
-        b.iter(|| {
-            let filter = VmFilter {
-                account_id: Some(data.account(pick(1000))),
-                ..Default::default()
-            };
-            db.cloud()
-                .run(|c| vms::list(c, &filter, &PageRequest::first(50)))
-                .unwrap()
-        })
+    let group = "list_vms_page_of_50_for_account";
+    p.path(group, "crate", || {
+        let filter = VmFilter {
+            account_id: Some(data.account(pick(1000))),
+            ..Default::default()
+        };
+        db.cloud()
+            .run(|c| vms::list(c, &filter, &PageRequest::first(50)))
+            .unwrap()
     });
-    raw_pair!(g, raws, |raw| raw.list_vms(
+    raw_pair!(p, group, raws, |raw| raw.list_vms(
         data.account(pick(1000)).get(),
         0,
         50
     ));
-    g.finish();
 
-    let mut g = configure(c, "api_key_lookup");
-    g.bench_function("crate", |b| {
-        b.iter(|| {
-            db.cloud()
-                .run(|c| api_keys::find_by_api_key(c, &data.api_key))
-                .unwrap()
-        })
+    let group = "api_key_lookup";
+    p.path(group, "crate", || {
+        db.cloud()
+            .run(|c| api_keys::find_by_api_key(c, &data.api_key))
+            .unwrap()
     });
-    raw_pair!(g, raws, |raw| raw.api_key_lookup(&data.api_key));
-    g.finish();
+    raw_pair!(p, group, raws, |raw| raw.api_key_lookup(&data.api_key));
 
     assert_eq!(
         db.cloud()
@@ -183,20 +162,17 @@ fn point_reads(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
     );
     assert!(raws.0.is_allowed(data.role.get(), "listVirtualMachines"));
     assert!(raws.1.is_allowed(data.role.get(), "listVirtualMachines"));
-    let mut g = configure(c, "role_permission_check");
-    g.bench_function("crate", |b| {
-        b.iter(|| {
-            db.cloud()
-                .run(|c| roles::decide(c, data.role, "listVirtualMachines"))
-                .unwrap()
-        })
+    let group = "role_permission_check";
+    p.path(group, "crate", || {
+        db.cloud()
+            .run(|c| roles::decide(c, data.role, "listVirtualMachines"))
+            .unwrap()
     });
-    raw_pair!(g, raws, |raw| raw
+    raw_pair!(p, group, raws, |raw| raw
         .is_allowed(data.role.get(), "listVirtualMachines"));
-    g.finish();
 }
 
-fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
+fn writes(p: &mut Paths<'_>, data: &Dataset, raws: &mut Raws) {
     let db = data.db();
     let n = Cell::new(0usize);
     let next = || {
@@ -206,20 +182,18 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
     };
     let encryptor = db.column_encryptor().unwrap().clone();
 
-    let mut g = configure(c, "create_vm_with_root_volume");
-    g.bench_function("crate", |b| {
-        b.iter(|| {
-            let spec = data.vm_spec(next());
-            let root = data.root_spec(VmId(0), spec.account_id);
-            db.write(|tx| {
-                let vm = vms::create(tx, &spec)?;
-                let root = volumes::create(tx, &vm.attached(&root))?;
-                Ok((vm, root))
-            })
-            .unwrap()
+    let group = "create_vm_with_root_volume";
+    p.path(group, "crate", || {
+        let spec = data.vm_spec(next());
+        let root = data.root_spec(VmId(0), spec.account_id);
+        db.write(|tx| {
+            let vm = vms::create(tx, &spec)?;
+            let root = volumes::create(tx, &vm.attached(&root))?;
+            Ok((vm, root))
         })
+        .unwrap()
     });
-    raw_pair!(g, raws, |raw| {
+    raw_pair!(p, group, raws, |raw| {
         let i = next();
         raw.create_vm_with_root(
             &format!("bench-raw-{i}"),
@@ -228,7 +202,6 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
             &encryptor,
         )
     });
-    g.finish();
 
     // A start and a stop: four guarded state changes, two of them with their usage event.
     let mut current = db
@@ -236,44 +209,35 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         .run(|c| vms::find(c, data.vm_ids[1]))
         .unwrap()
         .instance;
-    let mut g = configure(c, "vm_start_and_stop");
-    g.bench_function("crate", |b| {
-        b.iter(|| {
-            for (event, host) in [
-                (VmEvent::StartRequested, Some(Some(1))),
-                (VmEvent::OperationSucceeded, None),
-                (VmEvent::StopRequested, None),
-                (VmEvent::OperationSucceeded, Some(None)),
-            ] {
-                current = db
-                    .cloud()
-                    .run(|c| {
-                        Tx::run(c, &db, None, |tx| {
-                            vms::transition(tx, &current, event, host)
-                        })
+    let group = "vm_start_and_stop";
+    p.path(group, "crate", || {
+        for (event, host) in [
+            (VmEvent::StartRequested, Some(Some(1))),
+            (VmEvent::OperationSucceeded, None),
+            (VmEvent::StopRequested, None),
+            (VmEvent::OperationSucceeded, Some(None)),
+        ] {
+            current = db
+                .cloud()
+                .run(|c| {
+                    Tx::run(c, &db, None, |tx| {
+                        vms::transition(tx, &current, event, host)
                     })
-                    .unwrap();
-            }
-            assert_eq!(current.state, VmState::Stopped);
-        })
+                })
+                .unwrap();
+        }
+        assert_eq!(current.state, VmState::Stopped);
     });
-    fn cycles<C: Client>(
-        g: &mut BenchmarkGroup<'_, WallTime>,
-        name: &str,
-        raw: &mut Raw<C>,
-        vm: &VmInstanceRow,
-    ) {
+    fn cycles<C: Client>(p: &mut Paths<'_>, name: &str, raw: &mut Raw<C>, vm: &VmInstanceRow) {
         let mut count = vm.update_count;
-        g.bench_function(name, |b| {
-            b.iter(|| {
-                count = raw.start_and_stop(
-                    vm.id.get(),
-                    vm.account_id.get(),
-                    vm.data_center_id.get(),
-                    &vm.name,
-                    count,
-                )
-            })
+        p.path("vm_start_and_stop", name, || {
+            count = raw.start_and_stop(
+                vm.id.get(),
+                vm.account_id.get(),
+                vm.data_center_id.get(),
+                &vm.name,
+                count,
+            )
         });
     }
     let (lib, rust) = &mut *raws;
@@ -287,9 +251,8 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         .run(|c| vms::find(c, data.vm_ids[3]))
         .unwrap()
         .instance;
-    cycles(&mut g, "libmysqlclient", lib, &lib_vm);
-    cycles(&mut g, "mysql_crate", rust, &rust_vm);
-    g.finish();
+    cycles(p, "libmysqlclient", lib, &lib_vm);
+    cycles(p, "mysql_crate", rust, &rust_vm);
 
     let request = AllocateRequest {
         zone_id: data.zone,
@@ -300,16 +263,13 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         source_nat: false,
         is_system: false,
     };
-    let mut g = configure(c, "allocate_and_release_ip");
-    g.bench_function("crate", |b| {
-        b.iter(|| {
-            let ip = db.write(|tx| public_ips::allocate(tx, &request)).unwrap();
-            db.write(|tx| public_ips::release(tx, &ip)).unwrap()
-        })
+    let group = "allocate_and_release_ip";
+    p.path(group, "crate", || {
+        let ip = db.write(|tx| public_ips::allocate(tx, &request)).unwrap();
+        db.write(|tx| public_ips::release(tx, &ip)).unwrap()
     });
-    raw_pair!(g, raws, |raw| raw
+    raw_pair!(p, group, raws, |raw| raw
         .allocate_and_release(data.zone.get(), data.account(3).get()));
-    g.finish();
 
     let spec = |i: usize| JobSpec {
         cmd: "org.apache.cloudstack.api.command.user.vm.StartVMCmd".into(),
@@ -321,108 +281,82 @@ fn writes(c: &mut Criterion, data: &Dataset, raws: &mut Raws) {
         init_msid: 1,
         dispatcher: None,
     };
-    let submit = |count: u64| {
-        db.cloud()
-            .transaction(|c| {
-                for i in 0..count {
-                    Tx::run(c, &db, None, |tx| queue::submit(tx, &spec(i as usize)))?;
-                }
-                Ok(())
-            })
-            .unwrap()
+    // One job is submitted before each claim, outside the measured call.
+    let submit = |i: u64| db.write(|tx| queue::submit(tx, &spec(i as usize))).unwrap();
+    let n = Cell::new(0u64);
+    let next_job = || {
+        n.set(n.get() + 1);
+        submit(n.get())
     };
-    let mut g = configure(c, "claim_async_job");
-    g.bench_function("crate", |b| {
-        b.iter_custom(|iters| {
-            submit(iters);
-            let started = Instant::now();
-            for _ in 0..iters {
-                db.write(|tx| queue::claim_next(tx, 7))
-                    .unwrap()
-                    .expect("a job");
-            }
-            started.elapsed()
-        })
+    let group = "claim_async_job";
+    p.path_with_setup(group, "crate", &next_job, |_| {
+        db.write(|tx| queue::claim_next(tx, 7))
+            .unwrap()
+            .expect("a job")
     });
     let (lib, rust) = &mut *raws;
-    g.bench_function("libmysqlclient", |b| {
-        b.iter_custom(|iters| {
-            submit(iters);
-            let started = Instant::now();
-            for _ in 0..iters {
-                lib.claim_next(8).expect("a job");
-            }
-            started.elapsed()
-        })
+    p.path_with_setup(group, "libmysqlclient", &next_job, |_| {
+        lib.claim_next(8).expect("a job")
     });
-    g.bench_function("mysql_crate", |b| {
-        b.iter_custom(|iters| {
-            submit(iters);
-            let started = Instant::now();
-            for _ in 0..iters {
-                rust.claim_next(9).expect("a job");
-            }
-            started.elapsed()
-        })
+    p.path_with_setup(group, "mysql_crate", &next_job, |_| {
+        rust.claim_next(9).expect("a job")
     });
-    g.finish();
 
-    let mut g = configure(c, "bulk_insert_10000_events");
-    g.sample_size(10).measurement_time(Duration::from_secs(8));
-    g.bench_function("crate", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let events: Vec<_> = (0..EVENTS)
-                    .map(|i| {
-                        log::event(
-                            "VM.STOP",
-                            &format!("event {i}"),
-                            UserId(2),
-                            AccountId(2),
-                            DomainId(1),
-                            EventLevel::Info,
-                        )
-                    })
-                    .collect();
-                let mut conn = db.cloud().get().unwrap();
-                let started = Instant::now();
-                assert_eq!(
-                    Tx::run(&mut conn, &db, None, |tx| log::bulk_insert(tx, events)).unwrap(),
-                    EVENTS
-                );
-                total += started.elapsed();
-                conn.batch_execute("DELETE FROM event").unwrap();
-            }
-            total
-        })
-    });
-    fn bulk<C: Client>(raw: &mut Raw<C>, iters: u64) -> Duration {
-        let mut total = Duration::ZERO;
-        for _ in 0..iters {
-            // The rows exist before the clock starts (as the crate's events do); turning them
-            // into SQL text is part of the work, as serialising binds is for the crate.
-            let rows: Vec<(uuid::Uuid, String)> = (0..EVENTS)
-                .map(|i| (uuid::Uuid::new_v4(), format!("event {i}")))
+    // The rows exist before the measured call (as the crate's events do), the table is emptied
+    // before each; turning the rows into SQL text is part of the work, as serialising binds is
+    // for the crate. One transaction, as the crate's `bulk_insert` runs in the caller's `write`.
+    let group = "bulk_insert_10000_events";
+    p.path_with_setup(
+        group,
+        "crate",
+        || {
+            let mut conn = db.cloud().get().unwrap();
+            conn.batch_execute("DELETE FROM event").unwrap();
+            let events: Vec<_> = (0..EVENTS)
+                .map(|i| {
+                    log::event(
+                        "VM.STOP",
+                        &format!("event {i}"),
+                        UserId(2),
+                        AccountId(2),
+                        DomainId(1),
+                        EventLevel::Info,
+                    )
+                })
                 .collect();
-            let started = Instant::now();
-            // One transaction, as the crate's `bulk_insert` runs in the caller's `write`.
-            raw.conn.text("START TRANSACTION");
-            for sql in &raw_event_inserts(&rows) {
-                raw.conn.text(sql);
-            }
-            raw.conn.text("COMMIT");
-            total += started.elapsed();
-            raw.conn.text("DELETE FROM event");
-        }
-        total
+            (conn, events)
+        },
+        |(mut conn, events)| {
+            assert_eq!(
+                Tx::run(&mut conn, &db, None, |tx| log::bulk_insert(tx, events)).unwrap(),
+                EVENTS
+            )
+        },
+    );
+    fn bulk<C: Client>(p: &mut Paths<'_>, name: &str, raw: &mut Raw<C>) {
+        let raw = std::cell::RefCell::new(raw);
+        p.path_with_setup(
+            "bulk_insert_10000_events",
+            name,
+            || {
+                raw.borrow_mut().conn.text("DELETE FROM event");
+                (0..EVENTS)
+                    .map(|i| (uuid::Uuid::new_v4(), format!("event {i}")))
+                    .collect::<Vec<_>>()
+            },
+            |rows| {
+                let mut raw = raw.borrow_mut();
+                raw.conn.text("START TRANSACTION");
+                for sql in &raw_event_inserts(&rows) {
+                    raw.conn.text(sql);
+                }
+                raw.conn.text("COMMIT");
+            },
+        );
     }
     let (lib, rust) = &mut *raws;
-    g.bench_function("libmysqlclient", |b| {
-        b.iter_custom(|iters| bulk(lib, iters))
-    });
-    g.bench_function("mysql_crate", |b| b.iter_custom(|iters| bulk(rust, iters)));
-    g.finish();
+    bulk(p, "libmysqlclient", lib);
+    bulk(p, "mysql_crate", rust);
     let _ = P::N;
 }
 
@@ -450,12 +384,22 @@ fn raw_event_inserts(rows: &[(uuid::Uuid, String)]) -> Vec<String> {
         .collect()
 }
 
-fn bench(c: &mut Criterion) {
+fn bench(p: &mut Paths<'_>) {
     let data = dataset::build();
     let mut raws = raw_clients(&data);
-    point_reads(c, &data, &mut raws);
-    writes(c, &data, &mut raws);
+    point_reads(p, &data, &mut raws);
+    writes(p, &data, &mut raws);
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// Wall time through criterion; with `QUERY_PATHS_INSTRUCTIONS=<labels file>`, instruction
+/// mode for callgrind instead (see `measure`).
+fn main() {
+    match std::env::var_os("QUERY_PATHS_INSTRUCTIONS") {
+        Some(labels) => bench(&mut Paths::instructions(&labels)),
+        None => {
+            let mut c = Criterion::default().configure_from_args();
+            bench(&mut Paths::Wall(&mut c));
+            c.final_summary();
+        }
+    }
+}

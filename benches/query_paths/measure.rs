@@ -1,0 +1,115 @@
+//! One way to register a path, two ways to measure it: wall time through criterion, or client
+//! instructions under callgrind.
+//!
+//! Instruction mode (`QUERY_PATHS_INSTRUCTIONS=<labels file>`) runs each path a fixed number of
+//! times with collection switched on only inside [`csdb_measured`] and a dump after each
+//! [`csdb_path_done`]; `scripts/bench-report` runs the binary as
+//!
+//! ```text
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect=csdb_measured \
+//!          --dump-after=csdb_path_done --callgrind-out-file=DIR/cg.out <bench binary>
+//! ```
+//!
+//! so dump `k` holds exactly the instructions of the `k`-th path's measured calls (setup
+//! excluded), and line `k` of the labels file says which path and how many calls that was.
+
+use std::fs::File;
+use std::hint::black_box;
+use std::io::Write;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, Criterion};
+
+/// Runs `routine` once; the only code whose instructions callgrind collects.
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub fn csdb_measured(routine: &mut dyn FnMut()) {
+    routine();
+}
+
+/// Marks the end of one path's measured calls; callgrind dumps (and zeroes) its counters
+/// after this returns.
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub fn csdb_path_done(label: &str) {
+    black_box(label);
+}
+
+pub enum Paths<'c> {
+    Wall(&'c mut Criterion),
+    Instructions(File),
+}
+
+/// Calls measured per path in instruction mode: enough to average out one-off costs (a
+/// statement cache's first miss), few enough to stay quick under callgrind.
+fn calls(group: &str) -> u64 {
+    if group.starts_with("bulk_") { 3 } else { 100 }
+}
+
+const WARM_UP_CALLS: u64 = 20;
+
+fn configure<'a>(c: &'a mut Criterion, group: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(group);
+    if group.starts_with("bulk_") {
+        g.sample_size(10).measurement_time(Duration::from_secs(8));
+    } else {
+        g.sample_size(20).measurement_time(Duration::from_secs(3));
+    }
+    g.warm_up_time(Duration::from_millis(500));
+    g
+}
+
+impl<'c> Paths<'c> {
+    /// Instruction mode, writing one label line per measured path to `labels`.
+    pub fn instructions(labels: &std::ffi::OsStr) -> Paths<'static> {
+        Paths::Instructions(File::create(labels).expect("labels file"))
+    }
+
+    /// Measures `routine`, a whole operation, as path `group/function`.
+    pub fn path<R>(&mut self, group: &str, function: &str, mut routine: impl FnMut() -> R) {
+        match self {
+            Paths::Wall(c) => {
+                let mut g = configure(c, group);
+                g.bench_function(function, |b| b.iter(&mut routine));
+                g.finish();
+            }
+            Paths::Instructions(_) => self.path_with_setup(group, function, || (), |()| routine()),
+        }
+    }
+
+    /// Measures `routine` with an input made by `setup`, which is not measured.
+    pub fn path_with_setup<S, R>(
+        &mut self,
+        group: &str,
+        function: &str,
+        mut setup: impl FnMut() -> S,
+        mut routine: impl FnMut(S) -> R,
+    ) {
+        match self {
+            Paths::Wall(c) => {
+                let mut g = configure(c, group);
+                g.bench_function(function, |b| {
+                    b.iter_batched(&mut setup, &mut routine, BatchSize::PerIteration)
+                });
+                g.finish();
+            }
+            Paths::Instructions(labels) => {
+                let warm = WARM_UP_CALLS.min(calls(group));
+                for _ in 0..warm {
+                    black_box(routine(setup()));
+                }
+                let n = calls(group);
+                for _ in 0..n {
+                    let mut input = Some(setup());
+                    csdb_measured(&mut || {
+                        black_box(routine(input.take().expect("one input a call")));
+                    });
+                }
+                let label = format!("{group}/{function}");
+                csdb_path_done(&label);
+                writeln!(labels, "{label} {n}").expect("labels file");
+            }
+        }
+    }
+}
