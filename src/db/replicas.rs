@@ -249,9 +249,7 @@ impl ReadRouter {
         index: usize,
         f: impl FnOnce(&mut MysqlConnection) -> Result<T>,
     ) -> Result<T> {
-        let pool = &self.replicas[index].pool;
-        let mut conn = pool.get_timeout(REPLICA_CHECKOUT_WAIT.min(pool.connection_timeout()))?;
-        conn.run(f)
+        briefly(&self.replicas[index].pool, f)
     }
 
     fn usable(&self, index: usize) -> bool {
@@ -297,10 +295,11 @@ impl ReadRouter {
 
     /// `None` when the replica is replicating within the lag bound, else why not.
     ///
-    /// `Seconds_Behind_Master` alone is not trusted: it reads 0 at moments when the SQL thread
-    /// has read its relay log but not applied it (a `MASTER_DELAY` wait, a long transaction).
-    /// So each check also samples the primary's GTID position, and the replica must have
-    /// applied the newest sample that is at least `max_lag` old.
+    /// `Seconds_Behind_Master` alone is not trusted: it reads 0 while the link to the primary
+    /// hangs (the I/O thread still says `Yes` until `slave_net_timeout`), and it has been seen
+    /// within the bound during a `MASTER_DELAY` wait. So each check also samples the primary's
+    /// GTID position (waiting at most [`REPLICA_CHECKOUT_WAIT`] for it), and the replica must
+    /// have applied the newest sample that is at least `max_lag` old.
     fn check(&self, index: usize) -> Result<Option<String>> {
         let max_lag = self.max_lag.as_secs() as i64;
         let due = self.sample_primary();
@@ -341,10 +340,15 @@ impl ReadRouter {
     }
 
     /// Records the primary's position now and returns the newest earlier sample that is at
-    /// least `max_lag` old (`None` when there is none yet, or the primary has no GTIDs or
-    /// cannot be asked: the check then rests on `Seconds_Behind_Master`).
+    /// least `max_lag` old (`None` when there is none yet: the check then rests on
+    /// `Seconds_Behind_Master`). A primary without GTIDs, or one that does not answer in time,
+    /// adds no sample.
     fn sample_primary(&self) -> Option<Sample> {
-        let now = self.primary.run(primary_position).ok().flatten();
+        let now = briefly(&self.primary, |c| {
+            gtid_position(c, "@@global.gtid_binlog_pos")
+        })
+        .ok()
+        .flatten();
         let mut samples = self.positions.lock().expect("primary positions");
         if let Some((flavor, position)) = now {
             samples.push_back(Sample {
@@ -367,19 +371,11 @@ impl ReadRouter {
     }
 }
 
-/// The primary's replication position (`gtid_binlog_pos` on MariaDB, `gtid_executed` on MySQL),
-/// `None` when it has none.
-fn primary_position(conn: &mut MysqlConnection) -> Result<Option<(ServerFlavor, String)>> {
-    let flavor = ServerInfo::query(conn)?.flavor;
-    let sql = match flavor {
-        ServerFlavor::MariaDb => "SELECT @@global.gtid_binlog_pos AS position",
-        ServerFlavor::MySql => "SELECT @@global.gtid_executed AS position",
-    };
-    let position: Position = diesel::sql_query(sql).get_result(conn)?;
-    Ok(position
-        .position
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| (flavor, p)))
+/// Runs `f` on a connection of `pool`, waiting at most [`REPLICA_CHECKOUT_WAIT`] for one: a
+/// health check must not hold a read up for a server that does not answer.
+fn briefly<T>(pool: &DbPool, f: impl FnOnce(&mut MysqlConnection) -> Result<T>) -> Result<T> {
+    let mut conn = pool.get_timeout(REPLICA_CHECKOUT_WAIT.min(pool.connection_timeout()))?;
+    conn.run(f)
 }
 
 /// Errors after which a read can run again elsewhere.
@@ -482,16 +478,29 @@ struct Waited {
 
 /// Where the session's last commit is in the replication stream.
 fn commit_position(conn: &mut MysqlConnection) -> Result<Written> {
-    let flavor = ServerInfo::query(conn)?.flavor;
-    let sql = match flavor {
-        ServerFlavor::MariaDb => "SELECT @@session.last_gtid AS position",
-        ServerFlavor::MySql => "SELECT @@global.gtid_executed AS position",
-    };
-    let position: Position = diesel::sql_query(sql).get_result(conn)?;
-    Ok(match position.position.filter(|p| !p.trim().is_empty()) {
-        Some(p) => Written::Gtid(flavor, p),
+    Ok(match gtid_position(conn, "@@session.last_gtid")? {
+        Some((flavor, p)) => Written::Gtid(flavor, p),
         None => Written::PrimaryOnly,
     })
+}
+
+/// The server's GTID position: `mariadb_variable` on MariaDB, `@@global.gtid_executed` on
+/// MySQL; `None` when it is empty (no GTIDs).
+fn gtid_position(
+    conn: &mut MysqlConnection,
+    mariadb_variable: &str,
+) -> Result<Option<(ServerFlavor, String)>> {
+    let flavor = ServerInfo::query(conn)?.flavor;
+    let variable = match flavor {
+        ServerFlavor::MariaDb => mariadb_variable,
+        ServerFlavor::MySql => "@@global.gtid_executed",
+    };
+    let position: Position =
+        diesel::sql_query(format!("SELECT {variable} AS position")).get_result(conn)?;
+    Ok(position
+        .position
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| (flavor, p)))
 }
 
 /// Whether the server `conn` is on has applied `gtid` (without waiting).
