@@ -7,6 +7,7 @@ use std::ffi::{CStr, CString};
 
 use mysql::prelude::*;
 
+#[derive(Clone, Copy)]
 pub enum P<'a> {
     U(u64),
     I(i64),

@@ -161,6 +161,18 @@ pub fn build() -> Dataset {
         ],
     )
     .unwrap();
+    // Each account's count rows, as CloudStack creates them with the account.
+    clone_rows(
+        conn,
+        "resource_count",
+        &format!("src.account_id = {first_account}"),
+        ACCOUNTS - 1,
+        &[
+            ("id", "NULL".into()),
+            ("account_id", format!("{first_account} + n.n")),
+        ],
+    )
+    .unwrap();
 
     // VMs with ROOT volumes: one through the crate, the rest cloned.
     let mut probe = Dataset {

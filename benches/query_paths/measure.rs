@@ -12,6 +12,9 @@
 //!
 //! so dump `k` holds exactly the instructions of the `k`-th path's measured calls (setup
 //! excluded), and line `k` of the labels file says which path and how many calls that was.
+//!
+//! In either mode `QUERY_PATHS_ONLY=<text>` keeps only the paths whose `group/function` label
+//! contains `text` (to profile or trace one path).
 
 use std::fs::File;
 use std::hint::black_box;
@@ -49,6 +52,13 @@ fn calls(group: &str) -> u64 {
 
 const WARM_UP_CALLS: u64 = 20;
 
+/// Whether `QUERY_PATHS_ONLY` (when set) selects this path.
+fn wanted(group: &str, function: &str) -> bool {
+    std::env::var("QUERY_PATHS_ONLY")
+        .map(|only| format!("{group}/{function}").contains(&only))
+        .unwrap_or(true)
+}
+
 fn configure<'a>(c: &'a mut Criterion, group: &str) -> BenchmarkGroup<'a, WallTime> {
     let mut g = c.benchmark_group(group);
     if group.starts_with("bulk_") {
@@ -68,6 +78,9 @@ impl<'c> Paths<'c> {
 
     /// Measures `routine`, a whole operation, as path `group/function`.
     pub fn path<R>(&mut self, group: &str, function: &str, mut routine: impl FnMut() -> R) {
+        if !wanted(group, function) {
+            return;
+        }
         match self {
             Paths::Wall(c) => {
                 let mut g = configure(c, group);
@@ -86,6 +99,9 @@ impl<'c> Paths<'c> {
         mut setup: impl FnMut() -> S,
         mut routine: impl FnMut(S) -> R,
     ) {
+        if !wanted(group, function) {
+            return;
+        }
         match self {
             Paths::Wall(c) => {
                 let mut g = configure(c, group);

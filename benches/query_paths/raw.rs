@@ -2,6 +2,7 @@
 //! statements each crate path sends, written out, with values bound by the client.
 
 use cloudstack_db::crypto::Encryptor;
+use cloudstack_db::resources::ResourceType;
 
 use super::clients::{Client, P, Rows, str_at, u64_at};
 
@@ -67,7 +68,131 @@ impl<C: Client> Raw<C> {
         value
     }
 
-    /// A user VM, its ROOT volume and their two usage events, in one transaction.
+    /// What the crate reads of a VM's compute (offering, template tag, the VM's custom
+    /// details) for its counts and usage events; `vm` is None before the VM exists.
+    fn compute(&mut self, offering: u64, template: u64, vm: Option<u64>) -> Rows {
+        let vm = vm.map(P::U).unwrap_or(P::N);
+        self.conn.query(
+            "SELECT cpu, speed, ram_size, host_tag, \
+               (SELECT template_tag FROM vm_template WHERE id = ? LIMIT 1), \
+               (SELECT value FROM vm_instance_details WHERE vm_id = ? AND name = 'cpuNumber' LIMIT 1), \
+               (SELECT value FROM vm_instance_details WHERE vm_id = ? AND name = 'cpuSpeed' LIMIT 1), \
+               (SELECT value FROM vm_instance_details WHERE vm_id = ? AND name = 'memory' LIMIT 1) \
+             FROM service_offering WHERE id = ? LIMIT 1",
+            &[P::U(template), vm, vm, vm, P::U(offering)],
+        )
+    }
+
+    /// Resource accounting for an account of the ROOT domain, as the crate does it: the
+    /// account, its count rows of `amounts`' types, those rows locked in id order, its limits
+    /// and the global defaults, the check, then (when `update`) one UPDATE of every row.
+    fn account_for(&mut self, account: u64, amounts: &[(&str, i64)], update: bool) {
+        let found = self.conn.query(
+            "SELECT a.domain_id, a.type, a.role_id, r.role_type, d.parent FROM account a \
+               LEFT JOIN roles r ON r.id = a.role_id LEFT JOIN domain d ON d.id = a.domain_id \
+             WHERE a.id = ?",
+            &[P::U(account)],
+        );
+        let domain = u64_at(&found, 0, 0);
+        assert_eq!(
+            str_at(&found, 0, 4),
+            None,
+            "the bench's accounts are in ROOT"
+        );
+        let root_admin = str_at(&found, 0, 3).as_deref() == Some("Admin");
+        let types = amounts
+            .iter()
+            .map(|(t, _)| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = self.conn.query(
+            &format!(
+                "SELECT id, type, tag, account_id, domain_id FROM resource_count WHERE type IN ({types}) \
+                   AND ((account_id = ? AND domain_id IS NULL) OR (account_id IS NULL AND domain_id = ?))"
+            ),
+            &[P::U(account), P::U(domain)],
+        );
+        // (id, type, the account's row) of the untagged rows.
+        let mut ids: Vec<(u64, String, bool)> = (0..rows.len())
+            .filter(|r| str_at(&rows, *r, 2).is_none())
+            .map(|r| {
+                (
+                    u64_at(&rows, r, 0),
+                    str_at(&rows, r, 1).unwrap(),
+                    str_at(&rows, r, 3).is_some(),
+                )
+            })
+            .collect();
+        ids.sort();
+        let list = ids
+            .iter()
+            .map(|(id, ..)| id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let locked = self.conn.query(
+            &format!(
+                "SELECT id, count FROM resource_count WHERE id IN ({list}) ORDER BY id FOR UPDATE"
+            ),
+            &[],
+        );
+        if !root_admin {
+            let limits = self.conn.query(
+                &format!(
+                    "SELECT type, tag, account_id, domain_id, max FROM resource_limit WHERE type IN ({types}) \
+                       AND account_id = ? AND domain_id IS NULL ORDER BY id"
+                ),
+                &[P::U(account)],
+            );
+            assert!(limits.is_empty(), "the bench sets no limits");
+            let names = amounts
+                .iter()
+                .map(|(t, _)| {
+                    let ty = ResourceType::from_name(t).unwrap();
+                    format!("'max.account.{}'", ty.setting_suffix())
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let defaults = self.conn.query(
+                &format!("SELECT name, value FROM configuration WHERE name IN ({names})"),
+                &[],
+            );
+            for (t, amount) in amounts {
+                let ty = ResourceType::from_name(t).unwrap();
+                let name = format!("max.account.{}", ty.setting_suffix());
+                let limit = (0..defaults.len())
+                    .find(|r| str_at(&defaults, *r, 0).as_deref() == Some(name.as_str()))
+                    .and_then(|r| str_at(&defaults, r, 1))
+                    .and_then(|v| v.trim().parse::<i64>().ok())
+                    .map(|v| if ty.is_storage() && v > 0 { v << 30 } else { v })
+                    .unwrap_or(-1);
+                let (id, ..) = ids.iter().find(|(_, ty, mine)| ty == t && *mine).unwrap();
+                let count = (0..locked.len())
+                    .find(|r| u64_at(&locked, *r, 0) == *id)
+                    .map(|r| str_at(&locked, r, 1).unwrap().parse::<i64>().unwrap())
+                    .unwrap();
+                assert!(limit < 0 || count + amount <= limit, "over the {t} limit");
+            }
+        }
+        if !update {
+            return;
+        }
+        let arms: String = ids
+            .iter()
+            .map(|(id, ty, _)| {
+                let delta = amounts.iter().find(|(t, _)| t == ty).unwrap().1;
+                format!(" WHEN {id} THEN {delta}")
+            })
+            .collect();
+        self.conn.exec(
+            &format!(
+                "UPDATE resource_count SET count = count + CASE id{arms} END WHERE id IN ({list})"
+            ),
+            &[],
+        );
+    }
+
+    /// A user VM, its ROOT volume and their two usage events, with their resource accounting,
+    /// in one transaction.
     pub fn create_vm_with_root(
         &mut self,
         name: &str,
@@ -78,10 +203,17 @@ impl<C: Client> Raw<C> {
         let vnc = enc.encrypt("bench-vnc").unwrap();
         let now = now();
         let vm_uuid = uuid::Uuid::new_v4().to_string();
-        let instance_name = format!("i-{account}-");
         self.conn.text("START TRANSACTION");
+        let compute = self.compute(1, 4, None);
+        let cpu = u64_at(&compute, 0, 0) as i64;
+        let memory = u64_at(&compute, 0, 2) as i64;
+        self.account_for(
+            account,
+            &[("user_vm", 1), ("cpu", cpu), ("memory", memory)],
+            true,
+        );
         let vm = Self::next_id(&mut self.seq, "vm_instance_seq");
-        let instance_name = format!("{instance_name}{vm}-VM");
+        let instance_name = format!("i-{account}-{vm}-VM");
         self.conn.exec(
             "INSERT INTO vm_instance (id, name, uuid, instance_name, state, vm_template_id, guest_os_id, \
                data_center_id, host_id, vnc_password, ha_enabled, limit_cpu_use, update_count, created, type, \
@@ -94,16 +226,22 @@ impl<C: Client> Raw<C> {
             "INSERT INTO user_vm (id, iso_id, display_name, user_data) VALUES (?, NULL, NULL, NULL)",
             &[P::U(vm)],
         );
-        self.find_vm(vm);
+        self.conn
+            .query("SELECT * FROM vm_instance WHERE id = ?", &[P::U(vm)]);
         self.conn.exec(
             "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
                offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
              VALUES ('VM.CREATE', ?, ?, ?, ?, ?, 1, 4, NULL, 'KVM', 0, NULL, NULL)",
             &[P::U(account), P::S(&now), P::U(zone), P::U(vm), P::S(name)],
         );
-        let volume = Self::next_id(&mut self.seq, "volume_seq");
         self.conn
             .query("SELECT * FROM disk_offering WHERE id = ?", &[P::U(1)]);
+        self.account_for(
+            account,
+            &[("volume", 1), ("primary_storage", 8 << 30)],
+            true,
+        );
+        let volume = Self::next_id(&mut self.seq, "volume_seq");
         let volume_name = format!("ROOT-{vm}");
         let volume_uuid = uuid::Uuid::new_v4().to_string();
         self.conn.exec(
@@ -161,12 +299,22 @@ impl<C: Client> Raw<C> {
         match usage {
             None => {}
             Some((kind, account, zone, name)) => {
+                // As the crate: the VM's NICs (their network offerings' usage) and its compute
+                // (the event's offering), around the event.
+                let nics = "SELECT * FROM nics WHERE instance_id = ? AND removed IS NULL ORDER BY device_id, id";
+                if kind == "VM.START" {
+                    self.conn.query(nics, &[P::U(vm)]);
+                }
+                self.compute(1, 4, Some(vm));
                 self.conn.exec(
                     "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
                        offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
                      VALUES (?, ?, ?, ?, ?, ?, 1, 4, NULL, 'KVM', 0, NULL, NULL)",
                     &[P::S(kind), P::U(account), P::S(&now), P::U(zone), P::U(vm), P::S(name)],
                 );
+                if kind != "VM.START" {
+                    self.conn.query(nics, &[P::U(vm)]);
+                }
             }
         }
         self.conn.text("COMMIT");
@@ -207,98 +355,126 @@ impl<C: Client> Raw<C> {
     }
 
     /// Allocate a free address of the zone to an account, then release it; both with usage
-    /// events, each in one transaction. Returns the address id.
+    /// events, each in one transaction, with the statements the crate sends (the ranges and
+    /// their dedication, the setting for system addresses, one candidate a range, its
+    /// quarantine, the account's public_ip limit, the usage event's range type and network
+    /// detail; on release the quarantine settings). Returns the address id.
     pub fn allocate_and_release(&mut self, zone: u64, account: u64) -> u64 {
         let now = now();
         self.conn.text("START TRANSACTION");
         let ranges = self.conn.query(
-            "SELECT id FROM vlan WHERE data_center_id = ? AND removed IS NULL AND vlan_type = 'VirtualNetwork'",
+            "SELECT id FROM vlan WHERE data_center_id = ? AND removed IS NULL AND vlan_type = 'VirtualNetwork' ORDER BY id",
             &[P::U(zone)],
         );
-        let ranges: Vec<String> = (0..ranges.len())
-            .map(|r| u64_at(&ranges, r, 0).to_string())
-            .collect();
-        let picked = self.conn.query(
+        let ranges: Vec<u64> = (0..ranges.len()).map(|r| u64_at(&ranges, r, 0)).collect();
+        let list = ranges
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let dedicated = self.conn.query(
             &format!(
-                "SELECT id FROM user_ip_address WHERE data_center_id = ? AND allocated IS NULL \
-                  AND removed IS NULL AND vlan_db_id IN ({}) ORDER BY forsystemvms, vlan_db_id, id \
-                  LIMIT 1 FOR UPDATE SKIP LOCKED",
-                ranges.join(",")
+                "SELECT vlan_db_id, account_id FROM account_vlan_map WHERE vlan_db_id IN ({list})"
             ),
-            &[P::U(zone)],
+            &[],
         );
-        let id = u64_at(&picked, 0, 0);
+        let for_domains = self.conn.query(
+            &format!(
+                "SELECT vlan_db_id, domain_id FROM domain_vlan_map WHERE vlan_db_id IN ({list})"
+            ),
+            &[],
+        );
+        assert!(dedicated.is_empty() && for_domains.is_empty());
+        self.conn.query(
+            "SELECT value FROM configuration WHERE name = ?",
+            &[P::S("use.system.public.ips")],
+        );
+        let id = ranges
+            .iter()
+            .find_map(|range| {
+                let picked = self.conn.query(
+                    "SELECT id FROM user_ip_address FORCE INDEX (PRIMARY) WHERE data_center_id = ? \
+                      AND vlan_db_id = ? AND forsystemvms = 0 AND allocated IS NULL AND removed IS NULL \
+                      ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                    &[P::U(zone), P::U(*range)],
+                );
+                (!picked.is_empty()).then(|| u64_at(&picked, 0, 0))
+            })
+            .expect("a free address");
+        let quarantined = self.conn.query(
+            "SELECT * FROM quarantined_ips WHERE public_ip_address_id = ? ORDER BY id DESC LIMIT 1 FOR UPDATE",
+            &[P::U(id)],
+        );
+        assert!(quarantined.is_empty());
+        self.account_for(account, &[("public_ip", 1)], false);
         self.conn.exec(
             "UPDATE user_ip_address SET account_id = ?, domain_id = 1, allocated = ?, source_nat = 0, \
                is_system = 0, network_id = NULL, state = 'Allocated' WHERE id = ?",
             &[P::U(account), P::S(&now), P::U(id)],
         );
-        let ip = self.conn.query(
-            "SELECT public_ip_address, vlan_db_id, user_ip_address.* FROM user_ip_address WHERE id = ? AND removed IS NULL",
-            &[P::U(id)],
-        );
+        let read = "SELECT public_ip_address, vlan_db_id, source_network_id, user_ip_address.* \
+                    FROM user_ip_address WHERE id = ? AND removed IS NULL LIMIT 1";
+        let ip = self.conn.query(read, &[P::U(id)]);
         let address = str_at(&ip, 0, 0).unwrap();
         let vlan = u64_at(&ip, 0, 1);
-        let vlan_type = str_at(
-            &self
-                .conn
-                .query("SELECT vlan_type FROM vlan WHERE id = ?", &[P::U(vlan)]),
-            0,
-            0,
-        );
+        let network = u64_at(&ip, 0, 2);
         let event = "INSERT INTO usage_event (type, account_id, created, zone_id, resource_id, resource_name, \
                        offering_id, template_id, size, resource_type, processed, virtual_size, vm_id) \
                      VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, 0, NULL, NULL)";
-        let vt = vlan_type.as_deref().map(P::S).unwrap_or(P::N);
-        self.conn.exec(
-            event,
-            &[
-                P::S("NET.IPASSIGN"),
-                P::U(account),
-                P::S(&now),
-                P::U(zone),
-                P::U(id),
-                P::S(&address),
-                vt,
-            ],
-        );
+        let usage = |conn: &mut C, kind: &str| {
+            let vlan_type = str_at(
+                &conn.query(
+                    "SELECT vlan_type FROM vlan WHERE id = ? LIMIT 1",
+                    &[P::U(vlan)],
+                ),
+                0,
+                0,
+            );
+            let hidden = conn.query(
+                "SELECT value FROM network_details WHERE network_id = ? AND name = 'hideIpAddressUsage' \
+                  ORDER BY id LIMIT 1",
+                &[P::U(network)],
+            );
+            assert!(hidden.is_empty());
+            let vt = vlan_type.as_deref().map(P::S).unwrap_or(P::N);
+            conn.exec(
+                event,
+                &[
+                    P::S(kind),
+                    P::U(account),
+                    P::S(&now),
+                    P::U(zone),
+                    P::U(id),
+                    P::S(&address),
+                    vt,
+                ],
+            );
+        };
+        usage(&mut self.conn, "NET.IPASSIGN");
         self.conn.text("COMMIT");
 
         self.conn.text("START TRANSACTION");
         self.conn.query(
-            "SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL FOR UPDATE",
+            "SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL LIMIT 1 FOR UPDATE",
             &[P::U(id)],
         );
-        let vlan_type = str_at(
-            &self
-                .conn
-                .query("SELECT vlan_type FROM vlan WHERE id = ?", &[P::U(vlan)]),
-            0,
-            0,
-        );
-        let vt = vlan_type.as_deref().map(P::S).unwrap_or(P::N);
-        self.conn.exec(
-            event,
-            &[
-                P::S("NET.IPRELEASE"),
-                P::U(account),
-                P::S(&now),
-                P::U(zone),
-                P::U(id),
-                P::S(&address),
-                vt,
-            ],
-        );
+        usage(&mut self.conn, "NET.IPRELEASE");
         self.conn.exec(
             "UPDATE user_ip_address SET account_id = NULL, domain_id = NULL, allocated = NULL, \
                network_id = NULL, vpc_id = NULL, vm_id = NULL, dnat_vmip = NULL, source_nat = 0, \
                one_to_one_nat = 0, is_system = 0, display = 1, state = 'Free' WHERE id = ?",
             &[P::U(id)],
         );
+        let setting = "SELECT value FROM configuration WHERE name = ?";
+        self.conn
+            .query(setting, &[P::S("enable.domain.settings.for.child.domain")]);
         self.conn.query(
-            "SELECT * FROM user_ip_address WHERE id = ? AND removed IS NULL",
-            &[P::U(id)],
+            "SELECT value FROM domain_details WHERE domain_id = ? AND name = ? ORDER BY id LIMIT 1",
+            &[P::U(1), P::S("public.ip.address.quarantine.duration")],
         );
+        self.conn
+            .query(setting, &[P::S("public.ip.address.quarantine.duration")]);
+        self.conn.query(read, &[P::U(id)]);
         self.conn.text("COMMIT");
         id
     }

@@ -55,6 +55,31 @@ macro_rules! cached_statement {
 
 pub(crate) use cached_statement;
 
+/// Writes `(?, ?, …)` with exactly `slots` binds: `values`, then its last value again for each
+/// slot left. A repeat changes nothing in an `IN` list (nor in a later arm of a `CASE`), so a
+/// statement whose lists vary in length up to `slots` keeps one text and stays one cached
+/// prepared statement. `values` holds 1 to `slots` items (callers split longer lists).
+pub(crate) fn push_padded<'b, ST, T>(
+    out: &mut diesel::query_builder::AstPass<'_, 'b, diesel::mysql::Mysql>,
+    values: &'b [T],
+    slots: usize,
+) -> diesel::QueryResult<()>
+where
+    diesel::mysql::Mysql: diesel::sql_types::HasSqlType<ST>,
+    T: diesel::serialize::ToSql<ST, diesel::mysql::Mysql>,
+{
+    debug_assert!(!values.is_empty() && values.len() <= slots);
+    out.push_sql("(");
+    for slot in 0..slots {
+        if slot > 0 {
+            out.push_sql(", ");
+        }
+        out.push_bind_param::<ST, T>(&values[slot.min(values.len() - 1)])?;
+    }
+    out.push_sql(")");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use diesel::query_builder::QueryFragment;
@@ -83,5 +108,27 @@ mod tests {
             .map(|s| safe = s)
             .unwrap();
         assert!(safe);
+    }
+
+    struct InList(Vec<i64>);
+
+    impl diesel::query_builder::QueryFragment<diesel::mysql::Mysql> for InList {
+        fn walk_ast<'b>(
+            &'b self,
+            mut out: diesel::query_builder::AstPass<'_, 'b, diesel::mysql::Mysql>,
+        ) -> diesel::QueryResult<()> {
+            out.push_sql("SELECT 1 WHERE n IN ");
+            super::push_padded::<BigInt, _>(&mut out, &self.0, 4)
+        }
+    }
+
+    #[test]
+    fn a_padded_list_has_its_slots_filled_with_the_last_value() {
+        let sql = diesel::debug_query::<diesel::mysql::Mysql, _>(&InList(vec![7, 9])).to_string();
+        assert!(sql.starts_with("SELECT 1 WHERE n IN (?, ?, ?, ?)"), "{sql}");
+        assert!(sql.contains("[7, 9, 9, 9]"), "{sql}");
+        let full =
+            diesel::debug_query::<diesel::mysql::Mysql, _>(&InList(vec![1, 2, 3, 4])).to_string();
+        assert!(full.contains("[1, 2, 3, 4]"), "{full}");
     }
 }

@@ -42,6 +42,60 @@ pub fn global(conn: &mut MysqlConnection, name: &str) -> Result<Option<String>> 
     .flatten())
 }
 
+/// Settings one [`globals`] statement names (longer lists are read in several).
+const NAME_SLOTS: usize = 8;
+
+/// Several global settings' values in one round trip: `(name, value)` for each of `names` that
+/// has a row (in no particular order); what [`global`] reads for one.
+///
+/// ```no_run
+/// # fn demo(conn: &mut diesel::MysqlConnection) -> cloudstack_db::Result<()> {
+/// let names = ["max.account.cpus".to_owned(), "max.account.memory".to_owned()];
+/// let values = cloudstack_db::repo::settings::globals(conn, &names)?;
+/// # Ok(()) }
+/// ```
+pub fn globals(
+    conn: &mut MysqlConnection,
+    names: &[String],
+) -> Result<Vec<(String, Option<String>)>> {
+    let mut found = Vec::with_capacity(names.len());
+    for chunk in names.chunks(NAME_SLOTS) {
+        found.extend(GlobalSettings { names: chunk }.load::<(String, Option<String>)>(conn)?);
+    }
+    Ok(found)
+}
+
+/// `name, value` of the settings named (a padded list: one cached statement).
+struct GlobalSettings<'a> {
+    names: &'a [String],
+}
+
+impl diesel::query_builder::QueryId for GlobalSettings<'_> {
+    type QueryId = GlobalSettings<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for GlobalSettings<'_> {
+    type SqlType = (
+        diesel::sql_types::Text,
+        diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    );
+}
+
+impl diesel::query_builder::QueryFragment<diesel::mysql::Mysql> for GlobalSettings<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::mysql::Mysql>,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql("SELECT `name`, `value` FROM `configuration` WHERE `name` IN ");
+        crate::db::statement::push_padded::<diesel::sql_types::Text, String>(
+            &mut out, self.names, NAME_SLOTS,
+        )
+    }
+}
+
+impl RunQueryDsl<MysqlConnection> for GlobalSettings<'_> {}
+
 /// A domain's own value of a domain-scoped setting (`domain_details`), if it has one.
 ///
 /// ```no_run

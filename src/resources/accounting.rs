@@ -3,11 +3,12 @@
 use diesel::prelude::*;
 
 use super::ResourceType;
+use super::counting::{Kind, Ledger};
+use crate::Result;
 use crate::db::Tx;
 use crate::repo::settings;
-use crate::schema::cloud::{account, domain, resource_count, roles};
-use crate::types::{AccountId, DomainId, RoleId};
-use crate::{Error, Result};
+use crate::schema::cloud::resource_count;
+use crate::types::{AccountId, DomainId};
 
 /// Whose resources a count row counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,8 +21,6 @@ pub enum Owner {
 
 /// CloudStack's system account: nothing it owns is counted.
 const SYSTEM_ACCOUNT: AccountId = AccountId(1);
-/// The ROOT domain: it has no limits.
-const ROOT_DOMAIN: DomainId = DomainId(1);
 
 /// Creates the count rows `owner` lacks — one per [`ResourceType`], tag NULL, count 0 — as
 /// CloudStack does when it creates an account or a domain (and, for missing ones, at every
@@ -156,7 +155,7 @@ pub(super) fn owner_rows<'a>(owner: Owner) -> resource_count::BoxedQuery<'a, die
     }
 }
 
-fn insert_row(
+pub(super) fn insert_row(
     conn: &mut MysqlConnection,
     owner: Owner,
     ty: ResourceType,
@@ -178,257 +177,16 @@ fn insert_row(
     Ok(())
 }
 
-/// An account as the accounting needs it: its domain and whether it is a root admin.
-struct Counted {
-    domain: Option<DomainId>,
-    root_admin: bool,
-}
-
-fn counted(conn: &mut MysqlConnection, id: AccountId) -> Result<Counted> {
-    let (domain, kind, role): (Option<DomainId>, u32, Option<RoleId>) = account::table
-        .find(id)
-        .select((account::domain_id, account::type_, account::role_id))
-        .first(conn)?;
-    // CloudStack's isRootAdmin: the account's role is of type Admin (type ADMIN without role).
-    let root_admin = match role {
-        Some(role) => roles::table
-            .find(role)
-            .select(roles::role_type)
-            .first::<String>(conn)
-            .optional()?
-            .is_some_and(|t| t == "Admin"),
-        None => kind == 1,
-    };
-    Ok(Counted { domain, root_admin })
-}
-
-/// `domain` and its ancestors, nearest first (ROOT last).
-fn domain_chain(conn: &mut MysqlConnection, domain: DomainId) -> Result<Vec<DomainId>> {
-    let mut chain = vec![domain];
-    let mut at = domain;
-    while let Some(parent) = domain::table
-        .find(at)
-        .select(domain::parent)
-        .first::<Option<DomainId>>(conn)
-        .optional()?
-        .flatten()
-    {
-        if chain.contains(&parent) {
-            break; // a cycle in bad data: stop rather than loop
-        }
-        chain.push(parent);
-        at = parent;
-    }
-    Ok(chain)
-}
-
-/// The row of `owner`, `ty` and `tag`, locked (`FOR UPDATE`), created first when missing (as
-/// CloudStack creates missing tagged rows on the fly); returns its count.
-fn lock_row(
-    conn: &mut MysqlConnection,
-    owner: Owner,
-    ty: ResourceType,
-    tag: Option<&str>,
-) -> Result<i64> {
-    let (account, domain) = ids(owner);
-    let read = |conn: &mut MysqlConnection| -> Result<Option<i64>> {
-        Ok(LockCount {
-            ty: ty.as_str(),
-            tag: tag.map(str::to_owned),
-            account,
-            domain,
-        }
-        .get_result::<i64>(conn)
-        .optional()?)
-    };
-    if let Some(count) = read(conn)? {
-        return Ok(count);
-    }
-    insert_row(conn, owner, ty, tag)?;
-    Ok(read(conn)?.unwrap_or(0))
-}
-
-fn ids(owner: Owner) -> (Option<u64>, Option<u64>) {
-    match owner {
-        Owner::Account(a) => (Some(a.get()), None),
-        Owner::Domain(d) => (None, Some(d.get())),
-    }
-}
-
-crate::db::statement::cached_statement! {
-    /// An owner's count row of a type and tag (`<=>`: NULL for the untagged row), locked.
-    LockCount {
-        ty: &'static str as diesel::sql_types::Text,
-        tag: Option<String> as diesel::sql_types::Nullable<diesel::sql_types::Text>,
-        account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-        domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-    } -> diesel::sql_types::BigInt =
-        "SELECT `count` FROM `resource_count` WHERE `type` = ? AND `tag` <=> ? \
-         AND `account_id` <=> ? AND `domain_id` <=> ? ORDER BY `id` LIMIT 1 FOR UPDATE"
-}
-
-crate::db::statement::cached_statement! {
-    /// Adds to an owner's count row of a type and tag.
-    AddToCount {
-        delta: i64 as diesel::sql_types::BigInt,
-        ty: &'static str as diesel::sql_types::Text,
-        tag: Option<String> as diesel::sql_types::Nullable<diesel::sql_types::Text>,
-        account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-        domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-    } = "UPDATE `resource_count` SET `count` = `count` + ? WHERE `type` = ? AND `tag` <=> ? \
-         AND `account_id` <=> ? AND `domain_id` <=> ?"
-}
-
-crate::db::statement::cached_statement! {
-    /// An owner's limit of a type and tag.
-    OwnLimit {
-        ty: &'static str as diesel::sql_types::Text,
-        tag: Option<String> as diesel::sql_types::Nullable<diesel::sql_types::Text>,
-        account: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-        domain: Option<u64> as diesel::sql_types::Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
-    } -> diesel::sql_types::BigInt =
-        "SELECT `max` FROM `resource_limit` WHERE `type` = ? AND `tag` <=> ? \
-         AND `account_id` <=> ? AND `domain_id` <=> ? ORDER BY `id` LIMIT 1"
-}
-
-/// The rows a change of one account's counts touches: the account's, then every domain's
-/// above it (nearest first, ROOT last), and whether the account is a root admin — looked up
-/// once for all the types one operation counts.
-struct Ledger {
-    account: AccountId,
-    root_admin: bool,
-    chain: Vec<DomainId>,
-}
-
-impl Ledger {
-    fn of(conn: &mut MysqlConnection, account: AccountId) -> Result<Self> {
-        let owner = counted(conn, account)?;
-        let chain = match owner.domain {
-            Some(d) => domain_chain(conn, d)?,
-            None => Vec::new(),
-        };
-        Ok(Self {
-            account,
-            root_admin: owner.root_admin,
-            chain,
+/// Each `(type, amount)` for the untagged row and for each of `tags`, in order.
+fn kinds<'t>(amounts: &[(ResourceType, i64)], tags: &'t [String]) -> Vec<(Kind<'t>, i64)> {
+    amounts
+        .iter()
+        .flat_map(|(ty, amount)| {
+            std::iter::once(None)
+                .chain(tags.iter().map(|t| Some(t.as_str())))
+                .map(move |tag| ((*ty, tag), *amount))
         })
-    }
-
-    fn owners(&self) -> impl Iterator<Item = Owner> + '_ {
-        std::iter::once(Owner::Account(self.account))
-            .chain(self.chain.iter().map(|d| Owner::Domain(*d)))
-    }
-
-    /// Adds `delta` to every row of `ty` and `tag`, locked first in one order (the account,
-    /// then its domains upwards) by every writer; one cached statement per row.
-    fn add(
-        &self,
-        conn: &mut MysqlConnection,
-        ty: ResourceType,
-        tag: Option<&str>,
-        delta: i64,
-    ) -> Result<()> {
-        if delta == 0 {
-            return Ok(());
-        }
-        for owner in self.owners() {
-            lock_row(conn, owner, ty, tag)?;
-        }
-        for owner in self.owners() {
-            let (account, domain) = ids(owner);
-            AddToCount {
-                delta,
-                ty: ty.as_str(),
-                tag: tag.map(str::to_owned),
-                account,
-                domain,
-            }
-            .execute(conn)?;
-        }
-        Ok(())
-    }
-
-    /// Checks `wanted` more of `ty` (under `tag`) against the account's limit, then each
-    /// domain's up to ROOT, under the count rows' locks. A tag without a limit of its own is
-    /// limited as the untagged type (`findCorrectResourceLimitForAccount/ForDomain`).
-    fn check(
-        &self,
-        conn: &mut MysqlConnection,
-        ty: ResourceType,
-        tag: Option<&str>,
-        wanted: i64,
-    ) -> Result<()> {
-        if wanted <= 0 {
-            return Ok(());
-        }
-        let account = self.account;
-        let named = |owner: String| match tag {
-            Some(t) => format!("{owner} (tag {t})"),
-            None => owner,
-        };
-        let count = lock_row(conn, Owner::Account(account), ty, tag)?;
-        let limit = if self.root_admin {
-            -1
-        } else {
-            self.account_limit(conn, ty, tag)?
-        };
-        over(limit, count, wanted, ty, || {
-            named(format!("account {account}"))
-        })?;
-        for at in 0..self.chain.len() {
-            let d = self.chain[at];
-            let count = lock_row(conn, Owner::Domain(d), ty, tag)?;
-            let limit = self.domain_limit(conn, at, ty, tag)?;
-            over(limit, count, wanted, ty, || named(format!("domain {d}")))?;
-        }
-        Ok(())
-    }
-
-    fn account_limit(
-        &self,
-        conn: &mut MysqlConnection,
-        ty: ResourceType,
-        tag: Option<&str>,
-    ) -> Result<i64> {
-        if let Some(l) = own_limit(conn, Owner::Account(self.account), ty, tag)? {
-            return Ok(l);
-        }
-        match tag {
-            Some(_) => self.account_limit(conn, ty, None),
-            None => default_limit(conn, "account", ty),
-        }
-    }
-
-    /// The limit of the domain at `self.chain[at]`: its own row, else the nearest ancestor's
-    /// below ROOT, else (for a tag) the untagged limit, else `max.domain.<type>`; ROOT has none.
-    fn domain_limit(
-        &self,
-        conn: &mut MysqlConnection,
-        at: usize,
-        ty: ResourceType,
-        tag: Option<&str>,
-    ) -> Result<i64> {
-        if self.chain[at] == ROOT_DOMAIN {
-            return Ok(-1);
-        }
-        for above in &self.chain[at..] {
-            if *above == ROOT_DOMAIN {
-                break;
-            }
-            if let Some(l) = own_limit(conn, Owner::Domain(*above), ty, tag)? {
-                return Ok(l);
-            }
-        }
-        match tag {
-            Some(_) => self.domain_limit(conn, at, ty, None),
-            None => default_limit(conn, "domain", ty),
-        }
-    }
-}
-
-/// The untagged row and each of `tags`: the rows one change touches.
-fn with_untagged(tags: &[String]) -> impl Iterator<Item = Option<&str>> {
-    std::iter::once(None).chain(tags.iter().map(|t| Some(t.as_str())))
+        .collect()
 }
 
 /// Adds each `(type, delta)` (negative to take away) to the counts of `account` and of every
@@ -467,12 +225,9 @@ pub fn change_tagged(
     }
     let conn = tx.conn();
     let ledger = Ledger::of(conn, account)?;
-    for (ty, delta) in deltas {
-        for tag in with_untagged(tags) {
-            ledger.add(conn, *ty, tag, *delta)?;
-        }
-    }
-    Ok(())
+    let changes = kinds(deltas, tags);
+    let kinds: Vec<Kind<'_>> = changes.iter().map(|(k, _)| *k).collect();
+    ledger.rows(conn, &kinds)?.add(conn, &changes)
 }
 
 /// Checks that `account` may have each `(type, wanted)` more: its limit (its `resource_limit`
@@ -499,10 +254,11 @@ pub fn check_limit(
     }
     let conn = tx.conn();
     let ledger = Ledger::of(conn, account)?;
-    for (ty, amount) in wanted {
-        ledger.check(conn, *ty, None, *amount)?;
-    }
-    Ok(())
+    let wanted = kinds(wanted, &[]);
+    let kinds: Vec<Kind<'_>> = wanted.iter().map(|(k, _)| *k).collect();
+    let mut rows = ledger.rows(conn, &kinds)?;
+    rows.lock(conn)?;
+    rows.check(conn, &wanted)
 }
 
 /// [`check_limit`] for every amount, then [`change`] by them: what a creator calls before its
@@ -540,76 +296,10 @@ pub fn reserve_tagged(
     }
     let conn = tx.conn();
     let ledger = Ledger::of(conn, account)?;
-    for (ty, amount) in amounts {
-        for tag in with_untagged(tags) {
-            ledger.check(conn, *ty, tag, *amount)?;
-        }
-    }
-    for (ty, amount) in amounts {
-        for tag in with_untagged(tags) {
-            ledger.add(conn, *ty, tag, *amount)?;
-        }
-    }
-    Ok(())
-}
-
-fn over(
-    limit: i64,
-    count: i64,
-    wanted: i64,
-    ty: ResourceType,
-    owner: impl FnOnce() -> String,
-) -> Result<()> {
-    let Some(after) = count.checked_add(wanted) else {
-        return Err(Error::invalid_value(
-            "resource_count.count",
-            wanted.to_string(),
-            format!(
-                "the {ty} count of {} ({count}) cannot grow by that much",
-                owner()
-            ),
-        ));
-    };
-    if limit >= 0 && after > limit {
-        return Err(Error::LimitExceeded {
-            resource: ty.as_str(),
-            owner: owner(),
-            limit,
-            count,
-            wanted,
-        });
-    }
-    Ok(())
-}
-
-/// The `resource_limit` of `owner`, `ty` and `tag`, if an administrator set one.
-fn own_limit(
-    conn: &mut MysqlConnection,
-    owner: Owner,
-    ty: ResourceType,
-    tag: Option<&str>,
-) -> Result<Option<i64>> {
-    let (account, domain) = ids(owner);
-    Ok(OwnLimit {
-        ty: ty.as_str(),
-        tag: tag.map(str::to_owned),
-        account,
-        domain,
-    }
-    .get_result::<i64>(conn)
-    .optional()?)
-}
-
-/// The global default `max.<kind>.<type>` (GiB for storage types, counted in bytes); a
-/// missing, unreadable or negative value is unlimited (`-1`).
-fn default_limit(conn: &mut MysqlConnection, kind: &str, ty: ResourceType) -> Result<i64> {
-    let name = format!("max.{kind}.{}", ty.setting_suffix());
-    let value = settings::global(conn, &name)?
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or(-1);
-    Ok(match value {
-        v if v < 0 => -1,
-        v if ty.is_storage() => v.saturating_mul(1 << 30),
-        v => v,
-    })
+    let amounts = kinds(amounts, tags);
+    let kinds: Vec<Kind<'_>> = amounts.iter().map(|(k, _)| *k).collect();
+    let mut rows = ledger.rows(conn, &kinds)?;
+    rows.lock(conn)?;
+    rows.check(conn, &amounts)?;
+    rows.add(conn, &amounts)
 }

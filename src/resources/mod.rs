@@ -6,6 +6,8 @@
 //! never pass a limit together.
 
 mod accounting;
+mod batch;
+mod counting;
 mod ledger;
 mod resource_count;
 mod resource_limit;
