@@ -494,10 +494,8 @@ impl<C: Client> Raw<C> {
                 "UPDATE async_job SET job_executing_msid = ?, last_updated = ? WHERE id = ?",
                 &[P::I(msid), P::S(&now), P::U(id)],
             );
-            self.conn.query(
-                "SELECT * FROM async_job WHERE id IN (?) ORDER BY id",
-                &[P::U(id)],
-            );
+            self.conn
+                .query("SELECT * FROM async_job WHERE id = ? LIMIT 1", &[P::U(id)]);
         }
         self.conn.text("COMMIT");
         id

@@ -143,19 +143,27 @@ pub fn claim(tx: &mut Tx<'_>, msid: i64, max: u32) -> Result<Vec<AsyncJob>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    match ids.as_slice() {
-        [one] => ClaimOne {
+    // One job (what `claim_next` asks for) goes through statements that stay prepared; an
+    // `IN` list is prepared anew for each call.
+    if let [one] = ids.as_slice() {
+        ClaimOne {
             msid,
             id: one.get(),
         }
-        .execute(conn)?,
-        _ => diesel::update(async_job::table.filter(async_job::id.eq_any(&ids)))
-            .set((
-                async_job::job_executing_msid.eq(msid),
-                async_job::last_updated.eq(database_clock()),
-            ))
-            .execute(conn)?,
-    };
+        .execute(conn)?;
+        return Ok(vec![
+            async_job::table
+                .find(*one)
+                .select(AsyncJob::as_select())
+                .first(conn)?,
+        ]);
+    }
+    diesel::update(async_job::table.filter(async_job::id.eq_any(&ids)))
+        .set((
+            async_job::job_executing_msid.eq(msid),
+            async_job::last_updated.eq(database_clock()),
+        ))
+        .execute(conn)?;
     Ok(async_job::table
         .filter(async_job::id.eq_any(&ids))
         .order(async_job::id)
