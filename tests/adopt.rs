@@ -154,6 +154,29 @@ fn a_cloudstack_4_22_0_database_is_adopted_without_ddl_and_the_repositories_work
             .unwrap(),
         1
     );
+
+    // The usage job on it: a volume's helper row goes into 4.22.0's `usage_volume`, which has
+    // no `vm_id`, and is billed.
+    use common::usage_rows::{JavaEvent, at, day, run};
+    JavaEvent {
+        offering: Some(3),
+        size: Some(1 << 30),
+        ..JavaEvent::new("VOLUME.CREATE", account.id.get(), at(23, 1, 0), 700, "root")
+    }
+    .insert(&db);
+    run(&db, day(23), chrono::Duration::hours(24));
+    let usage_count = |sql: &str| db.usage().run(|c| count(c, sql)).unwrap();
+    assert_eq!(
+        usage_count(
+            "SELECT COUNT(*) FROM usage_volume WHERE volume_id = 700 AND size = 1073741824"
+        ),
+        1
+    );
+    assert_eq!(
+        usage_count("SELECT COUNT(*) FROM cloud_usage WHERE usage_type = 6 AND usage_id = 700"),
+        1,
+        "the volume is billed for the day"
+    );
 }
 
 #[test]

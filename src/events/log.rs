@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::{Event, EventLevel, EventState, NewEvent};
 use crate::Result;
 use crate::db::Tx;
-use crate::repo::{Page, PageRequest, last_insert_id, now};
+use crate::repo::{Page, PageRequest, last_insert_id, literal, now};
 use crate::schema::cloud::event;
 use crate::types::{AccountId, DomainId, EventId, IntBool, UserId};
 
@@ -115,85 +115,39 @@ pub fn bulk_chunk_size() -> usize {
 /// # Ok(()) }
 /// ```
 pub fn bulk_insert(tx: &mut Tx<'_>, events: Vec<NewEvent>) -> Result<usize> {
-    let conn = tx.conn();
-    use diesel::connection::SimpleConnection;
-    let mut written = 0;
-    for chunk in events.chunks(bulk_chunk_size()) {
-        let mut sql = String::with_capacity(200 + chunk.len() * 220);
-        sql.push_str(
-            "INSERT INTO `event` (`id`, `uuid`, `type`, `state`, `description`, `user_id`, \
-             `account_id`, `domain_id`, `resource_id`, `resource_type`, `created`, `level`, \
-             `start_id`, `parameters`, `archived`, `display`) VALUES ",
-        );
-        for (i, e) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
+    literal::insert_rows(
+        tx.conn(),
+        "INSERT INTO `event` (`id`, `uuid`, `type`, `state`, `description`, `user_id`, \
+         `account_id`, `domain_id`, `resource_id`, `resource_type`, `created`, `level`, \
+         `start_id`, `parameters`, `archived`, `display`)",
+        &events,
+        bulk_chunk_size(),
+        &mut |v, e| {
+            v.opt_uint(e.id.map(EventId::get));
+            match e.uuid {
+                Some(u) => v.text(
+                    u.hyphenated()
+                        .encode_lower(&mut uuid::Uuid::encode_buffer()),
+                ),
+                None => v.opt_text(None),
             }
-            push_event_values(&mut sql, e);
-        }
-        conn.batch_execute(&sql)?;
-        written += chunk.len();
-    }
-    Ok(written)
-}
-
-fn push_event_values(sql: &mut String, e: &NewEvent) {
-    use std::fmt::Write;
-    let text = |sql: &mut String, value: Option<&str>| match value {
-        Some(v) => push_text_literal(sql, v),
-        None => sql.push_str("DEFAULT"),
-    };
-    let number = |sql: &mut String, value: Option<u64>| match value {
-        Some(v) => write!(sql, "{v}").expect("writing to a String"),
-        None => sql.push_str("DEFAULT"),
-    };
-    sql.push('(');
-    number(sql, e.id.map(EventId::get));
-    sql.push_str(", ");
-    let uuid = e.uuid.map(|u| u.hyphenated().to_string());
-    text(sql, uuid.as_deref());
-    sql.push_str(", ");
-    text(sql, Some(&e.event_type));
-    sql.push_str(", ");
-    text(sql, e.state.map(|s| s.as_str()));
-    sql.push_str(", ");
-    text(sql, Some(&e.description));
-    write!(
-        sql,
-        ", {}, {}, {}, ",
-        e.user_id.get(),
-        e.account_id.get(),
-        e.domain_id.get()
+            v.text(&e.event_type);
+            v.opt_text(e.state.map(|s| s.as_str()));
+            v.text(&e.description);
+            v.uint(e.user_id.get());
+            v.uint(e.account_id.get());
+            v.uint(e.domain_id.get());
+            v.opt_uint(e.resource_id);
+            v.opt_text(e.resource_type.as_deref());
+            v.datetime(e.created.naive_utc());
+            v.text(e.level.as_str());
+            v.opt_uint(e.start_id.map(EventId::get));
+            v.opt_text(e.parameters.as_deref());
+            v.flag(e.archived);
+            v.opt_uint(e.display.map(u64::from));
+            Ok(())
+        },
     )
-    .expect("writing to a String");
-    number(sql, e.resource_id);
-    sql.push_str(", ");
-    text(sql, e.resource_type.as_deref());
-    write!(sql, ", '{}', ", e.created.format("%Y-%m-%d %H:%M:%S")).expect("writing to a String");
-    text(sql, Some(e.level.as_str()));
-    sql.push_str(", ");
-    number(sql, e.start_id.map(EventId::get));
-    sql.push_str(", ");
-    text(sql, e.parameters.as_deref());
-    write!(sql, ", {}, ", u8::from(e.archived)).expect("writing to a String");
-    number(sql, e.display.map(u64::from));
-    sql.push(')');
-}
-
-/// `_utf8mb4 X'<hex of the UTF-8 bytes>'`: a string literal nothing in `value` can escape from.
-fn push_text_literal(sql: &mut String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    if value.is_empty() {
-        sql.push_str("''");
-        return;
-    }
-    sql.push_str("_utf8mb4 X'");
-    sql.reserve(value.len() * 2 + 1);
-    for b in value.bytes() {
-        sql.push(HEX[usize::from(b >> 4)] as char);
-        sql.push(HEX[usize::from(b & 15)] as char);
-    }
-    sql.push('\'');
 }
 
 /// Which events [`list`] returns.

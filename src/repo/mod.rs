@@ -6,6 +6,7 @@
 //! `&mut` [`crate::db::Tx`], so any number of them compose into one COMMIT without savepoints.
 
 mod finders;
+pub(crate) mod literal;
 mod page;
 mod row_writes;
 pub mod settings;

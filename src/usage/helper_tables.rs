@@ -12,6 +12,7 @@ use super::{
     UsageType, UsageVmInstance, UsageVolume,
 };
 use crate::events::usage_events::kinds;
+use crate::repo::literal;
 use crate::schema::cloud_usage::{
     usage_event_details, usage_ip_address, usage_vm_instance, usage_volume,
 };
@@ -471,7 +472,7 @@ fn vm_interval(
     })
 }
 
-/// Rows per multi-row INSERT: far below the placeholder limit for every helper table.
+/// Rows per multi-row INSERT (as SQL text, see `repo::literal`).
 const INSERT_CHUNK: usize = 2000;
 
 fn write_vms(
@@ -515,11 +516,31 @@ fn write_vms(
             memory: it.row.memory,
         })
         .collect();
-    for chunk in crate::repo::owned_chunks(rows, INSERT_CHUNK) {
-        diesel::insert_into(usage_vm_instance::table)
-            .values(chunk)
-            .execute(conn)?;
-    }
+    literal::insert_rows(
+        conn,
+        "INSERT INTO `usage_vm_instance` (`id`, `usage_type`, `zone_id`, `account_id`, \
+         `vm_instance_id`, `vm_name`, `service_offering_id`, `template_id`, `hypervisor_type`, \
+         `start_date`, `end_date`, `cpu_speed`, `cpu_cores`, `memory`)",
+        &rows,
+        INSERT_CHUNK,
+        &mut |v, r: &NewUsageVmInstance| {
+            v.opt_int(r.id);
+            v.opt_uint(r.usage_type.map(|t| u64::from(t.value())));
+            v.uint(r.zone_id.get());
+            v.uint(r.account_id.get());
+            v.uint(r.vm_instance_id.get());
+            v.text(&r.vm_name);
+            v.uint(r.service_offering_id.get());
+            v.uint(r.template_id.get());
+            v.opt_text(r.hypervisor_type.map(|h| h.as_str()));
+            v.datetime(r.start_date.naive_utc());
+            v.opt_datetime(r.end_date.map(|t| t.naive_utc()));
+            v.opt_uint(r.cpu_speed.map(u64::from));
+            v.opt_uint(r.cpu_cores.map(u64::from));
+            v.opt_uint(r.memory.map(u64::from));
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 
@@ -558,15 +579,39 @@ fn write_volumes(
             vm_id: it.row.vm_id,
         })
         .collect();
-    for chunk in crate::repo::owned_chunks(rows, INSERT_CHUNK) {
-        if with_vm_id {
-            diesel::insert_into(usage_volume::table)
-                .values(chunk)
-                .execute(conn)?;
-        } else {
-            NewUsageVolume::insert_all_without_vm_id(chunk, conn)?;
+    // A 4.22.0 database has no `vm_id` column.
+    let head = match with_vm_id {
+        true => {
+            "INSERT INTO `usage_volume` (`id`, `volume_id`, `zone_id`, `account_id`, \
+                 `domain_id`, `disk_offering_id`, `template_id`, `size`, `created`, `deleted`, `vm_id`)"
         }
-    }
+        false => {
+            "INSERT INTO `usage_volume` (`id`, `volume_id`, `zone_id`, `account_id`, \
+                  `domain_id`, `disk_offering_id`, `template_id`, `size`, `created`, `deleted`)"
+        }
+    };
+    literal::insert_rows(
+        conn,
+        head,
+        &rows,
+        INSERT_CHUNK,
+        &mut |v, r: &NewUsageVolume| {
+            v.opt_int(r.id);
+            v.uint(r.volume_id.get());
+            v.uint(r.zone_id.get());
+            v.uint(r.account_id.get());
+            v.uint(r.domain_id.get());
+            v.opt_uint(r.disk_offering_id.map(|i| i.get()));
+            v.opt_uint(r.template_id.map(|i| i.get()));
+            v.opt_uint(r.size);
+            v.datetime(r.created.naive_utc());
+            v.opt_datetime(r.deleted.map(|t| t.naive_utc()));
+            if with_vm_id {
+                v.opt_uint(r.vm_id.map(|i| i.get()));
+            }
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 
@@ -603,11 +648,27 @@ fn write_ips(
             is_hidden: it.row.is_hidden,
         })
         .collect();
-    for chunk in crate::repo::owned_chunks(rows, INSERT_CHUNK) {
-        diesel::insert_into(usage_ip_address::table)
-            .values(chunk)
-            .execute(conn)?;
-    }
+    literal::insert_rows(
+        conn,
+        "INSERT INTO `usage_ip_address` (`id`, `ip_id`, `account_id`, `domain_id`, `zone_id`, \
+         `public_ip_address`, `is_source_nat`, `is_system`, `assigned`, `released`, `is_hidden`)",
+        &rows,
+        INSERT_CHUNK,
+        &mut |v, r: &NewUsageIpAddress| {
+            v.opt_int(r.id);
+            v.uint(r.ip_id.get());
+            v.uint(r.account_id.get());
+            v.uint(r.domain_id.get());
+            v.uint(r.zone_id.get());
+            v.text(&r.public_ip_address);
+            v.flag(r.is_source_nat);
+            v.flag(r.is_system);
+            v.datetime(r.assigned.naive_utc());
+            v.opt_datetime(r.released.map(|t| t.naive_utc()));
+            v.flag(r.is_hidden);
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 

@@ -147,3 +147,43 @@ pub struct NewUsageRecord {
     /// `state` varchar(100), nullable.
     pub state: Option<String>,
 }
+
+/// The INSERT head of [`NewUsageRecord`]'s columns, for [`NewUsageRecord::write_values`].
+pub(crate) const INSERT_HEAD: &str = "INSERT INTO `cloud_usage` (`id`, `zone_id`, `account_id`, \
+    `domain_id`, `description`, `usage_display`, `usage_type`, `raw_usage`, `vm_instance_id`, \
+    `vm_name`, `offering_id`, `template_id`, `usage_id`, `type`, `size`, `network_id`, \
+    `start_date`, `end_date`, `virtual_size`, `cpu_speed`, `cpu_cores`, `memory`, \
+    `quota_calculated`, `is_hidden`, `state`)";
+
+impl NewUsageRecord {
+    /// This record's values in [`INSERT_HEAD`]'s order, as the Diesel insert of the struct
+    /// would bind them (`None` is `DEFAULT`).
+    pub(crate) fn write_values(&self, v: &mut crate::repo::literal::Values) -> crate::Result<()> {
+        v.opt_uint(self.id.map(|i| i.get()));
+        v.uint(self.zone_id.get());
+        v.uint(self.account_id.get());
+        v.uint(self.domain_id.get());
+        v.text(&self.description);
+        v.text(&self.usage_display);
+        v.opt_uint(self.usage_type.map(|t| u64::from(t.value())));
+        v.double("cloud_usage.raw_usage", self.raw_usage)?;
+        v.opt_uint(self.vm_instance_id.map(|i| i.get()));
+        v.opt_text(self.vm_name.as_deref());
+        v.opt_uint(self.offering_id);
+        v.opt_uint(self.template_id.map(|i| i.get()));
+        v.opt_uint(self.usage_id);
+        v.opt_text(self.resource_kind.as_deref());
+        v.opt_uint(self.size);
+        v.opt_uint(self.network_id.map(|i| i.get()));
+        v.datetime(self.start_date.naive_utc());
+        v.datetime(self.end_date.naive_utc());
+        v.opt_uint(self.virtual_size);
+        v.opt_uint(self.cpu_speed.map(u64::from));
+        v.opt_uint(self.cpu_cores.map(u64::from));
+        v.opt_uint(self.memory.map(u64::from));
+        v.opt_flag(self.quota_calculated);
+        v.flag(self.is_hidden);
+        v.opt_text(self.state.as_deref());
+        Ok(())
+    }
+}

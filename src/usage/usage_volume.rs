@@ -120,34 +120,3 @@ pub(crate) fn columns_without_vm_id() -> ColumnsWithoutVmId {
         crate::db::no_vm_id(),
     )
 }
-
-impl NewUsageVolume {
-    /// Inserts `rows` (one statement) into a CloudStack 4.22.0 database, whose `usage_volume`
-    /// has no `vm_id`.
-    pub(crate) fn insert_all_without_vm_id(
-        rows: Vec<Self>,
-        conn: &mut MysqlConnection,
-    ) -> QueryResult<usize> {
-        use usage_volume::dsl as c;
-        let values: Vec<_> = rows
-            .into_iter()
-            .map(|r| {
-                (
-                    r.id.map(|id| c::id.eq(id)),
-                    c::volume_id.eq(r.volume_id),
-                    c::zone_id.eq(r.zone_id),
-                    c::account_id.eq(r.account_id),
-                    c::domain_id.eq(r.domain_id),
-                    c::disk_offering_id.eq(r.disk_offering_id),
-                    c::template_id.eq(r.template_id),
-                    c::size.eq(r.size),
-                    c::created.eq(UtcDateTime::from(r.created)),
-                    c::deleted.eq(r.deleted.map(UtcDateTime::from)),
-                )
-            })
-            .collect();
-        diesel::insert_into(usage_volume::table)
-            .values(values)
-            .execute(conn)
-    }
-}

@@ -13,7 +13,6 @@ use diesel::sql_types::{BigInt, Nullable, Smallint, Text, Unsigned};
 
 use super::{NewUsageRecord, UsagePeriod, UsageType, hours_display, raw_usage_hours};
 use crate::Result;
-use crate::schema::cloud_usage::cloud_usage;
 use crate::types::{AccountId, DomainId, TemplateId, VmId, ZoneId};
 
 mod per_row;
@@ -224,10 +223,14 @@ pub(crate) fn write_window_records(
     let mut written = 0;
     for_account_steps(conn, |conn, accounts| {
         let records = window_records(conn, scope, accounts)?;
-        for chunk in crate::repo::owned_chunks(records, INSERT_CHUNK) {
-            let n = diesel::insert_into(cloud_usage::table)
-                .values(chunk)
-                .execute(conn)? as u64;
+        for chunk in records.chunks(INSERT_CHUNK) {
+            let n = crate::repo::literal::insert_rows(
+                conn,
+                super::usage_record::INSERT_HEAD,
+                chunk,
+                INSERT_CHUNK,
+                &mut |v, r: &NewUsageRecord| r.write_values(v),
+            )? as u64;
             written += n;
             on_written(n);
         }
