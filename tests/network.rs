@@ -179,6 +179,27 @@ fn thirty_two_allocators_share_a_range_of_1000_each_address_exactly_once() {
         .unwrap(),
         1000
     );
+    // Every row as CloudStack writes a range's addresses (defaults where it leaves them): one
+    // MAC number each, a uuid each, displayed, not system, not portable, not removed.
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM user_ip_address WHERE display = 1 AND is_system = 0 \
+               AND is_portable = 0 AND source_nat = 0 AND one_to_one_nat = 0 AND removed IS NULL \
+               AND forsystemvms = 0 AND for_router = 0 AND CHAR_LENGTH(uuid) = 36 \
+               AND created IS NOT NULL AND account_id IS NULL AND network_id IS NULL"
+        )
+        .unwrap(),
+        1000
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(DISTINCT mac_address) + COUNT(DISTINCT uuid) FROM user_ip_address"
+        )
+        .unwrap(),
+        2000
+    );
     drop(conn);
     let request = AllocateRequest::for_account(zone, AccountId(2), DomainId(1));
     let per_thread: Vec<Vec<(IpAddressId, IpAddr)>> = std::thread::scope(|s| {

@@ -161,3 +161,47 @@ pub struct NewIpAddress {
     /// True if the ip address is used by Domain Router to expose services. `for_router` tinyint(1), nullable, default 0.
     pub for_router: Option<bool>,
 }
+
+/// The INSERT head of [`NewIpAddress`]'s columns, for [`NewIpAddress::write_values`].
+pub(crate) const INSERT_HEAD: &str = "INSERT INTO `user_ip_address` (`id`, `uuid`, `account_id`, \
+    `domain_id`, `public_ip_address`, `data_center_id`, `source_nat`, `allocated`, `vlan_db_id`, \
+    `one_to_one_nat`, `vm_id`, `state`, `mac_address`, `source_network_id`, `network_id`, \
+    `physical_network_id`, `is_system`, `vpc_id`, `dnat_vmip`, `is_portable`, `display`, \
+    `removed`, `created`, `rule_state`, `forsystemvms`, `for_router`)";
+
+impl NewIpAddress {
+    /// This address's values in [`INSERT_HEAD`]'s order, as the Diesel insert of the struct
+    /// would bind them (`None` is `DEFAULT`, or `NULL` for the nullable uuid and times).
+    pub(crate) fn write_values(&self, v: &mut crate::repo::literal::Values) -> crate::Result<()> {
+        v.opt_uint(self.id.map(|i| i.get()));
+        match self.uuid {
+            Some(u) => v.text(u.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
+            None => v.null(),
+        }
+        v.opt_uint(self.account_id.map(|i| i.get()));
+        v.opt_uint(self.domain_id.map(|i| i.get()));
+        v.text(&self.public_ip_address);
+        v.uint(self.data_center_id.get());
+        v.flag(self.source_nat);
+        v.opt_datetime(self.allocated.map(|t| t.naive_utc()));
+        v.uint(self.vlan_db_id.get());
+        v.flag(self.one_to_one_nat);
+        v.opt_uint(self.vm_id.map(|i| i.get()));
+        v.opt_text(self.state.map(|s| s.as_str()));
+        v.uint(self.mac_address);
+        v.uint(self.source_network_id.get());
+        v.opt_uint(self.network_id.map(|i| i.get()));
+        v.uint(self.physical_network_id);
+        v.flag(self.is_system);
+        v.opt_uint(self.vpc_id);
+        v.opt_text(self.dnat_vmip.as_deref());
+        v.flag(self.is_portable);
+        v.opt_flag(self.display);
+        v.opt_datetime(self.removed.map(|t| t.naive_utc()));
+        v.opt_datetime(self.created.map(|t| t.naive_utc()));
+        v.opt_text(self.rule_state.map(|s| s.as_str()));
+        v.opt_flag(self.forsystemvms);
+        v.opt_flag(self.for_router);
+        Ok(())
+    }
+}

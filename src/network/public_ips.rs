@@ -100,44 +100,51 @@ pub fn create_range(tx: &mut Tx<'_>, spec: &RangeSpec) -> Result<Vlan> {
         .execute(conn)?;
     let vlan_id = VlanId(last_insert_id(conn)?);
     // Each address takes the zone's next MAC address number.
-    let rows: Vec<NewIpAddress> = range
-        .addresses()
-        .enumerate()
-        .map(|(i, ip)| NewIpAddress {
-            id: None,
-            uuid: Some(uuid::Uuid::new_v4()),
-            account_id: None,
-            domain_id: None,
-            public_ip_address: ip.to_string(),
-            data_center_id: spec.zone_id,
-            source_nat: false,
-            allocated: None,
-            vlan_db_id: vlan_id,
-            one_to_one_nat: false,
-            vm_id: None,
-            state: Some(IpAddressState::Free),
-            mac_address: mac_base + i as u64,
-            source_network_id: spec.network_id,
-            network_id: None,
-            physical_network_id: spec.physical_network_id,
-            is_system: false,
-            vpc_id: None,
-            dnat_vmip: None,
-            is_portable: false,
-            display: None,
-            removed: None,
-            created: Some(at),
-            rule_state: None,
-            forsystemvms: None,
-            for_router: None,
-        })
-        .collect();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<NewIpAddress> = rows.by_ref().take(ADDRESS_CHUNK).collect();
-        diesel::insert_into(user_ip_address::table)
-            .values(chunk)
-            .execute(conn)?;
+    // One statement's rows at a time: a /16 is 65 536 addresses.
+    let mut addresses = range.addresses().enumerate().peekable();
+    let mut chunk: Vec<NewIpAddress> = Vec::with_capacity(ADDRESS_CHUNK);
+    while addresses.peek().is_some() {
+        chunk.clear();
+        chunk.extend(
+            addresses
+                .by_ref()
+                .take(ADDRESS_CHUNK)
+                .map(|(i, ip)| NewIpAddress {
+                    id: None,
+                    uuid: Some(uuid::Uuid::new_v4()),
+                    account_id: None,
+                    domain_id: None,
+                    public_ip_address: ip.to_string(),
+                    data_center_id: spec.zone_id,
+                    source_nat: false,
+                    allocated: None,
+                    vlan_db_id: vlan_id,
+                    one_to_one_nat: false,
+                    vm_id: None,
+                    state: Some(IpAddressState::Free),
+                    mac_address: mac_base + i as u64,
+                    source_network_id: spec.network_id,
+                    network_id: None,
+                    physical_network_id: spec.physical_network_id,
+                    is_system: false,
+                    vpc_id: None,
+                    dnat_vmip: None,
+                    is_portable: false,
+                    display: None,
+                    removed: None,
+                    created: Some(at),
+                    rule_state: None,
+                    forsystemvms: None,
+                    for_router: None,
+                }),
+        );
+        crate::repo::literal::insert_rows(
+            conn,
+            super::ip_address::INSERT_HEAD,
+            &chunk,
+            ADDRESS_CHUNK,
+            &mut |v, a: &NewIpAddress| a.write_values(v),
+        )?;
     }
     diesel::update(data_center::table.filter(data_center::id.eq(spec.zone_id)))
         .set(data_center::mac_address.eq(mac_base + range.len()))

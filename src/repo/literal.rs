@@ -122,6 +122,11 @@ impl Values {
         push_datetime(self.next(), value);
     }
 
+    /// `NULL`.
+    pub(crate) fn null(&mut self) {
+        self.next().push_str("NULL");
+    }
+
     /// A datetime, or `NULL`.
     pub(crate) fn opt_datetime(&mut self, value: Option<NaiveDateTime>) {
         match value {
