@@ -1,4 +1,4 @@
-//! Job claims per second with 1, 4 and 8 workers (each a "management server" with its own
+//! Job claims per second with 1, 2, 4, 8 and 16 workers (each a "management server" with its own
 //! connection). The single claim and the bulk event insert beside a raw client are in
 //! `query_paths`.
 //!
@@ -31,7 +31,7 @@ fn spec(i: usize) -> JobSpec {
 
 fn job_claims(c: &mut Criterion) {
     let test = TestDatabases::with_pool(cloudstack_db::db::PoolSettings {
-        max_size: 10,
+        max_size: 18,
         ..cloudstack_db_testing::test_pool_settings()
     })
     .expect("test databases");
@@ -41,7 +41,7 @@ fn job_claims(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(20))
         .throughput(Throughput::Elements(JOBS as u64));
-    for workers in [1usize, 4, 8] {
+    for workers in [1usize, 2, 4, 8, 16] {
         group.bench_function(format!("claim_and_complete/{workers}_workers"), |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;

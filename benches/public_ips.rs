@@ -1,4 +1,4 @@
-//! Public IP allocations per second with 1, 4 and 16 allocating threads (each with its own
+//! Public IP allocations per second with 1, 2, 4, 8 and 16 allocating threads (each with its own
 //! connection) on one range of 2 000 addresses.
 //!
 //! `cargo bench --bench public_ips`
@@ -54,7 +54,7 @@ fn allocations(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(15))
         .throughput(Throughput::Elements(ADDRESSES));
-    for threads in [1usize, 4, 16] {
+    for threads in [1usize, 2, 4, 8, 16] {
         group.bench_function(format!("allocate_until_exhausted/{threads}_threads"), |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;

@@ -231,11 +231,11 @@ pub fn change_tagged(
 }
 
 /// Checks that `account` may have each `(type, wanted)` more: its limit (its `resource_limit`
-/// row, else `max.account.<type>`, else unlimited; none for root admins), then each domain
-/// above it up to ROOT (its row, else its ancestors' rows below ROOT, else
-/// `max.domain.<type>`; ROOT has none). The count rows are locked first, so concurrent
-/// creators are checked one after the other. Over a limit: [`Error::LimitExceeded`], nothing
-/// changed.
+/// row, else `max.account.<type>`, else unlimited), then each domain above it up to ROOT (its
+/// row, else its ancestors' rows below ROOT, else `max.domain.<type>`; ROOT has none). The
+/// count rows are locked first, so concurrent creators are checked one after the other. Over a
+/// limit: [`Error::LimitExceeded`], nothing changed. A root admin is not limited at all and
+/// nothing is locked for it (`checkResourceLimitWithTag` returns first).
 ///
 /// ```no_run
 /// use cloudstack_db::resources::{check_limit, ResourceType};
@@ -254,6 +254,9 @@ pub fn check_limit(
     }
     let conn = tx.conn();
     let ledger = Ledger::of(conn, account)?;
+    if ledger.unlimited() {
+        return Ok(());
+    }
     let wanted = kinds(wanted, &[]);
     let kinds: Vec<Kind<'_>> = wanted.iter().map(|(k, _)| *k).collect();
     let mut rows = ledger.rows(conn, &kinds)?;
@@ -299,7 +302,9 @@ pub fn reserve_tagged(
     let amounts = kinds(amounts, tags);
     let kinds: Vec<Kind<'_>> = amounts.iter().map(|(k, _)| *k).collect();
     let mut rows = ledger.rows(conn, &kinds)?;
-    rows.lock(conn)?;
-    rows.check(conn, &amounts)?;
+    if !ledger.unlimited() {
+        rows.lock(conn)?;
+        rows.check(conn, &amounts)?;
+    }
     rows.add(conn, &amounts)
 }

@@ -88,6 +88,12 @@ impl Ledger {
         })
     }
 
+    /// Whether the account is a root admin, whom CloudStack does not limit at all
+    /// (`checkResourceLimitWithTag` returns before it locks or checks anything).
+    pub(super) fn unlimited(&self) -> bool {
+        self.root_admin
+    }
+
     fn owners(&self) -> impl Iterator<Item = Owner> + '_ {
         std::iter::once(Owner::Account(self.account))
             .chain(self.chain.iter().map(|d| Owner::Domain(*d)))
