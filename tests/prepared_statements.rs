@@ -77,8 +77,8 @@ fn creating_vms_with_root_volumes_prepares_each_statement_once_per_connection() 
     let before = status(conn, "COM_STMT_EXECUTE");
     deploy(conn, 4);
     let executed = status(conn, "COM_STMT_EXECUTE") - before - 1;
-    // (16 today for this root-admin account, 18 for a limited one: it was 46 with a lock, limit
-    // and update statement per type and owner.)
+    // (16 today for this root-admin account: it was 46 with a lock, limit and update statement
+    // per type and owner.)
     assert!(
         executed <= 16,
         "a deployment executed {executed} statements"
