@@ -1,5 +1,6 @@
 //! Public IP allocations per second with 1, 2, 4, 8 and 16 allocating threads (each with its own
-//! connection) on one range of 2 000 addresses.
+//! connection) on one range of 2 000 addresses; and a range of 16 384 addresses created in one
+//! call (a bulk write: addresses per second).
 //!
 //! `cargo bench --bench public_ips`
 
@@ -37,7 +38,7 @@ fn allocations(c: &mut Criterion) {
         )
     })
     .unwrap();
-    Tx::run(&mut conn, &db, None, |tx| {
+    let first = Tx::run(&mut conn, &db, None, |tx| {
         cloudstack_db_testing::public_range(
             tx,
             zone.id,
@@ -90,7 +91,43 @@ fn allocations(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // 10.40.0.0 .. 10.40.63.255: 16 384 addresses, created, then deleted outside the timing.
+    let spec = public_ips::RangeSpec {
+        zone_id: zone.id,
+        network_id: first.network_id,
+        physical_network_id: first.physical_network_id,
+        vlan_tag: "untagged".into(),
+        gateway: "10.40.0.1".parse().unwrap(),
+        netmask: "255.255.192.0".parse().unwrap(),
+        start: "10.40.0.0".parse().unwrap(),
+        end: "10.40.63.255".parse().unwrap(),
+        ip6: None,
+        vlan_type: cloudstack_db::network::VlanType::VirtualNetwork,
+    };
+    let mut group = c.benchmark_group("address_range");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15))
+        .throughput(Throughput::Elements(RANGE));
+    group.bench_function(format!("create_{RANGE}_addresses"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let started = Instant::now();
+                let range = db.write(|tx| public_ips::create_range(tx, &spec)).unwrap();
+                total += started.elapsed();
+                db.write(|tx| public_ips::delete_range(tx, range.id))
+                    .unwrap();
+            }
+            total
+        })
+    });
+    group.finish();
 }
+
+/// Addresses in the bulk-created range.
+const RANGE: u64 = 16_384;
 
 criterion_group!(benches, allocations);
 criterion_main!(benches);

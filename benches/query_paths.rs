@@ -29,7 +29,7 @@ use cloudstack_db::types::*;
 use criterion::Criterion;
 use diesel::connection::SimpleConnection;
 
-use clients::{Client, LibMysql, P, RustMysql};
+use clients::{Client, LibMysql, RustMysql};
 use dataset::Dataset;
 use measure::Paths;
 use raw::Raw;
@@ -357,7 +357,38 @@ fn writes(p: &mut Paths<'_>, data: &Dataset, raws: &mut Raws) {
     let (lib, rust) = &mut *raws;
     bulk(p, "libmysqlclient", lib);
     bulk(p, "mysql_crate", rust);
-    let _ = P::N;
+
+    // The server's own floor for the same rows: one set-based INSERT ... SELECT from a copy of
+    // them already on the server, no client work at all.
+    let lib = std::cell::RefCell::new(lib);
+    {
+        let mut raw = lib.borrow_mut();
+        raw.conn.text("DELETE FROM event");
+        let rows: Vec<_> = (0..EVENTS)
+            .map(|i| (uuid::Uuid::new_v4(), format!("event {i}")))
+            .collect();
+        for sql in &raw_event_inserts(&rows) {
+            raw.conn.text(sql);
+        }
+        raw.conn
+            .text("CREATE TABLE bench_event_source AS SELECT * FROM event");
+    }
+    p.path_with_setup(
+        group,
+        "server_floor",
+        || lib.borrow_mut().conn.text("DELETE FROM event"),
+        |()| {
+            let mut raw = lib.borrow_mut();
+            raw.conn.text("START TRANSACTION");
+            raw.conn.text(
+                "INSERT INTO event (uuid, type, state, description, user_id, account_id, domain_id, \
+                   created, level, archived, display) \
+                 SELECT uuid, type, state, description, user_id, account_id, domain_id, created, \
+                   level, archived, display FROM bench_event_source",
+            );
+            raw.conn.text("COMMIT");
+        },
+    );
 }
 
 /// The multi-row INSERTs a person would write: literal values, text protocol, client-side
