@@ -1,17 +1,20 @@
-//! Public IP allocations per second with 1, 2, 4, 8 and 16 allocating threads (each with its own
-//! connection) on one range of 2 000 addresses; and a range of 16 384 addresses created in one
-//! call (a bulk write: addresses per second).
+//! Public IP allocations per second with 1, 2, 4, 8 and 16 allocating threads on one range of
+//! 2 000 addresses — each thread with a connection of its own (`own_connection`: the server runs
+//! that many transactions at once), and all of them sharing one pool of twice the machine's
+//! cores in connections (`shared_pool`: how a management server's threads use the crate) — and a range
+//! of 16 384 addresses created in one call (a bulk write: addresses per second).
 //!
 //! `cargo bench --bench public_ips`
 
 use cloudstack_db::db::Tx;
 use std::time::{Duration, Instant};
 
-use cloudstack_db::Error;
 use cloudstack_db::catalog::NewDataCenter;
 use cloudstack_db::catalog::zones;
+use cloudstack_db::db::PoolSettings;
 use cloudstack_db::network::public_ips::{self, AllocateRequest};
 use cloudstack_db::types::{AccountId, DomainId};
+use cloudstack_db::{Database, Error};
 use cloudstack_db_testing::TestDatabases;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use diesel::connection::SimpleConnection;
@@ -55,40 +58,39 @@ fn allocations(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(15))
         .throughput(Throughput::Elements(ADDRESSES));
-    for threads in [1usize, 2, 4, 8, 16] {
-        group.bench_function(format!("allocate_until_exhausted/{threads}_threads"), |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let started = Instant::now();
-                    std::thread::scope(|s| {
-                        for _ in 0..threads {
-                            let (db, request) = (db.clone(), request.clone());
-                            s.spawn(move || {
-                                let mut conn = db.cloud().get().unwrap();
-                                loop {
-                                    match Tx::run(&mut conn, &db, None, |tx| public_ips::allocate(tx, &request)) {
-                                        Ok(_) => {}
-                                        Err(Error::Exhausted { .. }) => break,
-                                        Err(e) => panic!("{e}"),
-                                    }
-                                }
-                            });
-                        }
-                    });
-                    total += started.elapsed();
-                    db.cloud()
-                        .run(|c| {
-                            Ok(c.batch_execute(
-                                "UPDATE user_ip_address SET state = 'Free', allocated = NULL, account_id = NULL, domain_id = NULL; \
-                                 DELETE FROM usage_event",
-                            )?)
-                        })
-                        .unwrap();
-                }
-                total
-            })
-        });
+    let shared = Database::connect(&test.config_with(PoolSettings {
+        max_size: shared_pool(),
+        ..cloudstack_db_testing::test_pool_settings()
+    }))
+    .expect("the shared pool");
+    for (way, pool) in [("own_connection", None), ("shared_pool", Some(&shared))] {
+        for threads in [1usize, 2, 4, 8, 16] {
+            group.bench_function(format!("{way}/{threads}_threads"), |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let started = Instant::now();
+                        std::thread::scope(|s| {
+                            for _ in 0..threads {
+                                let request = request.clone();
+                                let db = db.clone();
+                                s.spawn(move || allocate_until_exhausted(&db, pool, &request));
+                            }
+                        });
+                        total += started.elapsed();
+                        db.cloud()
+                            .run(|c| {
+                                Ok(c.batch_execute(
+                                    "UPDATE user_ip_address SET state = 'Free', allocated = NULL, account_id = NULL, domain_id = NULL; \
+                                     DELETE FROM usage_event",
+                                )?)
+                            })
+                            .unwrap();
+                    }
+                    total
+                })
+            });
+        }
     }
     group.finish();
 
@@ -124,6 +126,33 @@ fn allocations(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// Allocates until the range is exhausted: on a connection held for the whole run, or (with
+/// `shared`) a connection of the shared pool for each allocation.
+fn allocate_until_exhausted(db: &Database, shared: Option<&Database>, request: &AllocateRequest) {
+    let allocate = |tx: &mut Tx<'_>| public_ips::allocate(tx, request);
+    let mut own = match shared {
+        None => Some(db.cloud().get().unwrap()),
+        Some(_) => None,
+    };
+    loop {
+        let done = match (&mut own, shared) {
+            (Some(conn), _) => Tx::run(conn, db, None, allocate),
+            (None, Some(pool)) => pool.write(allocate),
+            (None, None) => unreachable!(),
+        };
+        match done {
+            Ok(_) => {}
+            Err(Error::Exhausted { .. }) => break,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+/// Connections in the shared pool: twice the cores of this machine, where the server runs.
+fn shared_pool() -> u32 {
+    2 * std::thread::available_parallelism().map_or(2, |n| n.get() as u32)
 }
 
 /// Addresses in the bulk-created range.
