@@ -350,7 +350,22 @@ impl Rows<'_> {
         }
         let (ids, sums): (Vec<u64>, Vec<i64>) = by_id.into_iter().filter(|(_, d)| *d != 0).unzip();
         for (ids, deltas) in ids.chunks(ROW_SLOTS).zip(sums.chunks(ROW_SLOTS)) {
-            AddCounts { ids, deltas }.execute(conn)?;
+            // Unchecked (root admin) counts can still overflow: the server refuses the UPDATE
+            // (out of range), and the caller gets the typed error a check gives.
+            AddCounts { ids, deltas }
+                .execute(conn)
+                .map_err(|e| match &e {
+                    diesel::result::Error::DatabaseError(_, info)
+                        if info.message().contains("value is out of range") =>
+                    {
+                        Error::invalid_value(
+                            "resource_count.count",
+                            format!("{deltas:?}"),
+                            "a count cannot grow beyond a signed 64-bit number",
+                        )
+                    }
+                    _ => Error::from(e),
+                })?;
         }
         Ok(())
     }
