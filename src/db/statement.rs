@@ -55,6 +55,21 @@ macro_rules! cached_statement {
 
 pub(crate) use cached_statement;
 
+/// Marks a hand-written statement `$name<'a>` (a [`push_padded`] list makes its text the same
+/// on every call) as cacheable and runnable: `QueryId` with a static id, and `RunQueryDsl`.
+macro_rules! padded_statement {
+    ($name:ident) => {
+        impl diesel::query_builder::QueryId for $name<'_> {
+            type QueryId = $name<'static>;
+            const HAS_STATIC_QUERY_ID: bool = true;
+        }
+
+        impl diesel::RunQueryDsl<diesel::MysqlConnection> for $name<'_> {}
+    };
+}
+
+pub(crate) use padded_statement;
+
 /// Writes `(?, ?, …)` with exactly `slots` binds: `values`, then its last value again for each
 /// slot left. A repeat changes nothing in an `IN` list (nor in a later arm of a `CASE`), so a
 /// statement whose lists vary in length up to `slots` keeps one text and stays one cached

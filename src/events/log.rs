@@ -125,10 +125,7 @@ pub fn bulk_insert(tx: &mut Tx<'_>, events: Vec<NewEvent>) -> Result<usize> {
         &mut |v, e| {
             v.opt_uint(e.id.map(EventId::get));
             match e.uuid {
-                Some(u) => v.text(
-                    u.hyphenated()
-                        .encode_lower(&mut uuid::Uuid::encode_buffer()),
-                ),
+                Some(u) => v.uuid(u),
                 None => v.opt_text(None),
             }
             v.text(&e.event_type);

@@ -311,10 +311,15 @@ impl RoleDecision {
 /// order decides; no matching rule is [`RoleDecision::NoRule`], not a refusal. The role's state
 /// is not looked at (CloudStack does not either).
 pub fn evaluate(role: &Role, rules: &[RolePermission], api: &str) -> RoleDecision {
-    if role.id == ROOT_ADMIN_ROLE && role.role_type == RoleType::Admin {
+    if is_root_admin_role(role) {
         return RoleDecision::Allow;
     }
     first_match(rules.iter().map(|r| (r.rule.as_str(), r.permission)), api)
+}
+
+/// Root Admin (role 1 of type Admin), which may call everything.
+fn is_root_admin_role(role: &Role) -> bool {
+    role.id == ROOT_ADMIN_ROLE && role.role_type == RoleType::Admin
 }
 
 /// What the first of `rules` (pattern, permission; in order) matching `api` says.
@@ -350,7 +355,7 @@ pub fn decide(conn: &mut MysqlConnection, role: RoleId, api: &str) -> Result<Rol
         Err(Error::NotFound) => return Ok(RoleDecision::Deny),
         Err(e) => return Err(e),
     };
-    if role.id == ROOT_ADMIN_ROLE && role.role_type == RoleType::Admin {
+    if is_root_admin_role(&role) {
         return Ok(RoleDecision::Allow);
     }
     // Only what the decision needs of each rule: a whole row (uuid, description) costs more

@@ -175,7 +175,7 @@ impl NewIpAddress {
     pub(crate) fn write_values(&self, v: &mut crate::repo::literal::Values) -> crate::Result<()> {
         v.opt_uint(self.id.map(|i| i.get()));
         match self.uuid {
-            Some(u) => v.text(u.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
+            Some(u) => v.uuid(u),
             None => v.null(),
         }
         v.opt_uint(self.account_id.map(|i| i.get()));

@@ -56,6 +56,12 @@ impl Values {
         push_text(sql, value);
     }
 
+    /// A uuid in its hyphenated lower-case text.
+    pub(crate) fn uuid(&mut self, value: uuid::Uuid) {
+        let mut buf = uuid::Uuid::encode_buffer();
+        self.text(value.hyphenated().encode_lower(&mut buf));
+    }
+
     /// A string, or `DEFAULT`.
     pub(crate) fn opt_text(&mut self, value: Option<&str>) {
         match value {

@@ -70,10 +70,7 @@ struct GlobalSettings<'a> {
     names: &'a [String],
 }
 
-impl diesel::query_builder::QueryId for GlobalSettings<'_> {
-    type QueryId = GlobalSettings<'static>;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
+crate::db::statement::padded_statement!(GlobalSettings);
 
 impl diesel::query_builder::Query for GlobalSettings<'_> {
     type SqlType = (
@@ -93,8 +90,6 @@ impl diesel::query_builder::QueryFragment<diesel::mysql::Mysql> for GlobalSettin
         )
     }
 }
-
-impl RunQueryDsl<MysqlConnection> for GlobalSettings<'_> {}
 
 /// A domain's own value of a domain-scoped setting (`domain_details`), if it has one.
 ///

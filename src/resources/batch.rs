@@ -3,12 +3,12 @@
 //! of types, domains or rows (their lists padded to fixed slots, see `push_padded`; longer
 //! lists are split by the caller).
 
+use diesel::QueryResult;
 use diesel::mysql::Mysql;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, Query, QueryFragment};
 use diesel::sql_types::{BigInt, Nullable, Text, Unsigned};
-use diesel::{MysqlConnection, QueryResult, RunQueryDsl};
 
-use crate::db::statement::{cached_statement, push_padded};
+use crate::db::statement::{cached_statement, padded_statement, push_padded};
 
 /// Types one statement names.
 pub(super) const TYPE_SLOTS: usize = 8;
@@ -21,17 +21,6 @@ pub(super) const ROW_SLOTS: usize = 16;
 pub(super) const NO_DOMAIN: &[u64] = &[0];
 
 type Id = Unsigned<BigInt>;
-
-macro_rules! static_statement {
-    ($name:ident) => {
-        impl QueryId for $name<'_> {
-            type QueryId = $name<'static>;
-            const HAS_STATIC_QUERY_ID: bool = true;
-        }
-
-        impl RunQueryDsl<MysqlConnection> for $name<'_> {}
-    };
-}
 
 /// `((account_id = ? AND domain_id IS NULL) OR (account_id IS NULL AND domain_id IN (…)))`.
 fn push_owners<'b>(
@@ -55,7 +44,7 @@ pub(super) struct CountRows<'a> {
     pub domains: &'a [u64],
 }
 
-static_statement!(CountRows);
+padded_statement!(CountRows);
 
 impl Query for CountRows<'_> {
     type SqlType = (
@@ -85,7 +74,7 @@ pub(super) struct OwnLimits<'a> {
     pub domains: &'a [u64],
 }
 
-static_statement!(OwnLimits);
+padded_statement!(OwnLimits);
 
 impl Query for OwnLimits<'_> {
     type SqlType = (
@@ -114,7 +103,7 @@ pub(super) struct LockCounts<'a> {
     pub ids: &'a [u64],
 }
 
-static_statement!(LockCounts);
+padded_statement!(LockCounts);
 
 impl Query for LockCounts<'_> {
     type SqlType = (Id, BigInt);
@@ -135,7 +124,7 @@ pub(super) struct AddCounts<'a> {
     pub deltas: &'a [i64],
 }
 
-static_statement!(AddCounts);
+padded_statement!(AddCounts);
 
 impl QueryFragment<Mysql> for AddCounts<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {

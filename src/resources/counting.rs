@@ -158,10 +158,8 @@ impl Ledger {
             let Some(ty) = ty.as_deref().and_then(ResourceType::from_name) else {
                 continue;
             };
-            let owner = match (account, domain) {
-                (Some(a), None) => Owner::Account(AccountId(a)),
-                (None, Some(d)) => Owner::Domain(DomainId(d)),
-                _ => continue,
+            let Some(owner) = owner_of(account, domain) else {
+                continue;
             };
             let wanted = kinds.iter().any(|(t, g)| *t == ty && *g == tag.as_deref());
             if wanted && !rows.iter().any(|r| r.is(owner, ty, tag.as_deref())) {
@@ -175,6 +173,15 @@ impl Ledger {
             }
         }
         Ok(rows)
+    }
+}
+
+/// The owner of a count or limit row: an account's (no domain) or a domain's (no account).
+fn owner_of(account: Option<u64>, domain: Option<u64>) -> Option<Owner> {
+    match (account, domain) {
+        (Some(a), None) => Some(Owner::Account(AccountId(a))),
+        (None, Some(d)) => Some(Owner::Domain(DomainId(d))),
+        _ => None,
     }
 }
 
@@ -316,15 +323,10 @@ impl Rows<'_> {
                 own.extend(
                     rows.into_iter()
                         .filter_map(|(ty, tag, account, domain, max)| {
-                            let owner = match (account, domain) {
-                                (Some(a), None) => Owner::Account(AccountId(a)),
-                                (None, Some(d)) => Owner::Domain(DomainId(d)),
-                                _ => return None,
-                            };
                             Some(OwnLimit {
                                 ty: ResourceType::from_name(ty.as_deref()?)?,
                                 tag,
-                                owner,
+                                owner: owner_of(account, domain)?,
                                 max,
                             })
                         }),
