@@ -77,10 +77,11 @@ fn creating_vms_with_root_volumes_prepares_each_statement_once_per_connection() 
     let before = status(conn, "COM_STMT_EXECUTE");
     deploy(conn, 4);
     let executed = status(conn, "COM_STMT_EXECUTE") - before - 1;
-    // (16 today for this root-admin account: it was 46 with a lock, limit and update statement
-    // per type and owner.)
+    // (18 today for this root-admin account, the transaction's BEGIN and COMMIT included: it
+    // was 46 with a lock, limit and update statement per type and owner, and BEGIN and COMMIT
+    // apart.)
     assert!(
-        executed <= 16,
+        executed <= 18,
         "a deployment executed {executed} statements"
     );
     assert_eq!(

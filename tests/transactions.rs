@@ -297,3 +297,62 @@ fn a_transaction_that_swallowed_a_deadlock_is_not_reported_committed() {
     })
     .unwrap();
 }
+
+/// One of the session's command counters.
+fn session_status(c: &mut MysqlConnection, name: &str) -> i64 {
+    count(
+        c,
+        &format!(
+            "SELECT CAST(VARIABLE_VALUE AS SIGNED) FROM information_schema.SESSION_STATUS \
+             WHERE VARIABLE_NAME = '{name}'"
+        ),
+    )
+    .unwrap()
+}
+
+#[test]
+fn begin_commit_and_rollback_are_one_prepared_execution_each() {
+    let test = common::fresh();
+    let pool = test.database().cloud();
+    pool.run(common::create_scratch_table).unwrap();
+    let mut conn = pool.get().unwrap();
+    let c: &mut MysqlConnection = &mut conn;
+    let insert = |c: &mut MysqlConnection| {
+        diesel::sql_query("INSERT INTO effects (who) VALUES ('x')").execute(c)
+    };
+    // Warm the connection's statement cache, then measure a committed and a rolled-back
+    // transaction. Reading a counter is itself one prepared statement.
+    transaction(c, |c| Ok(insert(c)?)).unwrap();
+    let _: Result<(), Error> = transaction(c, |_| Err(Error::NotFound));
+    let reading = -session_status(c, "COM_STMT_EXECUTE") + session_status(c, "COM_STMT_EXECUTE");
+    let (executes, prepares) = (
+        session_status(c, "COM_STMT_EXECUTE"),
+        session_status(c, "COM_STMT_PREPARE"),
+    );
+    let begins = session_status(c, "COM_BEGIN");
+    transaction(c, |c| Ok(insert(c)?)).unwrap();
+    let failed: Result<(), Error> = transaction(c, |c| {
+        insert(c)?;
+        Err(Error::NotFound)
+    });
+    assert!(matches!(failed, Err(Error::NotFound)));
+    let read = |c: &mut MysqlConnection, name| session_status(c, name);
+    let begins_now = read(c, "COM_BEGIN");
+    let executes_now = read(c, "COM_STMT_EXECUTE");
+    let prepares_now = read(c, "COM_STMT_PREPARE");
+    // Two BEGINs (counted as such by the server), two inserts, a COMMIT and a ROLLBACK, all
+    // executions of statements the connection had already prepared (the inserts are raw SQL,
+    // which Diesel prepares each time). Sent as text they would not count as executions.
+    assert_eq!(begins_now - begins, 2);
+    assert_eq!(executes_now - executes - 4 * reading, 6);
+    assert_eq!(
+        prepares_now - prepares - 4 * reading,
+        2,
+        "only the two raw inserts"
+    );
+    assert!(!in_transaction(c));
+    assert_eq!(
+        count(c, "SELECT COUNT(*) FROM effects WHERE who = 'x'").unwrap(),
+        2
+    );
+}

@@ -19,6 +19,7 @@ mod server;
 mod session;
 pub(crate) mod statement;
 mod target;
+mod transaction_sql;
 mod tx;
 
 pub use abort_watch::AbortWatch;

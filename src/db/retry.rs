@@ -112,7 +112,7 @@ where
         watch.reset();
     }
     let mut body_succeeded = false;
-    let result = conn.transaction(|conn| {
+    let result = super::transaction_sql::top_level(conn, |conn| {
         let value = f(conn)?;
         if super::abort_watch::watch(conn).is_some_and(|w| w.saw_abort()) {
             // The server already rolled this transaction back; a COMMIT now would "succeed"
