@@ -576,3 +576,82 @@ fn an_administrator_ends_or_moves_a_quarantine_and_the_address_is_free_again() {
     .unwrap();
     assert_eq!((taken.id, taken.account_id), (held.id, Some(second)));
 }
+
+/// Eighteen one-address ranges, the last two dedicated — one to a domain, one to an account —
+/// so that the dedications are found beyond the first statement's sixteen ranges: each owner
+/// gets its own range first, and nobody else ever gets them or may ask for them.
+#[test]
+fn ranges_dedicated_to_a_domain_or_an_account_beyond_sixteen_ranges_go_to_their_owners() {
+    use cloudstack_db::identity::{AccountType, accounts, domains};
+    use cloudstack_db::network::dedicated::{dedicate_to_account, dedicate_to_domain};
+    let test = common::fresh();
+    let db = test.database();
+    let mut conn = db.cloud().get().unwrap();
+    let conn: &mut MysqlConnection = &mut conn;
+    let zone = common::zone(conn).id;
+    let team = |conn: &mut MysqlConnection, name: &str| {
+        Tx::run(conn, db, None, |tx| {
+            let domain = domains::create(
+                tx,
+                &domains::DomainSpec::new(DomainId(1), name, AccountId(2)),
+            )?;
+            let account = accounts::create(
+                tx,
+                &accounts::AccountSpec::new(domain.id, name, AccountType::Normal),
+            )?;
+            Ok((domain.id, account.id))
+        })
+        .unwrap()
+    };
+    let (team_domain, team_member) = team(conn, "team");
+    let (solo_domain, solo) = team(conn, "solo");
+    let (other_domain, other) = team(conn, "other");
+    let ranges: Vec<VlanId> = Tx::run(conn, db, None, |tx| {
+        let public = networks::create(tx, &network_spec(zone, "public", TrafficType::Public))?;
+        (10..28)
+            .map(|host| {
+                let address = format!("10.10.0.{host}");
+                Ok(public_ips::create_range(tx, &range(zone, public.id, &address, &address))?.id)
+            })
+            .collect::<Result<Vec<_>, Error>>()
+    })
+    .unwrap();
+    let (for_domain, for_account) = (ranges[16], ranges[17]);
+    Tx::run(conn, db, None, |tx| {
+        dedicate_to_domain(tx, for_domain, team_domain)?;
+        dedicate_to_account(tx, for_account, solo)
+    })
+    .unwrap();
+    let mut allocate = |account, domain, vlan_id| {
+        let request = AllocateRequest {
+            vlan_id,
+            ..AllocateRequest::for_account(zone, account, domain)
+        };
+        Tx::run(conn, db, None, |tx| public_ips::allocate(tx, &request))
+    };
+    assert_eq!(
+        allocate(team_member, team_domain, None).unwrap().vlan_db_id,
+        for_domain
+    );
+    assert_eq!(
+        allocate(solo, solo_domain, None).unwrap().vlan_db_id,
+        for_account
+    );
+    for dedicated in [for_domain, for_account] {
+        assert!(matches!(
+            allocate(other, other_domain, Some(dedicated)),
+            Err(Error::Conflict(_))
+        ));
+    }
+    // The other account takes the sixteen undedicated addresses, then finds none.
+    let mut taken = HashSet::new();
+    for _ in 0..16 {
+        let ip = allocate(other, other_domain, None).unwrap();
+        assert!(!ip.vlan_db_id.eq(&for_domain) && !ip.vlan_db_id.eq(&for_account));
+        assert!(taken.insert(ip.vlan_db_id));
+    }
+    assert!(matches!(
+        allocate(other, other_domain, None),
+        Err(Error::Exhausted { .. })
+    ));
+}

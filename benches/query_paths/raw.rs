@@ -374,17 +374,12 @@ impl<C: Client> Raw<C> {
             .join(", ");
         let dedicated = self.conn.query(
             &format!(
-                "SELECT vlan_db_id, account_id FROM account_vlan_map WHERE vlan_db_id IN ({list})"
+                "SELECT TRUE, vlan_db_id, account_id FROM account_vlan_map WHERE vlan_db_id IN ({list}) \
+                 UNION ALL SELECT FALSE, vlan_db_id, domain_id FROM domain_vlan_map WHERE vlan_db_id IN ({list})"
             ),
             &[],
         );
-        let for_domains = self.conn.query(
-            &format!(
-                "SELECT vlan_db_id, domain_id FROM domain_vlan_map WHERE vlan_db_id IN ({list})"
-            ),
-            &[],
-        );
-        assert!(dedicated.is_empty() && for_domains.is_empty());
+        assert!(dedicated.is_empty());
         self.conn.query(
             "SELECT value FROM configuration WHERE name = ?",
             &[P::S("use.system.public.ips")],

@@ -99,21 +99,58 @@ pub(crate) struct Dedications {
     pub(crate) domains: HashMap<VlanId, DomainId>,
 }
 
+/// Ranges one [`DedicationsOf`] statement names.
+const RANGE_SLOTS: usize = 16;
+
+/// Who the ranges among `ranges` (1 to [`RANGE_SLOTS`]) are dedicated to, both maps in one
+/// statement: (`true` for an account, range, owner).
+struct DedicationsOf<'a> {
+    ranges: &'a [u64],
+}
+
+crate::db::statement::padded_statement!(DedicationsOf);
+
+impl diesel::query_builder::Query for DedicationsOf<'_> {
+    type SqlType = (
+        diesel::sql_types::Bool,
+        diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+    );
+}
+
+impl diesel::query_builder::QueryFragment<diesel::mysql::Mysql> for DedicationsOf<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::mysql::Mysql>,
+    ) -> QueryResult<()> {
+        type Id = diesel::sql_types::Unsigned<diesel::sql_types::BigInt>;
+        out.push_sql(
+            "SELECT TRUE, `vlan_db_id`, `account_id` FROM `account_vlan_map` WHERE `vlan_db_id` IN ",
+        );
+        crate::db::statement::push_padded::<Id, u64>(&mut out, self.ranges, RANGE_SLOTS)?;
+        out.push_sql(
+            " UNION ALL SELECT FALSE, `vlan_db_id`, `domain_id` FROM `domain_vlan_map` WHERE `vlan_db_id` IN ",
+        );
+        crate::db::statement::push_padded::<Id, u64>(&mut out, self.ranges, RANGE_SLOTS)
+    }
+}
+
 impl Dedications {
+    /// Reads who `ranges` are dedicated to: one cached statement per 16 ranges.
     pub(crate) fn of(conn: &mut MysqlConnection, ranges: &[VlanId]) -> Result<Self> {
-        let accounts = account_vlan_map::table
-            .filter(account_vlan_map::vlan_db_id.eq_any(ranges))
-            .select((account_vlan_map::vlan_db_id, account_vlan_map::account_id))
-            .load::<(VlanId, AccountId)>(conn)?
-            .into_iter()
-            .collect();
-        let domains = domain_vlan_map::table
-            .filter(domain_vlan_map::vlan_db_id.eq_any(ranges))
-            .select((domain_vlan_map::vlan_db_id, domain_vlan_map::domain_id))
-            .load::<(VlanId, DomainId)>(conn)?
-            .into_iter()
-            .collect();
-        Ok(Self { accounts, domains })
+        let mut found = Self::default();
+        let ids: Vec<u64> = ranges.iter().map(|r| r.0).collect();
+        for part in ids.chunks(RANGE_SLOTS) {
+            let rows = DedicationsOf { ranges: part }.load::<(bool, u64, u64)>(conn)?;
+            for (to_account, range, owner) in rows {
+                if to_account {
+                    found.accounts.insert(VlanId(range), AccountId(owner));
+                } else {
+                    found.domains.insert(VlanId(range), DomainId(owner));
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Whether `range` is dedicated to anyone.
