@@ -502,3 +502,29 @@ fn orphan_detection_does_not_compare_two_servers_clocks() {
     .unwrap();
     assert_eq!(silent.iter().map(|j| j.id).collect::<Vec<_>>(), [job.id]);
 }
+
+/// A submitted job's row, column by column: what the job framework's submit writes.
+#[test]
+fn a_submitted_job_row_holds_exactly_what_a_new_job_holds() {
+    let test = common::fresh();
+    let db = test.database();
+    let job = db.write(|tx| queue::submit(tx, &spec(7))).unwrap();
+    let mut conn = db.cloud().get().unwrap();
+    let row = common::rows_as_text(
+        &mut conn,
+        "async_job",
+        "user_id, account_id, instance_type, instance_id, job_cmd, job_cmd_info, job_cmd_ver, \
+         job_status, job_process_status, job_result_code, job_result, job_init_msid, \
+         job_complete_msid, last_polled, removed, related, job_type, job_dispatcher, \
+         job_executing_msid, job_pending_signals, created = last_updated, \
+         uuid REGEXP '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'",
+    );
+    assert_eq!(
+        row,
+        [
+            r#"[2, 2, "VirtualMachine", 7, "org.apache.cloudstack.api.command.user.vm.DeployVMCmd", "{\"n\":7}", 1, 0, 0, 0, null, 1000, null, null, null, "", null, "ApiAsyncJobDispatcher", null, 0, true, true]"#
+        ]
+    );
+    assert_eq!(job.job_status, Some(JobStatus::InProgress));
+    assert!(job.created.is_some());
+}

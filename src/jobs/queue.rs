@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Datetime, Nullable};
 
-use super::{AsyncJob, JobStatus, NewAsyncJob};
+use super::{AsyncJob, JobStatus};
 use crate::db::Tx;
 use crate::repo::{Page, PageRequest, last_insert_id, now};
 use crate::schema::cloud::async_job;
@@ -76,37 +76,46 @@ impl JobSpec {
 /// Submits a job: `IN_PROGRESS`, not yet claimed by any server.
 pub fn submit(tx: &mut Tx<'_>, spec: &JobSpec) -> Result<AsyncJob> {
     let conn = tx.conn();
-    let at = now();
-    diesel::insert_into(async_job::table)
-        .values(NewAsyncJob {
-            id: None,
-            user_id: spec.user_id,
-            account_id: spec.account_id,
-            instance_type: spec.instance_type.clone(),
-            instance_id: spec.instance_id,
-            job_cmd: Some(spec.cmd.clone()),
-            job_cmd_info: Some(spec.cmd_info.clone()),
-            job_cmd_ver: Some(1),
-            job_status: Some(JobStatus::InProgress),
-            job_process_status: Some(0),
-            job_result_code: Some(0),
-            job_result: None,
-            job_init_msid: Some(spec.init_msid),
-            job_complete_msid: None,
-            created: Some(at),
-            last_updated: Some(at),
-            last_polled: None,
-            removed: None,
-            uuid: Some(uuid::Uuid::new_v4()),
-            related: String::new(),
-            job_type: None,
-            job_dispatcher: spec.dispatcher.clone(),
-            job_executing_msid: None,
-            job_pending_signals: None,
-        })
-        .execute(conn)?;
+    let at = now().naive_utc();
+    SubmitJob {
+        user_id: spec.user_id.get(),
+        account_id: spec.account_id.get(),
+        instance_type: spec.instance_type.clone(),
+        instance_id: spec.instance_id,
+        cmd: spec.cmd.clone(),
+        cmd_info: spec.cmd_info.clone(),
+        status: JobStatus::InProgress,
+        init_msid: spec.init_msid,
+        created: at,
+        last_updated: at,
+        uuid: uuid::Uuid::new_v4().hyphenated().to_string(),
+        dispatcher: spec.dispatcher.clone(),
+    }
+    .execute(conn)?;
     let id = JobId(last_insert_id(conn)?);
     find(conn, id)
+}
+
+crate::db::statement::cached_statement! {
+    /// [`submit`]'s INSERT (cached): the columns a new job sets; the others take their
+    /// defaults.
+    SubmitJob {
+        user_id: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        account_id: u64 as diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+        instance_type: Option<String> as Nullable<diesel::sql_types::Text>,
+        instance_id: Option<u64> as Nullable<diesel::sql_types::Unsigned<diesel::sql_types::BigInt>>,
+        cmd: String as diesel::sql_types::Text,
+        cmd_info: String as diesel::sql_types::Text,
+        status: JobStatus as diesel::sql_types::Integer,
+        init_msid: i64 as diesel::sql_types::BigInt,
+        created: chrono::NaiveDateTime as Datetime,
+        last_updated: chrono::NaiveDateTime as Datetime,
+        uuid: String as diesel::sql_types::Text,
+        dispatcher: Option<String> as Nullable<diesel::sql_types::Text>,
+    } = "INSERT INTO `async_job` (`user_id`, `account_id`, `instance_type`, `instance_id`, `job_cmd`, \
+         `job_cmd_info`, `job_cmd_ver`, `job_status`, `job_process_status`, `job_result_code`, \
+         `job_init_msid`, `created`, `last_updated`, `uuid`, `related`, `job_dispatcher`) \
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, '', ?)"
 }
 
 /// A job by id, finished or not (completion sets `removed`, so this includes removed rows) —
