@@ -91,12 +91,18 @@ fn work_off(db: &Database, shared: Option<&Database>, msid: i64) {
         Some(_) => None,
     };
     let mut write = |f: &mut dyn FnMut(&mut Tx<'_>) -> cloudstack_db::Result<Option<JobId>>| {
-        match (&mut own, shared) {
-            (Some(conn), _) => Tx::run(conn, db, None, f),
-            (None, Some(pool)) => pool.write(f),
-            (None, None) => unreachable!(),
+        loop {
+            let done = match (&mut own, shared) {
+                (Some(conn), _) => Tx::run(conn, db, None, &mut *f),
+                (None, Some(pool)) => pool.write(&mut *f),
+                (None, None) => unreachable!(),
+            };
+            match done {
+                // A deadlock victim was rolled back whole: the caller runs it again.
+                Err(e) if e.is_retryable() => continue,
+                other => break other.unwrap(),
+            }
         }
-        .unwrap()
     };
     while let Some(job) = write(&mut |tx| Ok(queue::claim_next(tx, msid)?.map(|j| j.id))) {
         write(&mut |tx| {

@@ -145,6 +145,9 @@ fn allocate_until_exhausted(db: &Database, shared: Option<&Database>, request: &
         match done {
             Ok(_) => {}
             Err(Error::Exhausted { .. }) => break,
+            // A deadlock victim (InnoDB can still pick one among SKIP LOCKED pickers): its
+            // transaction was rolled back whole, so the caller runs it again.
+            Err(e) if e.is_retryable() => {}
             Err(e) => panic!("{e}"),
         }
     }
