@@ -16,14 +16,7 @@ fn prepared(conn: &mut MysqlConnection) -> i64 {
 }
 
 fn status(conn: &mut MysqlConnection, name: &str) -> i64 {
-    count(
-        conn,
-        &format!(
-            "SELECT CAST(VARIABLE_VALUE AS SIGNED) FROM information_schema.SESSION_STATUS \
-             WHERE VARIABLE_NAME = '{name}'"
-        ),
-    )
-    .unwrap()
+    common::session_status(conn, name)
 }
 
 #[test]

@@ -298,20 +298,9 @@ fn a_transaction_that_swallowed_a_deadlock_is_not_reported_committed() {
     .unwrap();
 }
 
-/// One of the session's command counters.
-fn session_status(c: &mut MysqlConnection, name: &str) -> i64 {
-    count(
-        c,
-        &format!(
-            "SELECT CAST(VARIABLE_VALUE AS SIGNED) FROM information_schema.SESSION_STATUS \
-             WHERE VARIABLE_NAME = '{name}'"
-        ),
-    )
-    .unwrap()
-}
-
 #[test]
 fn begin_commit_and_rollback_are_one_prepared_execution_each() {
+    use common::session_status;
     let test = common::fresh();
     let pool = test.database().cloud();
     pool.run(common::create_scratch_table).unwrap();

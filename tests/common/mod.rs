@@ -295,3 +295,16 @@ pub fn server_activity(port: u16) -> Vec<u8> {
         Err(err) => format!("no activity report (mariadb client: {err})\n").into_bytes(),
     }
 }
+
+/// One of the server's per-session command counters (`COM_STMT_EXECUTE`, `COM_BEGIN`, …) for
+/// `conn`'s session. Reading it is itself one prepared statement.
+pub fn session_status(conn: &mut MysqlConnection, name: &str) -> i64 {
+    cloudstack_db_testing::count(
+        conn,
+        &format!(
+            "SELECT CAST(VARIABLE_VALUE AS SIGNED) FROM information_schema.SESSION_STATUS \
+             WHERE VARIABLE_NAME = '{name}'"
+        ),
+    )
+    .expect("session counter")
+}
