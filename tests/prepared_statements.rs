@@ -8,15 +8,12 @@ mod common;
 use cloudstack_db::db::Tx;
 use cloudstack_db::prelude::*;
 use cloudstack_db_testing::count;
+use common::session_status as status;
 use diesel::MysqlConnection;
 
 /// Statements prepared so far on `conn`'s session.
 fn prepared(conn: &mut MysqlConnection) -> i64 {
     status(conn, "COM_STMT_PREPARE")
-}
-
-fn status(conn: &mut MysqlConnection, name: &str) -> i64 {
-    common::session_status(conn, name)
 }
 
 #[test]

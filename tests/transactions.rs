@@ -325,10 +325,9 @@ fn begin_commit_and_rollback_are_one_prepared_execution_each() {
         Err(Error::NotFound)
     });
     assert!(matches!(failed, Err(Error::NotFound)));
-    let read = |c: &mut MysqlConnection, name| session_status(c, name);
-    let begins_now = read(c, "COM_BEGIN");
-    let executes_now = read(c, "COM_STMT_EXECUTE");
-    let prepares_now = read(c, "COM_STMT_PREPARE");
+    let begins_now = session_status(c, "COM_BEGIN");
+    let executes_now = session_status(c, "COM_STMT_EXECUTE");
+    let prepares_now = session_status(c, "COM_STMT_PREPARE");
     // Two BEGINs (counted as such by the server), two inserts, a COMMIT and a ROLLBACK, all
     // executions of statements the connection had already prepared (the inserts are raw SQL,
     // which Diesel prepares each time). Sent as text they would not count as executions.

@@ -105,7 +105,7 @@ const RANGE_SLOTS: usize = 16;
 /// Who the ranges among `ranges` (1 to [`RANGE_SLOTS`]) are dedicated to, both maps in one
 /// statement: (`true` for an account, range, owner).
 struct DedicationsOf<'a> {
-    ranges: &'a [u64],
+    ranges: &'a [VlanId],
 }
 
 crate::db::statement::padded_statement!(DedicationsOf);
@@ -127,11 +127,11 @@ impl diesel::query_builder::QueryFragment<diesel::mysql::Mysql> for DedicationsO
         out.push_sql(
             "SELECT TRUE, `vlan_db_id`, `account_id` FROM `account_vlan_map` WHERE `vlan_db_id` IN ",
         );
-        crate::db::statement::push_padded::<Id, u64>(&mut out, self.ranges, RANGE_SLOTS)?;
+        crate::db::statement::push_padded::<Id, VlanId>(&mut out, self.ranges, RANGE_SLOTS)?;
         out.push_sql(
             " UNION ALL SELECT FALSE, `vlan_db_id`, `domain_id` FROM `domain_vlan_map` WHERE `vlan_db_id` IN ",
         );
-        crate::db::statement::push_padded::<Id, u64>(&mut out, self.ranges, RANGE_SLOTS)
+        crate::db::statement::push_padded::<Id, VlanId>(&mut out, self.ranges, RANGE_SLOTS)
     }
 }
 
@@ -139,14 +139,13 @@ impl Dedications {
     /// Reads who `ranges` are dedicated to: one cached statement per 16 ranges.
     pub(crate) fn of(conn: &mut MysqlConnection, ranges: &[VlanId]) -> Result<Self> {
         let mut found = Self::default();
-        let ids: Vec<u64> = ranges.iter().map(|r| r.0).collect();
-        for part in ids.chunks(RANGE_SLOTS) {
-            let rows = DedicationsOf { ranges: part }.load::<(bool, u64, u64)>(conn)?;
+        for part in ranges.chunks(RANGE_SLOTS) {
+            let rows = DedicationsOf { ranges: part }.load::<(bool, VlanId, u64)>(conn)?;
             for (to_account, range, owner) in rows {
                 if to_account {
-                    found.accounts.insert(VlanId(range), AccountId(owner));
+                    found.accounts.insert(range, AccountId(owner));
                 } else {
-                    found.domains.insert(VlanId(range), DomainId(owner));
+                    found.domains.insert(range, DomainId(owner));
                 }
             }
         }
