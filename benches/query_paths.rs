@@ -13,6 +13,8 @@ mod dataset;
 mod measure;
 #[path = "query_paths/raw.rs"]
 mod raw;
+#[path = "query_paths/split.rs"]
+mod split;
 
 use cloudstack_db::db::Tx;
 use std::cell::Cell;
@@ -77,6 +79,17 @@ fn raw_clients(data: &Dataset) -> Raws {
         Raw::new(lib(), lib()),
         Raw::new(RustMysql::connect(&url), RustMysql::connect(&url)),
     )
+}
+
+/// The server's `@@pid_file`, for split mode.
+fn server_pid_file(data: &Dataset) -> Option<String> {
+    let target = data
+        .test
+        .config_with(cloudstack_db_testing::test_pool_settings())
+        .cloud
+        .target;
+    let mut conn = RustMysql::connect(target.diesel_url().expose());
+    clients::str_at(&conn.query("SELECT @@pid_file", &[]), 0, 0)
 }
 
 fn point_reads(p: &mut Paths<'_>, data: &Dataset, raws: &mut Raws) {
@@ -415,22 +428,52 @@ fn raw_event_inserts(rows: &[(uuid::Uuid, String)]) -> Vec<String> {
         .collect()
 }
 
-fn bench(p: &mut Paths<'_>) {
-    let data = dataset::build();
+/// Waits (at most 10 s) until the server's threads have used under 5% of a core for 100 ms:
+/// InnoDB flushes pages and purges old row versions on its own threads after a write commits,
+/// on the same two cores, and a path measured meanwhile would pay for another's writes. Does
+/// nothing when the server's process cannot be read (a server on another machine).
+fn settle_server(data: &Dataset) -> impl FnMut() + 'static {
+    let server = split::Server::find(server_pid_file(data).as_deref());
+    move || {
+        let Some(server) = &server else { return };
+        let window = std::time::Duration::from_millis(100);
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(10) {
+            let before = server.cpu_ns().unwrap_or(0);
+            std::thread::sleep(window);
+            let used = server.cpu_ns().unwrap_or(0).saturating_sub(before);
+            if used < window.as_nanos() as u64 / 20 {
+                return;
+            }
+        }
+    }
+}
+
+fn bench(p: &mut Paths<'_>, data: Dataset) {
+    measure::set_settle(settle_server(&data));
     let mut raws = raw_clients(&data);
     point_reads(p, &data, &mut raws);
     writes(p, &data, &mut raws);
 }
 
 /// Wall time through criterion; with `QUERY_PATHS_INSTRUCTIONS=<labels file>`, instruction
-/// mode for callgrind instead (see `measure`).
+/// mode for callgrind instead; with `QUERY_PATHS_SPLIT=<file>`, where the wall time goes (see
+/// `measure` and `split`).
 fn main() {
-    match std::env::var_os("QUERY_PATHS_INSTRUCTIONS") {
-        Some(labels) => bench(&mut Paths::instructions(&labels)),
-        None => {
-            let mut c = Criterion::default().configure_from_args();
-            bench(&mut Paths::Wall(&mut c));
-            c.final_summary();
+    let data = dataset::build();
+    if let Some(labels) = std::env::var_os("QUERY_PATHS_INSTRUCTIONS") {
+        return bench(&mut Paths::instructions(&labels), data);
+    }
+    if let Some(out) = std::env::var_os("QUERY_PATHS_SPLIT") {
+        match Paths::split(&out, server_pid_file(&data).as_deref()) {
+            Some(mut paths) => return bench(&mut paths, data),
+            None => {
+                eprintln!("split mode: the server's process is not readable on this machine");
+                std::process::exit(2);
+            }
         }
     }
+    let mut c = Criterion::default().configure_from_args();
+    bench(&mut Paths::Wall(&mut c), data);
+    c.final_summary();
 }

@@ -13,7 +13,10 @@
 //! so dump `k` holds exactly the instructions of the `k`-th path's measured calls (setup
 //! excluded), and line `k` of the labels file says which path and how many calls that was.
 //!
-//! In either mode `QUERY_PATHS_ONLY=<text>` keeps only the paths whose `group/function` label
+//! Split mode (`QUERY_PATHS_SPLIT=<file>`, see [`super::split`]) runs each path the same
+//! number of times and writes where each call's wall time went.
+//!
+//! In every mode `QUERY_PATHS_ONLY=<text>` keeps only the paths whose `group/function` label
 //! contains `text` (to profile or trace one path).
 
 use std::fs::File;
@@ -23,6 +26,8 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BatchSize, BenchmarkGroup, Criterion};
+
+use super::split::{Server, Split};
 
 /// Runs `routine` once; the only code whose instructions callgrind collects.
 #[unsafe(no_mangle)]
@@ -42,11 +47,20 @@ pub fn csdb_path_done(label: &str) {
 pub enum Paths<'c> {
     Wall(&'c mut Criterion),
     Instructions(File),
+    Split(File, Server),
 }
 
-/// Calls measured per path in instruction mode: enough to average out one-off costs (a
+/// Calls measured per path in instruction and split mode: enough to average out one-off costs (a
 /// statement cache's first miss), few enough to stay quick under callgrind.
+/// `QUERY_PATHS_CALLS=<n>` sets the count for every path (to see whether a longer run moves
+/// the numbers).
 fn calls(group: &str) -> u64 {
+    if let Some(n) = std::env::var("QUERY_PATHS_CALLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        return n;
+    }
     if group.starts_with("bulk_") { 3 } else { 100 }
 }
 
@@ -76,6 +90,13 @@ impl<'c> Paths<'c> {
         Paths::Instructions(File::create(labels).expect("labels file"))
     }
 
+    /// Split mode, writing one line per measured path to `out`; `None` when the server's
+    /// process cannot be read on this machine.
+    pub fn split(out: &std::ffi::OsStr, pid_file: Option<&str>) -> Option<Paths<'static>> {
+        let server = Server::find(pid_file)?;
+        Some(Paths::Split(File::create(out).expect("split file"), server))
+    }
+
     /// Measures `routine`, a whole operation, as path `group/function`.
     pub fn path<R>(&mut self, group: &str, function: &str, mut routine: impl FnMut() -> R) {
         if !wanted(group, function) {
@@ -83,11 +104,14 @@ impl<'c> Paths<'c> {
         }
         match self {
             Paths::Wall(c) => {
+                settle();
                 let mut g = configure(c, group);
                 g.bench_function(function, |b| b.iter(&mut routine));
                 g.finish();
             }
-            Paths::Instructions(_) => self.path_with_setup(group, function, || (), |()| routine()),
+            Paths::Instructions(_) | Paths::Split(..) => {
+                self.path_with_setup(group, function, || (), |()| routine())
+            }
         }
     }
 
@@ -102,6 +126,7 @@ impl<'c> Paths<'c> {
         if !wanted(group, function) {
             return;
         }
+        settle();
         match self {
             Paths::Wall(c) => {
                 let mut g = configure(c, group);
@@ -126,6 +151,39 @@ impl<'c> Paths<'c> {
                 csdb_path_done(&label);
                 writeln!(labels, "{label} {n}").expect("labels file");
             }
+            Paths::Split(out, server) => {
+                for _ in 0..WARM_UP_CALLS.min(calls(group)) {
+                    black_box(routine(setup()));
+                }
+                let mut split = Split::default();
+                for _ in 0..calls(group) {
+                    let input = setup();
+                    split.measure(server, || {
+                        black_box(routine(input));
+                    });
+                }
+                let line = split.line(&format!("{group}/{function}"));
+                writeln!(out, "{line}").expect("split file");
+            }
         }
     }
+}
+
+thread_local! {
+    static SETTLE: std::cell::RefCell<Option<Box<dyn FnMut()>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets what runs before every path is measured, in every mode: waiting for the server to
+/// finish the background work the previous path (or the dataset) left it, so no path starts
+/// while the server is still flushing another's pages.
+pub fn set_settle(settle: impl FnMut() + 'static) {
+    SETTLE.with(|s| *s.borrow_mut() = Some(Box::new(settle)));
+}
+
+fn settle() {
+    SETTLE.with(|s| {
+        if let Some(settle) = s.borrow_mut().as_mut() {
+            settle();
+        }
+    });
 }
