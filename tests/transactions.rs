@@ -344,3 +344,77 @@ fn begin_commit_and_rollback_are_one_prepared_execution_each() {
         2
     );
 }
+
+diesel::table! {
+    t (id) {
+        id -> Integer,
+        v -> Integer,
+    }
+}
+
+/// The deadlock victim's connection is held (not returned to a pool in between) and its
+/// statements are Diesel's cached prepared ones, as a repository's are; the deadlock strikes a
+/// locking read that has already sent a row. After the typed deadlock error the same
+/// connection runs the same statements again.
+#[test]
+fn a_held_connection_runs_its_next_transactions_after_a_prepared_statement_deadlock() {
+    let test = common::fresh();
+    let pool = test.database().cloud().clone();
+    pool.run(common::create_scratch_table).unwrap();
+    let bump = |c: &mut MysqlConnection, id: i32| -> Result<usize, Error> {
+        Ok(diesel::update(t::table.find(id))
+            .set(t::v.eq(t::v + 1))
+            .execute(c)?)
+    };
+    // Both rows in one locking read, the row it already holds first: that row is sent before
+    // the server finds the deadlock on the other.
+    let lock_both = |c: &mut MysqlConnection, own_first: i32| -> Result<usize, Error> {
+        let rows: Vec<i32> = if own_first == 1 {
+            t::table
+                .select(t::v)
+                .order(t::id.asc())
+                .for_update()
+                .load(c)?
+        } else {
+            t::table
+                .select(t::v)
+                .order(t::id.desc())
+                .for_update()
+                .load(c)?
+        };
+        Ok(rows.len())
+    };
+    let barrier = Arc::new(Barrier::new(2));
+    let run = |first: i32| {
+        let pool = pool.clone();
+        let barrier = barrier.clone();
+        std::thread::spawn(move || {
+            let mut conn = pool.get().unwrap();
+            let outcome = transaction(&mut conn, |c| {
+                bump(c, first)?;
+                barrier.wait();
+                lock_both(c, first)
+            });
+            (first, conn, outcome)
+        })
+    };
+    let a = run(1);
+    let b = run(2);
+    let mut results = [a.join().unwrap(), b.join().unwrap()];
+    let victims: Vec<&Error> = results.iter().filter_map(|r| r.2.as_ref().err()).collect();
+    assert_eq!(victims.len(), 1, "one deadlock victim");
+    assert!(victims[0].is_retryable(), "{:?}", victims[0]);
+    // One connection at a time now: the same statements, three times each.
+    for (first, conn, _) in &mut results {
+        for _ in 0..3 {
+            let again = transaction(conn, |c| Ok(bump(c, *first)? + lock_both(c, *first)?));
+            assert_eq!(again.as_ref().ok(), Some(&3), "{again:?}");
+        }
+    }
+    let sum = pool.run(|c| count(c, "SELECT SUM(v) FROM t")).unwrap();
+    assert_eq!(
+        sum,
+        1 + 2 * 3,
+        "the winner's bump and three per connection after"
+    );
+}

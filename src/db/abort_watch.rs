@@ -28,6 +28,9 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 #[derive(Debug, Default)]
 pub struct AbortWatch {
     aborted: bool,
+    /// A statement failed in a way that can end a result set after rows were sent (see
+    /// [`drop_suspect_statements`]).
+    suspect_statements: bool,
     release: Option<std::sync::Arc<std::sync::OnceLock<super::SchemaRelease>>>,
 }
 
@@ -38,6 +41,7 @@ impl AbortWatch {
     ) -> Self {
         Self {
             aborted: false,
+            suspect_statements: false,
             release: Some(release),
         }
     }
@@ -71,6 +75,22 @@ fn is_abort(err: &DieselError) -> bool {
     }
 }
 
+/// Errors the server can send in place of the rest of a result set, after some of its rows: a
+/// locking read chosen as a deadlock victim or timed out waiting for a lock, a statement
+/// killed or over its time limit.
+fn may_cut_a_result_short(err: &DieselError) -> bool {
+    match err {
+        DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        DieselError::DatabaseError(_, info) => {
+            let m = info.message();
+            is_abort(err)
+                || m.starts_with("Lock wait timeout exceeded")
+                || m.starts_with("Query execution was interrupted")
+        }
+        _ => false,
+    }
+}
+
 impl Instrumentation for AbortWatch {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         if let InstrumentationEvent::FinishQuery {
@@ -80,7 +100,29 @@ impl Instrumentation for AbortWatch {
             if is_abort(err) {
                 self.aborted = true;
             }
+            if may_cut_a_result_short(err) {
+                self.suspect_statements = true;
+            }
         }
+    }
+}
+
+/// Drops the connection's cached prepared statements if one of its statements failed in a way
+/// that can cut a result set short ([`may_cut_a_result_short`]); they are prepared again on
+/// next use.
+///
+/// When such an error arrives after rows (a locking read that sent the rows it could lock, then
+/// lost a deadlock), libmysqlclient leaves the statement believing rows are still to come, and
+/// Diesel keeps it cached: its next execution waits for those rows — for the whole read
+/// timeout, with the server idle — or reads the next reply as them and the connection is
+/// dropped ("Server has gone away"). Closing the statements clears that state. Called where a
+/// transaction ends in error and before one begins.
+pub(crate) fn drop_suspect_statements(conn: &mut MysqlConnection) {
+    use diesel::connection::{CacheSize, Connection};
+    if watch(conn).is_some_and(|w| std::mem::take(&mut w.suspect_statements)) {
+        tracing::debug!("dropping cached statements after a statement cut short");
+        conn.set_prepared_statement_cache_size(CacheSize::Disabled);
+        conn.set_prepared_statement_cache_size(CacheSize::Unbounded);
     }
 }
 

@@ -318,7 +318,10 @@ impl PooledConnection {
                 self.mark_lost();
                 Err(err)
             }
-            Err(err) => Err(crate::error::name_unexpected_null(&mut self.conn, err)),
+            Err(err) => {
+                super::abort_watch::drop_suspect_statements(&mut self.conn);
+                Err(crate::error::name_unexpected_null(&mut self.conn, err))
+            }
             ok => ok,
         }
     }

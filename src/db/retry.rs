@@ -92,7 +92,11 @@ where
     F: FnOnce(&mut MysqlConnection) -> Result<T>,
 {
     if in_transaction(conn) {
-        return match conn.transaction(f) {
+        let result = conn.transaction(f);
+        if result.is_err() {
+            super::abort_watch::drop_suspect_statements(conn);
+        }
+        return match result {
             // The server aborted the whole transaction (deadlock, Galera conflict) inside the
             // savepoint, so rolling back to the savepoint failed and Diesel reports that
             // instead: the cause is the abort, and the caller's transaction is gone.
@@ -108,6 +112,7 @@ where
             other => other,
         };
     }
+    super::abort_watch::drop_suspect_statements(conn);
     if let Some(watch) = super::abort_watch::watch(conn) {
         watch.reset();
     }
@@ -128,6 +133,9 @@ where
         body_succeeded = true;
         Ok(value)
     });
+    if result.is_err() {
+        super::abort_watch::drop_suspect_statements(conn);
+    }
     match result {
         // The body succeeded, so the error came from COMMIT (or the ROLLBACK after it).
         Err(Error::ConnectionLost { message }) if body_succeeded => {
