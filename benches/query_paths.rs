@@ -59,12 +59,16 @@ type VmInstanceRow = cloudstack_db::compute::VmInstance;
 
 const EVENTS: usize = 10_000;
 
-fn raw_clients(data: &Dataset) -> Raws {
-    let target = data
-        .test
+/// Where the dataset's `cloud` database is, for connections outside the crate.
+fn cloud_target(data: &Dataset) -> cloudstack_db::db::ConnectionTarget {
+    data.test
         .config_with(cloudstack_db_testing::test_pool_settings())
         .cloud
-        .target;
+        .target
+}
+
+fn raw_clients(data: &Dataset) -> Raws {
+    let target = cloud_target(data);
     let lib = || {
         LibMysql::connect(
             &target.host,
@@ -81,15 +85,11 @@ fn raw_clients(data: &Dataset) -> Raws {
     )
 }
 
-/// The server's `@@pid_file`, for split mode.
-fn server_pid_file(data: &Dataset) -> Option<String> {
-    let target = data
-        .test
-        .config_with(cloudstack_db_testing::test_pool_settings())
-        .cloud
-        .target;
-    let mut conn = RustMysql::connect(target.diesel_url().expose());
-    clients::str_at(&conn.query("SELECT @@pid_file", &[]), 0, 0)
+/// The server's process, when it runs on this machine (found through its `@@pid_file`).
+fn local_server(data: &Dataset) -> Option<split::Server> {
+    let mut conn = RustMysql::connect(cloud_target(data).diesel_url().expose());
+    let pid_file = clients::str_at(&conn.query("SELECT @@pid_file", &[]), 0, 0);
+    split::Server::find(pid_file.as_deref())
 }
 
 fn point_reads(p: &mut Paths<'_>, data: &Dataset, raws: &mut Raws) {
@@ -432,8 +432,7 @@ fn raw_event_inserts(rows: &[(uuid::Uuid, String)]) -> Vec<String> {
 /// InnoDB flushes pages and purges old row versions on its own threads after a write commits,
 /// on the same two cores, and a path measured meanwhile would pay for another's writes. Does
 /// nothing when the server's process cannot be read (a server on another machine).
-fn settle_server(data: &Dataset) -> impl FnMut() + 'static {
-    let server = split::Server::find(server_pid_file(data).as_deref());
+fn settle_server(server: Option<split::Server>) -> impl FnMut() + 'static {
     move || {
         let Some(server) = &server else { return };
         let window = std::time::Duration::from_millis(100);
@@ -449,8 +448,8 @@ fn settle_server(data: &Dataset) -> impl FnMut() + 'static {
     }
 }
 
-fn bench(p: &mut Paths<'_>, data: Dataset) {
-    measure::set_settle(settle_server(&data));
+fn bench(p: &mut Paths<'_>, data: Dataset, server: Option<split::Server>) {
+    measure::set_settle(settle_server(server));
     let mut raws = raw_clients(&data);
     point_reads(p, &data, &mut raws);
     writes(p, &data, &mut raws);
@@ -461,19 +460,18 @@ fn bench(p: &mut Paths<'_>, data: Dataset) {
 /// `measure` and `split`).
 fn main() {
     let data = dataset::build();
+    let server = local_server(&data);
     if let Some(labels) = std::env::var_os("QUERY_PATHS_INSTRUCTIONS") {
-        return bench(&mut Paths::instructions(&labels), data);
+        return bench(&mut Paths::instructions(&labels), data, server);
     }
     if let Some(out) = std::env::var_os("QUERY_PATHS_SPLIT") {
-        match Paths::split(&out, server_pid_file(&data).as_deref()) {
-            Some(mut paths) => return bench(&mut paths, data),
-            None => {
-                eprintln!("split mode: the server's process is not readable on this machine");
-                std::process::exit(2);
-            }
-        }
+        let Some(found) = server else {
+            eprintln!("split mode: the server's process is not readable on this machine");
+            std::process::exit(2);
+        };
+        return bench(&mut Paths::split(&out, found), data, server);
     }
     let mut c = Criterion::default().configure_from_args();
-    bench(&mut Paths::Wall(&mut c), data);
+    bench(&mut Paths::Wall(&mut c), data, server);
     c.final_summary();
 }

@@ -90,11 +90,9 @@ impl<'c> Paths<'c> {
         Paths::Instructions(File::create(labels).expect("labels file"))
     }
 
-    /// Split mode, writing one line per measured path to `out`; `None` when the server's
-    /// process cannot be read on this machine.
-    pub fn split(out: &std::ffi::OsStr, pid_file: Option<&str>) -> Option<Paths<'static>> {
-        let server = Server::find(pid_file)?;
-        Some(Paths::Split(File::create(out).expect("split file"), server))
+    /// Split mode against the local `server`, writing one line per measured path to `out`.
+    pub fn split(out: &std::ffi::OsStr, server: Server) -> Paths<'static> {
+        Paths::Split(File::create(out).expect("split file"), server)
     }
 
     /// Measures `routine`, a whole operation, as path `group/function`.
@@ -127,6 +125,11 @@ impl<'c> Paths<'c> {
             return;
         }
         settle();
+        if !matches!(self, Paths::Wall(_)) {
+            for _ in 0..WARM_UP_CALLS.min(calls(group)) {
+                black_box(routine(setup()));
+            }
+        }
         match self {
             Paths::Wall(c) => {
                 let mut g = configure(c, group);
@@ -136,10 +139,6 @@ impl<'c> Paths<'c> {
                 g.finish();
             }
             Paths::Instructions(labels) => {
-                let warm = WARM_UP_CALLS.min(calls(group));
-                for _ in 0..warm {
-                    black_box(routine(setup()));
-                }
                 let n = calls(group);
                 for _ in 0..n {
                     let mut input = Some(setup());
@@ -152,9 +151,6 @@ impl<'c> Paths<'c> {
                 writeln!(labels, "{label} {n}").expect("labels file");
             }
             Paths::Split(out, server) => {
-                for _ in 0..WARM_UP_CALLS.min(calls(group)) {
-                    black_box(routine(setup()));
-                }
                 let mut split = Split::default();
                 for _ in 0..calls(group) {
                     let input = setup();

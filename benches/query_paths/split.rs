@@ -38,6 +38,7 @@ fn thread_user_sys_ns() -> (u64, u64) {
 }
 
 /// The server process this bench talks to, when it runs on this machine.
+#[derive(Clone, Copy)]
 pub struct Server {
     clock: libc::clockid_t,
 }

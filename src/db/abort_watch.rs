@@ -79,16 +79,10 @@ fn is_abort(err: &DieselError) -> bool {
 /// locking read chosen as a deadlock victim or timed out waiting for a lock, a statement
 /// killed or over its time limit.
 fn may_cut_a_result_short(err: &DieselError) -> bool {
-    match err {
-        DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
-        DieselError::DatabaseError(_, info) => {
-            let m = info.message();
-            is_abort(err)
-                || m.starts_with("Lock wait timeout exceeded")
-                || m.starts_with("Query execution was interrupted")
-        }
-        _ => false,
-    }
+    is_abort(err)
+        || matches!(err, DieselError::DatabaseError(_, info)
+            if info.message().starts_with("Lock wait timeout exceeded")
+                || info.message().starts_with("Query execution was interrupted"))
 }
 
 impl Instrumentation for AbortWatch {
